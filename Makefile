@@ -1,0 +1,31 @@
+# Every target creates .venv from the pinned dependencies in pyproject.toml on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: build test serve check bench clean
+
+build: $(STAMP)          ## validate every plan, then build site/ atomically
+	$(BIN)/handbook build
+
+test: $(STAMP)           ## the whole suite, browser tests included
+	$(BIN)/pytest
+
+serve: $(STAMP)          ## live preview; broken plans show their errors in the page
+	$(BIN)/handbook serve
+
+check: $(STAMP)          ## validate plans/ only
+	$(BIN)/handbook check
+
+bench: $(STAMP)          ## print speed figures (not a test)
+	$(BIN)/python -m tests.bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf site .site-* $(VENV)

@@ -1,0 +1,139 @@
+"""`handbook`: the command governance editors and the Makefile run.
+
+check   validate plans, print every problem (text, github or json), exit 1 on any error
+schema  print the JSON Schema for editors, generated from schema/
+render  write the handbook's generated Markdown to a folder (for another MkDocs-like engine)
+build   check, then `mkdocs build --strict` into a fresh folder swapped in only on success
+serve   `mkdocs serve`; broken plans show their errors in the page
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .diagnostics import FORMATS, summary
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _today(value: str | None) -> dt.date:
+    return dt.date.fromisoformat(value) if value else dt.date.today()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .validate import check
+
+    paths = [Path(p) for p in args.paths] or [Path("plans")]
+    result = check(paths, today=_today(args.today))
+    output = FORMATS[args.format](result.diagnostics)
+    if output:
+        print(output)
+    if args.format == "text":
+        print(summary(result.diagnostics, result.files), file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_ERRORS
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema_export import json_schema
+
+    print(json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from .publish_markdown import write_markdown
+
+    return write_markdown(Path(args.plans), Path(args.out), today=_today(args.today))
+
+
+def _mkdocs(*argv: str) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", *argv]
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Validate, build into a temporary folder, and only then replace site/ (atomic for readers
+    of the folder: the last good site stays if anything fails)."""
+    from .diagnostics import format_text
+    from .validate import check
+
+    result = check([Path("plans")], today=_today(args.today))
+    if result.diagnostics:
+        print(format_text(result.diagnostics), file=sys.stderr)
+    if not result.ok:
+        print(f"{summary(result.diagnostics, result.files)}; site/ left as it was.",
+              file=sys.stderr)
+        return EXIT_ERRORS
+    site = Path(args.site_dir)
+    fresh = site.with_name(f".site-new-{os.getpid()}")
+    old = site.with_name(f".site-old-{os.getpid()}")
+    # Never -q/-v with --strict: mkdocs then exits 0 on warnings (mkdocs#4126).
+    done = subprocess.run(_mkdocs("build", "--strict", "--site-dir", str(fresh)))
+    if done.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
+        print("mkdocs build failed; site/ left as it was.", file=sys.stderr)
+        return EXIT_ERRORS
+    if site.exists():
+        site.rename(old)
+    fresh.rename(site)
+    shutil.rmtree(old, ignore_errors=True)
+    print(f"Built {site}/ from {result.files} plan file(s).", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    extra = ["--dev-addr", args.dev_addr] if args.dev_addr else []
+    return subprocess.run(_mkdocs("serve", *extra)).returncode
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="handbook", description=__doc__,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = top.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate plans and print every problem")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (plans/)")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    check.set_defaults(run=cmd_check)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema (draft 2020-12) for editors")
+    schema.add_argument("--kind", choices=["plan", "org"], default="plan")
+    schema.set_defaults(run=cmd_schema)
+
+    render = sub.add_parser("render", help="write the generated Markdown pages to a folder")
+    render.add_argument("out", metavar="FOLDER")
+    render.add_argument("--plans", default="plans")
+    render.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    render.set_defaults(run=cmd_render)
+
+    build = sub.add_parser("build", help="check, then build site/ atomically")
+    build.add_argument("--site-dir", default="site")
+    build.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    build.set_defaults(run=cmd_build)
+
+    serve = sub.add_parser("serve", help="live preview")
+    serve.add_argument("--dev-addr", metavar="IP:PORT")
+    serve.set_defaults(run=cmd_serve)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        date_ok = getattr(args, "today", None) is None or _today(args.today)
+    except ValueError:
+        date_ok = False
+    if not date_ok:
+        print("handbook: --today must be YYYY-MM-DD", file=sys.stderr)
+        return EXIT_USAGE
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

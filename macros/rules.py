@@ -1,0 +1,782 @@
+"""Rules: the semantic checks of PLAN-FORMAT.md that a schema cannot express.
+
+One function per rule, named after its rule id (`rule_ref` reports `[ref]`). Each takes the
+`Scope` (org registries and every plan) and yields Diagnostics. Rules read the raw documents
+defensively: a file may also have schema errors, and a rule must never crash on them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from .diagnostics import ERROR, WARNING, Diagnostic
+from .load import Document, display_path
+from .validate import is_slug, parse_date
+
+PERSON, TEAM, TOOL, MODULE, METRIC, STAGE, AUDIENCE = (
+    "person", "team", "tool", "training module", "metric", "stage", "team or person",
+)
+
+# Every reference in a plan, as (path pattern, kind); "*" stands for each list item.
+PLAN_REFERENCES: list[tuple[tuple, str]] = [
+    (("owner",), PERSON),
+    (("sponsor",), PERSON),
+    (("approval", "by"), PERSON),
+    (("scope", "users", "*"), TEAM),
+    (("scope", "tools", "*"), TOOL),
+    (("uses", "allowed", "*", "from_stage"), STAGE),
+    (("review", "*", "reviewer"), AUDIENCE),
+    (("training", "modules", "*", "audience", "*"), AUDIENCE),
+    (("support", "owner"), PERSON),
+    (("support", "tiers", "*", "contacts", "*"), PERSON),
+    (("support", "champions", "*"), PERSON),
+    (("issue_reporting", "triage_owner"), PERSON),
+    (("escalation", "*", "steps", "*", "contact"), PERSON),
+    (("monitoring", "*", "owner"), PERSON),
+    (("pause", "authority", "*"), PERSON),
+    (("pause", "triggers", "*", "metric"), METRIC),
+    (("communications", "*", "audience", "*"), AUDIENCE),
+    (("stages", "*", "teams", "*"), TEAM),
+    (("stages", "*", "training", "*"), MODULE),
+    (("stages", "*", "checklist", "*", "owner"), PERSON),
+    (("stages", "*", "gate", "decider"), PERSON),
+    (("stages", "*", "gate", "criteria", "*", "metric"), METRIC),
+    (("decisions", "*", "stage"), STAGE),
+    (("decisions", "*", "by"), PERSON),
+    (("risks", "*", "owner"), PERSON),
+    (("budget", "items", "*", "stage"), STAGE),
+    (("governance", "definition_owner"), PERSON),
+]
+ORG_REFERENCES: list[tuple[tuple, str]] = [
+    (("teams", "*", "lead"), PERSON),
+    (("training", "*", "audience", "*"), AUDIENCE),
+]
+
+# Ids that become anchors on the plan page share one namespace there, with its section anchors.
+PLAN_PAGE_IDS = [("uses", "allowed", "*", "id"), ("uses", "prohibited", "*", "id"),
+                 ("review", "*", "id"), ("escalation", "*", "id")]
+PLAN_SECTIONS = ("now", "scope", "uses", "data-rules", "review", "training", "support",
+                 "issue-reporting", "escalation", "monitoring", "pause", "communications",
+                 "stages", "decisions", "risks", "budget", "governance")
+PLAN_COLLECTIONS = {
+    "metric": [("monitoring", "*", "id")],
+    "pause trigger": [("pause", "triggers", "*", "id")],
+    "stage": [("stages", "*", "id")],
+    "risk": [("risks", "*", "id")],
+}
+REQUIRED_TOPICS = ("purpose", "limits", "data_rules", "review", "escalation", "issue_reporting")
+MONITORING_AREAS = ("quality", "value", "cost", "risk", "adoption", "support")
+HIGH_IMPACTS = {"employees", "safety", "access_to_services", "regulated_work", "finances"}
+TIERS = {"low": 0, "medium": 1, "high": 2}
+# Invisible characters that can hide or reorder text (control codes, bidi overrides).
+HAZARDS = {c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x7F} | set(range(0x80, 0xA0)) | {
+    0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF}
+
+
+def select(data: Any, pattern: tuple, prefix: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """(path, value) for every place in `data` matching `pattern` ("*" = each list item)."""
+    if not pattern:
+        yield prefix, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                yield from select(item, rest, prefix + (i,))
+    elif isinstance(data, dict) and head in data:
+        yield from select(data[head], rest, prefix + (head,))
+
+
+def get(data: Any, *keys: Any, default: Any = None) -> Any:
+    for key in keys:
+        if isinstance(data, dict) and isinstance(key, str):
+            data = data.get(key)
+        elif isinstance(data, list) and isinstance(key, int) and -len(data) <= key < len(data):
+            data = data[key]
+        else:
+            return default
+    return default if data is None else data
+
+
+def entries(value: Any) -> list[tuple[int, dict]]:
+    return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
+
+
+def texts(value: Any) -> list[str]:
+    return [x for x in value if isinstance(x, str)] if isinstance(value, list) else []
+
+
+@dataclass
+class Scope:
+    """What the rules see: the org registries, every plan, today, and the findings so far."""
+
+    org: Document | None
+    plans: list[Document]
+    today: dt.date
+    found: list[Diagnostic] = field(default_factory=list)
+    people: dict[str, tuple] = field(default_factory=dict)
+    teams: dict[str, tuple] = field(default_factory=dict)
+    tools: dict[str, dict] = field(default_factory=dict)
+    org_modules: dict[str, dict] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        data = self.org.data if self.org else {}
+        self.people = {p["id"]: p for _, p in entries(data.get("people")) if is_slug(p.get("id"))}
+        self.teams = {t["id"]: t for _, t in entries(data.get("teams")) if is_slug(t.get("id"))}
+        self.tools = {t["id"]: t for _, t in entries(data.get("tools")) if is_slug(t.get("id"))}
+        self.org_modules = {
+            m["id"]: m for _, m in entries(data.get("training")) if is_slug(m.get("id"))
+        }
+
+    def report(self, doc: Document, path: tuple, severity: str, rule: str, message: str,
+               hint: str = "", *, key: bool = False) -> Diagnostic:
+        line, col = doc.position(path, key=key)
+        where = display_path(path)
+        return Diagnostic(doc.file, line, col, severity, rule,
+                          f"{where}: {message}" if where else message, hint)
+
+
+def _modules_of(scope: Scope, plan: dict) -> dict[str, dict]:
+    own = {m["id"]: m for _, m in entries(get(plan, "training", "modules")) if is_slug(m.get("id"))}
+    return {**scope.org_modules, **own}
+
+
+def _stages(plan: dict) -> list[tuple[int, dict]]:
+    return entries(plan.get("stages"))
+
+
+def _tier(plan: dict) -> int:
+    return TIERS.get(plan.get("risk_tier"), 0)
+
+
+def _suggest(word: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.5)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+PLURALS = {PERSON: "people", AUDIENCE: "teams and people"}
+
+
+def _known_list(kind: str, known: Iterable[str]) -> str:
+    names = sorted(k for k in known if isinstance(k, str))
+    plural = PLURALS.get(kind, kind + "s")
+    shown = ", ".join(names[:20]) + (f", … ({len(names)} in all)" if len(names) > 20 else "")
+    return f"Known {plural}: {shown}." if names else f"No {kind} is defined yet."
+
+
+# --- the rules --------------------------------------------------------------------------------
+
+
+def rule_file_name(scope: Scope) -> Iterator[Diagnostic]:
+    """Rule 1: the file stem equals the plan id, and is itself a valid id."""
+    for doc in scope.plans:
+        stem = doc.file.rsplit("/", 1)[-1].removesuffix(".yaml")
+        plan_id = doc.data.get("id")
+        if not is_slug(stem):
+            yield scope.report(doc, (), ERROR, "file-name",
+                               f"the file name '{stem}.yaml' is not a valid plan id",
+                               "Name plan files with lowercase letters, digits and hyphens.")
+        elif isinstance(plan_id, str) and plan_id != stem:
+            yield scope.report(doc, ("id",), ERROR, "file-name",
+                               f"'{plan_id}' does not match the file name '{stem}.yaml'",
+                               f"Rename the file to {plan_id}.yaml, or set id: {stem}.")
+
+
+def rule_unique_id(scope: Scope) -> Iterator[Diagnostic]:
+    """Rule 1: ids are unique in their collection; people, teams and tools share one namespace;
+    training modules are unique across the whole handbook (their pages are /training/<id>/)."""
+
+    def duplicates(doc: Document, patterns: list[tuple], kind: str, seen: dict, reserved=()):
+        for pattern in patterns:
+            for path, value in select(doc.data, pattern):
+                if not isinstance(value, str):
+                    continue
+                if value in reserved:
+                    yield scope.report(doc, path, ERROR, "unique-id",
+                                       f"'{value}' is reserved for a section of the plan page",
+                                       "Choose another id.")
+                elif value in seen:
+                    other_doc, other_path, other_kind = seen[value]
+                    where = f"line {other_doc.position(other_path)[0]}"
+                    if other_doc is not doc:
+                        where += f" of {other_doc.file}"
+                    yield scope.report(doc, path, ERROR, "unique-id",
+                                       f"the id '{value}' is already used by the {other_kind} "
+                                       f"on {where}", "Ids must be unique; rename one of them.")
+                else:
+                    seen[value] = (doc, path, kind)
+
+    if scope.org:
+        registry: dict = {}
+        for name, kind in (("people", PERSON), ("teams", TEAM), ("tools", TOOL)):
+            yield from duplicates(scope.org, [(name, "*", "id")], kind, registry)
+    modules: dict = {}
+    if scope.org:
+        yield from duplicates(scope.org, [("training", "*", "id")], MODULE, modules)
+    for doc in scope.plans:
+        yield from duplicates(doc, [("training", "modules", "*", "id")], MODULE, modules)
+        yield from duplicates(doc, PLAN_PAGE_IDS, "use, review rule or escalation path", {},
+                              reserved=PLAN_SECTIONS)
+        for kind, patterns in PLAN_COLLECTIONS.items():
+            yield from duplicates(doc, patterns, kind, {})
+        for i, _stage in _stages(doc.data):
+            yield from duplicates(doc, [("stages", i, "checklist", "*", "id"),
+                                        ("stages", i, "gate", "criteria", "*", "id")],
+                                  "checklist item or criterion", {})
+
+
+def rule_ref(scope: Scope) -> Iterator[Diagnostic]:
+    """Rule 1: every person, team, tool, module, metric, stage and use named must exist."""
+    registries = {PERSON: scope.people, TEAM: scope.teams, TOOL: scope.tools}
+    registries[AUDIENCE] = {**scope.people, **scope.teams}
+
+    def check(doc: Document, table, local: dict[str, set]) -> Iterator[Diagnostic]:
+        for pattern, kind in table:
+            known = local.get(kind) if kind in local else registries.get(kind, {})
+            for path, value in select(doc.data, pattern):
+                if not isinstance(value, str) or value in known:
+                    continue
+                where = "in this plan" if kind in local else "in plans/_org.yaml"
+                message = f"'{value}' is not a {kind} {where}"
+                other = next((k for k, r in registries.items()
+                              if k not in (kind, AUDIENCE) and value in r), None)
+                if other:
+                    message += f" (it is a {other})"
+                message += _suggest(value, known)
+                yield scope.report(doc, path, ERROR, "ref", message, _known_list(kind, known))
+
+    if scope.org:
+        yield from check(scope.org, ORG_REFERENCES, {})
+    for doc in scope.plans:
+        plan = doc.data
+        local = {
+            MODULE: set(_modules_of(scope, plan)),
+            METRIC: {m.get("id") for _, m in entries(plan.get("monitoring"))},
+            STAGE: {s.get("id") for _, s in _stages(plan)},
+        }
+        yield from check(doc, PLAN_REFERENCES, local)
+
+
+def rule_tool_status(scope: Scope) -> Iterator[Diagnostic]:
+    """Rule 11: a plan's tools are `approved`; a prohibited tool named anywhere is an error."""
+    for doc in scope.plans:
+        for path, tool_id in select(doc.data, ("scope", "tools", "*")):
+            status = get(scope.tools.get(tool_id), "status")
+            if status == "prohibited":
+                yield scope.report(doc, path, ERROR, "tool-status",
+                                   f"'{tool_id}' is a prohibited tool",
+                                   "Prohibited tools must not be used by any plan; remove it.")
+            elif status == "restricted":
+                yield scope.report(doc, path, ERROR, "tool-status",
+                                   f"'{tool_id}' is restricted, not approved",
+                                   "Only approved tools may be rolled out; ask governance to "
+                                   "approve it in plans/_org.yaml first.")
+
+
+def rule_text_hazard(scope: Scope) -> Iterator[Diagnostic]:
+    """Invisible characters (control codes, bidi overrides) can hide text: refused everywhere."""
+
+    def walk(doc: Document, value: Any, path: tuple) -> Iterator[Diagnostic]:
+        if isinstance(value, str):
+            bad = next((c for c in value if ord(c) in HAZARDS), None)
+            if bad is not None:
+                yield scope.report(doc, path, ERROR, "text-hazard",
+                                   f"contains the invisible character U+{ord(bad):04X}",
+                                   "Retype the text; invisible control and direction characters "
+                                   "can hide what it says.")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield from walk(doc, v, path + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from walk(doc, v, path + (i,))
+
+    for doc in ([scope.org] if scope.org else []) + scope.plans:
+        yield from walk(doc, doc.data, ())
+
+
+def rule_approval(scope: Scope) -> Iterator[Diagnostic]:
+    """Rule 9 and the tier table: approved and active plans carry approval and review_by."""
+    for doc in scope.plans:
+        status = doc.data.get("status")
+        if status not in ("approved", "active"):
+            continue
+        for key in ("approval", "review_by"):
+            if key not in doc.data:
+                yield scope.report(doc, ("status",), ERROR, "approval",
+                                   f"a plan that is {status} needs '{key}'",
+                                   "Add approval: {by: <person>, date: YYYY-MM-DD} and "
+                                   "review_by: YYYY-MM-DD." if key == "approval" else
+                                   "Add review_by: YYYY-MM-DD, the date of the next review.")
+
+
+def rule_review_overdue(scope: Scope) -> Iterator[Diagnostic]:
+    """Rule 9: review_by in the past is a warning; the page shows the plan as overdue."""
+    for doc in scope.plans:
+        due = parse_date(doc.data.get("review_by"))
+        if due and due < scope.today and doc.data.get("status") != "retired":
+            owner = doc.data.get("owner")
+            name = get(scope.people.get(owner), "name", default=owner or "the owner")
+            yield scope.report(doc, ("review_by",), WARNING, "review-overdue",
+                               f"the review was due on {due.isoformat()}; {name} owns the plan",
+                               "Review the plan, then set a new review_by date.")
+
+
+def rule_tier_required(scope: Scope) -> Iterator[Diagnostic]:
+    """Tier table, first row: required at every tier."""
+    needed = [(("owner",), "a business owner"), (("scope", "tools"), "the tools used"),
+              (("uses", "allowed"), "the allowed uses"),
+              (("uses", "prohibited"), "the prohibited uses"),
+              (("data_rules", "never_enter"), "the data that must never be entered")]
+    for doc in scope.plans:
+        for path, what in needed:
+            value = get(doc.data, *path)
+            if value in (None, [], ""):
+                yield scope.report(doc, path, ERROR, "tier-required",
+                                   f"'{display_path(path)}' is required at every tier: "
+                                   f"{what}", f"Add {display_path(path)} to the plan.")
+
+
+def rule_tier_review(scope: Scope) -> Iterator[Diagnostic]:
+    """Tier table: low >= 1 review rule; medium one per output; high approval-first or a
+    read-only first stage."""
+    for doc in scope.plans:
+        plan, tier = doc.data, _tier(doc.data)
+        rules = entries(plan.get("review"))
+        if not rules:
+            yield scope.report(doc, ("review",), ERROR, "tier-review",
+                               "at least one human review rule is required",
+                               "Add review: [{id, output, reviewer, mode}].")
+            continue
+        if tier >= 1:
+            # "Draft reply" covers the output "Draft reply text": editors abbreviate.
+            covered = [str(r.get("output", "")).strip().lower() for _, r in rules]
+            for path, output in select(plan, ("scope", "outputs", "*")):
+                wanted = output.strip().lower() if isinstance(output, str) else None
+                if wanted and not any(c and (c in wanted or wanted in c) for c in covered):
+                    yield scope.report(doc, path, ERROR, "tier-review",
+                                       f"the output '{output}' has no review rule (required "
+                                       "at medium and high tier)",
+                                       f"Add a review rule with output: {output}.")
+        if tier == 2:
+            first_pattern = get(plan, "stages", 0, "pattern")
+            if first_pattern != "read_only":
+                for i, r in rules:
+                    if r.get("mode") != "approval_first":
+                        yield scope.report(doc, ("review", i, "mode"), ERROR, "tier-review",
+                                           "at high tier every review is approval_first unless "
+                                           "the first stage is read_only",
+                                           "Set mode: approval_first, or start with a read_only "
+                                           "stage.")
+
+
+def rule_tier_stages(scope: Scope) -> Iterator[Diagnostic]:
+    """Tier table: low >= 1 stage; medium >= 2, gates on all but the last; high >= 3 and every
+    gate has a blocking criterion."""
+    minimum = {0: 1, 1: 2, 2: 3}
+    for doc in scope.plans:
+        plan, tier = doc.data, _tier(doc.data)
+        stages = _stages(plan)
+        if len(stages) < minimum[tier]:
+            yield scope.report(doc, ("stages",), ERROR, "tier-stages",
+                               f"a {plan.get('risk_tier', 'low')}-tier plan needs at least "
+                               f"{minimum[tier]} stage(s); it has {len(stages)}",
+                               "Expand in controlled stages, each ending in a gate (seed 000).")
+        if tier == 0:
+            continue
+        for n, (i, stage) in enumerate(stages):
+            gate = stage.get("gate")
+            if n < len(stages) - 1 and not isinstance(gate, dict):
+                yield scope.report(doc, ("stages", i), ERROR, "tier-stages",
+                                   f"stage '{stage.get('id')}' has no gate; every stage but the "
+                                   "last needs one at this tier",
+                                   "Add gate: {decider, criteria, outcomes}.")
+            elif tier == 2 and isinstance(gate, dict):
+                if not any(c.get("blocking") is True for _, c in entries(gate.get("criteria"))):
+                    yield scope.report(doc, ("stages", i, "gate"), ERROR, "tier-stages",
+                                       "at high tier a gate needs at least one blocking criterion",
+                                       "Mark the criterion that must be met with blocking: true.")
+
+
+def rule_tier_training(scope: Scope) -> Iterator[Diagnostic]:
+    """Tier table: low >= 1 module; medium each stage that adds people requires a module; high
+    also trains the reviewers."""
+    for doc in scope.plans:
+        plan, tier = doc.data, _tier(doc.data)
+        own = entries(get(plan, "training", "modules"))
+        required = {m for _, s in _stages(plan) for m in texts(s.get("training"))}
+        if not own and not required:
+            yield scope.report(doc, ("training",), ERROR, "tier-training",
+                               "at least one training module is required",
+                               "Add training.modules, or require an organisation-wide module "
+                               "in a stage's training list.")
+        if tier == 0:
+            continue
+        for i, stage in _stages(plan):
+            if (stage.get("headcount") or 0) > 0 and not texts(stage.get("training")):
+                yield scope.report(doc, ("stages", i), ERROR, "tier-training",
+                                   f"stage '{stage.get('id')}' adds people but requires no "
+                                   "training", "List the modules required before access in "
+                                   "the stage's training.")
+        if tier == 2:
+            modules = _modules_of(scope, plan)
+            trained = {a for m in required for a in texts(get(modules.get(m), "audience"))}
+            for i, rule in entries(plan.get("review")):
+                reviewer = rule.get("reviewer")
+                if isinstance(reviewer, str) and reviewer not in trained:
+                    yield scope.report(doc, ("review", i, "reviewer"), ERROR, "tier-training",
+                                       f"the reviewer '{reviewer}' is not in the audience of any "
+                                       "module a stage requires (high tier)",
+                                       "Add the reviewer to the audience of a required module.")
+
+
+def rule_tier_support(scope: Scope) -> Iterator[Diagnostic]:
+    """Tier table: support owner always; issue reporting at medium and high; response times on
+    every support tier at high."""
+    for doc in scope.plans:
+        plan, tier = doc.data, _tier(doc.data)
+        if not get(plan, "support", "owner"):
+            yield scope.report(doc, ("support",), ERROR, "tier-support",
+                               "a named support owner is required; champions alone are not "
+                               "support", "Add support: {owner: <person>}.")
+        if tier >= 1 and not isinstance(plan.get("issue_reporting"), dict):
+            yield scope.report(doc, (), ERROR, "tier-support",
+                               "issue_reporting is required at medium and high tier",
+                               "Add issue_reporting: {channel, triage_owner, capture}.")
+        if tier == 2:
+            tiers = entries(get(plan, "support", "tiers"))
+            if not tiers:
+                yield scope.report(doc, ("support",), ERROR, "tier-support",
+                                   "support tiers with response times are required at high tier",
+                                   "Add support.tiers with level, name and response_time.")
+            for i, t in tiers:
+                if not t.get("response_time"):
+                    yield scope.report(doc, ("support", "tiers", i), ERROR, "tier-support",
+                                       "every support tier needs a response_time at high tier",
+                                       "Add response_time, e.g. 24 hours.")
+
+
+def rule_tier_escalation(scope: Scope) -> Iterator[Diagnostic]:
+    """Tier table: escalation is a warning at low, required at medium; at high every path ends
+    with someone who has pause authority."""
+    for doc in scope.plans:
+        plan, tier = doc.data, _tier(doc.data)
+        paths = entries(plan.get("escalation"))
+        if not paths:
+            yield scope.report(doc, (), WARNING if tier == 0 else ERROR, "tier-escalation",
+                               "no escalation path: staff will not know who to call when "
+                               "something goes wrong", "Add escalation: [{id, when, steps}].")
+        if tier == 2:
+            authority = set(texts(get(plan, "pause", "authority")))
+            for i, path in paths:
+                steps = entries(path.get("steps"))
+                last = steps[-1][1].get("contact") if steps else None
+                if steps and last not in authority:
+                    yield scope.report(doc, ("escalation", i, "steps", steps[-1][0], "contact"),
+                                       ERROR, "tier-escalation",
+                                       f"the path '{path.get('id')}' ends at '{last}', who has no "
+                                       "pause authority (high tier)",
+                                       "End the path with someone listed in pause.authority.")
+
+
+def rule_tier_monitoring(scope: Scope) -> Iterator[Diagnostic]:
+    """Tier table: low monitors quality and value; medium and high all six areas."""
+    for doc in scope.plans:
+        plan, tier = doc.data, _tier(doc.data)
+        areas = {m.get("area") for _, m in entries(plan.get("monitoring"))}
+        needed = ("quality", "value") if tier == 0 else MONITORING_AREAS
+        missing = [a for a in needed if a not in areas]
+        if missing:
+            yield scope.report(doc, ("monitoring",), ERROR, "tier-monitoring",
+                               f"no metric for {', '.join(missing)} (required at "
+                               f"{plan.get('risk_tier', 'low')} tier)",
+                               "Add a monitoring entry with area: " + missing[0] + ".")
+
+
+def rule_monitoring_adoption_only(scope: Scope) -> Iterator[Diagnostic]:
+    """Rule 7: monitoring only adoption is an error; usage alone is not success (seed 000)."""
+    for doc in scope.plans:
+        areas = {m.get("area") for _, m in entries(doc.data.get("monitoring"))}
+        if areas == {"adoption"}:
+            yield scope.report(doc, ("monitoring",), ERROR, "monitoring-adoption-only",
+                               "only adoption is monitored; usage alone is not success",
+                               "Add quality and value metrics.")
+
+
+def rule_tier_pause(scope: Scope) -> Iterator[Diagnostic]:
+    """Tier table: pause authority always; triggers, fallbacks and return_to_normal at medium;
+    two people with authority at high."""
+    for doc in scope.plans:
+        plan, tier = doc.data, _tier(doc.data)
+        needed = ["authority"] + (["triggers", "fallbacks", "return_to_normal"] if tier else [])
+        for key in needed:
+            if not get(plan, "pause", key):
+                yield scope.report(doc, ("pause", key), ERROR, "tier-pause",
+                                   f"pause.{key} is required at {plan.get('risk_tier', 'low')} "
+                                   "tier", "Say who can pause, when, what happens instead, and "
+                                   "how use resumes.")
+        authority = texts(get(plan, "pause", "authority"))
+        if tier == 2 and 0 < len(set(authority)) < 2:
+            yield scope.report(doc, ("pause", "authority"), ERROR, "tier-pause",
+                               "at high tier at least two people must be able to pause",
+                               "Add a second person to pause.authority.")
+
+
+def rule_tier_communications(scope: Scope) -> Iterator[Diagnostic]:
+    """Tier table: medium and high announce the rollout before the first stage."""
+    for doc in scope.plans:
+        plan = doc.data
+        if _tier(plan) == 0:
+            continue
+        first = get(plan, "stages", 0, default={})
+        names = {str(first.get("id", "")).lower(), str(first.get("name", "")).lower()} - {""}
+        start = parse_date(first.get("start"))
+
+        def before_first(when: str) -> bool:
+            when = when.strip().lower()
+            date = parse_date(when)
+            if date and start:
+                return date < start
+            return when.startswith("before") and (any(n in when for n in names) or
+                                                  "first stage" in when or "launch" in when)
+
+        if not any(before_first(c.get("when", "")) for _, c in entries(plan.get("communications"))
+                   if isinstance(c.get("when"), str)):
+            first_id = first.get("id", "the first stage")
+            yield scope.report(doc, ("communications",), ERROR, "tier-communications",
+                               "no communication before the first stage",
+                               f'Add communications: [{{when: "before {first_id}", audience, '
+                               "channel, message}].")
+
+
+def rule_tier_risks_governance(scope: Scope) -> Iterator[Diagnostic]:
+    """Tier table: risks and governance are warnings at medium, required at high."""
+    for doc in scope.plans:
+        tier = _tier(doc.data)
+        if tier == 0:
+            continue
+        for key, what in (("risks", "a risk register"), ("governance", "who may change the "
+                                                          "definitions of good, and how")):
+            if not doc.data.get(key):
+                yield scope.report(doc, (), ERROR if tier == 2 else WARNING, f"tier-{key}",
+                                   f"'{key}' is missing: {what}",
+                                   f"Add {key} (required at high tier, recommended at medium).")
+
+
+def rule_impact_tier(scope: Scope) -> Iterator[Diagnostic]:
+    """Rule 6: high-stakes impact means high tier; any impact means at least medium, unless
+    tier_rationale explains (then a warning)."""
+    for doc in scope.plans:
+        plan, tier = doc.data, _tier(doc.data)
+        impact = set(texts(plan.get("impact")))
+        needed = 2 if impact & HIGH_IMPACTS else 1 if impact else 0
+        if tier < needed:
+            names = ", ".join(sorted(impact & HIGH_IMPACTS or impact))
+            level = "high" if needed == 2 else "at least medium"
+            severity = WARNING if plan.get("tier_rationale") else ERROR
+            yield scope.report(doc, ("risk_tier",), severity, "impact-tier",
+                               f"impact on {names} means the tier should be {level}",
+                               "Raise risk_tier, or explain in tier_rationale why not.")
+
+
+def rule_stage_access(scope: Scope) -> Iterator[Diagnostic]:
+    """Rule 2: access shares rise to 100 (unless end_state: limited); adoption targets never
+    fall nor pass access; headcounts match access shares within 10 %."""
+    for doc in scope.plans:
+        plan = doc.data
+        stages = _stages(plan)
+        users = texts(get(plan, "scope", "users"))
+        population = sum(get(scope.teams.get(t), "headcount", default=0) for t in users)
+        previous_access = previous_adoption = None
+        added = 0
+        for i, stage in stages:
+            access = stage.get("access_percent")
+            adoption = stage.get("adoption_target_percent")
+            numeric = isinstance(access, (int, float)) and not isinstance(access, bool)
+            if numeric and previous_access is not None and access <= previous_access:
+                yield scope.report(doc, ("stages", i, "access_percent"), ERROR, "stage-access",
+                                   f"{access} % does not rise above the previous stage's "
+                                   f"{previous_access} %",
+                                   "access_percent is cumulative: each stage reaches more people.")
+            if isinstance(adoption, (int, float)) and not isinstance(adoption, bool):
+                if numeric and adoption > access:
+                    yield scope.report(doc, ("stages", i, "adoption_target_percent"), WARNING,
+                                       "stage-access", f"the adoption target {adoption} % exceeds "
+                                       f"access {access} %", "Adoption is a share of those with "
+                                       "access; keep it at or below access_percent.")
+                if previous_adoption is not None and adoption < previous_adoption:
+                    yield scope.report(doc, ("stages", i, "adoption_target_percent"), WARNING,
+                                       "stage-access", f"the adoption target falls from "
+                                       f"{previous_adoption} % to {adoption} %",
+                                       "Adoption targets should not decrease.")
+                previous_adoption = adoption
+            headcount = stage.get("headcount")
+            if isinstance(headcount, int) and not isinstance(headcount, bool):
+                added += headcount
+                if numeric and population:
+                    expected = population * access / 100
+                    if abs(added - expected) > 0.1 * expected:
+                        yield scope.report(doc, ("stages", i, "headcount"), WARNING,
+                                           "stage-access", f"{added} people have access by this "
+                                           f"stage, but {access} % of the {population} users is "
+                                           f"{expected:g}", "Align headcount with access_percent "
+                                           "(within 10 %), or fix the teams' headcounts.")
+            if numeric:
+                previous_access = access
+        if stages and plan.get("end_state") != "limited":
+            i, last = stages[-1]
+            access = last.get("access_percent")
+            if isinstance(access, (int, float)) and access != 100:
+                yield scope.report(doc, ("stages", i, "access_percent"), ERROR, "stage-access",
+                                   f"the last stage reaches {access} %, not 100 %",
+                                   "End at 100 %, or set end_state: limited if the rollout "
+                                   "deliberately stops short.")
+
+
+def rule_stage_dates(scope: Scope) -> Iterator[Diagnostic]:
+    """Rule 3: stage dates are ordered and do not overlap; a decision falls after its stage's
+    start."""
+    for doc in scope.plans:
+        plan = doc.data
+        previous_end = None
+        starts = {}
+        for i, stage in _stages(plan):
+            start, end = parse_date(stage.get("start")), parse_date(stage.get("end"))
+            starts[stage.get("id")] = start
+            if start and end and end < start:
+                yield scope.report(doc, ("stages", i, "end"), ERROR, "stage-dates",
+                                   f"ends on {end} before it starts on {start}")
+            if start and previous_end and start <= previous_end:
+                yield scope.report(doc, ("stages", i, "start"), ERROR, "stage-dates",
+                                   f"starts on {start}, before the previous stage ends on "
+                                   f"{previous_end}", "Stages follow one another without "
+                                   "overlapping.")
+            previous_end = end or start or previous_end
+        for i, decision in entries(plan.get("decisions")):
+            date, start = parse_date(decision.get("date")), starts.get(decision.get("stage"))
+            if date and start and date <= start:
+                yield scope.report(doc, ("decisions", i, "date"), ERROR, "stage-dates",
+                                   f"decided on {date}, not after the stage started on {start}")
+
+
+def rule_gate_outcomes(scope: Scope) -> Iterator[Diagnostic]:
+    """Rule 4: a gate offers proceed and one of pause/stop."""
+    for doc in scope.plans:
+        for i, stage in _stages(doc.data):
+            gate = stage.get("gate")
+            if not isinstance(gate, dict):
+                continue
+            outcomes = set(texts(gate.get("outcomes")))
+            if "proceed" not in outcomes or not outcomes & {"pause", "stop"}:
+                yield scope.report(doc, ("stages", i, "gate", "outcomes"), ERROR, "gate-outcomes",
+                                   "a gate must offer proceed and at least one of pause or stop",
+                                   "e.g. outcomes: [proceed, extend, limit, pause, stop].")
+
+
+def rule_decision_log(scope: Scope) -> Iterator[Diagnostic]:
+    """Rule 5: a decision is one its gate offers, decisions are in date order, and after a
+    stop nothing proceeds."""
+    for doc in scope.plans:
+        plan = doc.data
+        gates = {s.get("id"): s.get("gate") for _, s in _stages(plan)}
+        previous, stopped = None, False
+        for i, decision in entries(plan.get("decisions")):
+            stage, outcome = decision.get("stage"), decision.get("outcome")
+            date = parse_date(decision.get("date"))
+            if stage in gates:
+                gate = gates[stage]
+                if not isinstance(gate, dict):
+                    yield scope.report(doc, ("decisions", i, "stage"), ERROR, "decision-log",
+                                       f"stage '{stage}' has no gate to decide")
+                elif outcome not in texts(gate.get("outcomes")):
+                    yield scope.report(doc, ("decisions", i, "outcome"), ERROR, "decision-log",
+                                       f"'{outcome}' is not an outcome the gate of '{stage}' "
+                                       "offers", "Offered: " + ", ".join(texts(gate.get("outcomes"))))
+                elif decision.get("by") not in (None, gate.get("decider")):
+                    yield scope.report(doc, ("decisions", i, "by"), WARNING, "decision-log",
+                                       f"decided by '{decision.get('by')}', but the gate's decider "
+                                       f"is '{gate.get('decider')}'",
+                                       "Record who decided, or change the gate's decider.")
+            if date and previous and date < previous:
+                yield scope.report(doc, ("decisions", i, "date"), ERROR, "decision-log",
+                                   f"{date} comes before the previous decision ({previous})",
+                                   "Keep the decision log in date order.")
+            if stopped and outcome == "proceed":
+                yield scope.report(doc, ("decisions", i, "outcome"), ERROR, "decision-log",
+                                   "nothing may proceed after a stop decision",
+                                   "Start a new plan, or correct the earlier stop.")
+            stopped = stopped or outcome == "stop"
+            previous = date or previous
+
+
+def rule_training_topics(scope: Scope) -> Iterator[Diagnostic]:
+    """Rule 8: by the first stage that adds people, the required modules cover purpose, limits,
+    data rules, review, escalation and issue reporting; missing overreliance is a warning."""
+    for doc in scope.plans:
+        plan = doc.data
+        modules = _modules_of(scope, plan)
+        required: list[str] = []
+        for i, stage in _stages(plan):
+            required += texts(stage.get("training"))
+            if not (stage.get("headcount") or 0) > 0:
+                continue
+            covered = {t for m in required for t in texts(get(modules.get(m), "topics"))}
+            missing = [t for t in REQUIRED_TOPICS if t not in covered]
+            where = ("stages", i, "training") if "training" in stage else ("stages", i)
+            if missing:
+                yield scope.report(doc, where, ERROR, "training-topics",
+                                   f"before access at stage '{stage.get('id')}', the required "
+                                   f"training does not cover: {', '.join(missing)}",
+                                   "Require a module whose topics include them (e.g. the "
+                                   "organisation-wide basics).")
+            elif "overreliance" not in covered:
+                yield scope.report(doc, where, WARNING, "training-topics",
+                                   f"before access at stage '{stage.get('id')}', no required module "
+                                   "covers overreliance", "Add overreliance to a required module's "
+                                   "topics.")
+            break
+
+
+def rule_budget_total(scope: Scope) -> Iterator[Diagnostic]:
+    """Rule 10: a stated budget total equals the sum of the items."""
+    for doc in scope.plans:
+        budget = doc.data.get("budget")
+        if not isinstance(budget, dict) or "total" not in budget:
+            continue
+        amounts = [x.get("amount") for _, x in entries(budget.get("items"))]
+        amounts = [a for a in amounts if isinstance(a, (int, float)) and not isinstance(a, bool)]
+        total = budget.get("total")
+        if isinstance(total, (int, float)) and abs(sum(amounts) - total) > 0.005:
+            yield scope.report(doc, ("budget", "total"), ERROR, "budget-total",
+                               f"the total {total:g} differs from the sum of the items, "
+                               f"{sum(amounts):g}", "Correct the total or the items.")
+
+
+RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
+    rule_file_name, rule_unique_id, rule_ref, rule_tool_status, rule_text_hazard, rule_approval,
+    rule_review_overdue, rule_tier_required, rule_tier_review, rule_tier_stages,
+    rule_tier_training, rule_tier_support, rule_tier_escalation, rule_tier_monitoring,
+    rule_monitoring_adoption_only, rule_tier_pause, rule_tier_communications,
+    rule_tier_risks_governance, rule_impact_tier, rule_stage_access, rule_stage_dates,
+    rule_gate_outcomes, rule_decision_log, rule_training_topics, rule_budget_total,
+]
+
+
+def run_rules(org: Document | None, plans: list[Document], today: dt.date,
+              found: list[Diagnostic]) -> list[Diagnostic]:
+    """Every rule over every plan. A rule that trips over data the schema already rejected is
+    skipped quietly; one that fails on schema-clean data is reported, never raised."""
+    scope = Scope(org, plans, today, found)
+    files_with_errors = {d.file for d in found if d.is_error}
+    results: list[Diagnostic] = []
+    for rule in RULES:
+        try:
+            results.extend(rule(scope))
+        except Exception as exc:  # noqa: BLE001 - the check must never crash on a plan
+            if not files_with_errors:
+                results.append(Diagnostic("plans", 1, 1, ERROR, "internal",
+                                          f"the rule {rule.__name__} failed: {exc!r}",
+                                          "Please report this with the plan that caused it."))
+    return results

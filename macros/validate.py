@@ -1,0 +1,313 @@
+"""Validate: plan files through the Cerberus schema in schema/, then the semantic rules.
+
+Cerberus reports document paths; each is mapped back to the line and column the loader recorded,
+and its error codes are turned into sentences a policy editor can act on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import cerberus
+import yaml
+from cerberus import errors as cerr
+
+from .diagnostics import ERROR, WARNING, Diagnostic
+from .load import Document, display_path, load_file
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+ORG_FILE = "_org.yaml"
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def is_slug(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= 64 and SLUG.match(value) is not None
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if not isinstance(value, str) or not DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+class PlanValidator(cerberus.Validator):
+    """Cerberus with the plan format's own types: slug, date, text and markdown."""
+
+    # Cerberus' own `date` means a datetime.date object; ours is YYYY-MM-DD text, quoted or not.
+    types_mapping = {k: v for k, v in cerberus.Validator.types_mapping.items() if k != "date"}
+
+    def _validate_type_slug(self, value: Any) -> bool:
+        return is_slug(value)
+
+    def _validate_type_date(self, value: Any) -> bool:
+        return parse_date(value) is not None
+
+    def _validate_type_text(self, value: Any) -> bool:
+        return isinstance(value, str) and value.strip() != ""
+
+    _validate_type_markdown = _validate_type_text
+
+
+@dataclass(frozen=True)
+class Schemas:
+    org: dict
+    plan: dict
+    parts: dict[str, dict]
+
+    def rules_at(self, top: dict, path: tuple) -> dict | None:
+        """The field rules of the mapping at `path` (None when the path leaves the schema)."""
+        fields: dict | None = top
+        rules: dict | None = None
+        for part in path:
+            if isinstance(part, int):
+                if rules is None or rules.get("type") != "list":
+                    return None
+                rules = rules.get("schema")
+            else:
+                if fields is None or part not in fields:
+                    return None
+                rules = fields[part]
+            fields = self._fields(rules)
+        return fields
+
+    def _fields(self, rules: dict | None) -> dict | None:
+        if not isinstance(rules, dict) or rules.get("type") != "dict":
+            return None
+        sub = rules.get("schema")
+        return self.parts.get(sub) if isinstance(sub, str) else sub
+
+
+@lru_cache(maxsize=1)
+def schemas() -> Schemas:
+    def read(path: Path) -> dict:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+
+    parts = {p.stem: read(p) for p in sorted((SCHEMA_DIR / "parts").glob("*.yaml"))}
+    return Schemas(read(SCHEMA_DIR / "org.yaml"), read(SCHEMA_DIR / "plan.yaml"), parts)
+
+
+@lru_cache(maxsize=2)
+def _validator(kind: str) -> PlanValidator:
+    # Building a validator costs milliseconds (schema checks); build each once and reuse it.
+    s = schemas()
+    registry = cerberus.schema_registry.__class__()
+    for name, part in s.parts.items():
+        registry.add(name, part)
+    return PlanValidator(getattr(s, kind), schema_registry=registry)
+
+
+# --- Cerberus errors in plain words ---------------------------------------------------------
+
+TYPE_WORDS = {
+    "slug": "an id (lowercase letters, digits and single hyphens, e.g. dana-okafor)",
+    "date": "a date written YYYY-MM-DD",
+    "text": "text",
+    "markdown": "Markdown text",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "list": "a list",
+    "dict": "a mapping of keys to values",
+}
+
+
+def _found(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"'{value}'" if value.strip() else "empty text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "nothing"
+
+
+def _did_you_mean(word: Any, choices: Iterable[str]) -> str:
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _leaves(errors: Iterable[cerberus.errors.ValidationError]):
+    for error in errors:
+        if error.is_group_error:
+            yield from _leaves(error.child_errors)
+        else:
+            yield error
+
+
+def _schema_diagnostic(doc: Document, top: dict, error: Any) -> Diagnostic:
+    path = tuple(error.document_path)
+    where = display_path(path)
+    code = error.code
+    value = error.value
+    rule, hint = "schema", ""
+    line, col = doc.position(path)
+    if code == cerr.UNKNOWN_FIELD.code:
+        rule = "unknown-key"
+        line, col = doc.position(path, key=True)
+        known = schemas().rules_at(top, path[:-1]) or {}
+        message = f"{where}: unknown key '{path[-1]}'"
+        hint = _did_you_mean(path[-1], known)
+        if value is None and path[:-1] in doc.flow_mappings:
+            hint = (
+                "Inside {...} a comma in unquoted text starts a new key: quote the text "
+                '(text: "Draft, then send").'
+            )
+        elif not hint and known:
+            hint = "Known keys here: " + ", ".join(sorted(known))
+    elif code == cerr.REQUIRED_FIELD.code:
+        rule = "required"
+        line, col = doc.position(path[:-1])
+        parent = display_path(path[:-1]) or "the file"
+        message = f"{parent}: '{path[-1]}' is missing"
+        hint = f"Add '{path[-1]}:' with a value."
+    elif code == cerr.NOT_NULLABLE.code:
+        rule = "required"
+        message = f"{where}: has no value"
+        hint = "Write a value after the colon; text starting with '#' must be in quotes."
+    elif code == cerr.BAD_TYPE.code:
+        rule = "type"
+        expected = TYPE_WORDS.get(error.constraint, error.constraint)
+        if error.constraint in ("text", "markdown") and isinstance(value, str):
+            message = f"{where}: is empty"
+            hint = "Write the text, or remove the key."
+        else:
+            message = f"{where}: expected {expected} but found {_found(value)}"
+            if error.constraint in ("text", "markdown", "string") and not isinstance(
+                value, (list, dict)
+            ):
+                hint = f'Put the text in double quotes: "{value}".'
+            elif error.constraint == "date" and isinstance(value, str):
+                hint = "Write dates as YYYY-MM-DD, e.g. 2026-09-01, and check the day exists."
+            elif error.constraint == "slug" and isinstance(value, str):
+                suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+                hint = f"Use lowercase letters, digits and hyphens, e.g. '{suggestion}'."
+    elif code in (cerr.UNALLOWED_VALUE.code, cerr.UNALLOWED_VALUES.code):
+        rule = "allowed-value"
+        allowed = list(error.constraint)
+        bad = value if code == cerr.UNALLOWED_VALUE.code else [v for v in value if v not in allowed]
+        message = (
+            f"{where}: expected one of: {', '.join(map(str, allowed))} but received: "
+            f"{_found(bad) if not isinstance(bad, list) else ', '.join(map(str, bad))}"
+        )
+        first_bad = bad[0] if isinstance(bad, list) and bad else bad
+        hint = _did_you_mean(first_bad, map(str, allowed))
+    elif code in (cerr.MIN_VALUE.code, cerr.MAX_VALUE.code):
+        rule = "range"
+        bound = "at least" if code == cerr.MIN_VALUE.code else "at most"
+        message = f"{where}: must be {bound} {error.constraint}, found {value}"
+    elif code in (cerr.MIN_LENGTH.code, cerr.MAX_LENGTH.code):
+        rule = "range"
+        bound = "at least" if code == cerr.MIN_LENGTH.code else "at most"
+        message = f"{where}: needs {bound} {error.constraint} entr{'y' if error.constraint == 1 else 'ies'}"
+    elif code == cerr.REGEX_MISMATCH.code:
+        rule = "format"
+        message = f"{where}: {_found(value)} does not have the expected form"
+        hint = "A currency is a three-letter code such as USD or EUR." if path[-1:] == (
+            "currency",
+        ) else ""
+    else:  # pragma: no cover - the schema uses no other Cerberus rules
+        message = f"{where}: {error.rule} {error.constraint!r} not met"
+    return Diagnostic(doc.file, line, col, ERROR, rule, message, hint)
+
+
+def schema_diagnostics(doc: Document, kind: str) -> list[Diagnostic]:
+    validator = _validator(kind)
+    validator.validate(doc.data, normalize=False)
+    top = getattr(schemas(), kind)
+    return [_schema_diagnostic(doc, top, e) for e in _leaves(validator._errors)]
+
+
+# --- Files ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Checked:
+    """Everything one run of the check produced: documents that loaded, and all problems."""
+
+    org: Document | None
+    plans: list[Document]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """Plan files named or found in folders, each folder's _org.yaml first; never `_*` as plans."""
+    found: list[Path] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix == ".yaml"))
+            for stray in sorted(path.glob("*.yml")):
+                problems.append(
+                    Diagnostic(_shown(stray), 1, 1, WARNING, "file-name",
+                               "ignored: plan files end in .yaml", f"Rename it to {stray.stem}.yaml.")
+                )
+        elif path.exists():
+            found.append(path)
+        else:
+            problems.append(
+                Diagnostic(_shown(path), 1, 1, ERROR, "file-read", "no such file or folder")
+            )
+    return list(dict.fromkeys(found)), problems
+
+
+def check(paths: Iterable[Path], today: dt.date | None = None) -> Checked:
+    """Load and validate plans (and the _org.yaml beside them); collect every problem."""
+    from .rules import run_rules  # rules import validate's helpers
+
+    files, diagnostics = discover(paths)
+    org_path = next((p for p in files if p.name == ORG_FILE), None)
+    if org_path is None and files:
+        candidate = files[0].parent / ORG_FILE
+        org_path = candidate if candidate.exists() else None
+    org = None
+    if org_path is not None:
+        org, problems = load_file(org_path, _shown(org_path))
+        diagnostics += problems
+        if org is not None:
+            diagnostics += schema_diagnostics(org, "org")
+    else:
+        diagnostics.append(
+            Diagnostic(_shown(files[0].parent / ORG_FILE) if files else ORG_FILE, 1, 1, ERROR,
+                       "file-read", "plans/_org.yaml is missing: people, teams and tools live there")
+        )
+    plans = []
+    for path in files:
+        if path.name.startswith("_"):
+            continue
+        doc, problems = load_file(path, _shown(path))
+        diagnostics += problems
+        if doc is not None:
+            diagnostics += schema_diagnostics(doc, "plan")
+            plans.append(doc)
+    diagnostics += run_rules(org, plans, today or dt.date.today(), diagnostics)
+    diagnostics = sorted(set(diagnostics), key=lambda d: (d.file, d.line, d.column, d.rule, d.message))
+    return Checked(org, plans, diagnostics, files=len(files))
