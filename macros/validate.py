@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -39,22 +40,27 @@ def parse_date(value: Any) -> dt.date | None:
         return None
 
 
-class PlanValidator(cerberus.Validator):
-    """Cerberus with the plan format's own types: slug, date, text and markdown."""
+with warnings.catch_warnings():
+    # Cerberus 1.3 deprecates `_validate_type_*` methods in favour of TypeDefinition, which can
+    # only test Python classes, not a pattern; 1.3 is pinned and the methods work as documented.
+    warnings.simplefilter("ignore", DeprecationWarning)
 
-    # Cerberus' own `date` means a datetime.date object; ours is YYYY-MM-DD text, quoted or not.
-    types_mapping = {k: v for k, v in cerberus.Validator.types_mapping.items() if k != "date"}
+    class PlanValidator(cerberus.Validator):
+        """Cerberus with the plan format's own types: slug, date, text and markdown."""
 
-    def _validate_type_slug(self, value: Any) -> bool:
-        return is_slug(value)
+        # Cerberus' own `date` means a datetime.date object; ours is YYYY-MM-DD text, quoted or not.
+        types_mapping = {k: v for k, v in cerberus.Validator.types_mapping.items() if k != "date"}
 
-    def _validate_type_date(self, value: Any) -> bool:
-        return parse_date(value) is not None
+        def _validate_type_slug(self, value: Any) -> bool:
+            return is_slug(value)
 
-    def _validate_type_text(self, value: Any) -> bool:
-        return isinstance(value, str) and value.strip() != ""
+        def _validate_type_date(self, value: Any) -> bool:
+            return parse_date(value) is not None
 
-    _validate_type_markdown = _validate_type_text
+        def _validate_type_text(self, value: Any) -> bool:
+            return isinstance(value, str) and value.strip() != ""
+
+        _validate_type_markdown = _validate_type_text
 
 
 @dataclass(frozen=True)

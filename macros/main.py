@@ -1,0 +1,96 @@
+"""The mkdocs-macros module (mkdocs.yml: module_name: macros/main).
+
+Each macro is a one-line call into `render`: hand-written pages in docs/ show exactly the
+fragments the generated pages show. Pages opt in with `render_macros: true` in their front matter.
+A macro given an unknown id raises, and the build fails (on_error_fail: true).
+"""
+from __future__ import annotations
+
+from macros import pipeline
+from macros.model import Plan
+from macros.render import Fragments
+
+
+def define_env(env) -> None:
+    def fragments() -> Fragments:
+        site = pipeline.current()
+        site = site if site and site.ok else pipeline.last_good()
+        if site is None:
+            raise ValueError("the plans have errors; see the Plan errors page")
+        return Fragments(site.handbook, env.page.file.src_uri)
+
+    def plan(plan_id: str) -> Plan:
+        plans = fragments().hb.plans
+        if plan_id not in plans:
+            raise KeyError(f"no plan '{plan_id}'; known plans: {', '.join(plans)}")
+        return plans[plan_id]
+
+    def stage(plan_id: str, stage_id: str):
+        found = plan(plan_id).stage(stage_id)
+        if found is None:
+            raise KeyError(f"plan '{plan_id}' has no stage '{stage_id}'")
+        return found
+
+    def escalation(plan_id: str, path_id: str) -> dict:
+        for path in plan(plan_id).get("escalation", default=[]):
+            if path["id"] == path_id:
+                return path
+        raise KeyError(f"plan '{plan_id}' has no escalation path '{path_id}'")
+
+    @env.macro
+    def plans_table() -> str:
+        """Every plan with status, tier, current stage, owner and review date."""
+        return fragments().plans_table()
+
+    @env.macro
+    def allowed_now(plan_id: str) -> str:
+        """What staff may do under a plan today, at its current stage."""
+        return fragments().allowed_now(plan(plan_id))
+
+    @env.macro
+    def allowed_uses(plan_id: str, stage_id: str | None = None) -> str:
+        """A plan's allowed uses; with a stage, those in force at that stage."""
+        return fragments().allowed_uses(plan(plan_id), stage(plan_id, stage_id) if stage_id
+                                        else None)
+
+    @env.macro
+    def prohibited_uses(plan_id: str) -> str:
+        """A plan's prohibited uses, with reasons."""
+        return fragments().prohibited_uses(plan(plan_id))
+
+    @env.macro
+    def never_enter(plan_id: str) -> str:
+        """The data that must never be entered under a plan."""
+        return fragments().never_enter(plan(plan_id))
+
+    @env.macro
+    def checklist(plan_id: str, stage_id: str) -> str:
+        """A stage's checklist table: item, owner, evidence."""
+        return fragments().checklist(plan(plan_id), stage(plan_id, stage_id))
+
+    @env.macro
+    def gate(plan_id: str, stage_id: str) -> str:
+        """A stage's gate: decider, criteria, outcomes."""
+        return fragments().gate(plan(plan_id), stage(plan_id, stage_id))
+
+    @env.macro
+    def escalation_path(plan_id: str, path_id: str) -> str:
+        """One escalation path, as a diagram and a table."""
+        return fragments().escalation_path(plan(plan_id), escalation(plan_id, path_id))
+
+    @env.macro
+    def support_tiers(plan_id: str) -> str:
+        """Where to ask for help under a plan."""
+        return fragments().support_tiers(plan(plan_id))
+
+    @env.macro
+    def training_module(module_id: str) -> str:
+        """A training module's facts, objectives and content."""
+        if module_id not in fragments().hb.modules:
+            raise KeyError(f"no training module '{module_id}'")
+        return fragments().training_module(module_id)
+
+    @env.macro
+    def tools_table() -> str:
+        """The AI tool inventory with status."""
+        return fragments().tools_table()

@@ -1,0 +1,414 @@
+"""Model: read-only plan objects built from checked documents, and the facts derived from them.
+
+Derived facts (where a rollout stands, what is allowed now, who holds which role) are computed
+here once; renderers only read them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from .validate import parse_date
+
+
+def _list(value: Any) -> tuple:
+    return tuple(value) if isinstance(value, list) else ()
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    role: str = ""
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+    headcount: int | None = None
+    lead: str | None = None
+
+
+@dataclass(frozen=True)
+class Tool:
+    id: str
+    name: str
+    status: str
+    vendor: str = ""
+    account: str = ""
+    trains_on_inputs: bool | None = None
+    instructions: str = ""
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    title: str
+    audience: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    duration_minutes: int | None = None
+    format: str = ""
+    required_before_access: bool = False
+    objectives: tuple[str, ...] = ()
+    content: str = ""
+    plan_id: str | None = None  # None: an organisation-wide module
+
+
+@dataclass(frozen=True)
+class Use:
+    id: str
+    text: str
+    allowed: bool
+    example: str = ""
+    reason: str = ""
+    from_stage: str | None = None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    anchor: str
+    question: str
+    metric: str | None = None
+    threshold: str = ""
+    blocking: bool = False
+
+
+@dataclass(frozen=True)
+class Gate:
+    decider: str
+    criteria: tuple[Criterion, ...] = ()
+    outcomes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    anchor: str
+    item: str
+    owner: str | None = None
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    name: str
+    index: int
+    pattern: str = ""
+    teams: tuple[str, ...] = ()
+    headcount: int | None = None
+    access_percent: float | None = None
+    adoption_target_percent: float | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    training: tuple[str, ...] = ()
+    checklist: tuple[ChecklistItem, ...] = ()
+    gate: Gate | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    stage: str
+    date: dt.date
+    outcome: str
+    by: str
+    rationale: str = ""
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a rollout stands: the stage in force and its state."""
+
+    stage: Stage | None
+    state: str  # not_started | in_progress | extended | limited | redesign | paused | stopped | complete
+    since: dt.date | None = None
+    decision: Decision | None = None
+
+    LABELS = {
+        "not_started": "Not started",
+        "in_progress": "In progress",
+        "extended": "Extended",
+        "limited": "Limited",
+        "redesign": "Being redesigned",
+        "paused": "Paused",
+        "stopped": "Stopped",
+        "complete": "Rollout complete",
+    }
+
+    @property
+    def label(self) -> str:
+        return self.LABELS[self.state]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One rollout plan. The raw sections that are shown as-is stay as plain data (`raw`)."""
+
+    id: str
+    title: str
+    status: str
+    risk_tier: str
+    raw: dict
+    file: str
+    today: dt.date
+    stages: tuple[Stage, ...] = ()
+    uses: tuple[Use, ...] = ()
+    modules: tuple[Module, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+
+    def get(self, *keys: str, default: Any = None) -> Any:
+        data: Any = self.raw
+        for key in keys:
+            data = data.get(key) if isinstance(data, dict) else None
+        return default if data is None else data
+
+    @property
+    def summary(self) -> str:
+        return self.get("summary", default="")
+
+    @property
+    def owner(self) -> str | None:
+        return self.get("owner")
+
+    @property
+    def review_by(self) -> dt.date | None:
+        return parse_date(self.get("review_by"))
+
+    @property
+    def review_overdue(self) -> bool:
+        return bool(self.review_by and self.review_by < self.today and self.status != "retired")
+
+    def stage(self, stage_id: str | None) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    @cached_property
+    def position(self) -> Position:
+        """The stage in force, from the decision log and today's date (never typed by hand)."""
+        if not self.stages:
+            return Position(None, "not_started")
+        first = self.stages[0]
+        current, state, since, last = first, "in_progress", first.start, None
+        if first.start and first.start > self.today and not self.decisions:
+            return Position(first, "not_started", first.start)
+        for decision in self.decisions:
+            stage = self.stage(decision.stage) or current
+            last, since = decision, decision.date
+            if decision.outcome == "proceed":
+                nxt = self.stages[stage.index + 1] if stage.index + 1 < len(self.stages) else None
+                current, state = (nxt, "in_progress") if nxt else (stage, "complete")
+                if nxt and nxt.start and nxt.start > decision.date:
+                    since = nxt.start
+            else:
+                current = stage
+                state = {"extend": "extended", "limit": "limited"}.get(
+                    decision.outcome, decision.outcome
+                )
+                state = {"pause": "paused", "stop": "stopped"}.get(state, state)
+        if state == "in_progress" and current.start and current.start > self.today:
+            # Approved to proceed, but the next stage has not begun: the previous one holds.
+            return Position(current, "not_started", current.start, last)
+        return Position(current, state, since, last)
+
+    @property
+    def in_force(self) -> bool:
+        """Whether staff may use AI under this plan today."""
+        return (
+            self.status == "active"
+            and self.position.state not in ("not_started", "paused", "stopped")
+            and self.position.stage is not None
+        )
+
+    @property
+    def paused(self) -> bool:
+        return self.status == "paused" or self.position.state == "paused"
+
+    def uses_at(self, stage: Stage | None) -> list[Use]:
+        """Allowed uses in force at `stage` (a use without from_stage applies from the first)."""
+        if stage is None:
+            return []
+        return [
+            u for u in self.uses
+            if u.allowed and (s := self.stage(u.from_stage) or self.stages[0]).index <= stage.index
+        ] if self.stages else []
+
+    @property
+    def allowed_now(self) -> list[Use]:
+        return self.uses_at(self.position.stage) if self.in_force else []
+
+    @property
+    def allowed(self) -> list[Use]:
+        return [u for u in self.uses if u.allowed]
+
+    @property
+    def prohibited(self) -> list[Use]:
+        return [u for u in self.uses if not u.allowed]
+
+    @property
+    def next_gate(self) -> tuple[Stage, Gate] | None:
+        stage = self.position.stage
+        if stage and stage.gate and self.position.state not in ("stopped", "complete"):
+            return stage, stage.gate
+        return None
+
+    @property
+    def users(self) -> tuple[str, ...]:
+        return tuple(self.get("scope", "users", default=[]))
+
+
+@dataclass
+class Handbook:
+    """The organisation, its registries and every plan: what the renderers draw from."""
+
+    name: str
+    people: dict[str, Person]
+    teams: dict[str, Team]
+    tools: dict[str, Tool]
+    modules: dict[str, Module]
+    plans: dict[str, Plan]
+    today: dt.date
+    org: dict = field(default_factory=dict)
+
+    def person_name(self, ref: str | None) -> str:
+        return self.people[ref].name if ref in self.people else (ref or "")
+
+    def name_of(self, ref: str | None) -> str:
+        if ref in self.people:
+            return self.people[ref].name
+        if ref in self.teams:
+            return self.teams[ref].name
+        return ref or ""
+
+    def required_by(self, module_id: str) -> list[tuple[Plan, Stage]]:
+        """Where a module is required before access: (plan, stage) pairs."""
+        return [(p, s) for p in self.plans.values() for s in p.stages if module_id in s.training]
+
+    @cached_property
+    def roles(self) -> dict[str, list[tuple[Plan | None, str]]]:
+        """Every role a person or team holds, by id: (plan or None for the org, role name)."""
+        from .rules import ORG_REFERENCES, PLAN_REFERENCES, select
+
+        found: dict[str, list] = {}
+
+        def add(ref: Any, plan: Plan | None, role: str) -> None:
+            if isinstance(ref, str) and (plan, role) not in found.setdefault(ref, []):
+                found[ref].append((plan, role))
+
+        for pattern, _kind in ORG_REFERENCES:
+            for _path, ref in select(self.org, pattern):
+                add(ref, None, ROLE_NAMES.get(pattern, pattern[0]))
+        for plan in self.plans.values():
+            for pattern, _kind in PLAN_REFERENCES:
+                role = ROLE_NAMES.get(pattern)
+                if role:
+                    for _path, ref in select(plan.raw, pattern):
+                        add(ref, plan, role)
+        return found
+
+
+ROLE_NAMES: dict[tuple, str] = {
+    ("owner",): "Business owner",
+    ("sponsor",): "Executive sponsor",
+    ("approval", "by"): "Approver",
+    ("scope", "users", "*"): "User team",
+    ("review", "*", "reviewer"): "Reviewer",
+    ("training", "modules", "*", "audience", "*"): "Trainee",
+    ("support", "owner"): "Support owner",
+    ("support", "tiers", "*", "contacts", "*"): "Support contact",
+    ("support", "champions", "*"): "Champion",
+    ("issue_reporting", "triage_owner"): "Triage owner",
+    ("escalation", "*", "steps", "*", "contact"): "Escalation contact",
+    ("monitoring", "*", "owner"): "Metric owner",
+    ("pause", "authority", "*"): "Pause authority",
+    ("stages", "*", "teams", "*"): "Stage team",
+    ("stages", "*", "checklist", "*", "owner"): "Checklist owner",
+    ("stages", "*", "gate", "decider"): "Gate decider",
+    ("risks", "*", "owner"): "Risk owner",
+    ("governance", "definition_owner"): "Owner of the definitions of good",
+    ("teams", "*", "lead"): "Team lead",
+}
+
+
+# --- building ---------------------------------------------------------------------------------
+
+
+def _module(raw: dict, plan_id: str | None) -> Module:
+    return Module(
+        id=raw["id"], title=raw["title"], audience=_list(raw.get("audience")),
+        topics=_list(raw.get("topics")), duration_minutes=raw.get("duration_minutes"),
+        format=raw.get("format", ""), required_before_access=bool(raw.get("required_before_access")),
+        objectives=_list(raw.get("objectives")), content=raw.get("content", ""), plan_id=plan_id,
+    )
+
+
+def _stage(raw: dict, index: int) -> Stage:
+    gate = raw.get("gate")
+    return Stage(
+        id=raw["id"], name=raw["name"], index=index, pattern=raw.get("pattern", ""),
+        teams=_list(raw.get("teams")), headcount=raw.get("headcount"),
+        access_percent=raw.get("access_percent"),
+        adoption_target_percent=raw.get("adoption_target_percent"),
+        start=parse_date(raw.get("start")), end=parse_date(raw.get("end")),
+        training=_list(raw.get("training")),
+        checklist=tuple(
+            ChecklistItem(c.get("id") or f"check-{n}", c["item"], c.get("owner"),
+                          c.get("evidence", ""))
+            for n, c in enumerate(_list(raw.get("checklist")), 1)
+        ),
+        gate=Gate(
+            decider=gate["decider"],
+            criteria=tuple(
+                Criterion(c.get("id") or f"criterion-{n}", c["question"], c.get("metric"),
+                          c.get("threshold", ""), bool(c.get("blocking")))
+                for n, c in enumerate(_list(gate.get("criteria")), 1)
+            ),
+            outcomes=_list(gate.get("outcomes")),
+        ) if isinstance(gate, dict) else None,
+    )
+
+
+def build_plan(raw: dict, file: str, today: dt.date) -> Plan:
+    uses = raw.get("uses") or {}
+    return Plan(
+        id=raw["id"], title=raw["title"], status=raw["status"], risk_tier=raw["risk_tier"],
+        raw=raw, file=file, today=today,
+        stages=tuple(_stage(s, i) for i, s in enumerate(_list(raw.get("stages")))),
+        uses=tuple(
+            Use(u["id"], u["text"], True, example=u.get("example", ""),
+                from_stage=u.get("from_stage")) for u in _list(uses.get("allowed"))
+        ) + tuple(
+            Use(u["id"], u["text"], False, reason=u.get("reason", ""))
+            for u in _list(uses.get("prohibited"))
+        ),
+        modules=tuple(_module(m, raw["id"]) for m in _list((raw.get("training") or {}).get("modules"))),
+        decisions=tuple(
+            Decision(d["stage"], parse_date(d["date"]), d["outcome"], d["by"],
+                     d.get("rationale", ""), _list(d.get("evidence")))
+            for d in _list(raw.get("decisions"))
+        ),
+    )
+
+
+def build_handbook(org: dict, plans: list[tuple[dict, str]], today: dt.date) -> Handbook:
+    """From checked data (org mapping and (plan mapping, file) pairs) to the model."""
+    built = [build_plan(raw, file, today) for raw, file in plans]
+    modules = {m["id"]: _module(m, None) for m in _list(org.get("training"))}
+    for plan in built:
+        modules.update({m.id: m for m in plan.modules})
+    return Handbook(
+        name=(org.get("organisation") or {}).get("name", "Handbook"),
+        people={p["id"]: Person(p["id"], p["name"], p.get("role", ""), p.get("contact", ""))
+                for p in _list(org.get("people"))},
+        teams={t["id"]: Team(t["id"], t["name"], t.get("headcount"), t.get("lead"))
+               for t in _list(org.get("teams"))},
+        tools={t["id"]: Tool(t["id"], t["name"], t["status"], t.get("vendor", ""),
+                             t.get("account", ""), t.get("trains_on_inputs"),
+                             t.get("instructions", "")) for t in _list(org.get("tools"))},
+        modules=dict(sorted(modules.items())),
+        plans={p.id: p for p in sorted(built, key=lambda p: p.id)},
+        today=today,
+        org=org,
+    )

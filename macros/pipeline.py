@@ -1,0 +1,54 @@
+"""The pipeline in one call: plans/ -> check -> model -> pages. No MkDocs here.
+
+`publish` (the MkDocs hook) and `cli render` both go through `run`; so does every macro, through
+`current()`, so generated and hand-written pages always show the same handbook.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+from .model import Handbook, build_handbook
+from .render import all_pages, navigation
+from .validate import check
+
+
+@dataclass
+class Site:
+    """A checked handbook and its generated pages; `handbook` is None when a plan has errors."""
+
+    diagnostics: list[Diagnostic]
+    handbook: Handbook | None = None
+    pages: dict[str, str] = field(default_factory=dict)
+    nav: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.handbook is not None
+
+
+_state: dict[str, Site] = {}  # the latest run, and the last good one (kept across serve reloads)
+
+
+def run(plans_dir: Path, today: dt.date | None = None) -> Site:
+    today = today or dt.date.today()
+    checked = check([plans_dir], today=today)
+    if not checked.ok or checked.org is None:
+        site = Site(checked.diagnostics)
+    else:
+        handbook = build_handbook(checked.org.data, [(d.data, d.file) for d in checked.plans],
+                                  today)
+        site = Site(checked.diagnostics, handbook, all_pages(handbook), navigation(handbook))
+        _state["good"] = site
+    _state["latest"] = site
+    return site
+
+
+def current() -> Site | None:
+    return _state.get("latest")
+
+
+def last_good() -> Site | None:
+    return _state.get("good")

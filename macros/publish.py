@@ -1,0 +1,64 @@
+"""Publish: the MkDocs adapter (loaded by mkdocs.yml as a hook). Thin on purpose.
+
+on_config checks the plans and renders every page before MkDocs reads a file; on_files adds the
+generated pages. A plan error aborts `mkdocs build` (PluginError) before anything is written; under
+`mkdocs serve` the errors become a page and the last good handbook stays on screen.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+from macros import pipeline
+from macros.diagnostics import format_text
+from macros.render.pages import errors_page
+
+ERRORS_PAGE = "handbook-errors.md"
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    # Hooks are re-imported on every serve reload; the pipeline module keeps the mode.
+    pipeline.mode = command
+
+
+def _today() -> dt.date:
+    # HANDBOOK_TODAY freezes the date for tests and reproducible rebuilds of an old commit.
+    value = os.environ.get("HANDBOOK_TODAY")
+    return dt.date.fromisoformat(value) if value else dt.date.today()
+
+
+def on_config(config):
+    plans_dir = Path(config.config_file_path).parent / "plans"
+    site = pipeline.run(plans_dir, _today())
+    if not site.ok:
+        errors = [d for d in site.diagnostics if d.is_error]
+        if getattr(pipeline, "mode", "build") != "serve":
+            raise PluginError(f"{len(errors)} error(s) in the plans; nothing was published.\n"
+                              + format_text(errors))
+        config.extra["handbook_errors"] = len(errors)
+    shown = site if site.ok else pipeline.last_good()
+    if shown and shown.handbook:
+        config.site_name = f"{shown.handbook.name} AI handbook"
+    home, *rest = config.nav or [{"Home": "index.md"}]
+    generated = shown.nav if shown else []
+    if not site.ok:
+        generated = [{"Plan errors": ERRORS_PAGE}] + generated
+    config.nav = [home, *generated, *rest]
+    return config
+
+
+def on_files(files, config):
+    site = pipeline.current()
+    shown = site if site and site.ok else pipeline.last_good()
+    pages = dict(shown.pages) if shown else {}
+    if site and not site.ok:
+        pages[ERRORS_PAGE] = errors_page(site.diagnostics)
+    for src, text in pages.items():
+        if files.get_file_from_path(src) is not None:
+            raise PluginError(f"docs/{src} has the same path as a generated page; rename it.")
+        files.append(File.generated(config, src, content=text))
+    return files

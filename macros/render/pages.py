@@ -1,0 +1,381 @@
+"""Pages: every generated page of the handbook, as Markdown keyed by its source path.
+
+Each page kind is one function over the model; they assemble `Fragments`. Pages carry
+`render_macros: false`: plan text never reaches Jinja as template source.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..model import Handbook, Plan, Stage
+from .fragments import (CAPTURE, FALLBACKS, FORMATS, PATTERNS, STATUS, Fragments, Paths,
+                        _percent, _period, use_anchor)
+from .text import anchor, cell, front_matter, inline, link_or_text, markdown, table
+
+
+def _page(title: str, *blocks: str) -> str:
+    body = "\n\n".join(b for b in blocks if b)
+    return front_matter(title) + f"\n# {inline(title)}\n\n{body}\n"
+
+
+def _section(title: str, anchor_id: str, *blocks: str) -> str:
+    body = "\n\n".join(b for b in blocks if b)
+    return f"## {title} {{#{anchor_id}}}\n\n{body or '_Not specified in this plan._'}"
+
+
+def _bullets(items, label=lambda x: inline(x)) -> str:
+    return "\n".join(f"- {label(i)}" for i in items)
+
+
+# --- plan pages ---------------------------------------------------------------------------------
+
+
+def plan_page(hb: Handbook, plan: Plan) -> str:
+    f = Fragments(hb, Paths.plan(plan.id))
+    position = plan.position
+    approval = plan.get("approval")
+    facts = table(["", ""], [
+        ["Status", f"**{inline(STATUS.get(plan.status, plan.status))}**"],
+        ["Risk tier", cell(plan.risk_tier.title()) + (
+            f" — {inline(plan.get('tier_rationale'))}" if plan.get("tier_rationale") else "")],
+        ["Affects", cell(", ".join(i.replace("_", " ") for i in plan.get("impact", default=[])))],
+        ["Business owner", f.person(plan.owner)],
+        ["Executive sponsor", f.person(plan.get("sponsor"))],
+        ["Approved", f"{f.person(approval['by'])} on {approval['date']}" if approval
+         else cell(None)],
+        ["Review by", cell(plan.review_by.isoformat() if plan.review_by else None)
+         + (" **(overdue)**" if plan.review_overdue else "")],
+        ["Current stage", (f.stage_link(plan, position.stage) + f" — {position.label.lower()}"
+                           + (f" since {position.since.isoformat()}" if position.since else ""))
+         if position.stage else cell(None)],
+        ["Next gate", (f"{f.stage_link(plan, plan.next_gate[0])}, decided by "
+                       f"{f.person(plan.next_gate[1].decider)}") if plan.next_gate
+         else cell(None)],
+    ])
+    scope = plan.get("scope", default={})
+    scope_rows = [
+        ["Purpose", cell(scope.get("purpose"))],
+        ["Users", f.people(scope.get("users", []))],
+        ["Tools", ", ".join(f.link(hb.tools[t].name if t in hb.tools else t, Paths.tools, t)
+                            for t in scope.get("tools", [])) or cell(None)],
+        ["Data sources", cell("; ".join(scope.get("data_sources", [])))],
+        ["Outputs", cell("; ".join(scope.get("outputs", [])))],
+        ["Out of scope", cell("; ".join(scope.get("out_of_scope", [])))],
+    ]
+    review_rows = [[anchor(r["id"]) + cell(r["output"]), f.who(r["reviewer"]),
+                    cell(_mode(r["mode"])), cell(r.get("before")),
+                    cell("; ".join(r.get("checks", []))), cell(r.get("time_allowed"))]
+                   for r in plan.get("review", default=[])]
+    training_rows = []
+    for stage in plan.stages:
+        for module_id in stage.training:
+            module = hb.modules.get(module_id)
+            training_rows.append([f.stage_link(plan, stage), f.module_link(module_id),
+                                  cell(f"{module.duration_minutes} min" if module and
+                                       module.duration_minutes else None),
+                                  cell(FORMATS.get(module.format, module.format) if module
+                                       else None)])
+    support = plan.get("support", default={})
+    reporting = plan.get("issue_reporting", default={})
+    pause = plan.get("pause", default={})
+    comms_rows = [[cell(c["when"]), f.people(c.get("audience", [])), cell(c.get("channel")),
+                   cell(c.get("message"))] for c in plan.get("communications", default=[])]
+    risk_rows = [[anchor(f"risk-{r['id']}") + cell(r["risk"]), cell(r.get("mitigation")),
+                  cell(r.get("contingency")), f.person(r.get("owner"))]
+                 for r in plan.get("risks", default=[])]
+    budget = plan.get("budget", default={})
+    currency = budget.get("currency", "")
+    budget_rows = [[f.stage_link(plan, plan.stage(i.get("stage"))) if i.get("stage")
+                    else cell(None), cell(i["category"]), cell(_money(i["amount"], currency))]
+                   for i in budget.get("items", [])]
+    if budget_rows:
+        total = sum(i["amount"] for i in budget.get("items", []))
+        budget_rows.append(["**Total**", "", f"**{inline(_money(total, currency))}**"])
+    governance = plan.get("governance", default={})
+    return _page(
+        plan.title,
+        f.banners(plan),
+        inline(plan.summary),
+        facts,
+        _section("What you may do now", "now",
+                 f.allowed_now(plan),
+                 "**Never, at any stage:**\n\n" + _bullets(u.text for u in plan.prohibited),
+                 "**Never enter into the tool:**\n\n" + f.never_enter(plan)),
+        _section("Scope", "scope", table(["", ""], scope_rows)),
+        _section("Allowed and prohibited uses", "uses", f.allowed_uses(plan),
+                 f.prohibited_uses(plan)),
+        _section("Data rules", "data-rules",
+                 "**Never enter:**\n\n" + f.never_enter(plan),
+                 ("**Allowed, with conditions:**\n\n" +
+                  _bullets(plan.get("data_rules", "allowed", default=[])))
+                 if plan.get("data_rules", "allowed") else ""),
+        _section("Human review", "review", table(
+            ["Output", "Reviewer", "Mode", "Before", "Checks", "Time allowed"], review_rows)),
+        _section("Training", "training", table(["Stage", "Required module", "Length", "Format"],
+                                               training_rows)),
+        _section("Stages", "stages", f.stages_table(plan)),
+        _section("Gate decisions", "decisions", f.decisions(plan)),
+        _section("Support", "support",
+                 f"**Support owner:** {f.person(support.get('owner'))}" if support else "",
+                 f.support_tiers(plan),
+                 ("**Champions:** " + f.people(support["champions"]))
+                 if support.get("champions") else ""),
+        _section("Reporting an issue", "issue-reporting",
+                 f"Report in **{inline(reporting['channel'])}**; triaged by "
+                 f"{f.person(reporting.get('triage_owner'))}." if reporting else "",
+                 ("Say in your report:\n\n" + _bullets(reporting.get("capture", []),
+                                                       lambda c: inline(CAPTURE.get(c, c))))
+                 if reporting.get("capture") else ""),
+        _section("Escalation paths", "escalation", f.escalation(plan)),
+        _section("Monitoring", "monitoring", f.monitoring(plan)),
+        _section("Pause and fallback", "pause",
+                 ("**Who may pause:** " + f.people(pause.get("authority", [])))
+                 if pause.get("authority") else "",
+                 table(["Trigger", "Metric"], [
+                     [anchor(f"trigger-{t['id']}") + cell(t["text"]),
+                      f.link(t["metric"], Paths.plan(plan.id), f"metric-{t['metric']}")
+                      if t.get("metric") else cell(None)]
+                     for t in pause.get("triggers", [])]),
+                 ("**Fallbacks when paused:**\n\n" + _bullets(
+                     pause["fallbacks"], lambda x: inline(FALLBACKS.get(x, x))))
+                 if pause.get("fallbacks") else "",
+                 ("**Return to normal when:**\n\n" + _bullets(pause["return_to_normal"]))
+                 if pause.get("return_to_normal") else ""),
+        _section("Communications", "communications",
+                 table(["When", "Audience", "Channel", "Message"], comms_rows)),
+        _section("Risks", "risks", table(["Risk", "Mitigation", "Contingency", "Owner"],
+                                         risk_rows)),
+        _section("Budget", "budget", table(["Stage", "Category", "Amount"], budget_rows)),
+        _section("Governance", "governance",
+                 (f"**Who may change the definitions of good** (targets, thresholds, what counts "
+                  f"as a good output): {f.person(governance.get('definition_owner'))}")
+                 if governance.get("definition_owner") else "",
+                 f"**How:** {inline(governance['change_process'])}"
+                 if governance.get("change_process") else ""),
+    )
+
+
+def stage_page(hb: Handbook, plan: Plan, stage: Stage) -> str:
+    f = Fragments(hb, Paths.stage(plan.id, stage.id))
+    facts = table(["", ""], [
+        ["Plan", f.plan_link(plan)],
+        ["State", f.stage_state(plan, stage)],
+        ["Pattern", cell(PATTERNS.get(stage.pattern, stage.pattern))],
+        ["Who gets access", f.people(stage.teams)],
+        ["People added", cell(stage.headcount)],
+        ["Access (cumulative share of users)", cell(_percent(stage.access_percent))],
+        ["Adoption target", cell(_percent(stage.adoption_target_percent))],
+        ["Dates", cell(_period(stage))],
+    ])
+    training = _bullets(stage.training, f.module_link) or "_No training required at this stage._"
+    return _page(
+        f"Stage {stage.index + 1}: {stage.name}",
+        f.banners(plan),
+        facts,
+        _section("Training before access", "training", training),
+        _section("Allowed uses at this stage", "uses", f.allowed_uses(plan, stage),
+                 "**Never:** see the " + f.plan_link(plan, "uses") + " page."),
+        _section("Checklist", "checklist", f.checklist(plan, stage)),
+        _section("Gate", "gate", f.gate(plan, stage)),
+        _section("Decision", "decision", f.decisions(plan, stage) or "_No decision yet._"),
+    )
+
+
+# --- training -----------------------------------------------------------------------------------
+
+
+def module_page(hb: Handbook, module_id: str) -> str:
+    f = Fragments(hb, Paths.module(module_id))
+    module = hb.modules[module_id]
+    origin = (f"Part of {f.plan_link(hb.plans[module.plan_id])}." if module.plan_id in hb.plans
+              else "For the whole organisation.")
+    objectives = ("## Objectives {#objectives}\n\n" + _bullets(module.objectives)
+                  if module.objectives else "")
+    content = ("## Content {#content}\n\n" + markdown(module.content)) if module.content else ""
+    return _page(module.title, origin, f.module_facts(module), objectives, content)
+
+
+def training_index(hb: Handbook) -> str:
+    f = Fragments(hb, Paths.training)
+    by_audience: dict[str, list[str]] = defaultdict(list)
+    for module in hb.modules.values():
+        for who in module.audience or ("everyone",):
+            by_audience[who].append(module.id)
+    blocks = []
+    for who in sorted(by_audience, key=lambda w: hb.name_of(w).lower()):
+        rows = [[f.module_link(m), cell(f"{hb.modules[m].duration_minutes} min"
+                                        if hb.modules[m].duration_minutes else None),
+                 cell(FORMATS.get(hb.modules[m].format, hb.modules[m].format)),
+                 "Yes" if hb.modules[m].required_before_access else "No"]
+                for m in by_audience[who]]
+        title = "Everyone" if who == "everyone" else inline(hb.name_of(who))
+        blocks.append(f"## {title} {{#{who}}}\n\n" +
+                      table(["Module", "Length", "Format", "Before access"], rows))
+    return _page("Training", "Every training module, by audience.", *blocks)
+
+
+# --- cross-plan indexes ---------------------------------------------------------------------------
+
+
+def plans_index(hb: Handbook) -> str:
+    return _page("Plans", Fragments(hb, Paths.plans).plans_table())
+
+
+def uses_page(hb: Handbook) -> str:
+    f = Fragments(hb, Paths.uses)
+    prohibited, allowed = [], []
+    for plan in hb.plans.values():
+        for use in plan.prohibited:
+            prohibited.append([anchor(use_anchor(plan.id, use.id)) + f"**{inline(use.text)}**",
+                               f.plan_link(plan, use.id), cell(use.reason)])
+        for use in plan.allowed:
+            stage = plan.stage(use.from_stage) or (plan.stages[0] if plan.stages else None)
+            in_force = "Yes" if use in plan.allowed_now else "Not yet" if plan.in_force else "No"
+            allowed.append([anchor(use_anchor(plan.id, use.id)) + cell(use.text),
+                            f.plan_link(plan, use.id), f.stage_link(plan, stage), in_force,
+                            cell(use.example)])
+    return _page(
+        "Can I use AI for this?",
+        "Every allowed and prohibited use across all plans. Search for your task, or scan the "
+        "lists. Each use has a permanent link: its plan and use ids.",
+        "## Never allowed {#prohibited}\n\n" + (table(["Use", "Plan", "Why"], prohibited)
+                                                 or "_None._"),
+        "## Allowed {#allowed}\n\n" + (table(["Use", "Plan", "From stage", "Allowed today",
+                                               "Example"], allowed) or "_None._"),
+    )
+
+
+def tools_page(hb: Handbook) -> str:
+    return _page("AI tools", "The tool inventory. Only **approved** tools may be used for work "
+                 "under a plan; **prohibited** tools must not be used at all.",
+                 Fragments(hb, Paths.tools).tools_table())
+
+
+def contacts_page(hb: Handbook) -> str:
+    f = Fragments(hb, Paths.contacts)
+    roles = hb.roles
+
+    def role_list(ref: str) -> str:
+        held = [f"{inline(role)}" + (f" — {f.plan_link(plan)}" if plan else "")
+                for plan, role in roles.get(ref, [])]
+        return "<br>".join(held) or cell(None)
+
+    people = [[anchor(p.id) + f"**{inline(p.name)}**", cell(p.role),
+               link_or_text(p.contact, f"mailto:{p.contact}" if "@" in p.contact else p.contact)
+               if p.contact else cell(None), role_list(p.id)] for p in hb.people.values()]
+    teams = [[f.who(t.id), cell(t.headcount), f.person(t.lead), role_list(t.id)]
+             for t in hb.teams.values()]
+    return _page("Contacts", "Everyone named in a plan, with the roles they hold.",
+                 "## People {#people}\n\n" + table(["Name", "Role", "Contact", "Holds"], people),
+                 "## Teams {#teams}\n\n" + table(["Team", "People", "Lead", "Holds"], teams))
+
+
+def team_page(hb: Handbook, team_id: str) -> str:
+    """What applies to me: one team, across every plan."""
+    f = Fragments(hb, Paths.team(team_id))
+    team = hb.teams[team_id]
+    blocks = []
+    for plan in hb.plans.values():
+        involved = team_id in plan.users or any(team_id in s.teams for s in plan.stages)
+        if not involved:
+            continue
+        stages = [s for s in plan.stages if team_id in s.teams] or list(plan.stages)
+        entry = stages[0] if stages else None
+        modules = [m for s in plan.stages[: entry.index + 1] for m in s.training] if entry else []
+        support = plan.get("support", default={})
+        contacts = []
+        for path in plan.get("escalation", default=[]):
+            first = path["steps"][0]["contact"] if path.get("steps") else None
+            contacts.append(f"- {inline(path['when'])}: {f.person_with_contact(first)} "
+                            f"([full path]({f.href(Paths.plan(plan.id), path['id'])}))")
+        blocks.append("\n\n".join(b for b in [
+            f"## {inline(plan.title)} {{#{plan.id}}}",
+            f.banners(plan),
+            f"Your team joins at {f.stage_link(plan, entry)}." if entry else "",
+            "### What you may do now\n\n" + f.allowed_now(plan).replace("(#", f"({f.href(Paths.plan(plan.id))}#"),
+            "### Never\n\n" + _bullets(u.text for u in plan.prohibited)
+            + "\n\n**Never enter:** " + "; ".join(inline(x) for x in plan.get(
+                "data_rules", "never_enter", default=[])),
+            "### Training before access\n\n" + (_bullets(dict.fromkeys(modules), f.module_link)
+                                                or "_None required._"),
+            "### Help\n\n" + (f"**Champions:** {f.people(support.get('champions', []))}\n\n"
+                              if support.get("champions") else "") + f.support_tiers(plan),
+            "### If something goes wrong\n\n" + ("\n".join(contacts) or "_No escalation path._"),
+        ] if b))
+    intro = (f"Everything that applies to **{inline(team.name)}**, across every AI rollout plan. "
+             "New to the team? Start here.")
+    return _page(team.name, intro, *blocks) if blocks else _page(
+        team.name, intro, "_No plan involves this team yet._")
+
+
+def teams_index(hb: Handbook) -> str:
+    f = Fragments(hb, Paths.teams)
+    rows = [[f.who(t.id), cell(t.headcount), f.person(t.lead),
+             ", ".join(f.plan_link(p) for p in hb.plans.values()
+                       if t.id in p.users or any(t.id in s.teams for s in p.stages))
+             or cell(None)] for t in hb.teams.values()]
+    return _page("Teams", "Pick your team to see what applies to you.",
+                 table(["Team", "People", "Lead", "Plans"], rows))
+
+
+# --- the whole handbook -----------------------------------------------------------------------
+
+
+def all_pages(hb: Handbook) -> dict[str, str]:
+    """Every generated page, by source path."""
+    pages = {
+        Paths.plans: plans_index(hb),
+        Paths.uses: uses_page(hb),
+        Paths.tools: tools_page(hb),
+        Paths.contacts: contacts_page(hb),
+        Paths.training: training_index(hb),
+        Paths.teams: teams_index(hb),
+    }
+    for plan in hb.plans.values():
+        pages[Paths.plan(plan.id)] = plan_page(hb, plan)
+        for stage in plan.stages:
+            pages[Paths.stage(plan.id, stage.id)] = stage_page(hb, plan, stage)
+    for module_id in hb.modules:
+        pages[Paths.module(module_id)] = module_page(hb, module_id)
+    for team_id in hb.teams:
+        pages[Paths.team(team_id)] = team_page(hb, team_id)
+    return pages
+
+
+def navigation(hb: Handbook) -> list:
+    """The generated part of the nav: plans > plan > stages, then the cross-plan pages."""
+    plans = [{"All plans": Paths.plans}]
+    for plan in hb.plans.values():
+        plans.append({plan.title: [{"Overview": Paths.plan(plan.id)}] + [
+            {f"{s.index + 1}. {s.name}": Paths.stage(plan.id, s.id)} for s in plan.stages]})
+    return [
+        {"Plans": plans},
+        {"Can I use AI for this?": Paths.uses},
+        {"Teams": [{"All teams": Paths.teams}] + [{t.name: Paths.team(t.id)}
+                                                 for t in hb.teams.values()]},
+        {"Training": [{"All modules": Paths.training}] + [{m.title: Paths.module(m.id)}
+                                                         for m in hb.modules.values()]},
+        {"AI tools": Paths.tools},
+        {"Contacts": Paths.contacts},
+    ]
+
+
+def _mode(mode: str) -> str:
+    from .fragments import MODES
+
+    return MODES.get(mode, mode)
+
+
+def _money(amount: float, currency: str) -> str:
+    return f"{amount:,.0f} {currency}".strip() if amount == int(amount) else \
+        f"{amount:,.2f} {currency}".strip()
+
+
+def errors_page(diagnostics) -> str:
+    """Shown by `make serve` while a plan is broken; the build refuses to publish instead."""
+    rows = [[cell(f"{d.file}:{d.line}:{d.column}"), cell(d.severity), cell(d.message),
+             cell(d.hint), cell(d.rule)] for d in diagnostics]
+    return _page("Plan errors",
+                 '!!! danger "The plans have errors"\n    Nothing new is published until they '
+                 "are fixed. The rest of this preview shows the last good version.",
+                 table(["Where", "Severity", "Problem", "How to fix", "Rule"], rows))
