@@ -73,7 +73,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     fresh = site.with_name(f".site-new-{os.getpid()}")
     old = site.with_name(f".site-old-{os.getpid()}")
     # Never -q/-v with --strict: mkdocs then exits 0 on warnings (mkdocs#4126).
-    done = subprocess.run(_mkdocs("build", "--strict", "--site-dir", str(fresh)))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if args.today:
+        env["HANDBOOK_TODAY"] = args.today  # the hook reads the same frozen date
+    done = subprocess.run(_mkdocs("build", "--strict", "--site-dir", str(fresh)), env=env)
     if done.returncode != 0:
         shutil.rmtree(fresh, ignore_errors=True)
         print("mkdocs build failed; site/ left as it was.", file=sys.stderr)
@@ -88,7 +91,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     extra = ["--dev-addr", args.dev_addr] if args.dev_addr else []
-    return subprocess.run(_mkdocs("serve", *extra)).returncode
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(_mkdocs("serve", *extra), env=env).returncode
 
 
 def parser() -> argparse.ArgumentParser:

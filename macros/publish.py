@@ -16,6 +16,8 @@ from mkdocs.structure.files import File
 from macros import pipeline
 from macros.diagnostics import format_text
 from macros.render.pages import errors_page
+from macros.render.text import title
+from macros.render.text import title
 
 ERRORS_PAGE = "handbook-errors.md"
 
@@ -42,7 +44,7 @@ def on_config(config):
         config.extra["handbook_errors"] = len(errors)
     shown = site if site.ok else pipeline.last_good()
     if shown and shown.handbook:
-        config.site_name = f"{shown.handbook.name} AI handbook"
+        config.site_name = title(f"{shown.handbook.name} AI handbook")  # escaped: see title()
     home, *rest = config.nav or [{"Home": "index.md"}]
     generated = shown.nav if shown else []
     if not site.ok:

@@ -289,22 +289,22 @@ def check(paths: Iterable[Path], today: dt.date | None = None) -> Checked:
     """Load and validate plans (and the _org.yaml beside them); collect every problem."""
     from .rules import run_rules  # rules import validate's helpers
 
+    paths = list(paths)
     files, diagnostics = discover(paths)
-    org_path = next((p for p in files if p.name == ORG_FILE), None)
-    if org_path is None and files:
-        candidate = files[0].parent / ORG_FILE
-        org_path = candidate if candidate.exists() else None
+    # The registries sit beside the plans: in the folder given, or beside the first file.
+    first = paths[0] if paths else Path("plans")
+    org_path = next((p for p in files if p.name == ORG_FILE),
+                    (first if first.is_dir() else first.parent) / ORG_FILE)
     org = None
-    if org_path is not None:
+    if org_path.exists():
         org, problems = load_file(org_path, _shown(org_path))
         diagnostics += problems
         if org is not None:
             diagnostics += schema_diagnostics(org, "org")
     else:
-        diagnostics.append(
-            Diagnostic(_shown(files[0].parent / ORG_FILE) if files else ORG_FILE, 1, 1, ERROR,
-                       "file-read", "plans/_org.yaml is missing: people, teams and tools live there")
-        )
+        diagnostics.append(Diagnostic(_shown(org_path), 1, 1, ERROR, "file-read",
+                                      f"{ORG_FILE} is missing: people, teams and tools live there",
+                                      "Create it beside the plans; see PLAN-FORMAT."))
     plans = []
     for path in files:
         if path.name.startswith("_"):

@@ -10,7 +10,7 @@ from collections import defaultdict
 from ..model import Handbook, Plan, Stage
 from .fragments import (CAPTURE, FALLBACKS, FORMATS, PATTERNS, STATUS, Fragments, Paths,
                         _percent, _period, use_anchor)
-from .text import anchor, cell, front_matter, inline, link_or_text, markdown, table
+from .text import anchor, cell, front_matter, inline, link_or_text, markdown, table, title
 
 
 def _page(title: str, *blocks: str) -> str:
@@ -343,17 +343,18 @@ def all_pages(hb: Handbook) -> dict[str, str]:
 
 
 def navigation(hb: Handbook) -> list:
-    """The generated part of the nav: plans > plan > stages, then the cross-plan pages."""
+    """The generated part of the nav: plans > plan > stages, then the cross-plan pages.
+    Titles come from plan text, so they pass through `title` (escaped)."""
     plans = [{"All plans": Paths.plans}]
     for plan in hb.plans.values():
-        plans.append({plan.title: [{"Overview": Paths.plan(plan.id)}] + [
-            {f"{s.index + 1}. {s.name}": Paths.stage(plan.id, s.id)} for s in plan.stages]})
+        plans.append({title(plan.title): [{"Overview": Paths.plan(plan.id)}] + [
+            {title(f"{s.index + 1}. {s.name}"): Paths.stage(plan.id, s.id)} for s in plan.stages]})
     return [
         {"Plans": plans},
         {"Can I use AI for this?": Paths.uses},
-        {"Teams": [{"All teams": Paths.teams}] + [{t.name: Paths.team(t.id)}
+        {"Teams": [{"All teams": Paths.teams}] + [{title(t.name): Paths.team(t.id)}
                                                  for t in hb.teams.values()]},
-        {"Training": [{"All modules": Paths.training}] + [{m.title: Paths.module(m.id)}
+        {"Training": [{"All modules": Paths.training}] + [{title(m.title): Paths.module(m.id)}
                                                          for m in hb.modules.values()]},
         {"AI tools": Paths.tools},
         {"Contacts": Paths.contacts},

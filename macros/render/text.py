@@ -58,7 +58,9 @@ def link_or_text(label: object, url: object) -> str:
 
 
 _HTML_TAG = re.compile(r"<(?=[A-Za-z/!?])")
-_UNSAFE_LINK = re.compile(r"(\]\(\s*<?|\]:\s*<?)([^)\s>]*)", re.I)
+# [label](target "title") with one level of parentheses in the target, and [ref]: target lines.
+_INLINE_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?[^)\n]*\)")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*<?(\S*?)>?(?:[ \t].*)?$", re.M)
 
 
 _CODE = re.compile(r"(^```.*?^```[ \t]*$|^~~~.*?^~~~[ \t]*$|`[^`\n]+`)", re.M | re.S)
@@ -77,18 +79,25 @@ def markdown(text: object) -> str:
     return "".join(out).strip("\n")
 
 
+def _safe_target(target: str) -> bool:
+    # Relative links, anchors and web/mail addresses only: no javascript:, data:, vbscript:.
+    scheme = urlsplit(re.sub(r"[\x00-\x20]", "", target).lower()).scheme
+    return scheme in ("", "http", "https", "mailto")
+
+
 def _prose(value: str) -> str:
     value = value.replace("&", "&amp;")
     value = _HTML_TAG.sub("&lt;", value)
     value = value.replace("{", "&#123;").replace("}", "&#125;")
 
-    def neutralise(match: re.Match) -> str:
-        target = re.sub(r"[\x00-\x20]", "", match.group(2)).lower()
-        if urlsplit(target).scheme in ("", "http", "https", "mailto"):
-            return match.group(0)
-        return match.group(1) + "#unsafe-link-removed"
+    def inline_link(match: re.Match) -> str:
+        return match.group(0) if _safe_target(match.group(3)) else (
+            f"{match.group(2)} (link removed)")
 
-    value = _UNSAFE_LINK.sub(neutralise, value)
+    def reference(match: re.Match) -> str:
+        return match.group(0) if _safe_target(match.group(1)) else ""
+
+    value = _REFERENCE.sub(reference, _INLINE_LINK.sub(inline_link, value))
     # Headings inside content must not outrank the page's own sections.
     return re.sub(r"^(#{1,2})(?=\s)", "###", value, flags=re.M)
 
@@ -113,10 +122,17 @@ def anchor(anchor_id: str) -> str:
     return f'<span id="{attr(anchor_id)}"></span>'
 
 
-def front_matter(title: str, **extra: object) -> str:
-    """YAML front matter with the page title as a JSON string (valid YAML, no injection)."""
+def title(text: object) -> str:
+    """A page or nav title. The theme inserts titles into <title>, the nav and the header
+    without escaping them, so they are HTML-escaped here (Markdown never sees them)."""
+    return attr(" ".join(str(text).split()))
+
+
+def front_matter(page_title: str, **extra: object) -> str:
+    """YAML front matter; the title as a JSON string (valid YAML, no injection)."""
     import json
 
-    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}", "render_macros: false"]
+    lines = ["---", f"title: {json.dumps(title(page_title), ensure_ascii=False)}",
+             "render_macros: false"]
     lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in extra.items()]
     return "\n".join(lines + ["---", ""])

@@ -1,0 +1,53 @@
+"""Shared test helpers: the repository root, a frozen "today", and tool discovery."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TODAY = dt.date(2026, 11, 24)  # tests never depend on the real date
+
+
+def require_tool(name: str, how: str) -> str:
+    """The path of a system tool; skip locally when missing, fail in CI (CI is set there)."""
+    path = shutil.which(name)
+    if path:
+        return path
+    message = f"{name} is not installed; install it with: {how}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return TODAY
+
+
+def make_project(plans: Path, where: Path) -> Path:
+    """A copy of the handbook project whose plans/ is `plans` (a fixture set). The macro guide
+    page names the example plans, so it is left out."""
+    project = where / "project"
+    project.mkdir()
+    shutil.copytree(ROOT / "docs", project / "docs")
+    (project / "docs" / "macros.md").unlink()
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = "\n".join(line for line in config.splitlines() if "macros.md" not in line)
+    (project / "mkdocs.yml").write_text(config + "\n", encoding="utf-8")
+    for name in ("macros", "schema"):
+        (project / name).symlink_to(ROOT / name)
+    shutil.copytree(plans, project / "plans")
+    return project
+
+
+def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HANDBOOK_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
+                           str(site)], cwd=project, env=env, capture_output=True, text=True)

@@ -1,0 +1,126 @@
+"""`handbook check`: output formats, exit codes, and no traceback whatever the input."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURES, ROOT
+
+BROKEN = FIXTURES / "invalid" / "ref-unknown-person" / "menu-drafts.yaml"
+
+
+def handbook(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "macros", *args, "--today", "2026-11-24"]
+                          if args and args[0] == "check" else [sys.executable, "-m", "macros", *args],
+                          cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture
+def broken_plans(tmp_path: Path) -> Path:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for source in (FIXTURES / "valid" / "minimum").iterdir():
+        (plans / source.name).write_bytes(source.read_bytes())
+    (plans / "menu-drafts.yaml").write_bytes(BROKEN.read_bytes())
+    return tmp_path
+
+
+def test_clean_plans_exit_0_and_print_nothing_on_stdout():
+    done = handbook("check", str(FIXTURES / "valid" / "minimum"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert "0 error(s), 0 warning(s)" in done.stderr
+
+
+def test_text_format(broken_plans: Path):
+    done = handbook("check", "plans", cwd=broken_plans)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        "plans/menu-drafts.yaml:7:8: error: owner: 'ana' is not a person in plans/_org.yaml; "
+        "did you mean 'ana-silva'? [ref]",
+        "    hint: Known people: ana-silva, ben-cho.",
+    ]
+
+
+def test_default_path_is_plans(broken_plans: Path):
+    done = handbook("check", cwd=broken_plans)
+    assert done.returncode == 1
+    assert done.stdout.startswith("plans/menu-drafts.yaml:7:8: error:")
+
+
+def test_github_format_is_workflow_commands(broken_plans: Path):
+    done = handbook("check", "--format", "github", "plans", cwd=broken_plans)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        "::error file=plans/menu-drafts.yaml,line=7,col=8,title=ref::owner: 'ana' is not a "
+        "person in plans/_org.yaml; did you mean 'ana-silva'? (hint: Known people: ana-silva, "
+        "ben-cho.)"
+    ]
+
+
+def test_json_format_has_exactly_the_documented_keys(broken_plans: Path):
+    done = handbook("check", "--format", "json", "plans", cwd=broken_plans)
+    assert done.returncode == 1
+    assert json.loads(done.stdout) == [{
+        "file": "plans/menu-drafts.yaml", "line": 7, "column": 8, "severity": "error",
+        "rule": "ref",
+        "message": "owner: 'ana' is not a person in plans/_org.yaml; did you mean 'ana-silva'?",
+        "hint": "Known people: ana-silva, ben-cho.",
+    }]
+
+
+def test_warnings_alone_exit_0(tmp_path: Path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for source in (FIXTURES / "valid" / "minimum").iterdir():
+        text = source.read_text(encoding="utf-8").replace("review_by: 2027-03-01",
+                                                          "review_by: 2026-10-01")
+        (plans / source.name).write_text(text, encoding="utf-8")
+    done = handbook("check", "--format", "json", "plans", cwd=tmp_path)
+    assert done.returncode == 0
+    assert [d["rule"] for d in json.loads(done.stdout)] == ["review-overdue"]
+
+
+def test_a_single_file_is_checked_with_the_org_beside_it(broken_plans: Path):
+    done = handbook("check", "plans/menu-drafts.yaml", cwd=broken_plans)
+    assert done.returncode == 1
+    assert "[ref]" in done.stdout
+
+
+@pytest.mark.parametrize("args", [["check", "--format", "xml"], ["nonsense"], [],
+                                  ["check", "--today", "yesterday"]])
+def test_bad_usage_exits_2(args):
+    done = subprocess.run([sys.executable, "-m", "macros", *args], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+
+
+def test_missing_path_is_an_error_not_a_crash(tmp_path: Path):
+    done = handbook("check", "nowhere", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "nowhere:1:1: error: no such file or folder [file-read]" in done.stdout
+
+
+@pytest.mark.parametrize("content", [
+    b"", b"\x00\x01\x02", b"- a\n- b\n", b"[", b"{a: [}", b"\xff\xfe\x00", b"a: *x\n",
+    b"schema_version: 1\nid: [1, {2: 3}]\nstages: 7\nuses: {allowed: 3}\n",
+    b"schema_version: 1\nstages: [{id: a, gate: 3}, 5, {gate: {criteria: [7]}}]\n",
+    b"schema_version: 1\nrisk_tier: high\nreview: [3]\nescalation: [{steps: 4}]\n",
+])
+def test_garbage_never_crashes(tmp_path: Path, content: bytes):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "_org.yaml").write_bytes((FIXTURES / "valid" / "minimum" / "_org.yaml").read_bytes())
+    (plans / "junk.yaml").write_bytes(content)
+    done = handbook("check", "--format", "json", "plans", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout
+    assert "Traceback" not in done.stderr
+    found = json.loads(done.stdout)
+    assert found and all(d["file"] == "plans/junk.yaml" for d in found)
+    assert not [d for d in found if d["rule"] == "internal"]

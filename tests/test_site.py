@@ -1,0 +1,210 @@
+"""End to end: the real MkDocs build of fixture plans, asserted on the HTML it writes."""
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURES, ROOT, TODAY, make_project, mkdocs_build
+
+THEME_SCRIPT = re.compile(r"^/?(\.\./)*assets/javascripts/")  # 404.html is absolute
+
+
+class Page(HTMLParser):
+    """Every tag with its attributes, every script's text, and the visible text."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.scripts: list[str] = []
+        self.text: list[str] = []
+        self._in_script = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+        else:
+            self.text.append(data)
+
+    @property
+    def visible(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    where = tmp_path_factory.mktemp("hostile")
+    project = make_project(FIXTURES / "valid" / "hostile", where)
+    done = mkdocs_build(project, where / "site")
+    assert done.returncode == 0, done.stderr
+    return where / "site"
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory) -> Path:
+    where = tmp_path_factory.mktemp("examples")
+    done = subprocess.run([sys.executable, "-m", "macros", "build", "--site-dir",
+                           str(where / "site"), "--today", TODAY.isoformat()],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return where / "site"
+
+
+# --- plan text is data --------------------------------------------------------------------------
+
+
+def test_plan_text_runs_nothing(hostile_site: Path):
+    for path in html_files(hostile_site):
+        page = Page(path.read_text(encoding="utf-8"))
+        for tag, attrs in page.tags:
+            assert tag not in ("iframe", "img", "object", "embed"), (path, tag, attrs)
+            assert not [a for a in attrs if a.startswith("on")], (path, tag, attrs)
+            for key in ("href", "src", "action", "formaction"):
+                value = (attrs.get(key) or "").strip().lower()
+                assert not value.startswith(("javascript:", "data:", "vbscript:")), (path, attrs)
+            if tag == "script" and attrs.get("src"):
+                assert THEME_SCRIPT.match(attrs["src"]), (path, attrs)
+        assert not [s for s in page.scripts if "alert" in s], path
+
+
+def test_plan_text_is_shown_exactly_as_written(hostile_site: Path):
+    page = Page((hostile_site / "plans/hostile-text/index.html").read_text(encoding="utf-8"))
+    text = page.visible
+    assert "<script>alert('title')</script> {{ config.site_name }} | *bold*" in text
+    assert "Use the <ticket-id> format. {% include 'x' %} <img src=x onerror=alert(1)>" in text
+    assert "Draft text {: onclick=\"alert(1)\" } and {{ 7*7 }}" in text
+    assert "<iframe src=//evil></iframe>" in text
+    assert "{{ lipsum() }}" in text and "مرحبا — right-to-left text" in text
+    assert "Emoji 🚫🤖" in text
+    assert "# Not a heading" in text
+
+
+def test_table_cells_stay_one_cell(hostile_site: Path):
+    html = (hostile_site / "plans/hostile-text/index.html").read_text(encoding="utf-8")
+    row = re.search(r"<tr>\s*<td>Purpose</td>(.*?)</tr>", html, re.S).group(1)
+    assert row.count("<td") == 1
+    assert "Pipes | split | cells" in Page(row).visible
+
+
+def test_training_markdown_keeps_formatting_and_drops_active_content(hostile_site: Path):
+    html = (hostile_site / "training/hostile-training/index.html").read_text(encoding="utf-8")
+    page = Page(html)
+    assert '<a href="https://example.com">good link</a>' in html
+    assert "bad link (link removed)" in page.visible
+    assert "<script>alert(4)</script>" in page.visible  # shown, not run
+    assert "{{ config }}" in page.visible
+    assert "<code>&lt;ticket-id&gt;</code>" in html
+
+
+# --- the example handbook -------------------------------------------------------------------------
+
+
+def example_plans() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "plans").glob("*.yaml") if not p.name.startswith("_"))
+
+
+def test_every_page_kind_is_at_its_stable_url(example_site: Path):
+    import yaml
+
+    for plan_id in example_plans():
+        plan = yaml.safe_load((ROOT / "plans" / f"{plan_id}.yaml").read_text(encoding="utf-8"))
+        assert (example_site / "plans" / plan_id / "index.html").exists()
+        for stage in plan["stages"]:
+            assert (example_site / "plans" / plan_id / "stages" / stage["id"] / "index.html").exists()
+        for module in plan.get("training", {}).get("modules", []):
+            assert (example_site / "training" / module["id"] / "index.html").exists()
+    org = yaml.safe_load((ROOT / "plans" / "_org.yaml").read_text(encoding="utf-8"))
+    for team in org["teams"]:
+        assert (example_site / "teams" / team["id"] / "index.html").exists()
+    for page in ("uses", "tools", "contacts", "training", "teams", "plans"):
+        assert (example_site / page / "index.html").exists()
+
+
+def test_uses_page_has_an_anchor_per_use(example_site: Path):
+    import yaml
+
+    html = (example_site / "uses" / "index.html").read_text(encoding="utf-8")
+    ids = {attrs.get("id") for _, attrs in Page(html).tags}
+    for plan_id in example_plans():
+        plan = yaml.safe_load((ROOT / "plans" / f"{plan_id}.yaml").read_text(encoding="utf-8"))
+        for kind in ("allowed", "prohibited"):
+            for use in plan["uses"][kind]:
+                assert f"{plan_id}--{use['id']}" in ids
+
+
+def test_no_macro_error_reaches_a_page(example_site: Path):
+    for path in html_files(example_site):
+        text = path.read_text(encoding="utf-8")
+        assert "Macro Rendering Error" not in text and "Traceback" not in text, path
+
+
+def test_nothing_is_loaded_from_another_origin(example_site: Path):
+    external = re.compile(r"^(https?:)?//", re.I)
+    for path in html_files(example_site):
+        for tag, attrs in Page(path.read_text(encoding="utf-8")).tags:
+            if tag in ("script", "img", "iframe", "source", "audio", "video"):
+                assert not external.match(attrs.get("src", "")), (path, tag, attrs)
+            if tag == "link" and attrs.get("rel") in ("stylesheet", "preconnect", "preload",
+                                                       "icon", "modulepreload"):
+                assert not external.match(attrs.get("href", "")), (path, attrs)
+    for css in example_site.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", css.read_text(encoding="utf-8")), css
+        assert "@import" not in css.read_text(encoding="utf-8") or "http" not in css.read_text(
+            encoding="utf-8"), css
+
+
+def test_escalation_paths_are_drawn_with_text_alternatives(example_site: Path):
+    for plan_id in example_plans():
+        html = (example_site / "plans" / plan_id / "index.html").read_text(encoding="utf-8")
+        svgs = re.findall(r"<svg class=\"escalation-diagram\".*?</svg>", html, re.S)
+        assert svgs, plan_id
+        for svg in svgs:
+            assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+
+
+# --- a failed build leaves the last good site -------------------------------------------------------
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_failed_build_keeps_the_last_good_site(tmp_path: Path):
+    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+
+    def build() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "macros", "build", "--today",
+                               TODAY.isoformat()], cwd=project, capture_output=True, text=True)
+
+    assert build().returncode == 0
+    good = tree_digest(project / "site")
+    plan = project / "plans" / "menu-drafts.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("owner: ana-silva", "owner: nobody"),
+                    encoding="utf-8")
+    failed = build()
+    assert failed.returncode == 1
+    assert "menu-drafts.yaml:7:8: error: owner: 'nobody' is not a person" in failed.stderr
+    assert tree_digest(project / "site") == good
+    assert not [p for p in project.iterdir() if p.name.startswith(".site-")]
