@@ -232,7 +232,7 @@ class Plan:
             return []
         return [
             u for u in self.uses
-            if u.allowed and (s := self.stage(u.from_stage) or self.stages[0]).index <= stage.index
+            if u.allowed and (self.stage(u.from_stage) or self.stages[0]).index <= stage.index
         ] if self.stages else []
 
     @property

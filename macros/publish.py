@@ -17,7 +17,6 @@ from macros import pipeline
 from macros.diagnostics import format_text
 from macros.render.pages import errors_page
 from macros.render.text import title
-from macros.render.text import title
 
 ERRORS_PAGE = "handbook-errors.md"
 

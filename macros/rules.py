@@ -533,22 +533,24 @@ def rule_tier_communications(scope: Scope) -> Iterator[Diagnostic]:
         first = get(plan, "stages", 0, default={})
         names = {str(first.get("id", "")).lower(), str(first.get("name", "")).lower()} - {""}
         start = parse_date(first.get("start"))
-
-        def before_first(when: str) -> bool:
-            when = when.strip().lower()
-            date = parse_date(when)
-            if date and start:
-                return date < start
-            return when.startswith("before") and (any(n in when for n in names) or
-                                                  "first stage" in when or "launch" in when)
-
-        if not any(before_first(c.get("when", "")) for _, c in entries(plan.get("communications"))
-                   if isinstance(c.get("when"), str)):
+        whens = [c["when"] for _, c in entries(plan.get("communications"))
+                 if isinstance(c.get("when"), str)]
+        if not any(_announced_before(when, names, start) for when in whens):
             first_id = first.get("id", "the first stage")
             yield scope.report(doc, ("communications",), ERROR, "tier-communications",
                                "no communication before the first stage",
                                f'Add communications: [{{when: "before {first_id}", audience, '
                                "channel, message}].")
+
+
+def _announced_before(when: str, first_stage_names: set[str], start: dt.date | None) -> bool:
+    """`when` is a date before the first stage, or says "before <first stage>"."""
+    when = when.strip().lower()
+    date = parse_date(when)
+    if date and start:
+        return date < start
+    return when.startswith("before") and (any(n in when for n in first_stage_names)
+                                          or "first stage" in when or "launch" in when)
 
 
 def rule_tier_risks_governance(scope: Scope) -> Iterator[Diagnostic]:

@@ -304,7 +304,7 @@ def check(paths: Iterable[Path], today: dt.date | None = None) -> Checked:
     else:
         diagnostics.append(Diagnostic(_shown(org_path), 1, 1, ERROR, "file-read",
                                       f"{ORG_FILE} is missing: people, teams and tools live there",
-                                      "Create it beside the plans; see PLAN-FORMAT."))
+                                      "Create it beside the plans: it lists the people, teams and tools that plans name."))
     plans = []
     for path in files:
         if path.name.startswith("_"):

@@ -182,7 +182,8 @@ class Fragments:
         position = plan.position
         if plan.in_force:
             uses = plan.allowed_now
-            lines = [f"- {inline(u.text)} ([details](#{u.id}))" for u in uses]
+            lines = [f"- {inline(u.text)} ([details]({self.href(Paths.plan(plan.id), u.id)}))"
+                     for u in uses]
             intro = (f"At the current stage, {self.stage_link(plan, position.stage)}, "
                      f"these uses are allowed for {self.people(position.stage.teams or plan.users)}:")
             return intro + "\n\n" + ("\n".join(lines) or "_None yet._")
@@ -308,6 +309,16 @@ class Fragments:
             parts.append(f"### {inline(path['when'])} {{#{path['id']}}}\n\n"
                          + self.escalation_path(plan, path))
         return "\n\n".join(parts) or "_No escalation paths._"
+
+    def support(self, plan: Plan) -> str:
+        """Who owns support, the champions, and the tiers: where to ask for help."""
+        support = plan.get("support", default={})
+        parts = [f"**Support owner:** {self.person_with_contact(support['owner'])}"
+                 if support.get("owner") else "",
+                 f"**Champions:** {self.people(support['champions'])}"
+                 if support.get("champions") else "",
+                 self.support_tiers(plan)]
+        return "\n\n".join(p for p in parts if p)
 
     def support_tiers(self, plan: Plan) -> str:
         rows = []

@@ -8,8 +8,18 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import Handbook, Plan, Stage
-from .fragments import (CAPTURE, FALLBACKS, FORMATS, PATTERNS, STATUS, Fragments, Paths,
-                        _percent, _period, use_anchor)
+from .fragments import (
+    CAPTURE,
+    FALLBACKS,
+    FORMATS,
+    PATTERNS,
+    STATUS,
+    Fragments,
+    Paths,
+    _percent,
+    _period,
+    use_anchor,
+)
 from .text import anchor, cell, front_matter, inline, link_or_text, markdown, table, title
 
 
@@ -75,7 +85,6 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
                                        module.duration_minutes else None),
                                   cell(FORMATS.get(module.format, module.format) if module
                                        else None)])
-    support = plan.get("support", default={})
     reporting = plan.get("issue_reporting", default={})
     pause = plan.get("pause", default={})
     comms_rows = [[cell(c["when"]), f.people(c.get("audience", [])), cell(c.get("channel")),
@@ -115,11 +124,7 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
                                                training_rows)),
         _section("Stages", "stages", f.stages_table(plan)),
         _section("Gate decisions", "decisions", f.decisions(plan)),
-        _section("Support", "support",
-                 f"**Support owner:** {f.person(support.get('owner'))}" if support else "",
-                 f.support_tiers(plan),
-                 ("**Champions:** " + f.people(support["champions"]))
-                 if support.get("champions") else ""),
+        _section("Support", "support", f.support(plan)),
         _section("Reporting an issue", "issue-reporting",
                  f"Report in **{inline(reporting['channel'])}**; triaged by "
                  f"{f.person(reporting.get('triage_owner'))}." if reporting else "",
@@ -173,8 +178,9 @@ def stage_page(hb: Handbook, plan: Plan, stage: Stage) -> str:
         f.banners(plan),
         facts,
         _section("Training before access", "training", training),
-        _section("Allowed uses at this stage", "uses", f.allowed_uses(plan, stage),
-                 "**Never:** see the " + f.plan_link(plan, "uses") + " page."),
+        _section("Allowed uses at this stage", "uses", f.allowed_uses(plan, stage)),
+        _section("Never, at any stage", "never", f.prohibited_uses(plan),
+                 "**Never enter into the tool:**\n\n" + f.never_enter(plan)),
         _section("Checklist", "checklist", f.checklist(plan, stage)),
         _section("Gate", "gate", f.gate(plan, stage)),
         _section("Decision", "decision", f.decisions(plan, stage) or "_No decision yet._"),
@@ -282,7 +288,6 @@ def team_page(hb: Handbook, team_id: str) -> str:
         stages = [s for s in plan.stages if team_id in s.teams] or list(plan.stages)
         entry = stages[0] if stages else None
         modules = [m for s in plan.stages[: entry.index + 1] for m in s.training] if entry else []
-        support = plan.get("support", default={})
         contacts = []
         for path in plan.get("escalation", default=[]):
             first = path["steps"][0]["contact"] if path.get("steps") else None
@@ -292,14 +297,13 @@ def team_page(hb: Handbook, team_id: str) -> str:
             f"## {inline(plan.title)} {{#{plan.id}}}",
             f.banners(plan),
             f"Your team joins at {f.stage_link(plan, entry)}." if entry else "",
-            "### What you may do now\n\n" + f.allowed_now(plan).replace("(#", f"({f.href(Paths.plan(plan.id))}#"),
+            "### What you may do now\n\n" + f.allowed_now(plan),
             "### Never\n\n" + _bullets(u.text for u in plan.prohibited)
             + "\n\n**Never enter:** " + "; ".join(inline(x) for x in plan.get(
                 "data_rules", "never_enter", default=[])),
             "### Training before access\n\n" + (_bullets(dict.fromkeys(modules), f.module_link)
                                                 or "_None required._"),
-            "### Help\n\n" + (f"**Champions:** {f.people(support.get('champions', []))}\n\n"
-                              if support.get("champions") else "") + f.support_tiers(plan),
+            "### Help\n\n" + f.support(plan),
             "### If something goes wrong\n\n" + ("\n".join(contacts) or "_No escalation path._"),
         ] if b))
     intro = (f"Everything that applies to **{inline(team.name)}**, across every AI rollout plan. "

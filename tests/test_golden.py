@@ -1,0 +1,36 @@
+"""Golden pages: the Markdown of every page kind, compared exactly with reviewed files.
+
+When a change to a renderer is intended, regenerate with `UPDATE_GOLDEN=1 make test` and review
+the diff of tests/golden/ like code.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from macros.pipeline import run
+
+from .conftest import FIXTURES, TODAY
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+CASES = ["minimum", "hostile", "phased", "read-only"]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if (FIXTURES / "valid" / c).is_dir()])
+def test_rendered_pages_match_golden(case: str):
+    site = run(FIXTURES / "valid" / case, TODAY)
+    assert site.ok, site.diagnostics
+    folder = GOLDEN / case
+    if os.environ.get("UPDATE_GOLDEN"):
+        for old in folder.rglob("*.md"):
+            old.unlink()
+        for src, text in site.pages.items():
+            (folder / src).parent.mkdir(parents=True, exist_ok=True)
+            (folder / src).write_text(text, encoding="utf-8")
+    expected = {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+                for p in folder.rglob("*.md")}
+    assert sorted(site.pages) == sorted(expected), "the set of pages changed"
+    for src, text in site.pages.items():
+        assert text == expected[src], f"{case}/{src} differs from its golden file"
