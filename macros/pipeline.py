@@ -29,7 +29,11 @@ class Site:
         return self.handbook is not None
 
 
-_state: dict[str, Site] = {}  # the latest run, and the last good one (kept across serve reloads)
+# The latest run and the last good one. `globals().get` keeps them when `make serve` reloads
+# this module after a code edit.
+_state: dict[str, Site] = globals().get("_state", {})
+mode = globals().get("mode", "build")  # set by the MkDocs hook: "build" or "serve"
+code_stamps: dict[str, int] = globals().get("code_stamps", {})  # the hook's reload check
 
 
 def run(plans_dir: Path, today: dt.date | None = None) -> Site:

@@ -26,6 +26,28 @@ def on_startup(*, command: str, dirty: bool) -> None:
     pipeline.mode = command
 
 
+# Under `make serve`, MkDocs re-reads this hook on every change but Python keeps the package it
+# imported; reload it (in import order) when one of its files changed, so code edits show too.
+_RELOAD_ORDER = ["diagnostics", "load", "validate", "rules", "model", "render.text",
+                 "render.diagram", "render.fragments", "render.pages", "render", "pipeline",
+                 "schema_export"]
+
+
+def _reload_changed_code() -> None:
+    import importlib
+    import sys
+
+    modules = [sys.modules.get(f"macros.{name}") for name in _RELOAD_ORDER]
+    stamps = {m.__name__: Path(m.__file__).stat().st_mtime_ns for m in modules if m}
+    seen = pipeline.code_stamps  # outlives this hook module, which MkDocs re-imports
+    changed = any(seen.get(name, stamp) != stamp for name, stamp in stamps.items())
+    seen.update(stamps)
+    if changed:
+        for module in modules:
+            if module:
+                importlib.reload(module)
+
+
 def _today() -> dt.date:
     # HANDBOOK_TODAY freezes the date for tests and reproducible rebuilds of an old commit.
     value = os.environ.get("HANDBOOK_TODAY")
@@ -33,11 +55,13 @@ def _today() -> dt.date:
 
 
 def on_config(config):
+    if pipeline.mode == "serve":
+        _reload_changed_code()
     plans_dir = Path(config.config_file_path).parent / "plans"
     site = pipeline.run(plans_dir, _today())
     if not site.ok:
         errors = [d for d in site.diagnostics if d.is_error]
-        if getattr(pipeline, "mode", "build") != "serve":
+        if pipeline.mode != "serve":
             raise PluginError(f"{len(errors)} error(s) in the plans; nothing was published.\n"
                               + format_text(errors))
         config.extra["handbook_errors"] = len(errors)

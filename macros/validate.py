@@ -63,7 +63,7 @@ with warnings.catch_warnings():
         _validate_type_markdown = _validate_type_text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one object per read of the files
 class Schemas:
     org: dict
     plan: dict
@@ -92,8 +92,20 @@ class Schemas:
         return self.parts.get(sub) if isinstance(sub, str) else sub
 
 
-@lru_cache(maxsize=1)
+def _schema_files() -> tuple[tuple[str, int], ...]:
+    """The schema files and their modification times: the cache key, so that `make serve`
+    picks up an edited schema without a restart."""
+    paths = [SCHEMA_DIR / "org.yaml", SCHEMA_DIR / "plan.yaml",
+             *sorted((SCHEMA_DIR / "parts").glob("*.yaml"))]
+    return tuple((str(p), p.stat().st_mtime_ns) for p in paths)
+
+
 def schemas() -> Schemas:
+    return _read_schemas(_schema_files())
+
+
+@lru_cache(maxsize=1)
+def _read_schemas(files: tuple[tuple[str, int], ...]) -> Schemas:
     def read(path: Path) -> dict:
         with open(path, encoding="utf-8") as handle:
             return yaml.safe_load(handle)
@@ -102,10 +114,13 @@ def schemas() -> Schemas:
     return Schemas(read(SCHEMA_DIR / "org.yaml"), read(SCHEMA_DIR / "plan.yaml"), parts)
 
 
-@lru_cache(maxsize=2)
 def _validator(kind: str) -> PlanValidator:
+    return _build_validator(kind, schemas())
+
+
+@lru_cache(maxsize=2)
+def _build_validator(kind: str, s: Schemas) -> PlanValidator:
     # Building a validator costs milliseconds (schema checks); build each once and reuse it.
-    s = schemas()
     registry = cerberus.schema_registry.__class__()
     for name, part in s.parts.items():
         registry.add(name, part)

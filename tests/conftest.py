@@ -51,3 +51,22 @@ def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "HANDBOOK_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
                            str(site)], cwd=project, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory) -> Path:
+    where = tmp_path_factory.mktemp("hostile")
+    project = make_project(FIXTURES / "valid" / "hostile", where)
+    done = mkdocs_build(project, where / "site")
+    assert done.returncode == 0, done.stderr
+    return where / "site"
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    where = tmp_path_factory.mktemp("examples")
+    done = subprocess.run([sys.executable, "-m", "macros", "build", "--site-dir",
+                           str(where / "site"), "--today", TODAY.isoformat()],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return where / "site"

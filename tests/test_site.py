@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, ROOT, TODAY, make_project, mkdocs_build
+from .conftest import FIXTURES, ROOT, TODAY, make_project
 
 THEME_SCRIPT = re.compile(r"^/?(\.\./)*assets/javascripts/")  # 404.html is absolute
 
@@ -47,25 +47,6 @@ class Page(HTMLParser):
 
 def html_files(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
-
-
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory) -> Path:
-    where = tmp_path_factory.mktemp("hostile")
-    project = make_project(FIXTURES / "valid" / "hostile", where)
-    done = mkdocs_build(project, where / "site")
-    assert done.returncode == 0, done.stderr
-    return where / "site"
-
-
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory) -> Path:
-    where = tmp_path_factory.mktemp("examples")
-    done = subprocess.run([sys.executable, "-m", "macros", "build", "--site-dir",
-                           str(where / "site"), "--today", TODAY.isoformat()],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return where / "site"
 
 
 # --- plan text is data --------------------------------------------------------------------------

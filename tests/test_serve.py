@@ -1,0 +1,72 @@
+"""`mkdocs serve` (what `make serve` runs): a plan broken mid-session shows its errors in the
+browser, the server keeps running, and fixing the file recovers without a restart."""
+from __future__ import annotations
+
+import html
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from .conftest import FIXTURES, TODAY, make_project
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, html.unescape(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def wait_for(condition, seconds: float = 60.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            result = condition()
+            if result:
+                return result
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("timed out waiting for the server")
+
+
+def test_broken_plan_shows_errors_and_recovers(tmp_path: Path):
+    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "HANDBOOK_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project, env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: fetch(base + "/plans/menu-drafts/")[0] == 200)
+        plan = project / "plans" / "menu-drafts.yaml"
+        good = plan.read_text(encoding="utf-8")
+        plan.write_text(good.replace("owner: ana-silva", "owner: nobody"), encoding="utf-8")
+        status, page = wait_for(lambda: (r := fetch(base + "/handbook-errors/"))[0] == 200 and r)
+        assert "menu-drafts.yaml:7:8" in page and "nobody" in page
+        status, page = fetch(base + "/plans/menu-drafts/")
+        assert status == 200  # the last good pages stay, with a banner
+        assert "1 error(s) in the plans." in page
+        assert server.poll() is None
+
+        plan.write_text(good, encoding="utf-8")
+        wait_for(lambda: fetch(base + "/handbook-errors/")[0] == 404)
+        assert fetch(base + "/plans/menu-drafts/")[0] == 200
+        assert server.poll() is None
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
