@@ -6,9 +6,19 @@ A macro given an unknown id raises, and the build fails (on_error_fail: true).
 """
 from __future__ import annotations
 
+import functools
+
 from macros import pipeline
 from macros.model import Plan
 from macros.render import Fragments
+
+
+UNAVAILABLE = ('!!! danger "Not available"\n    The plans have errors, so this part of the page '
+               "cannot be shown. See the Plan errors page.")
+
+
+class PlansBroken(Exception):
+    """No good handbook yet (only under `make serve`; a build stops before macros run)."""
 
 
 def define_env(env) -> None:
@@ -16,8 +26,20 @@ def define_env(env) -> None:
         site = pipeline.current()
         site = site if site and site.ok else pipeline.last_good()
         if site is None:
-            raise ValueError("the plans have errors; see the Plan errors page")
+            raise PlansBroken
         return Fragments(site.handbook, env.page.file.src_uri)
+
+    def macro(function):
+        """Register a macro; while the plans are broken it shows a notice instead of failing."""
+
+        @functools.wraps(function)
+        def shown(*args, **kwargs) -> str:
+            try:
+                return function(*args, **kwargs)
+            except PlansBroken:
+                return UNAVAILABLE
+
+        return env.macro(shown)
 
     def plan(plan_id: str) -> Plan:
         plans = fragments().hb.plans
@@ -37,60 +59,60 @@ def define_env(env) -> None:
                 return path
         raise KeyError(f"plan '{plan_id}' has no escalation path '{path_id}'")
 
-    @env.macro
+    @macro
     def plans_table() -> str:
         """Every plan with status, tier, current stage, owner and review date."""
         return fragments().plans_table()
 
-    @env.macro
+    @macro
     def allowed_now(plan_id: str) -> str:
         """What staff may do under a plan today, at its current stage."""
         return fragments().allowed_now(plan(plan_id))
 
-    @env.macro
+    @macro
     def allowed_uses(plan_id: str, stage_id: str | None = None) -> str:
         """A plan's allowed uses; with a stage, those in force at that stage."""
         return fragments().allowed_uses(plan(plan_id), stage(plan_id, stage_id) if stage_id
                                         else None)
 
-    @env.macro
+    @macro
     def prohibited_uses(plan_id: str) -> str:
         """A plan's prohibited uses, with reasons."""
         return fragments().prohibited_uses(plan(plan_id))
 
-    @env.macro
+    @macro
     def never_enter(plan_id: str) -> str:
         """The data that must never be entered under a plan."""
         return fragments().never_enter(plan(plan_id))
 
-    @env.macro
+    @macro
     def checklist(plan_id: str, stage_id: str) -> str:
         """A stage's checklist table: item, owner, evidence."""
         return fragments().checklist(plan(plan_id), stage(plan_id, stage_id))
 
-    @env.macro
+    @macro
     def gate(plan_id: str, stage_id: str) -> str:
         """A stage's gate: decider, criteria, outcomes."""
         return fragments().gate(plan(plan_id), stage(plan_id, stage_id))
 
-    @env.macro
+    @macro
     def escalation_path(plan_id: str, path_id: str) -> str:
         """One escalation path, as a diagram and a table."""
         return fragments().escalation_path(plan(plan_id), escalation(plan_id, path_id))
 
-    @env.macro
+    @macro
     def support_tiers(plan_id: str) -> str:
         """Where to ask for help under a plan."""
         return fragments().support_tiers(plan(plan_id))
 
-    @env.macro
+    @macro
     def training_module(module_id: str) -> str:
         """A training module's facts, objectives and content."""
         if module_id not in fragments().hb.modules:
             raise KeyError(f"no training module '{module_id}'")
         return fragments().training_module(module_id)
 
-    @env.macro
+    @macro
     def tools_table() -> str:
         """The AI tool inventory with status."""
         return fragments().tools_table()

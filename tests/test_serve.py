@@ -60,7 +60,7 @@ def test_broken_plan_shows_errors_and_recovers(tmp_path: Path):
         assert "menu-drafts.yaml:7:8" in page and "nobody" in page
         status, page = fetch(base + "/plans/menu-drafts/")
         assert status == 200  # the last good pages stay, with a banner
-        assert "1 error(s) in the plans." in page
+        assert "3 error(s) in the plans." in page  # the owner and two metric owners
         assert server.poll() is None
 
         plan.write_text(good, encoding="utf-8")
