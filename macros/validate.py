@@ -285,7 +285,16 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     problems: list[Diagnostic] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix == ".yaml"))
+            # A plan linked in from outside the repository would publish what nobody reviewed.
+            repository = path.resolve().parent
+            for candidate in sorted(p for p in path.iterdir() if p.suffix == ".yaml"):
+                if candidate.is_symlink() and not candidate.resolve().is_relative_to(repository):
+                    problems.append(Diagnostic(
+                        _shown(candidate), 1, 1, ERROR, "file-link",
+                        "is a link to a file outside the repository",
+                        "Copy the plan into plans/ so that changes to it are reviewed."))
+                elif candidate.is_file():
+                    found.append(candidate)
             for stray in sorted(path.glob("*.yml")):
                 problems.append(
                     Diagnostic(_shown(stray), 1, 1, WARNING, "file-name",

@@ -124,3 +124,14 @@ def test_garbage_never_crashes(tmp_path: Path, content: bytes):
     found = json.loads(done.stdout)
     assert found and all(d["file"] == "plans/junk.yaml" for d in found)
     assert not [d for d in found if d["rule"] == "internal"]
+
+
+def test_a_link_to_a_plan_outside_the_repository_is_refused(broken_plans: Path, tmp_path: Path):
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
+    outside.write_text("schema_version: 1\n", encoding="utf-8")
+    (broken_plans / "plans" / "menu-drafts.yaml").unlink()
+    (broken_plans / "plans" / "menu-drafts.yaml").symlink_to(outside)
+    done = handbook("check", "--format", "json", "plans", cwd=broken_plans)
+    assert done.returncode == 1
+    assert [(d["file"], d["rule"]) for d in json.loads(done.stdout)] == [
+        ("plans/menu-drafts.yaml", "file-link")]

@@ -189,3 +189,31 @@ def test_failed_build_keeps_the_last_good_site(tmp_path: Path):
     assert "menu-drafts.yaml:7:8: error: owner: 'nobody' is not a person" in failed.stderr
     assert tree_digest(project / "site") == good
     assert not [p for p in project.iterdir() if p.name.startswith(".site-")]
+
+
+def test_a_macro_error_fails_the_build(tmp_path: Path):
+    from .conftest import mkdocs_build
+
+    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+    (project / "docs" / "onboarding.md").write_text(
+        "---\nrender_macros: true\n---\n# Onboarding\n\n{{ allowed_uses('no-such-plan') }}\n",
+        encoding="utf-8")
+    done = mkdocs_build(project, tmp_path / "site")
+    assert done.returncode != 0
+    assert "no plan 'no-such-plan'" in done.stderr
+
+
+def test_pages_without_opt_in_are_not_templates(tmp_path: Path):
+    from .conftest import mkdocs_build
+
+    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+    (project / "docs" / "notes.md").write_text("# Notes\n\nWrite {{ config.site_name }} "
+                                               "to show the site name.\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      - How to read this handbook: about.md",
+        "      - How to read this handbook: about.md\n      - Notes: notes.md"), encoding="utf-8")
+    done = mkdocs_build(project, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "site" / "notes" / "index.html").read_text(encoding="utf-8")
+    assert "{{ config.site_name }}" in html
