@@ -30,7 +30,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .validate import check
 
     paths = [Path(p) for p in args.paths] or [Path("plans")]
-    result = check(paths, today=_today(args.today))
+    result = check(paths, today=_today(args.today), jobs=os.cpu_count() or 1)
     output = FORMATS[args.format](result.diagnostics)
     if output:
         print(output)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import multiprocessing as mp
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -114,8 +115,8 @@ def _read_schemas(files: tuple[tuple[str, int], ...]) -> Schemas:
     return Schemas(read(SCHEMA_DIR / "org.yaml"), read(SCHEMA_DIR / "plan.yaml"), parts)
 
 
-def _validator(kind: str) -> PlanValidator:
-    return _build_validator(kind, schemas())
+def _validator(kind: str, s: Schemas) -> PlanValidator:
+    return _build_validator(kind, s)
 
 
 @lru_cache(maxsize=2)
@@ -172,7 +173,7 @@ def _leaves(errors: Iterable[cerberus.errors.ValidationError]):
             yield error
 
 
-def _schema_diagnostic(doc: Document, top: dict, error: Any) -> Diagnostic:
+def _schema_diagnostic(doc: Document, top: dict, error: Any, s: Schemas) -> Diagnostic:
     path = tuple(error.document_path)
     where = display_path(path)
     code = error.code
@@ -182,7 +183,7 @@ def _schema_diagnostic(doc: Document, top: dict, error: Any) -> Diagnostic:
     if code == cerr.UNKNOWN_FIELD.code:
         rule = "unknown-key"
         line, col = doc.position(path, key=True)
-        known = schemas().rules_at(top, path[:-1]) or {}
+        known = s.rules_at(top, path[:-1]) or {}
         message = f"{where}: unknown key '{path[-1]}'"
         hint = _did_you_mean(path[-1], known)
         if value is None and path[:-1] in doc.flow_mappings:
@@ -248,11 +249,11 @@ def _schema_diagnostic(doc: Document, top: dict, error: Any) -> Diagnostic:
     return Diagnostic(doc.file, line, col, ERROR, rule, message, hint)
 
 
-def schema_diagnostics(doc: Document, kind: str) -> list[Diagnostic]:
-    validator = _validator(kind)
+def schema_diagnostics(doc: Document, kind: str, s: Schemas | None = None) -> list[Diagnostic]:
+    s = s or schemas()
+    validator = _validator(kind, s)
     validator.validate(doc.data, normalize=False)
-    top = getattr(schemas(), kind)
-    return [_schema_diagnostic(doc, top, e) for e in _leaves(validator._errors)]
+    return [_schema_diagnostic(doc, getattr(s, kind), e, s) for e in _leaves(validator._errors)]
 
 
 # --- Files ------------------------------------------------------------------------------------
@@ -309,12 +310,36 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     return list(dict.fromkeys(found)), problems
 
 
-def check(paths: Iterable[Path], today: dt.date | None = None) -> Checked:
+PARALLEL_FROM = 64  # below this many plans, starting worker processes costs more than it saves
+
+
+def _load_plan(path: Path) -> tuple[Document | None, list[Diagnostic]]:
+    """Load one plan and check it against the schema: the per-file half of the work."""
+    doc, problems = load_file(path, _shown(path))
+    if doc is not None:
+        problems = problems + schema_diagnostics(doc, "plan")
+    return doc, problems
+
+
+def _load_plans(paths: list[Path], jobs: int) -> list[tuple[Document | None, list[Diagnostic]]]:
+    """Per-file work is independent: spread it over `jobs` processes for large handbooks
+    (Cerberus takes a few milliseconds per plan). Cross-file rules run afterwards, in one
+    process. Only the CLI asks for jobs > 1: forking inside `mkdocs serve`, which runs threads,
+    could deadlock."""
+    workers = min(jobs, 8)
+    if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
+        return [_load_plan(p) for p in paths]
+    with mp.get_context("fork").Pool(workers) as pool:
+        return pool.map(_load_plan, paths, chunksize=max(1, len(paths) // (workers * 4)))
+
+
+def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1) -> Checked:
     """Load and validate plans (and the _org.yaml beside them); collect every problem."""
     from .rules import run_rules  # rules import validate's helpers
 
     paths = list(paths)
     files, diagnostics = discover(paths)
+    s = schemas()  # read once per run: the files are stat-ed to notice edits under serve
     # The registries sit beside the plans: in the folder given, or beside the first file.
     first = paths[0] if paths else Path("plans")
     org_path = next((p for p in files if p.name == ORG_FILE),
@@ -324,19 +349,15 @@ def check(paths: Iterable[Path], today: dt.date | None = None) -> Checked:
         org, problems = load_file(org_path, _shown(org_path))
         diagnostics += problems
         if org is not None:
-            diagnostics += schema_diagnostics(org, "org")
+            diagnostics += schema_diagnostics(org, "org", s)
     else:
         diagnostics.append(Diagnostic(_shown(org_path), 1, 1, ERROR, "file-read",
                                       f"{ORG_FILE} is missing: people, teams and tools live there",
                                       "Create it beside the plans: it lists the people, teams and tools that plans name."))
     plans = []
-    for path in files:
-        if path.name.startswith("_"):
-            continue
-        doc, problems = load_file(path, _shown(path))
+    for doc, problems in _load_plans([p for p in files if not p.name.startswith("_")], jobs):
         diagnostics += problems
         if doc is not None:
-            diagnostics += schema_diagnostics(doc, "plan")
             plans.append(doc)
     diagnostics += run_rules(org, plans, today or dt.date.today(), diagnostics)
     diagnostics = sorted(set(diagnostics), key=lambda d: (d.file, d.line, d.column, d.rule, d.message))
