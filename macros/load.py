@@ -112,7 +112,8 @@ class _Walker:
             Diagnostic(self.file, mark.line + 1, mark.column + 1, ERROR, rule, message, hint)
         )
 
-    def walk(self, node: Any, path: Path_, depth: int = 0, at: Any = None) -> Any:
+    def walk(self, node: Any, path: Path_, depth: int = 0, at: Any = None,
+             in_flow: bool = False) -> Any:
         if id(node) in self.seen:
             # libyaml composes an alias as the very node its anchor names: a repeat is an alias.
             self.error(
@@ -130,18 +131,20 @@ class _Walker:
             self.error(node.start_mark, "yaml-depth", f"nested more than {MAX_DEPTH} levels deep")
             return None
         if isinstance(node, ScalarNode):
-            return self.scalar(node, path)
+            return self.scalar(node, path, in_flow)
+        in_flow = in_flow or bool(node.flow_style)
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ:
                 return self.bad_tag(node)
-            return [self.walk(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+            return [self.walk(item, path + (i,), depth + 1, in_flow=in_flow)
+                    for i, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
             if node.tag != _MAP:
                 return self.bad_tag(node)
-            return self.mapping(node, path, depth)
+            return self.mapping(node, path, depth, in_flow)
         return None  # pragma: no cover - libyaml produces no other node kinds
 
-    def mapping(self, node: MappingNode, path: Path_, depth: int) -> dict:
+    def mapping(self, node: MappingNode, path: Path_, depth: int, in_flow: bool) -> dict:
         if node.flow_style:
             self.flow_mappings.add(path)
         result: dict = {}
@@ -168,15 +171,23 @@ class _Walker:
                 )
                 continue
             self.key_marks[path + (key,)] = where
-            result[key] = self.walk(value_node, path + (key,), depth + 1, key_node.start_mark)
+            result[key] = self.walk(value_node, path + (key,), depth + 1, key_node.start_mark,
+                                    in_flow)
         return result
 
-    def scalar(self, node: ScalarNode, path: Path_) -> Any:
+    def scalar(self, node: ScalarNode, path: Path_, in_flow: bool) -> Any:
         construct = _SCALARS.get(node.tag)
         if construct is None:
             return self.bad_tag(node)
         if not node.style:  # plain (unquoted) text: libyaml says '', the Python parser None
             self.check_comment_after(node, path)
+            if in_flow and "?" in node.value:
+                # libyaml reads `{question: Ready?, metric: x}`; PyYAML, many editors and other
+                # YAML tools end the text at '?' and fail or split it.
+                self.error(node.start_mark, "yaml-question",
+                           f"{display_path(path)}: unquoted text with '?' inside {{...}} or "
+                           "[...] is read differently by different YAML tools",
+                           f'Put the text in double quotes: "{node.value}".')
         try:
             return construct(node.value)
         except ValueError:
