@@ -85,7 +85,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         site.rename(old)
     fresh.rename(site)
     shutil.rmtree(old, ignore_errors=True)
-    print(f"Built {site}/ from {result.files} plan file(s).", file=sys.stderr)
+    print(f"Built {site}/ from {result.files} file(s) in plans/.", file=sys.stderr)
     return EXIT_OK
 
 

@@ -12,7 +12,6 @@ from macros import pipeline
 from macros.model import Plan
 from macros.render import Fragments
 
-
 UNAVAILABLE = ('!!! danger "Not available"\n    The plans have errors, so this part of the page '
                "cannot be shown. See the Plan errors page.")
 

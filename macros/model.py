@@ -6,10 +6,12 @@ here once; renderers only read them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from .measurements import Measurement
 from .validate import parse_date
 
 
@@ -120,6 +122,73 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Monitor:
+    """A monitored metric. The numeric fields are optional (plan format v1 stays valid)."""
+
+    id: str
+    area: str
+    metric: str
+    target: str = ""
+    pause_threshold: str = ""
+    cadence: str = ""
+    owner: str | None = None
+    supports: str = ""
+    unit: str = ""
+    target_value: float | None = None
+    pause_value: float | None = None
+    better: str | None = None
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A metric whose latest measurement reached its pause value, and what that fires."""
+
+    monitor: Monitor
+    latest: Measurement
+    since: Measurement
+    triggers: tuple[str, ...]  # texts of the pause triggers that name the metric
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A gate criterion judged against the latest measurement of its metric."""
+
+    criterion: Criterion
+    latest: Measurement | None
+    verdict: str  # met | not_met | no_data | not_numeric | no_metric
+
+    LABELS = {"met": "Met", "not_met": "Not met", "no_data": "No data yet",
+              "not_numeric": "Judged by the decider", "no_metric": "Judged by the decider"}
+
+    @property
+    def label(self) -> str:
+        return self.LABELS[self.verdict]
+
+
+_COMPARISON = re.compile(r"^\s*(<=|>=|=<|=>|<|>|==|=)\s*(-?\d+(?:\.\d+)?)")
+_BARE_NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(%|[A-Za-z]+)?\s*$")
+
+
+def judge(threshold: str, value: float, better: str | None) -> bool | None:
+    """Whether `value` meets a threshold written as a comparison ("<= 30%", ">= 95% for 4
+    weeks": the leading comparison is read) or as a bare number with an optional unit ("0",
+    "15 USD": the direction comes from `better`). None for anything else ("10% below
+    baseline"): that is the decider's judgement, not arithmetic."""
+    text = threshold or ""
+    match = _COMPARISON.match(text)
+    if match:
+        op, number = match.group(1), float(match.group(2))
+    else:
+        bare = _BARE_NUMBER.match(text)
+        if not bare or better not in ("higher", "lower"):
+            return None
+        op, number = (">=" if better == "higher" else "<="), float(bare.group(1))
+    op = {"=<": "<=", "=>": ">=", "==": "="}.get(op, op)
+    return {"<=": value <= number, ">=": value >= number, "<": value < number,
+            ">": value > number, "=": value == number}[op]
+
+
+@dataclass(frozen=True)
 class Position:
     """Where a rollout stands: the stage in force and its state."""
 
@@ -159,6 +228,8 @@ class Plan:
     uses: tuple[Use, ...] = ()
     modules: tuple[Module, ...] = ()
     decisions: tuple[Decision, ...] = ()
+    monitors: tuple[Monitor, ...] = ()
+    measurements: tuple[Measurement, ...] = ()
 
     def get(self, *keys: str, default: Any = None) -> Any:
         data: Any = self.raw
@@ -257,6 +328,47 @@ class Plan:
     @property
     def users(self) -> tuple[str, ...]:
         return tuple(self.get("scope", "users", default=[]))
+
+    def monitor(self, metric_id: str | None) -> Monitor | None:
+        return next((m for m in self.monitors if m.id == metric_id), None)
+
+    def series(self, metric_id: str) -> list[Measurement]:
+        return sorted((m for m in self.measurements if m.metric == metric_id),
+                      key=lambda m: m.date)
+
+    def latest(self, metric_id: str | None) -> Measurement | None:
+        series = self.series(metric_id) if metric_id else []
+        return series[-1] if series else None
+
+    @cached_property
+    def breaches(self) -> tuple[Breach, ...]:
+        """Metrics past their pause value: every page of the plan shows them."""
+        from .rules import latest_breaches
+
+        raw = [m for m in self.get("monitoring", default=[]) if isinstance(m, dict)]
+        found = []
+        for monitor, latest, since in latest_breaches(raw, self.measurements):
+            triggers = tuple(t["text"] for t in self.get("pause", "triggers", default=[])
+                             if t.get("metric") == monitor["id"])
+            found.append(Breach(self.monitor(monitor["id"]), latest, since, triggers))
+        return tuple(found)
+
+    def evidence(self, criterion: Criterion, stage: Stage) -> Evidence:
+        """A criterion against the latest measurement; for a gate already decided, the latest
+        one on the decision date (what the decider saw)."""
+        if not criterion.metric:
+            return Evidence(criterion, None, "no_metric")
+        decided = [d.date for d in self.decisions if d.stage == stage.id]
+        series = [m for m in self.series(criterion.metric)
+                  if not decided or m.date <= decided[-1]]
+        latest = series[-1] if series else None
+        if latest is None:
+            return Evidence(criterion, None, "no_data")
+        monitor = self.monitor(criterion.metric)
+        met = judge(criterion.threshold, latest.value, monitor.better if monitor else None)
+        if met is None:
+            return Evidence(criterion, latest, "not_numeric")
+        return Evidence(criterion, latest, "met" if met else "not_met")
 
 
 @dataclass
@@ -370,11 +482,17 @@ def _stage(raw: dict, index: int) -> Stage:
     )
 
 
-def build_plan(raw: dict, file: str, today: dt.date) -> Plan:
+_MONITOR_FIELDS = {f for f in Monitor.__dataclass_fields__}
+
+
+def build_plan(raw: dict, file: str, today: dt.date,
+               measurements: tuple[Measurement, ...] = ()) -> Plan:
     uses = raw.get("uses") or {}
     return Plan(
         id=raw["id"], title=raw["title"], status=raw["status"], risk_tier=raw["risk_tier"],
-        raw=raw, file=file, today=today,
+        raw=raw, file=file, today=today, measurements=measurements,
+        monitors=tuple(Monitor(**{k: v for k, v in m.items() if k in _MONITOR_FIELDS})
+                       for m in _list(raw.get("monitoring"))),
         stages=tuple(_stage(s, i) for i, s in enumerate(_list(raw.get("stages")))),
         uses=tuple(
             Use(u["id"], u["text"], True, example=u.get("example", ""),
@@ -392,9 +510,12 @@ def build_plan(raw: dict, file: str, today: dt.date) -> Plan:
     )
 
 
-def build_handbook(org: dict, plans: list[tuple[dict, str]], today: dt.date) -> Handbook:
-    """From checked data (org mapping and (plan mapping, file) pairs) to the model."""
-    built = [build_plan(raw, file, today) for raw, file in plans]
+def build_handbook(org: dict, plans: list[tuple[dict, str]], today: dt.date,
+                   measurements: dict[str, tuple[Measurement, ...]] | None = None) -> Handbook:
+    """From checked data (org mapping, (plan mapping, file) pairs and measurements by plan id)
+    to the model."""
+    measurements = measurements or {}
+    built = [build_plan(raw, file, today, measurements.get(raw["id"], ())) for raw, file in plans]
     modules = {m["id"]: _module(m, None) for m in _list(org.get("training"))}
     for plan in built:
         modules.update({m.id: m for m in plan.modules})

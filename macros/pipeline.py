@@ -43,7 +43,8 @@ def run(plans_dir: Path, today: dt.date | None = None) -> Site:
         site = Site(checked.diagnostics)
     else:
         handbook = build_handbook(checked.org.data, [(d.data, d.file) for d in checked.plans],
-                                  today)
+                                  today, {plan_id: m.rows for plan_id, m in
+                                          checked.measurements.items()})
         site = Site(checked.diagnostics, handbook, all_pages(handbook), navigation(handbook))
         _state["good"] = site
     _state["latest"] = site

@@ -13,6 +13,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .load import Document, display_path
+from .measurements import SUFFIX as MEASUREMENTS_SUFFIX
+from .measurements import MeasurementFile
 from .validate import is_slug, parse_date
 
 PERSON, TEAM, TOOL, MODULE, METRIC, STAGE, AUDIENCE = (
@@ -116,6 +118,7 @@ class Scope:
     plans: list[Document]
     today: dt.date
     found: list[Diagnostic] = field(default_factory=list)
+    measurements: dict[str, MeasurementFile] = field(default_factory=dict)
     people: dict[str, tuple] = field(default_factory=dict)
     teams: dict[str, tuple] = field(default_factory=dict)
     tools: dict[str, dict] = field(default_factory=dict)
@@ -756,6 +759,89 @@ def rule_budget_total(scope: Scope) -> Iterator[Diagnostic]:
                                f"{sum(amounts):g}", "Correct the total or the items.")
 
 
+def rule_monitor_values(scope: Scope) -> Iterator[Diagnostic]:
+    """Numeric targets and pause values need a direction, or nobody can tell a breach."""
+    for doc in scope.plans:
+        for i, monitor in entries(doc.data.get("monitoring")):
+            numeric = [k for k in ("target_value", "pause_value") if k in monitor]
+            if numeric and "better" not in monitor:
+                yield scope.report(doc, ("monitoring", i, numeric[0]), ERROR, "monitor-values",
+                                   f"{numeric[0]} is given without 'better'",
+                                   "Add better: higher or better: lower.")
+
+
+def _measured(scope: Scope, doc: Document) -> MeasurementFile | None:
+    return scope.measurements.get(doc.data.get("id"))
+
+
+def rule_measurement_ref(scope: Scope) -> Iterator[Diagnostic]:
+    """Measurements belong to a plan, and name one of its metrics."""
+    plans = {doc.data.get("id"): doc for doc in scope.plans}
+    for plan_id, measured in scope.measurements.items():
+        doc = plans.get(plan_id)
+        if doc is None:
+            yield Diagnostic(measured.file, 1, 1, ERROR, "measurement-plan",
+                             f"there is no plan '{plan_id}' for these measurements",
+                             f"Name the file <plan-id>{MEASUREMENTS_SUFFIX}.")
+            continue
+        metrics = {m.get("id") for _, m in entries(doc.data.get("monitoring"))}
+        for row in measured.rows:
+            if row.metric not in metrics:
+                yield Diagnostic(measured.file, row.line, _metric_column(row), ERROR,
+                                 "measurement-metric",
+                                 f"'{row.metric}' is not a metric of {plan_id}"
+                                 + _suggest(row.metric, [m for m in metrics if m]),
+                                 _known_list(METRIC, [m for m in metrics if m]))
+
+
+def _metric_column(row: Any) -> int:
+    return len(row.date.isoformat()) + 2
+
+
+def breached(value: float, pause_value: float, better: str) -> bool:
+    """Reaching the pause value counts: 1 incident with pause_value 1 (better: lower) pauses."""
+    return value >= pause_value if better == "lower" else value <= pause_value
+
+
+def latest_breaches(monitoring: list, rows) -> list[tuple[dict, Any, Any]]:
+    """(monitor, latest row, first row of the current breach) for each metric whose latest
+    measurement reaches or passes its pause_value. Shared with the model."""
+    found = []
+    for monitor in monitoring:
+        pause, better = monitor.get("pause_value"), monitor.get("better")
+        if pause is None or better not in ("higher", "lower"):
+            continue
+        series = sorted((r for r in rows if r.metric == monitor.get("id")), key=lambda r: r.date)
+        if series and breached(series[-1].value, pause, better):
+            since = series[-1]
+            for row in reversed(series):
+                if not breached(row.value, pause, better):
+                    break
+                since = row
+            found.append((monitor, series[-1], since))
+    return found
+
+
+def rule_pause_triggered(scope: Scope) -> Iterator[Diagnostic]:
+    """A metric whose latest measurement reaches its pause value: the pause authority must
+    decide (a warning: the check cannot pause anything itself; every page shows a banner)."""
+    for doc in scope.plans:
+        measured = _measured(scope, doc)
+        if measured is None:
+            continue
+        monitors = [m for _, m in entries(doc.data.get("monitoring"))]
+        authority = [get(scope.people.get(p), "name", default=p)
+                     for p in texts(get(doc.data, "pause", "authority"))]
+        for monitor, latest, since in latest_breaches(monitors, measured.rows):
+            yield Diagnostic(measured.file, latest.line, 1, WARNING, "pause-triggered",
+                             f"{monitor['id']} measured {latest.value:g} on {latest.date} "
+                             f"(since {since.date}), past its pause value "
+                             f"{monitor['pause_value']:g}; pause authority: "
+                             f"{', '.join(authority) or 'nobody named'}",
+                             "The pause authority decides now: pause, limit, or record why not "
+                             "in the decision log.")
+
+
 RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_file_name, rule_unique_id, rule_ref, rule_tool_status, rule_text_hazard, rule_approval,
     rule_review_overdue, rule_tier_required, rule_tier_review, rule_tier_stages,
@@ -763,14 +849,15 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_monitoring_adoption_only, rule_tier_pause, rule_tier_communications,
     rule_tier_risks_governance, rule_impact_tier, rule_stage_access, rule_stage_dates,
     rule_gate_outcomes, rule_decision_log, rule_training_topics, rule_budget_total,
+    rule_monitor_values, rule_measurement_ref, rule_pause_triggered,
 ]
 
 
 def run_rules(org: Document | None, plans: list[Document], today: dt.date,
-              found: list[Diagnostic]) -> list[Diagnostic]:
+              found: list[Diagnostic], measurements: dict | None = None) -> list[Diagnostic]:
     """Every rule over every plan. A rule that trips over data the schema already rejected is
     skipped quietly; one that fails on schema-clean data is reported, never raised."""
-    scope = Scope(org, plans, today, found)
+    scope = Scope(org, plans, today, found, measurements or {})
     files_with_errors = {d.file for d in found if d.is_error}
     results: list[Diagnostic] = []
     for rule in RULES:

@@ -21,6 +21,8 @@ from cerberus import errors as cerr
 
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .load import Document, display_path, load_file
+from .measurements import SUFFIX as MEASUREMENTS
+from .measurements import MeasurementFile, load_measurements
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 ORG_FILE = "_org.yaml"
@@ -267,6 +269,7 @@ class Checked:
     plans: list[Document]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
+    measurements: dict[str, MeasurementFile] = field(default_factory=dict)  # by plan id
 
     @property
     def ok(self) -> bool:
@@ -288,7 +291,8 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
         if path.is_dir():
             # A plan linked in from outside the repository would publish what nobody reviewed.
             repository = path.resolve().parent
-            for candidate in sorted(p for p in path.iterdir() if p.suffix == ".yaml"):
+            for candidate in sorted(p for p in path.iterdir()
+                                    if p.suffix == ".yaml" or p.name.endswith(MEASUREMENTS)):
                 if candidate.is_symlink() and not candidate.resolve().is_relative_to(repository):
                     problems.append(Diagnostic(
                         _shown(candidate), 1, 1, ERROR, "file-link",
@@ -355,10 +359,17 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1) ->
                                       f"{ORG_FILE} is missing: people, teams and tools live there",
                                       "Create it beside the plans: it lists the people, teams and tools that plans name."))
     plans = []
-    for doc, problems in _load_plans([p for p in files if not p.name.startswith("_")], jobs):
+    plan_files = [p for p in files if p.suffix == ".yaml" and not p.name.startswith("_")]
+    for doc, problems in _load_plans(plan_files, jobs):
         diagnostics += problems
         if doc is not None:
             plans.append(doc)
-    diagnostics += run_rules(org, plans, today or dt.date.today(), diagnostics)
+    measurements = {}
+    for path in (p for p in files if p.name.endswith(MEASUREMENTS)):
+        loaded, problems = load_measurements(path, _shown(path))
+        diagnostics += problems
+        if loaded is not None:
+            measurements[loaded.plan_id] = loaded
+    diagnostics += run_rules(org, plans, today or dt.date.today(), diagnostics, measurements)
     diagnostics = sorted(set(diagnostics), key=lambda d: (d.file, d.line, d.column, d.rule, d.message))
-    return Checked(org, plans, diagnostics, files=len(files))
+    return Checked(org, plans, diagnostics, files=len(files), measurements=measurements)

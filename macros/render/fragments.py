@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 
 from ..model import Handbook, Module, Plan, Stage
+from .charts import metric_chart
 from .diagram import escalation_svg
 from .text import anchor, cell, inline, link_or_text, markdown, table
 
@@ -133,7 +134,7 @@ class Fragments:
 
     def banners(self, plan: Plan) -> str:
         """What must be impossible to miss on every page of a plan."""
-        out = []
+        out = [self.breach_banner(plan, b) for b in plan.breaches]
         if plan.paused:
             fallbacks = [FALLBACKS.get(f, f) for f in plan.get("pause", "fallbacks", default=[])]
             text = "Use under this plan is **paused**."
@@ -159,6 +160,23 @@ class Fragments:
             }[plan.status]
             out.append(f'!!! note "{STATUS[plan.status]}"\n    {meaning}')
         return "\n\n".join(out)
+
+    def breach_banner(self, plan: Plan, breach) -> str:
+        monitor, unit = breach.monitor, (f" {breach.monitor.unit}" if breach.monitor.unit else "")
+        fired = "; ".join(inline(t) for t in breach.triggers) or inline(monitor.metric)
+        fallbacks = [FALLBACKS.get(f, f) for f in plan.get("pause", "fallbacks", default=[])]
+        lines = [
+            f"**{fired}.** {self.link(monitor.metric, Paths.plan(plan.id), f'metric-{monitor.id}')}"
+            f" measured **{breach.latest.value:g}{inline(unit)}** on {breach.latest.date}, past "
+            f"its pause value of {monitor.pause_value:g}{inline(unit)} (since "
+            f"{breach.since.date}).",
+            "**Who decides now:** " + self.people(plan.get("pause", "authority", default=[]))
+            + ".",
+        ]
+        if fallbacks:
+            lines.append("**Fallbacks:** " + "; ".join(inline(f) for f in fallbacks) + ".")
+        return '!!! danger "Pause threshold crossed"\n' + "\n".join(
+            f"    {line}\n" for line in lines).rstrip("\n")
 
     # --- uses ----------------------------------------------------------------------------------
 
@@ -234,16 +252,25 @@ class Fragments:
         gate = stage.gate
         if gate is None:
             return "_This stage has no gate: it is the last one._"
-        metrics = {m.get("id"): m for m in plan.get("monitoring", default=[])}
         rows = []
         for c in gate.criteria:
-            metric = metrics.get(c.metric, {})
-            metric_text = (self.link(metric.get("metric", c.metric), Paths.plan(plan.id),
-                                     f"metric-{c.metric}") if c.metric else cell(None))
+            monitor = plan.monitor(c.metric)
+            metric_text = (self.link(monitor.metric if monitor else c.metric,
+                                     Paths.plan(plan.id), f"metric-{c.metric}")
+                           if c.metric else cell(None))
+            evidence = plan.evidence(c, stage)
+            latest = (f"{evidence.latest.value:g}{' ' + monitor.unit if monitor and monitor.unit else ''}"
+                      f" on {evidence.latest.date}" if evidence.latest else None)
+            verdict = evidence.label
+            if evidence.verdict == "met":
+                verdict = "✔ Met"
+            elif evidence.verdict == "not_met":
+                verdict = "**✘ Not met — blocks the next stage**" if c.blocking else "✘ Not met"
             rows.append([anchor(c.anchor) + cell(c.question), metric_text, cell(c.threshold),
-                         "**Blocking**" if c.blocking else "Advisory"])
+                         "**Blocking**" if c.blocking else "Advisory", cell(latest), verdict])
         parts = [f"**Decided by:** {self.person(gate.decider)}",
-                 table(["Question", "Metric", "Threshold", "Blocking"], rows),
+                 table(["Question", "Metric", "Threshold", "Blocking", "Latest", "Evidence"],
+                       rows),
                  "**Possible outcomes:** " + ", ".join(inline(o) for o in gate.outcomes)]
         return "\n\n".join(p for p in parts if p)
 
@@ -330,12 +357,25 @@ class Fragments:
         return table(["Tier", "Name", "Where to ask", "Response time"], rows)
 
     def monitoring(self, plan: Plan) -> str:
-        rows = [[anchor(f"metric-{m['id']}") + cell(m["metric"]), cell(m["area"].title()),
-                 cell(m.get("target")), cell(m.get("pause_threshold")), cell(m.get("cadence")),
-                 self.person(m.get("owner")), cell(m.get("supports"))]
-                for m in plan.get("monitoring", default=[])]
-        return table(["Metric", "Area", "Target", "Pause threshold", "Cadence", "Owner",
-                      "Decision it supports"], rows) or "_No metrics._"
+        rows = []
+        for m in plan.monitors:
+            latest = plan.latest(m.id)
+            rows.append([anchor(f"metric-{m.id}") + cell(m.metric), cell(m.area.title()),
+                         cell(m.target), cell(m.pause_threshold),
+                         cell(f"{latest.value:g} on {latest.date}" if latest else None),
+                         cell(m.cadence), self.person(m.owner), cell(m.supports)])
+        return table(["Metric", "Area", "Target", "Pause threshold", "Latest", "Cadence",
+                      "Owner", "Decision it supports"], rows) or "_No metrics._"
+
+    def measurements(self, plan: Plan, monitor) -> str:
+        """A metric's chart, then the same data as a table (screen readers, print)."""
+        series = plan.series(monitor.id)
+        if not series:
+            return ""
+        rows = [[cell(m.date.isoformat()), cell(f"{m.value:g}"), cell(m.note)] for m in series]
+        unit = f" ({inline(monitor.unit)})" if monitor.unit else ""
+        return (f'<div class="chart-figure">{metric_chart(plan, monitor)}</div>\n\n'
+                + table(["Date", f"Value{unit}", "Note"], rows))
 
     # --- cross-plan ----------------------------------------------------------------------------
 

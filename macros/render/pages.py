@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import Handbook, Plan, Stage
+from .charts import adoption_chart, timeline_chart
 from .fragments import (
     CAPTURE,
     FALLBACKS,
@@ -106,6 +107,7 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
         f.banners(plan),
         inline(plan.summary),
         facts,
+        _section("Where the rollout stands", "status", status(f, plan)),
         _section("What you may do now", "now",
                  f.allowed_now(plan),
                  "**Never, at any stage:**\n\n" + _bullets(u.text for u in plan.prohibited),
@@ -132,7 +134,9 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
                                                        lambda c: inline(CAPTURE.get(c, c))))
                  if reporting.get("capture") else ""),
         _section("Escalation paths", "escalation", f.escalation(plan)),
-        _section("Monitoring", "monitoring", f.monitoring(plan)),
+        _section("Monitoring", "monitoring", f.monitoring(plan), *[
+            f"### {inline(m.metric)} {{#chart-{m.id}-section}}\n\n" + f.measurements(plan, m)
+            for m in plan.monitors if plan.series(m.id)]),
         _section("Pause and fallback", "pause",
                  ("**Who may pause:** " + f.people(pause.get("authority", [])))
                  if pause.get("authority") else "",
@@ -158,6 +162,34 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
                  f"**How:** {inline(governance['change_process'])}"
                  if governance.get("change_process") else ""),
     )
+
+
+def status(f: Fragments, plan: Plan) -> str:
+    """Where the rollout stands and why: derived from dates, decisions and measurements."""
+    position = plan.position
+    lines = []
+    if position.stage is not None:
+        lines.append(f"**{inline(position.label)}:** {f.stage_link(plan, position.stage)}"
+                     + (f" since {position.since}" if position.since else "") + ".")
+    if position.decision is not None:
+        d = position.decision
+        lines.append(f"Last gate decision: **{inline(d.outcome)}** on {d.date} by "
+                     f"{f.person(d.by)}" + (f" — {inline(d.rationale)}" if d.rationale else "")
+                     + ".")
+    if plan.next_gate:
+        stage, gate = plan.next_gate
+        evidence = [plan.evidence(c, stage) for c in gate.criteria]
+        blocking = [e for e in evidence if e.criterion.blocking and e.verdict == "not_met"]
+        met = sum(e.verdict == "met" for e in evidence)
+        summary = (f"**{len(blocking)} blocking criterion not met.**" if blocking
+                   else f"{met} of {len(evidence)} criteria met so far.")
+        lines.append(f"Next gate: {f.link('the gate of ' + stage.name, Paths.stage(plan.id, stage.id), 'gate')}, "
+                     f"decided by {f.person(gate.decider)}. {summary}")
+    timeline = timeline_chart(plan)
+    adoption = adoption_chart(plan)
+    return "\n\n".join([" ".join(lines)]
+                        + ([f'<div class="chart-figure">{timeline}</div>'] if timeline else [])
+                        + ([f'<div class="chart-figure">{adoption}</div>'] if adoption else []))
 
 
 def stage_page(hb: Handbook, plan: Plan, stage: Stage) -> str:

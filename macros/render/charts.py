@@ -1,0 +1,160 @@
+"""Charts: static SVG drawn at build time with matplotlib — no script, no request, prints well.
+
+Every chart carries a title and a description for screen readers; the page shows the same data
+as a table. Text and axes are drawn in `currentColor`, so charts follow light and dark mode.
+Output is deterministic (fixed hash salt, no date) so two builds of a commit are identical.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from functools import lru_cache
+
+from ..model import Monitor, Plan
+from .text import attr
+
+INK = "#010203"  # drawn as currentColor: replaced in the SVG text
+MEASURED, TARGET, PAUSE, STAGE = "#2f5fb3", "#2e7d32", "#c62828", "#8a8a8a"
+
+
+@lru_cache(maxsize=1)
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({
+        "svg.fonttype": "none",  # real <text>: selectable, uses the page's font, no font files
+        "svg.hashsalt": "rollout-handbook",
+        "font.size": 10,
+        "font.family": "sans-serif",
+        "text.color": INK, "axes.labelcolor": INK, "axes.edgecolor": INK,
+        "xtick.color": INK, "ytick.color": INK,
+        "axes.facecolor": "none", "figure.facecolor": "none", "savefig.facecolor": "none",
+        "axes.spines.top": False, "axes.spines.right": False,
+    })
+    return plt
+
+
+def _svg(figure, chart_id: str, title: str, description: str) -> str:
+    plt = _pyplot()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None},
+                   bbox_inches="tight")
+    plt.close(figure)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]  # drop the XML declaration and doctype: inline in HTML
+    svg = svg.replace(INK, "currentColor")
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = re.sub(r'\sid="([^"]+)"', lambda m: f' id="{chart_id}-{m.group(1)}"', svg)
+    svg = re.sub(r'(xlink:href|href|clip-path)="(url\()?#([^")]+)(\))?"',
+                 lambda m: f'{m.group(1)}="{m.group(2) or ""}#{chart_id}-{m.group(3)}'
+                           f'{m.group(4) or ""}"', svg)
+    head = (f'<svg class="chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"')
+    svg = svg.replace("<svg", head, 1)
+    first_close = svg.index(">") + 1
+    return (svg[:first_close] + f'<title id="{chart_id}-title">{attr(title)}</title>'
+            f'<desc id="{chart_id}-desc">{attr(description)}</desc>' + svg[first_close:])
+
+
+def _stage_lines(ax, plan: Plan, first: dt.date, last: dt.date) -> None:
+    for stage in plan.stages:
+        if stage.start and first <= stage.start <= last:
+            ax.axvline(stage.start, color=STAGE, linestyle=":", linewidth=1)
+            ax.annotate(stage.name, (stage.start, 1), xycoords=("data", "axes fraction"),
+                        xytext=(3, -2), textcoords="offset points", fontsize=8, va="top",
+                        color=STAGE)
+
+
+def _describe(monitor: Monitor, values: list[float], dates: list[dt.date]) -> str:
+    unit = f" {monitor.unit}" if monitor.unit else ""
+    parts = [f"{len(values)} measurements from {dates[0]} to {dates[-1]}; latest "
+             f"{values[-1]:g}{unit}, lowest {min(values):g}{unit}, highest {max(values):g}{unit}"]
+    if monitor.target_value is not None:
+        parts.append(f"target {monitor.target_value:g}{unit}")
+    if monitor.pause_value is not None:
+        parts.append(f"pause value {monitor.pause_value:g}{unit}")
+    return "; ".join(parts) + "."
+
+
+def metric_chart(plan: Plan, monitor: Monitor) -> str:
+    """The metric over time with its target and pause lines and the stage boundaries."""
+    series = plan.series(monitor.id)
+    if not series:
+        return ""
+    plt = _pyplot()
+    dates, values = [m.date for m in series], [m.value for m in series]
+    figure, ax = plt.subplots(figsize=(7.2, 2.8))
+    ax.plot(dates, values, color=MEASURED, marker="o", markersize=3, linewidth=2,
+            label="Measured")
+    if monitor.target_value is not None:
+        ax.axhline(monitor.target_value, color=TARGET, linestyle="--", linewidth=1.5,
+                   label="Target")
+    if monitor.pause_value is not None:
+        ax.axhline(monitor.pause_value, color=PAUSE, linestyle="-", linewidth=1.5,
+                   label="Pause")
+    _stage_lines(ax, plan, dates[0], dates[-1])
+    ax.set_ylabel(monitor.unit or "value")
+    ax.legend(loc="best", frameon=False, fontsize=8)
+    figure.autofmt_xdate()
+    return _svg(figure, f"chart-{monitor.id}", f"{monitor.metric} over time",
+                _describe(monitor, values, dates))
+
+
+def adoption_chart(plan: Plan) -> str:
+    """Measured use against each stage's adoption target."""
+    monitor = next((m for m in plan.monitors if m.area == "adoption" and plan.series(m.id)), None)
+    targets = [(s.start, s.adoption_target_percent) for s in plan.stages
+               if s.start and s.adoption_target_percent is not None]
+    if monitor is None or not targets:
+        return ""
+    plt = _pyplot()
+    series = plan.series(monitor.id)
+    figure, ax = plt.subplots(figsize=(7.2, 2.8))
+    ax.plot([m.date for m in series], [m.value for m in series], color=MEASURED, marker="o",
+            markersize=3, linewidth=2, label="Measured use")
+    end = max(series[-1].date, targets[-1][0])
+    ax.step([t for t, _ in targets] + [end], [v for _, v in targets] + [targets[-1][1]],
+            where="post", color=TARGET, linestyle="--", linewidth=1.5, label="Stage target")
+    ax.set_ylabel("% of users with access")
+    ax.legend(loc="best", frameon=False, fontsize=8)
+    figure.autofmt_xdate()
+    described = "; ".join(f"from {t}: target {v:g} %" for t, v in targets)
+    return _svg(figure, "chart-adoption", f"Adoption: {monitor.metric} against stage targets",
+                f"Latest measured {series[-1].value:g} % on {series[-1].date}. {described}.")
+
+
+def timeline_chart(plan: Plan) -> str:
+    """The stages as bars on a calendar, with gate decisions and today marked."""
+    stages = [s for s in plan.stages if s.start]
+    if not stages:
+        return ""
+    plt = _pyplot()
+    figure, ax = plt.subplots(figsize=(7.2, 0.5 + 0.45 * len(stages)))
+    for row, stage in enumerate(reversed(stages)):
+        nxt = plan.stages[stage.index + 1].start if stage.index + 1 < len(plan.stages) else None
+        end = stage.end or nxt or stage.start + dt.timedelta(days=30)
+        current = plan.position.stage is not None and plan.position.stage.id == stage.id
+        ax.barh(row, (end - stage.start).days, left=stage.start, height=0.5,
+                color=MEASURED if current else STAGE, alpha=1 if current else 0.6)
+    rows = {s.id: len(stages) - 1 - i for i, s in enumerate(stages)}
+    for decision in plan.decisions:
+        if decision.stage in rows:
+            ax.plot(decision.date, rows[decision.stage], marker="D", color=INK, markersize=5)
+            ax.annotate(decision.outcome, (decision.date, rows[decision.stage]),
+                        xytext=(5, 4), textcoords="offset points", fontsize=7)
+    ax.axvline(plan.today, color=PAUSE, linewidth=1)
+    ax.annotate("today", (plan.today, 1), xycoords=("data", "axes fraction"), fontsize=8,
+                color=PAUSE, ha="center", va="bottom")
+    ax.set_yticks(range(len(stages)), [s.name for s in reversed(stages)], fontsize=8)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    figure.autofmt_xdate()
+    description = "; ".join(
+        f"{s.name}: from {s.start}" + (f" to {s.end}" if s.end else "") for s in stages)
+    decisions = "; ".join(f"{d.outcome} on {d.date} ({d.stage})" for d in plan.decisions)
+    return _svg(figure, "chart-timeline", f"Timeline of {plan.title}",
+                f"Stages — {description}. Decisions — {decisions or 'none yet'}. "
+                f"Today is {plan.today}.")
