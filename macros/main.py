@@ -112,6 +112,11 @@ def define_env(env) -> None:
         return fragments().training_module(module_id)
 
     @macro
+    def readiness_matrix() -> str:
+        """Every plan against every readiness area."""
+        return fragments().readiness_matrix()
+
+    @macro
     def tools_table() -> str:
         """The AI tool inventory with status."""
         return fragments().tools_table()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 
 from ..model import Handbook, Module, Plan, Stage
+from ..readiness import PRODUCTION, readiness
 from .charts import metric_chart
 from .diagram import escalation_svg
 from .text import anchor, cell, inline, link_or_text, markdown, table
@@ -64,6 +65,10 @@ class Paths:
     @staticmethod
     def stage(plan_id: str, stage_id: str) -> str:
         return f"plans/{plan_id}/stages/{stage_id}.md"
+
+    @staticmethod
+    def readiness(plan_id: str) -> str:
+        return f"plans/{plan_id}/readiness.md"
 
     @staticmethod
     def module(module_id: str) -> str:
@@ -162,14 +167,15 @@ class Fragments:
         return "\n\n".join(out)
 
     def breach_banner(self, plan: Plan, breach) -> str:
-        monitor, unit = breach.monitor, (f" {breach.monitor.unit}" if breach.monitor.unit else "")
-        fired = "; ".join(inline(t) for t in breach.triggers) or inline(monitor.metric)
+        monitor = breach.monitor
+        unit = f" {inline(monitor.unit)}" if monitor.unit else ""
+        fired = "; ".join(inline(t) for t in breach.triggers)
         fallbacks = [FALLBACKS.get(f, f) for f in plan.get("pause", "fallbacks", default=[])]
         lines = [
-            f"**{fired}.** {self.link(monitor.metric, Paths.plan(plan.id), f'metric-{monitor.id}')}"
-            f" measured **{breach.latest.value:g}{inline(unit)}** on {breach.latest.date}, past "
-            f"its pause value of {monitor.pause_value:g}{inline(unit)} (since "
-            f"{breach.since.date}).",
+            (f"**Trigger fired: {fired}.** " if fired else "")
+            + f"{self.link(monitor.metric, Paths.plan(plan.id), f'metric-{monitor.id}')}"
+            f" measured **{breach.latest.value:g}{unit}** on {breach.latest.date}, past "
+            f"its pause value of {monitor.pause_value:g}{unit} (since {breach.since.date}).",
             "**Who decides now:** " + self.people(plan.get("pause", "authority", default=[]))
             + ".",
         ]
@@ -392,6 +398,23 @@ class Fragments:
                          cell(plan.risk_tier.title()), stage, self.person(plan.owner), review])
         return table(["Plan", "Status", "Risk tier", "Current stage", "Owner", "Review by"],
                      rows) or "_No plans yet._"
+
+    def readiness_matrix(self) -> str:
+        """Every plan against every readiness area: where each rollout is not ready yet."""
+        plans = list(self.hb.plans.values())
+        if not plans:
+            return "_No plans yet._"
+        verdicts = {p.id: readiness(p, self.hb) for p in plans}
+        areas = [(v.source, v.area) for v in verdicts[plans[0].id]]
+        headers = ["Plan"] + [("Production: " if src == PRODUCTION else "") + area
+                              for src, area in areas]
+        rows = []
+        for plan in plans:
+            row = [self.link(plan.title, Paths.readiness(plan.id))]
+            for verdict in verdicts[plan.id]:
+                row.append("✔" if verdict.ready else f"**✘** {inline(verdict.reason)}")
+            rows.append(row)
+        return table(headers, rows)
 
     def tools_table(self) -> str:
         rows = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import Handbook, Plan, Stage
+from ..readiness import readiness
 from .charts import adoption_chart, timeline_chart
 from .fragments import (
     CAPTURE,
@@ -95,12 +96,21 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
                  for r in plan.get("risks", default=[])]
     budget = plan.get("budget", default={})
     currency = budget.get("currency", "")
-    budget_rows = [[f.stage_link(plan, plan.stage(i.get("stage"))) if i.get("stage")
-                    else cell(None), cell(i["category"]), cell(_money(i["amount"], currency))]
-                   for i in budget.get("items", [])]
+    budget_rows = []
+    items = budget.get("items", [])
+    for stage_id in dict.fromkeys(i.get("stage") for i in items):
+        in_stage = [i for i in items if i.get("stage") == stage_id]
+        label = f.stage_link(plan, plan.stage(stage_id)) if stage_id else "Whole plan"
+        budget_rows += [[label, cell(i["category"]), cell(_money(i["amount"], currency))]
+                        for i in in_stage]
+        budget_rows.append(["", "_Stage total_", "_" + inline(_money(
+            sum(i["amount"] for i in in_stage), currency)) + "_"])
     if budget_rows:
-        total = sum(i["amount"] for i in budget.get("items", []))
-        budget_rows.append(["**Total**", "", f"**{inline(_money(total, currency))}**"])
+        total = sum(i["amount"] for i in items)
+        stated = budget.get("total")
+        check_note = (" (equals the stated total)" if stated is not None else "")
+        budget_rows.append(["**Total**", "", f"**{inline(_money(total, currency))}**"
+                            + check_note])
     governance = plan.get("governance", default={})
     return _page(
         plan.title,
@@ -217,6 +227,23 @@ def stage_page(hb: Handbook, plan: Plan, stage: Stage) -> str:
         _section("Gate", "gate", f.gate(plan, stage)),
         _section("Decision", "decision", f.decisions(plan, stage) or "_No decision yet._"),
     )
+
+
+def readiness_page(hb: Handbook, plan: Plan) -> str:
+    f = Fragments(hb, Paths.readiness(plan.id))
+    verdicts = readiness(plan, hb)
+    blocks = []
+    for source in dict.fromkeys(v.source for v in verdicts):
+        rows = [[cell(v.area), "**Ready enough**" if v.ready else "**Not ready**", cell(v.reason)]
+                for v in verdicts if v.source == source]
+        blocks.append(f"## {inline(source)}\n\n" + table(["Area", "Verdict", "Why"], rows))
+    not_ready = sum(not v.ready for v in verdicts)
+    summary = (f"**{not_ready} area(s) not ready.**" if not_ready
+               else "**Every area is ready enough.**")
+    return _page(f"Readiness: {plan.title}", f.banners(plan),
+                 f"{summary} Judged from {f.plan_link(plan)} itself — its content, its gate "
+                 f"decisions and its measurements — in proportion to its "
+                 f"{inline(plan.risk_tier)} risk tier.", *blocks)
 
 
 # --- training -----------------------------------------------------------------------------------
@@ -371,6 +398,7 @@ def all_pages(hb: Handbook) -> dict[str, str]:
         pages[Paths.plan(plan.id)] = plan_page(hb, plan)
         for stage in plan.stages:
             pages[Paths.stage(plan.id, stage.id)] = stage_page(hb, plan, stage)
+        pages[Paths.readiness(plan.id)] = readiness_page(hb, plan)
     for module_id in hb.modules:
         pages[Paths.module(module_id)] = module_page(hb, module_id)
     for team_id in hb.teams:
@@ -384,7 +412,8 @@ def navigation(hb: Handbook) -> list:
     plans = [{"All plans": Paths.plans}]
     for plan in hb.plans.values():
         plans.append({title(plan.title): [{"Overview": Paths.plan(plan.id)}] + [
-            {title(f"{s.index + 1}. {s.name}"): Paths.stage(plan.id, s.id)} for s in plan.stages]})
+            {title(f"{s.index + 1}. {s.name}"): Paths.stage(plan.id, s.id)} for s in plan.stages]
+            + [{"Readiness": Paths.readiness(plan.id)}]})
     return [
         {"Plans": plans},
         {"Can I use AI for this?": Paths.uses},

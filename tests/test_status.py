@@ -1,0 +1,92 @@
+"""Rollout status from evidence: breach banners, charts with text alternatives, readiness."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from macros.model import build_handbook
+from macros.pipeline import run
+from macros.readiness import readiness
+
+from .conftest import FIXTURES, ROOT, TODAY
+
+
+def test_a_crossed_pause_threshold_shows_a_banner_on_every_plan_page(tmp_path: Path):
+    plans = tmp_path / "plans"
+    shutil.copytree(FIXTURES / "valid" / "minimum", plans)
+    for name in ("menu-drafts.yaml", "menu-drafts.measurements.csv"):
+        shutil.copyfile(FIXTURES / "invalid" / "pause-triggered" / name, plans / name)
+    site = run(plans, TODAY)
+    assert site.ok
+    plan_pages = [src for src in site.pages if src.startswith("plans/menu-drafts/")]
+    assert len(plan_pages) >= 3
+    for src in plan_pages:
+        page = site.pages[src]
+        assert '!!! danger "Pause threshold crossed"' in page, src
+        assert "measured **61 %** on 2026-10-29" in page
+        assert "(since 2026-10-22)" in page
+        assert "**Who decides now:** [Ana Silva]" in page
+
+
+def test_example_plans_show_charts_with_text_alternatives_and_data_tables():
+    site = run(ROOT / "plans", TODAY)
+    page = site.pages["plans/support-replies/index.md"]
+    assert page.count('<svg class="chart" role="img"') >= 7  # timeline, adoption, 6 metrics
+    assert '<title id="chart-edit-rate-title">Share of drafts heavily edited before sending ' \
+           "over time</title>" in page
+    assert '<desc id="chart-edit-rate-desc">17 measurements from 2026-08-03 to 2026-11-23' in page
+    assert "| Date | Value (%) | Note |" in page
+    assert "<script" not in page and "http://" not in page.replace(
+        "http://www.w3.org/", "")
+
+
+def test_gate_evidence_on_stage_pages():
+    site = run(ROOT / "plans", TODAY)
+    page = site.pages["plans/support-replies/stages/wave-3.md"]
+    assert "| Question | Metric | Threshold | Blocking | Latest | Evidence |" in page
+    assert "28 % on 2026-11-23 | ✔ Met |" in page
+
+
+def test_a_failing_blocking_criterion_is_marked_plainly(tmp_path: Path):
+    plans = tmp_path / "plans"
+    shutil.copytree(ROOT / "plans", plans)
+    csv = plans / "support-replies.measurements.csv"
+    csv.write_text(csv.read_text(encoding="utf-8") + "2026-11-24,edit-rate,41,\n",
+                   encoding="utf-8")
+    site = run(plans, TODAY)
+    page = site.pages["plans/support-replies/stages/wave-3.md"]
+    assert "41 % on 2026-11-24 | **✘ Not met — blocks the next stage** |" in page
+    assert "**1 blocking criterion not met.**" in site.pages["plans/support-replies/index.md"]
+
+
+def test_readiness_of_a_deliberately_incomplete_plan():
+    org = {"people": [{"id": "o", "name": "Owner"}], "teams": [{"id": "t", "name": "T"}],
+           "tools": [{"id": "x", "name": "X", "status": "approved", "account": "consumer",
+                      "trains_on_inputs": True}]}
+    plan = {"id": "p", "title": "P", "status": "active", "risk_tier": "medium",
+            "scope": {"purpose": "Do things", "tools": ["x"]},
+            "monitoring": [{"id": "use", "area": "adoption", "metric": "Weekly users"}],
+            "stages": [{"id": "s1", "name": "Only stage", "headcount": 5}],
+            "pause": {"authority": ["o"]}}
+    hb = build_handbook(org, [(plan, "p.yaml")], dt.date(2026, 11, 24))
+    verdicts = {(v.source, v.area): v for v in readiness(hb.plans["p"], hb)}
+    not_ready = {key for key, v in verdicts.items() if not v.ready}
+    assert not_ready == {
+        ("Rollout checklist", "Scope"), ("Rollout checklist", "Stages"),
+        ("Rollout checklist", "Training"), ("Rollout checklist", "Support"),
+        ("Rollout checklist", "Monitoring"), ("Rollout checklist", "Pause"),
+        ("Production readiness", "Monitoring"), ("Production readiness", "Security review"),
+        ("Production readiness", "Integrations"), ("Production readiness", "Documentation"),
+        ("Production readiness", "Training"),
+        ("Production readiness", "Support"), ("Production readiness", "Rollback"),
+    }
+    assert verdicts[("Rollout checklist", "Stages")].reason == \
+        "1 stage(s); 2 needed at medium tier"
+    assert verdicts[("Rollout checklist", "Monitoring")].reason.startswith(
+        "nothing watches quality; nothing watches value")
+    assert verdicts[("Production readiness", "Documentation")].reason == \
+        "X has no instructions"
+    assert verdicts[("Production readiness", "Integrations")].reason == \
+        "X lacks an enterprise account that keeps inputs out of training"
+    assert verdicts[("Rollout checklist", "Gates")].ready  # nothing to judge is not a failure
