@@ -90,3 +90,22 @@ def test_readiness_of_a_deliberately_incomplete_plan():
     assert verdicts[("Production readiness", "Integrations")].reason == \
         "X lacks an enterprise account that keeps inputs out of training"
     assert verdicts[("Rollout checklist", "Gates")].ready  # nothing to judge is not a failure
+
+
+def test_format_reference_lists_every_key_of_the_schema():
+    from macros.render.pages import reference_page
+    from macros.validate import schemas
+
+    page = reference_page()
+    s = schemas()
+
+    def keys(fields, prefix=""):
+        for name, rules in fields.items():
+            yield prefix + name
+            if rules.get("type") == "dict" and isinstance(rules.get("schema"), dict):
+                yield from keys(rules["schema"], f"{prefix}{name}.")
+
+    for fields in [s.plan, s.org, *s.parts.values()]:
+        for key in keys(fields):
+            assert f"| `{key}` |" in page, key
+    assert "| `pause_value` | number |" in page and "| `better` | string |  | higher, lower |" in page

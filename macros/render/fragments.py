@@ -57,6 +57,7 @@ class Paths:
     contacts = "contacts.md"
     training = "training/index.md"
     teams = "teams/index.md"
+    reference = "reference.md"
 
     @staticmethod
     def plan(plan_id: str) -> str:

@@ -355,7 +355,9 @@ def team_page(hb: Handbook, team_id: str) -> str:
         blocks.append("\n\n".join(b for b in [
             f"## {inline(plan.title)} {{#{plan.id}}}",
             f.banners(plan),
-            f"Your team joins at {f.stage_link(plan, entry)}." if entry else "",
+            (f"Your team joins at {f.stage_link(plan, entry)}. " if entry else "")
+            + (f"The rollout is at {f.stage_link(plan, plan.position.stage)} — "
+               f"{inline(plan.position.label.lower())}." if plan.position.stage else ""),
             "### What you may do now\n\n" + f.allowed_now(plan),
             "### Never\n\n" + _bullets(u.text for u in plan.prohibited)
             + "\n\n**Never enter:** " + "; ".join(inline(x) for x in plan.get(
@@ -384,6 +386,56 @@ def teams_index(hb: Handbook) -> str:
 # --- the whole handbook -----------------------------------------------------------------------
 
 
+def reference_page() -> str:
+    """The plan format for editors, generated from schema/ (never written by hand)."""
+    from ..validate import schemas
+
+    s = schemas()
+
+    def type_of(rules: dict) -> str:
+        kind = rules.get("type", "")
+        sub = rules.get("schema")
+        if kind == "list" and isinstance(sub, dict):
+            inner = sub.get("schema")
+            return f"list of {inner}" if isinstance(inner, str) else f"list of {type_of(sub)}"
+        if kind == "dict" and isinstance(sub, str):
+            return sub
+        return {"slug": "id", "dict": "mapping"}.get(kind, kind)
+
+    def rows(fields: dict, prefix: str = "") -> list[list[str]]:
+        out = []
+        for name, rules in fields.items():
+            meta = rules.get("meta") or {}
+            allowed = ", ".join(map(str, rules.get("allowed", [])))
+            sub = rules.get("schema")
+            if rules.get("type") == "list" and isinstance(sub, dict) and "allowed" in sub:
+                allowed = ", ".join(map(str, sub["allowed"]))
+            bounds = [f"{word} {rules[key]}" for key, word in (("min", "at least"),
+                                                              ("max", "at most")) if key in rules]
+            out.append([f"`{prefix}{name}`", cell(type_of(rules)),
+                        "yes" if rules.get("required") else "",
+                        cell("; ".join(filter(None, [allowed] + bounds)) or None),
+                        cell(meta.get("tiers")), cell(meta.get("description"))])
+            if rules.get("type") == "dict" and isinstance(sub, dict):
+                out += rows(sub, f"{prefix}{name}.")
+        return out
+
+    headers = ["Key", "Type", "Required", "Allowed values", "Tier requirement", "Description"]
+    blocks = ["## A plan file {#plan}\n\n`plans/<plan-id>.yaml`\n\n" + table(headers, rows(s.plan)),
+              "## The organisation file {#org}\n\n`plans/_org.yaml`\n\n"
+              + table(headers, rows(s.org))]
+    for name, part in sorted(s.parts.items()):
+        blocks.append(f"### {name} {{#{name}}}\n\n" + table(headers, rows(part)))
+    return _page(
+        "Plan format reference",
+        "Every key of the plan format (version 1), generated from the schema that the check "
+        "uses. *id* means lowercase letters, digits and single hyphens; dates are written "
+        "YYYY-MM-DD. Measurements live beside a plan in `plans/<plan-id>.measurements.csv` "
+        "with the columns `date,metric,value` and an optional `note`.",
+        *blocks[:2], "## Parts {#parts}\n\nThe entries that lists and sections above are "
+        "made of.", *blocks[2:])
+
+
 def all_pages(hb: Handbook) -> dict[str, str]:
     """Every generated page, by source path."""
     pages = {
@@ -393,6 +445,7 @@ def all_pages(hb: Handbook) -> dict[str, str]:
         Paths.contacts: contacts_page(hb),
         Paths.training: training_index(hb),
         Paths.teams: teams_index(hb),
+        Paths.reference: reference_page(),
     }
     for plan in hb.plans.values():
         pages[Paths.plan(plan.id)] = plan_page(hb, plan)
@@ -423,6 +476,7 @@ def navigation(hb: Handbook) -> list:
                                                          for m in hb.modules.values()]},
         {"AI tools": Paths.tools},
         {"Contacts": Paths.contacts},
+        {"Plan format reference": Paths.reference},
     ]
 
 
