@@ -1,0 +1,90 @@
+"""Accessibility and valid HTML on one page of each kind, in a real browser.
+
+axe-core (from the npm registry) runs in Debian's chromium in light and dark mode and must find
+no serious or critical violation; the Nu HTML Checker (vnu-jar) must find no error on any page;
+the keyboard alone reaches the search box and every section of a plan page. `.ci/run` installs
+the tools into .tools/; locally, the tests say how and skip.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, require_tool
+
+TOOLS = ROOT / ".tools" / "node_modules"
+INSTALL = ("npm install --no-save --prefix .tools axe-core@4.14.1 vnu-jar@26.9.27")
+PAGE_KINDS = ["", "plans/support-replies/", "plans/support-replies/stages/pilot/",
+              "plans/support-replies/readiness/", "training/", "training/replies-basics/",
+              "uses/", "tools/", "teams/", "teams/support/", "contacts/", "reference/",
+              "about/", "macros/"]
+
+
+def require_file(path: Path) -> Path:
+    if path.exists():
+        return path
+    message = f"{path.relative_to(ROOT)} is missing; install it with: {INSTALL}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_axe_violations(browser, origin, scheme):
+    axe = require_file(TOOLS / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    found = {}
+    for path in PAGE_KINDS:
+        page.goto(f"{origin}/{path}")
+        page.wait_for_load_state("networkidle")
+        page.add_script_tag(content=axe)
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => ['serious', 'critical'].includes(v.impact))"
+            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))")
+        if violations:
+            found[path or "/"] = violations
+    context.close()
+    assert found == {}
+
+
+def test_every_page_is_valid_html(example_site: Path):
+    vnu = require_file(TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar")
+    java = require_tool("java", "apt-get install default-jre-headless")
+    pages = sorted(str(p) for p in example_site.rglob("*.html"))
+    assert len(pages) > 20
+    done = subprocess.run([java, "-jar", str(vnu), "--errors-only", "--format", "json", *pages],
+                          capture_output=True, text=True)
+    messages = json.loads(done.stderr or '{"messages": []}')["messages"]
+    errors = [f"{m.get('url', '').rsplit('/site/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+              for m in messages if m.get("type") == "error"]
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_keyboard_reaches_search_and_every_section(browser, origin):
+    page = browser.new_page()
+    page.goto(f"{origin}/plans/support-replies/")
+    sections = page.eval_on_selector_all(
+        "article h2[id]", "hs => hs.map(h => '#' + h.id)")
+    assert len(sections) >= 10
+    reached, search = set(), False
+    for _ in range(600):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => [document.activeElement.tagName, document.activeElement.className,"
+            " document.activeElement.getAttribute('href')]")
+        search = search or "md-search__input" in (focused[1] or "")
+        if focused[2] and focused[2].startswith("#"):
+            reached.add(focused[2])
+        if search and set(sections) <= reached:
+            break
+    page.close()
+    assert search, "the search box cannot be reached with Tab"
+    assert set(sections) - reached == set()
