@@ -26,6 +26,16 @@ _CHEAP_DEPTH_BOUND = 5000
 
 Path_ = tuple  # a document path: ("stages", 1, "gate", "decider")
 
+# Invisible characters that can hide, reorder or break text: control codes, bidi overrides,
+# the invisible line and paragraph separators, and a stray byte-order mark.
+HAZARDS = {c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x7F} | set(range(0x80, 0xA0)) | {
+    0x2028, 0x2029, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069,
+    0xFEFF}
+# In the raw file, CR of CRLF line ends and tabs are fine; libyaml would silently turn a raw
+# NEL or line separator into a line break, so those are refused where they stand.
+_RAW_HAZARD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(HAZARDS)
+                                       if c not in (0x09, 0x0D)) + "]")
+
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _STR = "tag:yaml.org,2002:str"
@@ -333,6 +343,13 @@ def load_text(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]
     source, problem = _decode(file, raw)
     if problem:
         return None, [problem]
+    hazard = _RAW_HAZARD.search(source)
+    if hazard:
+        line = source.count("\n", 0, hazard.start()) + 1
+        column = hazard.start() - (source.rfind("\n", 0, hazard.start()) + 1) + 1
+        return fail("text-hazard", f"the file contains the invisible character "
+                    f"U+{ord(hazard.group()):04X}", "Retype the text around it; invisible "
+                    "control and direction characters can hide what it says.", line, column)
     try:
         deep = _too_deep(source)
         if deep:

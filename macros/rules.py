@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from .diagnostics import ERROR, WARNING, Diagnostic
-from .load import Document, display_path
+from .load import HAZARDS, Document, display_path
 from .measurements import SUFFIX as MEASUREMENTS_SUFFIX
 from .measurements import MeasurementFile
 from .validate import is_slug, parse_date
@@ -72,9 +72,7 @@ REQUIRED_TOPICS = ("purpose", "limits", "data_rules", "review", "escalation", "i
 MONITORING_AREAS = ("quality", "value", "cost", "risk", "adoption", "support")
 HIGH_IMPACTS = {"employees", "safety", "access_to_services", "regulated_work", "finances"}
 TIERS = {"low": 0, "medium": 1, "high": 2}
-# Invisible characters that can hide or reorder text (control codes, bidi overrides).
-HAZARDS = {c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x7F} | set(range(0x80, 0xA0)) | {
-    0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF}
+
 
 
 def select(data: Any, pattern: tuple, prefix: tuple = ()) -> Iterator[tuple[tuple, Any]]:

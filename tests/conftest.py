@@ -1,6 +1,7 @@
 """Shared test helpers: the repository root, a frozen "today", and tool discovery."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -85,15 +86,24 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def origin(example_site: Path):
-    handler = functools.partial(QuietHandler, directory=str(example_site))
+@contextlib.contextmanager
+def serve(folder: Path):
+    """A static server for a built site on a free loopback port; yields its origin."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def origin(example_site: Path):
+    with serve(example_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -92,3 +92,28 @@ def test_escalation_diagram_is_drawn(page, origin):
     box = diagram.bounding_box()
     assert box and box["width"] > 100 and box["height"] > 40
     assert diagram.locator("rect").count() == len(path["steps"])
+
+
+def test_hostile_plan_text_runs_nothing_in_the_browser(browser, hostile_site):
+    """Every page built from the hostile fixture (script tags, javascript: links, event
+    handlers, template syntax in every field) opens without a single dialog or foreign request."""
+    from .conftest import serve
+
+    with serve(hostile_site) as site_origin:
+        context = browser.new_context()
+        page = context.new_page()
+        dialogs, foreign = [], []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("request", lambda r: None if r.url.startswith(site_origin) else
+                foreign.append(r.url))
+        pages = sorted(hostile_site.rglob("index.html"))
+        assert len(pages) > 10
+        for path in pages:
+            url = path.parent.relative_to(hostile_site).as_posix()
+            page.goto(f"{site_origin}/{'' if url == '.' else url + '/'}")
+            page.wait_for_load_state("networkidle")
+            for link in page.locator("article a[href]").all()[:40]:
+                href = link.get_attribute("href") or ""
+                assert not href.lower().startswith("javascript:"), (url, href)
+        context.close()
+    assert dialogs == [] and foreign == []

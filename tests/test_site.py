@@ -239,3 +239,17 @@ def test_every_macro_is_documented_with_an_example():
     for name in env.names:
         assert f"| `{name}(" in guide, f"{name} is missing from the table"
         assert f"\n{{{{ {name}(" in guide, f"{name} has no live example"
+
+
+def test_two_builds_of_the_same_plans_are_byte_identical(tmp_path: Path):
+    """The date is an input (current stage, overdue banners, the timeline's 'today' line); with
+    it fixed, nothing else may vary between builds: no timestamps, no random ids."""
+    from .conftest import mkdocs_build
+
+    project = make_project(ROOT / "plans", tmp_path)
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert mkdocs_build(project, first).returncode == 0
+    assert mkdocs_build(project, second).returncode == 0
+    assert tree_digest(first) == tree_digest(second)
+    assert sorted(p.relative_to(first) for p in first.rglob("*")) == sorted(
+        p.relative_to(second) for p in second.rglob("*"))
