@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from .history import Change
 from .measurements import Measurement
 from .validate import parse_date
 
@@ -230,6 +231,7 @@ class Plan:
     decisions: tuple[Decision, ...] = ()
     monitors: tuple[Monitor, ...] = ()
     measurements: tuple[Measurement, ...] = ()
+    last_change: Change | None = None  # from git; None outside a checkout
 
     def get(self, *keys: str, default: Any = None) -> Any:
         data: Any = self.raw
@@ -486,11 +488,12 @@ _MONITOR_FIELDS = {f for f in Monitor.__dataclass_fields__}
 
 
 def build_plan(raw: dict, file: str, today: dt.date,
-               measurements: tuple[Measurement, ...] = ()) -> Plan:
+               measurements: tuple[Measurement, ...] = (),
+               last_change: Change | None = None) -> Plan:
     uses = raw.get("uses") or {}
     return Plan(
         id=raw["id"], title=raw["title"], status=raw["status"], risk_tier=raw["risk_tier"],
-        raw=raw, file=file, today=today, measurements=measurements,
+        raw=raw, file=file, today=today, measurements=measurements, last_change=last_change,
         monitors=tuple(Monitor(**{k: v for k, v in m.items() if k in _MONITOR_FIELDS})
                        for m in _list(raw.get("monitoring"))),
         stages=tuple(_stage(s, i) for i, s in enumerate(_list(raw.get("stages")))),
@@ -511,11 +514,13 @@ def build_plan(raw: dict, file: str, today: dt.date,
 
 
 def build_handbook(org: dict, plans: list[tuple[dict, str]], today: dt.date,
-                   measurements: dict[str, tuple[Measurement, ...]] | None = None) -> Handbook:
-    """From checked data (org mapping, (plan mapping, file) pairs and measurements by plan id)
-    to the model."""
-    measurements = measurements or {}
-    built = [build_plan(raw, file, today, measurements.get(raw["id"], ())) for raw, file in plans]
+                   measurements: dict[str, tuple[Measurement, ...]] | None = None,
+                   history: dict[str, Change] | None = None) -> Handbook:
+    """From checked data (org mapping, (plan mapping, file) pairs, measurements by plan id and
+    git history by file name) to the model."""
+    measurements, history = measurements or {}, history or {}
+    built = [build_plan(raw, file, today, measurements.get(raw["id"], ()),
+                        history.get(f"{raw['id']}.yaml")) for raw, file in plans]
     modules = {m["id"]: _module(m, None) for m in _list(org.get("training"))}
     for plan in built:
         modules.update({m.id: m for m in plan.modules})

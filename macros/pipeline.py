@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic
+from .history import last_changes
 from .model import Handbook, build_handbook
 from .render import all_pages, navigation
 from .validate import check
@@ -44,7 +45,8 @@ def run(plans_dir: Path, today: dt.date | None = None) -> Site:
     else:
         handbook = build_handbook(checked.org.data, [(d.data, d.file) for d in checked.plans],
                                   today, {plan_id: m.rows for plan_id, m in
-                                          checked.measurements.items()})
+                                          checked.measurements.items()},
+                                  last_changes(plans_dir))
         site = Site(checked.diagnostics, handbook, all_pages(handbook), navigation(handbook))
         _state["good"] = site
     _state["latest"] = site

@@ -58,6 +58,7 @@ class Paths:
     training = "training/index.md"
     teams = "teams/index.md"
     reference = "reference.md"
+    reviews = "reviews.md"
 
     @staticmethod
     def plan(plan_id: str) -> str:
@@ -135,6 +136,13 @@ class Fragments:
             url = f"mailto:{contact}" if "@" in contact and ":" not in contact else contact
             out += " — " + link_or_text(contact, url)
         return out
+
+    def last_change(self, plan: Plan) -> str:
+        change = plan.last_change
+        if change is None:
+            return "_not recorded (no git history)_"
+        return (f"{change.date} in commit `{change.short}` by {inline(change.author)}: "
+                f"{inline(change.subject)}")
 
     # --- banners -------------------------------------------------------------------------------
 

@@ -57,6 +57,7 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
          else cell(None)],
         ["Review by", cell(plan.review_by.isoformat() if plan.review_by else None)
          + (" **(overdue)**" if plan.review_overdue else "")],
+        ["Last changed", f.last_change(plan)],
         ["Current stage", (f.stage_link(plan, position.stage) + f" — {position.label.lower()}"
                            + (f" since {position.since.isoformat()}" if position.since else ""))
          if position.stage else cell(None)],
@@ -282,6 +283,30 @@ def training_index(hb: Handbook) -> str:
 # --- cross-plan indexes ---------------------------------------------------------------------------
 
 
+def reviews_page(hb: Handbook) -> str:
+    """Every plan by review date, overdue first: nobody can miss an expired plan."""
+    f = Fragments(hb, Paths.reviews)
+    rows = []
+    for plan in sorted(hb.plans.values(), key=lambda p: (p.review_by is None,
+                                                          p.review_by or hb.today, p.id)):
+        due = plan.review_by
+        if due is None:
+            state = "No review date"
+        elif plan.review_overdue:
+            state = f"**Overdue** by {(hb.today - due).days} days"
+        elif (due - hb.today).days <= 30:
+            state = f"Due in {(due - hb.today).days} days"
+        else:
+            state = "Scheduled"
+        rows.append([f.plan_link(plan), cell(due.isoformat() if due else None), state,
+                     f.person_with_contact(plan.owner) if plan.owner else cell(None),
+                     f.last_change(plan)])
+    return _page("Plan reviews", "Every plan must be reviewed by its owner before its review "
+                 "date. Overdue plans carry a banner on every page until they are reviewed.",
+                 table(["Plan", "Review by", "State", "Owner", "Last changed"], rows)
+                 or "_No plans yet._")
+
+
 def plans_index(hb: Handbook) -> str:
     return _page("Plans", Fragments(hb, Paths.plans).plans_table())
 
@@ -446,6 +471,7 @@ def all_pages(hb: Handbook) -> dict[str, str]:
         Paths.training: training_index(hb),
         Paths.teams: teams_index(hb),
         Paths.reference: reference_page(),
+        Paths.reviews: reviews_page(hb),
     }
     for plan in hb.plans.values():
         pages[Paths.plan(plan.id)] = plan_page(hb, plan)
@@ -476,6 +502,7 @@ def navigation(hb: Handbook) -> list:
                                                          for m in hb.modules.values()]},
         {"AI tools": Paths.tools},
         {"Contacts": Paths.contacts},
+        {"Plan reviews": Paths.reviews},
         {"Plan format reference": Paths.reference},
     ]
 
