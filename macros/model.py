@@ -59,6 +59,7 @@ class Module:
     objectives: tuple[str, ...] = ()
     content: str = ""
     plan_id: str | None = None  # None: an organisation-wide module
+    former_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class Stage:
     training: tuple[str, ...] = ()
     checklist: tuple[ChecklistItem, ...] = ()
     gate: Gate | None = None
+    former_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,10 @@ class Plan:
         for key in keys:
             data = data.get(key) if isinstance(data, dict) else None
         return default if data is None else data
+
+    @property
+    def former_ids(self) -> tuple[str, ...]:
+        return tuple(self.get("former_ids", default=[]))
 
     @property
     def summary(self) -> str:
@@ -455,6 +461,7 @@ def _module(raw: dict, plan_id: str | None) -> Module:
         topics=_list(raw.get("topics")), duration_minutes=raw.get("duration_minutes"),
         format=raw.get("format", ""), required_before_access=bool(raw.get("required_before_access")),
         objectives=_list(raw.get("objectives")), content=raw.get("content", ""), plan_id=plan_id,
+        former_ids=_list(raw.get("former_ids")),
     )
 
 
@@ -462,6 +469,7 @@ def _stage(raw: dict, index: int) -> Stage:
     gate = raw.get("gate")
     return Stage(
         id=raw["id"], name=raw["name"], index=index, pattern=raw.get("pattern", ""),
+        former_ids=_list(raw.get("former_ids")),
         teams=_list(raw.get("teams")), headcount=raw.get("headcount"),
         access_percent=raw.get("access_percent"),
         adoption_target_percent=raw.get("adoption_target_percent"),

@@ -13,6 +13,7 @@ from .diagnostics import Diagnostic
 from .history import last_changes
 from .model import Handbook, build_handbook
 from .render import all_pages, navigation
+from .render.redirects import redirects
 from .validate import check
 
 
@@ -24,6 +25,7 @@ class Site:
     handbook: Handbook | None = None
     pages: dict[str, str] = field(default_factory=dict)
     nav: list = field(default_factory=list)
+    redirects: dict[str, str] = field(default_factory=dict)  # HTML by output path
 
     @property
     def ok(self) -> bool:
@@ -47,7 +49,9 @@ def run(plans_dir: Path, today: dt.date | None = None) -> Site:
                                   today, {plan_id: m.rows for plan_id, m in
                                           checked.measurements.items()},
                                   last_changes(plans_dir))
-        site = Site(checked.diagnostics, handbook, all_pages(handbook), navigation(handbook))
+        pages = all_pages(handbook)
+        site = Site(checked.diagnostics, handbook, pages, navigation(handbook),
+                    redirects(handbook, pages))
         _state["good"] = site
     _state["latest"] = site
     return site

@@ -80,7 +80,7 @@ def on_config(config):
 def on_files(files, config):
     site = pipeline.current()
     shown = site if site and site.ok else pipeline.last_good()
-    pages = dict(shown.pages) if shown else {}
+    pages = {**shown.pages, **shown.redirects} if shown else {}
     if site and not site.ok:
         pages[ERRORS_PAGE] = errors_page(site.diagnostics)
     for src, text in pages.items():

@@ -15,7 +15,7 @@ def write_markdown(plans_dir: Path, out: Path, today: dt.date) -> int:
     if not site.ok:
         print(format_text(site.diagnostics), file=sys.stderr)
         return 1
-    for src, text in site.pages.items():
+    for src, text in {**site.pages, **site.redirects}.items():
         target = out / src
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")

@@ -228,6 +228,45 @@ def rule_unique_id(scope: Scope) -> Iterator[Diagnostic]:
                                   "checklist item or criterion", {})
 
 
+def rule_former_id(scope: Scope) -> Iterator[Diagnostic]:
+    """Renames keep links: an old id redirects to the new one, so no id may take over a former
+    id of something else (its old links would land on the wrong page)."""
+
+    def clashes(docs_paths: list[tuple[Document, tuple, tuple]], kind: str):
+        current: dict[str, tuple] = {}
+        former: dict[str, tuple] = {}
+        for doc, id_path, former_path in docs_paths:
+            own = get(doc.data, *id_path)
+            if isinstance(own, str):
+                current[own] = (doc, id_path)
+            for i, old in enumerate(texts(get(doc.data, *former_path))):
+                former.setdefault(old, (doc, former_path + (i,), own))
+        for old, (doc, path, owner) in former.items():
+            if old == owner:
+                yield scope.report(doc, path, ERROR, "former-id",
+                                   f"'{old}' is this {kind}'s current id, not a former one",
+                                   "List only ids it no longer has.")
+            elif old in current:
+                yield scope.report(doc, path, ERROR, "former-id",
+                                   f"'{old}' is a former id of '{owner}' but is now the id of "
+                                   f"another {kind}", f"Give the other {kind} a new id, or "
+                                   "drop the former id (its old links would break).")
+
+    yield from clashes([(d, ("id",), ("former_ids",)) for d in scope.plans], "plan")
+    for doc in scope.plans:
+        yield from clashes([(doc, ("stages", i, "id"), ("stages", i, "former_ids"))
+                            for i, _ in _stages(doc.data)], "stage")
+    modules = []
+    if scope.org:
+        modules += [(scope.org, ("training", i, "id"), ("training", i, "former_ids"))
+                    for i, _ in entries(scope.org.data.get("training"))]
+    for doc in scope.plans:
+        modules += [(doc, ("training", "modules", i, "id"),
+                     ("training", "modules", i, "former_ids"))
+                    for i, _ in entries(get(doc.data, "training", "modules"))]
+    yield from clashes(modules, "training module")
+
+
 def rule_ref(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 1: every person, team, tool, module, metric, stage and use named must exist."""
     registries = {PERSON: scope.people, TEAM: scope.teams, TOOL: scope.tools}
@@ -841,7 +880,7 @@ def rule_pause_triggered(scope: Scope) -> Iterator[Diagnostic]:
 
 
 RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
-    rule_file_name, rule_unique_id, rule_ref, rule_tool_status, rule_text_hazard, rule_approval,
+    rule_file_name, rule_unique_id, rule_former_id, rule_ref, rule_tool_status, rule_text_hazard, rule_approval,
     rule_review_overdue, rule_tier_required, rule_tier_review, rule_tier_stages,
     rule_tier_training, rule_tier_support, rule_tier_escalation, rule_tier_monitoring,
     rule_monitoring_adoption_only, rule_tier_pause, rule_tier_communications,
