@@ -1,6 +1,7 @@
 """`handbook`: the command governance editors and the Makefile run.
 
 check   validate plans, print every problem (text, github or json), exit 1 on any error
+diff    what a change does to the rules, in plain words (for pull-request comments)
 schema  print the JSON Schema for editors, generated from schema/
 render  write the handbook's generated Markdown to a folder (for another MkDocs-like engine)
 build   check, then `mkdocs build --strict` into a fresh folder swapped in only on success
@@ -50,6 +51,19 @@ def cmd_render(args: argparse.Namespace) -> int:
     from .publish_markdown import write_markdown
 
     return write_markdown(Path(args.plans), Path(args.out), today=_today(args.today))
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import SideError, diff, read_side, to_json, to_markdown
+
+    try:
+        old, new = read_side(args.old), read_side(args.new)
+    except SideError as error:
+        print(f"handbook diff: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    changes = diff(old, new)
+    print(to_json(changes) if args.format == "json" else to_markdown(changes, old, new))
+    return EXIT_OK
 
 
 def _mkdocs(*argv: str) -> list[str]:
@@ -109,6 +123,13 @@ def parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the JSON Schema (draft 2020-12) for editors")
     schema.add_argument("--kind", choices=["plan", "org"], default="plan")
     schema.set_defaults(run=cmd_schema)
+
+    diff = sub.add_parser("diff", help="what a change does to the rules, in plain words")
+    diff.add_argument("old", metavar="OLD", help="plan file, folder, or git revision")
+    diff.add_argument("new", metavar="NEW", nargs="?", default="plans",
+                      help="plan file, folder, or git revision (default: plans/)")
+    diff.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    diff.set_defaults(run=cmd_diff)
 
     render = sub.add_parser("render", help="write the generated Markdown pages to a folder")
     render.add_argument("out", metavar="FOLDER")
