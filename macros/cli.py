@@ -2,6 +2,7 @@
 
 check   validate plans, print every problem (text, github or json), exit 1 on any error
 diff    what a change does to the rules, in plain words (for pull-request comments)
+new     scaffold plans/<id>.yaml from a seed template, with TODO(...) values to fill in
 schema  print the JSON Schema for editors, generated from schema/
 render  write the handbook's generated Markdown to a folder (for another MkDocs-like engine)
 build   check, then `mkdocs build --strict` into a fresh folder swapped in only on success
@@ -63,6 +64,25 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     changes = diff(old, new)
     print(to_json(changes) if args.format == "json" else to_markdown(changes, old, new))
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .templates import write_template
+    from .validate import is_slug
+
+    if not is_slug(args.id):
+        print(f"handbook new: '{args.id}' is not an id (lowercase letters, digits, hyphens)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        path = write_template(args.template, args.id, Path(args.plans))
+    except FileExistsError:
+        print(f"handbook new: {args.plans}/{args.id}.yaml exists; it was not overwritten",
+              file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"Wrote {path}. Replace every TODO(...) value, then run: handbook check {path}",
+          file=sys.stderr)
     return EXIT_OK
 
 
@@ -130,6 +150,13 @@ def parser() -> argparse.ArgumentParser:
                       help="plan file, folder, or git revision (default: plans/)")
     diff.add_argument("--format", choices=["markdown", "json"], default="markdown")
     diff.set_defaults(run=cmd_diff)
+
+    new = sub.add_parser("new", help="scaffold a plan from a seed template")
+    new.add_argument("--template", required=True,
+                     choices=["minimum", "phased", "rapid", "organic", "read-only"])
+    new.add_argument("id", metavar="ID")
+    new.add_argument("--plans", default="plans")
+    new.set_defaults(run=cmd_new)
 
     render = sub.add_parser("render", help="write the generated Markdown pages to a folder")
     render.add_argument("out", metavar="FOLDER")

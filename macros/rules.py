@@ -15,7 +15,7 @@ from .diagnostics import ERROR, WARNING, Diagnostic
 from .load import HAZARDS, Document, display_path
 from .measurements import SUFFIX as MEASUREMENTS_SUFFIX
 from .measurements import MeasurementFile
-from .validate import is_slug, parse_date
+from .validate import is_placeholder, is_slug, parse_date
 
 PERSON, TEAM, TOOL, MODULE, METRIC, STAGE, AUDIENCE = (
     "person", "team", "tool", "training module", "metric", "stage", "team or person",
@@ -276,8 +276,8 @@ def rule_ref(scope: Scope) -> Iterator[Diagnostic]:
         for pattern, kind in table:
             known = local.get(kind) if kind in local else registries.get(kind, {})
             for path, value in select(doc.data, pattern):
-                if not isinstance(value, str) or value in known:
-                    continue
+                if not isinstance(value, str) or value in known or is_placeholder(value):
+                    continue  # placeholders are reported once, by the schema step
                 where = "in this plan" if kind in local else "in plans/_org.yaml"
                 message = f"'{value}' is not a {kind} {where}"
                 other = next((k for k, r in registries.items()
@@ -313,6 +313,24 @@ def rule_tool_status(scope: Scope) -> Iterator[Diagnostic]:
                                    f"'{tool_id}' is restricted, not approved",
                                    "Only approved tools may be rolled out; ask governance to "
                                    "approve it in plans/_org.yaml first.")
+
+
+def rule_placeholder(scope: Scope) -> Iterator[Diagnostic]:
+    """`handbook new` leaves `TODO(kind): what to write` values; none may reach the handbook."""
+
+    def walk(doc: Document, value: Any, path: tuple) -> Iterator[Diagnostic]:
+        if is_placeholder(value):
+            yield scope.report(doc, path, ERROR, "placeholder", f"still a placeholder: {value}",
+                               "Replace it with the real value.")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield from walk(doc, v, path + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from walk(doc, v, path + (i,))
+
+    for doc in scope.plans:
+        yield from walk(doc, doc.data, ())
 
 
 def rule_text_hazard(scope: Scope) -> Iterator[Diagnostic]:
@@ -880,7 +898,7 @@ def rule_pause_triggered(scope: Scope) -> Iterator[Diagnostic]:
 
 
 RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
-    rule_file_name, rule_unique_id, rule_former_id, rule_ref, rule_tool_status, rule_text_hazard, rule_approval,
+    rule_file_name, rule_unique_id, rule_former_id, rule_placeholder, rule_ref, rule_tool_status, rule_text_hazard, rule_approval,
     rule_review_overdue, rule_tier_required, rule_tier_review, rule_tier_stages,
     rule_tier_training, rule_tier_support, rule_tier_escalation, rule_tier_monitoring,
     rule_monitoring_adoption_only, rule_tier_pause, rule_tier_communications,

@@ -30,6 +30,11 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def is_placeholder(value: Any) -> bool:
+    """`TODO(person): the business owner` — left by `handbook new` for the editor to fill."""
+    return isinstance(value, str) and value.startswith("TODO(")
+
+
 def is_slug(value: Any) -> bool:
     return isinstance(value, str) and len(value) <= 64 and SLUG.match(value) is not None
 
@@ -255,7 +260,10 @@ def schema_diagnostics(doc: Document, kind: str, s: Schemas | None = None) -> li
     s = s or schemas()
     validator = _validator(kind, s)
     validator.validate(doc.data, normalize=False)
-    return [_schema_diagnostic(doc, getattr(s, kind), e, s) for e in _leaves(validator._errors)]
+    # A placeholder is reported once, by the placeholder rule, not as a wrong type as well.
+    return [_schema_diagnostic(doc, getattr(s, kind), e, s) for e in _leaves(validator._errors)
+            if not is_placeholder(e.value) and not (
+                isinstance(e.value, list) and any(is_placeholder(v) for v in e.value))]
 
 
 # --- Files ------------------------------------------------------------------------------------
