@@ -62,8 +62,8 @@ def _load(files: dict[str, bytes], label: str) -> Side:
     return Side(label, plans, org)
 
 
-def read_side(spec: str, repo: Path = Path(".")) -> Side:
-    """A file, a folder, or a git revision (whose plans/ folder is read)."""
+def read_side(spec: str, repo: Path = Path("."), folder: str = "plans") -> Side:
+    """A file, a folder, or a git revision (whose `folder` is read, from the repository root)."""
     path = Path(spec)
     if path.is_file():
         files = {path.name: path.read_bytes()}
@@ -74,14 +74,15 @@ def read_side(spec: str, repo: Path = Path(".")) -> Side:
     if path.is_dir():
         return _load({p.name: p.read_bytes() for p in path.glob("*.yaml")}, spec)
     git = shutil.which("git")
-    listing = subprocess.run([git, "ls-tree", "--name-only", f"{spec}:plans"], cwd=repo,
+    listing = subprocess.run([git, "ls-tree", "--full-tree", "--name-only", f"{spec}:{folder}"],
+                             cwd=repo,
                              capture_output=True, text=True) if git else None
     if not listing or listing.returncode != 0:
         raise SideError(f"'{spec}' is not a file, a folder or a git revision with plans/")
     files = {}
     for name in listing.stdout.split():
         if name.endswith(".yaml"):
-            shown = subprocess.run([git, "show", f"{spec}:plans/{name}"], cwd=repo,
+            shown = subprocess.run([git, "show", f"{spec}:{folder}/{name}"], cwd=repo,
                                    capture_output=True)
             files[name] = shown.stdout
     return _load(files, spec)
@@ -324,6 +325,9 @@ class _Differ:
                 looser = pb > pa if b.get("better") == "lower" else pb < pa
                 self.add("Monitoring", f"Pause value of {_q(b.get('metric'))}: {pa:g} → {pb:g}",
                          pa, pb, looser)
+            elif pa is None and isinstance(pb, (int, float)):
+                self.add("Monitoring", f"Pause value of {_q(b.get('metric'))} set to {pb:g}",
+                         None, pb)
             elif pa is not None and pb is None:
                 self.add("Monitoring", f"Pause value of {_q(b.get('metric'))} removed", pa,
                          None, loosens=True)

@@ -391,6 +391,7 @@ class Handbook:
     plans: dict[str, Plan]
     today: dt.date
     org: dict = field(default_factory=dict)
+    changelog: list = field(default_factory=list)  # history.PolicyChange, newest first
 
     def person_name(self, ref: str | None) -> str:
         return self.people[ref].name if ref in self.people else (ref or "")

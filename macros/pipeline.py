@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic
-from .history import last_changes
+from .history import last_changes, policy_changes
 from .model import Handbook, build_handbook
 from .render import all_pages, navigation
 from .render.redirects import redirects
@@ -49,6 +49,7 @@ def run(plans_dir: Path, today: dt.date | None = None) -> Site:
                                   today, {plan_id: m.rows for plan_id, m in
                                           checked.measurements.items()},
                                   last_changes(plans_dir))
+        handbook.changelog = policy_changes(plans_dir)
         pages = all_pages(handbook)
         site = Site(checked.diagnostics, handbook, pages, navigation(handbook),
                     redirects(handbook, pages))

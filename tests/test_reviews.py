@@ -49,3 +49,23 @@ def test_overdue_plans_lead_the_reviews_page_and_carry_a_banner(tmp_path: Path):
     warnings = [d for d in site.diagnostics if d.rule == "review-overdue"]
     assert [d.message for d in warnings] == [
         "review_by: the review was due on 2027-03-01; Ana Silva owns the plan"]
+
+
+def test_changelog_lists_recent_policy_changes_newest_first(tmp_path: Path):
+    def commit(message: str) -> None:
+        git("add", ".", cwd=tmp_path)
+        git("-c", "user.name=Ben Cho", "-c", "user.email=ben@example.com", "commit", "-q",
+            "-m", message, cwd=tmp_path)
+
+    shutil.copytree(FIXTURES / "valid" / "minimum", tmp_path / "plans")
+    git("init", "-q", cwd=tmp_path)
+    commit("Add the menu plan")
+    shutil.copyfile(FIXTURES / "diff" / "loosening" / "new" / "menu-drafts.yaml",
+                    tmp_path / "plans" / "menu-drafts.yaml")
+    commit("Let staff write allergen notes")
+    page = run(tmp_path / "plans", TODAY).pages["changes.md"]
+    newest, oldest = page.index("Let staff write allergen notes"), page.index("Add the menu plan")
+    assert newest < oldest
+    assert ("- [Drafting menu descriptions](plans/menu-drafts/index.md) — Uses: ⚠️ **Loosens "
+            "control:** “Write allergen information” moved from prohibited to allowed") in page
+    assert "New plan: “Drafting menu descriptions”" in page

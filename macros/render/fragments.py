@@ -59,6 +59,7 @@ class Paths:
     teams = "teams/index.md"
     reference = "reference.md"
     reviews = "reviews.md"
+    changes = "changes.md"
 
     @staticmethod
     def plan(plan_id: str) -> str:

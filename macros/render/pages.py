@@ -307,6 +307,27 @@ def reviews_page(hb: Handbook) -> str:
                  or "_No plans yet._")
 
 
+def changes_page(hb: Handbook) -> str:
+    """Recent policy changes across plans, newest first, in the diff engine's words."""
+    f = Fragments(hb, Paths.changes)
+    blocks = []
+    for entry in hb.changelog:
+        c = entry.change
+        lines = [f"## {c.date} — {inline(c.subject)} {{#commit-{c.short}}}", "",
+                 f"Commit `{c.short}` by {inline(c.author)}.", ""]
+        for effect in entry.effects:
+            plan = hb.plans.get(effect.plan)
+            name = f.plan_link(plan) if plan else f"`{effect.plan}`"
+            flag = "⚠️ **Loosens control:** " if effect.loosens else ""
+            lines.append(f"- {name} — {effect.section}: {flag}{effect.text}")
+        blocks.append("\n".join(lines))
+    return _page("Recent policy changes",
+                 "What each recent change to the plans did to the rules, newest first. Changes "
+                 "that loosen control needed the governance owner's approval.",
+                 *blocks or ["_No history: the handbook was built outside a git checkout, or no "
+                             "plan has changed yet._"])
+
+
 def plans_index(hb: Handbook) -> str:
     return _page("Plans", Fragments(hb, Paths.plans).plans_table())
 
@@ -472,6 +493,7 @@ def all_pages(hb: Handbook) -> dict[str, str]:
         Paths.teams: teams_index(hb),
         Paths.reference: reference_page(),
         Paths.reviews: reviews_page(hb),
+        Paths.changes: changes_page(hb),
     }
     for plan in hb.plans.values():
         pages[Paths.plan(plan.id)] = plan_page(hb, plan)
@@ -503,6 +525,7 @@ def navigation(hb: Handbook) -> list:
         {"AI tools": Paths.tools},
         {"Contacts": Paths.contacts},
         {"Plan reviews": Paths.reviews},
+        {"Recent policy changes": Paths.changes},
         {"Plan format reference": Paths.reference},
     ]
 
