@@ -33,7 +33,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .validate import check
 
     paths = [Path(p) for p in args.paths] or [Path("plans")]
-    result = check(paths, today=_today(args.today), jobs=os.cpu_count() or 1)
+    cache = None if os.environ.get("HANDBOOK_CACHE") == "off" else Path(".cache/handbook")
+    result = check(paths, today=_today(args.today), jobs=os.cpu_count() or 1, cache_dir=cache)
     output = FORMATS[args.format](result.diagnostics)
     if output:
         print(output)

@@ -54,6 +54,20 @@ class StrictLoader(_BaseLoader):
 
     yaml_implicit_resolvers: dict = {}
 
+    def resolve(self, kind, value, implicit):
+        # Called from C for every node: most plan scalars are plain words, which start with a
+        # letter no resolver claims, so they are text without trying any pattern.
+        if kind is ScalarNode and implicit[0] and value and value[0] not in _CLAIMED:
+            return _STR
+        return super().resolve(kind, value, implicit)
+
+    # Path resolvers are not used; libyaml calls these for every collection.
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
 
 def _resolver(tag: str, pattern: str, first: str) -> None:
     StrictLoader.add_implicit_resolver(tag, re.compile(pattern, re.X), list(first))
@@ -63,6 +77,8 @@ _resolver(_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF")
 _resolver(_INT, r"^[-+]?[0-9]+$", "-+0123456789")
 _resolver(_FLOAT, r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$", "-+0123456789.")
 _resolver(_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""])
+
+_CLAIMED = {c for resolvers in StrictLoader.yaml_implicit_resolvers for c in resolvers if c}
 
 _SCALARS = {
     _STR: str,
@@ -84,8 +100,21 @@ class Document:
     key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     flow_mappings: set[Path_] = field(default_factory=set)
 
+    source: Path | None = None  # to reload the positions after `travel_light()`
+
+    def travel_light(self) -> Document:
+        """Drop the positions before crossing a process boundary: they are most of a
+        document's size, and only a document with a problem needs them again."""
+        if self.source is not None:
+            self.value_marks, self.key_marks = {}, {}
+        return self
+
     def position(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of `path`, or of its nearest ancestor that exists in the file."""
+        if not self.value_marks and self.source is not None:
+            again, _ = load_file(self.source, self.file)
+            if again is not None:
+                self.value_marks, self.key_marks = again.value_marks, again.key_marks
         path = tuple(path)
         if key and path in self.key_marks:
             return self.key_marks[path]
@@ -218,8 +247,8 @@ class _Walker:
         # ` #word` after unquoted text is almost always a channel or tag cut off as a comment
         # (`channel: #ai-help` is empty); comments conventionally have a space after '#'.
         end = node.end_mark
-        if end.line >= len(self.lines):
-            return
+        if end.line >= len(self.lines) or "#" not in self.lines[end.line]:
+            return  # the common case, decided without a regex
         rest = self.lines[end.line][end.column :]
         match = re.match(r"\s+#(?=[^\s#])", rest) if (node.value or rest.startswith(" ")) else None
         if match is None and not node.value:
@@ -424,4 +453,7 @@ def load_file(path: Path, shown_as: str) -> tuple[Document | None, list[Diagnost
         return None, [
             Diagnostic(shown_as, 1, 1, ERROR, "file-read", f"cannot read the file: {exc.strerror}")
         ]
-    return load_text(shown_as, raw)
+    doc, problems = load_text(shown_as, raw)
+    if doc is not None:
+        doc.source = path
+    return doc, problems

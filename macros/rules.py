@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
@@ -16,6 +17,8 @@ from .load import HAZARDS, Document, display_path
 from .measurements import SUFFIX as MEASUREMENTS_SUFFIX
 from .measurements import MeasurementFile
 from .validate import is_placeholder, is_slug, parse_date
+
+_HAZARD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(HAZARDS)) + "]")
 
 PERSON, TEAM, TOOL, MODULE, METRIC, STAGE, AUDIENCE = (
     "person", "team", "tool", "training module", "metric", "stage", "team or person",
@@ -338,10 +341,10 @@ def rule_text_hazard(scope: Scope) -> Iterator[Diagnostic]:
 
     def walk(doc: Document, value: Any, path: tuple) -> Iterator[Diagnostic]:
         if isinstance(value, str):
-            bad = next((c for c in value if ord(c) in HAZARDS), None)
+            bad = _HAZARD.search(value)
             if bad is not None:
                 yield scope.report(doc, path, ERROR, "text-hazard",
-                                   f"contains the invisible character U+{ord(bad):04X}",
+                                   f"contains the invisible character U+{ord(bad.group()):04X}",
                                    "Retype the text; invisible control and direction characters "
                                    "can hide what it says.")
         elif isinstance(value, dict):

@@ -1,0 +1,174 @@
+"""Benchmarks: figures for `make bench`. Prints; never fails on a timing; not a test.
+
+check  N generated plans (clones of plans/ with unique ids): wall seconds of `handbook check`
+       (best of 3), plans per second and the child's peak memory; then the same for
+       `check-jsonschema` against the schema `handbook schema` exports, on the same files.
+build  N generated plans: `handbook build` (best of 2) — seconds, pages, seconds per plan, peak
+       memory — against a plain `mkdocs build --strict` of the same rendered Markdown with the
+       same theme and nav but no hook and no macros, measured in the same run.
+
+Peak memory is the child's maximum resident set size (ru_maxrss of a process that only runs
+the command), so runs do not contaminate each other.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TODAY = "2026-11-24"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_TODAY": TODAY}
+
+
+def generate(n: int, folder: Path) -> Path:
+    """n plans cloned round-robin from plans/, with unique plan and training-module ids."""
+    plans = folder / "plans"
+    plans.mkdir(parents=True)
+    shutil.copyfile(ROOT / "plans" / "_org.yaml", plans / "_org.yaml")
+    sources = sorted(p for p in (ROOT / "plans").glob("*.yaml") if not p.name.startswith("_"))
+    loaded = [(p, yaml.safe_load(p.read_text(encoding="utf-8"))) for p in sources]
+    for i in range(n):
+        source, plan = loaded[i % len(loaded)]
+        plan = json.loads(json.dumps(plan, default=str))
+        suffix = f"{i:04d}"
+        plan["id"] = new_id = f"{plan['id']}-{suffix}"
+        renamed = {}
+        for module in plan.get("training", {}).get("modules", []):
+            renamed[module["id"]] = module["id"] = f"{module['id']}-{suffix}"
+        for stage in plan.get("stages", []):
+            stage["training"] = [renamed.get(m, m) for m in stage.get("training", [])]
+        (plans / f"{new_id}.yaml").write_text(yaml.safe_dump(plan, sort_keys=False,
+                                                             allow_unicode=True),
+                                              encoding="utf-8")
+        csv = source.with_name(source.stem + ".measurements.csv")
+        if csv.exists():
+            shutil.copyfile(csv, plans / f"{new_id}.measurements.csv")
+    return plans
+
+
+def timed(command: list[str], cwd: Path, runs: int) -> tuple[float, float]:
+    """Best wall seconds over `runs`, and the peak RSS in MB of the slowest-memory run."""
+    probe = ("import resource, subprocess, sys, time;"
+             "t = time.perf_counter();"
+             "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,"
+             " stderr=subprocess.DEVNULL);"
+             "print(time.perf_counter() - t,"
+             " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)")
+    best, peak = float("inf"), 0.0
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", probe, *command], cwd=cwd, env=ENV,
+                             capture_output=True, text=True, check=True).stdout.split()
+        seconds, rss_kb, code = float(out[0]), int(out[1]), int(out[2])
+        if code not in (0, 1):
+            raise SystemExit(f"{' '.join(command)} exited {code}")
+        best, peak = min(best, seconds), max(peak, rss_kb / 1024)
+    return best, peak
+
+
+def bench_check(sizes: list[int]) -> list[str]:
+    lines = ["check: plans | handbook s | plans/s | peak MB || check-jsonschema s | plans/s | "
+             "peak MB || s/plan ratio"]
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            plans = generate(n, Path(tmp))
+            ok = subprocess.run([str(BIN / "handbook"), "check", str(plans), "--today", TODAY],
+                                capture_output=True, text=True, env=ENV)
+            if ok.returncode != 0:
+                raise SystemExit(f"generated plans do not check:\n{ok.stdout[:2000]}")
+            schema = Path(tmp) / "plan.schema.json"
+            schema.write_text(subprocess.run([str(BIN / "handbook"), "schema"],
+                                             capture_output=True, text=True,
+                                             check=True).stdout)
+            ours, ours_mb = timed([str(BIN / "handbook"), "check", str(plans), "--today",
+                                   TODAY], Path(tmp), 3)
+            files = sorted(str(p) for p in plans.glob("*.yaml") if not p.name.startswith("_"))
+            theirs, theirs_mb = timed([str(BIN / "check-jsonschema"), "--schemafile",
+                                       str(schema), *files], Path(tmp), 3)
+            lines.append(f"check: {n:5d} | {ours:8.2f} | {n / ours:7.0f} | {ours_mb:6.0f} || "
+                         f"{theirs:8.2f} | {n / theirs:7.0f} | {theirs_mb:6.0f} || "
+                         f"{(ours / n) / (theirs / n):.2f}")
+    return lines
+
+
+def _plain_project(plans: Path, where: Path) -> Path:
+    """The same rendered Markdown and nav, built by MkDocs alone (no hook, no macros)."""
+    sys.path.insert(0, str(ROOT))
+    from macros.pipeline import run
+
+    project = where / "plain"
+    docs = project / "docs"
+    subprocess.run([str(BIN / "handbook"), "render", str(docs), "--plans", str(plans),
+                    "--today", TODAY], check=True, capture_output=True, env=ENV)
+    (docs / "index.md").write_text("# Handbook\n", encoding="utf-8")
+    shutil.copytree(ROOT / "docs" / "stylesheets", docs / "stylesheets")
+    shutil.copytree(ROOT / "docs" / "javascripts", docs / "javascripts")
+    shutil.copytree(ROOT / "docs" / "overrides", project / "overrides")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config.pop("hooks", None)
+    config.pop("watch", None)
+    config.pop("exclude_docs", None)
+    config["plugins"] = ["search"]
+    config["theme"]["custom_dir"] = "overrides"
+    site = run(plans, dt.date.fromisoformat(TODAY))
+    config["nav"] = [{"Home": "index.md"}, *site.nav]
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False),
+                                        encoding="utf-8")
+    return project
+
+
+def bench_build(sizes: list[int]) -> list[str]:
+    from tests.conftest import make_project
+
+    lines = ["build: plans | pages | handbook s | s/plan | peak MB || plain mkdocs s | "
+             "overhead"]
+    per_plan = {}
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            where = Path(tmp)
+            plans = generate(n, where / "gen")
+            project = make_project(plans, where)
+            ours, ours_mb = timed([sys.executable, "-m", "macros", "build", "--today", TODAY],
+                                  project, 2)
+            pages = sum(1 for _ in (project / "site").rglob("index.html"))
+            plain = _plain_project(plans, where)
+            theirs, _ = timed([sys.executable, "-m", "mkdocs", "build", "--strict"], plain, 2)
+            per_plan[n] = ours / n
+            lines.append(f"build: {n:5d} | {pages:5d} | {ours:8.2f} | {ours / n:6.3f} | "
+                         f"{ours_mb:6.0f} || {theirs:8.2f} | {ours / theirs:.2f}x")
+    if len(per_plan) > 1:
+        small, large = min(per_plan), max(per_plan)
+        lines.append(f"build: seconds per plan at {large} vs {small} plans: "
+                     f"{per_plan[large] / per_plan[small]:.2f}x")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10,100,500")
+    parser.add_argument("--only", choices=["check", "build"])
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    started = time.perf_counter()
+    if args.only != "build":
+        for line in bench_check(sizes):
+            print(line, flush=True)
+    if args.only != "check":
+        for line in bench_build(sizes):
+            print(line, flush=True)
+    print(f"(benchmark took {time.perf_counter() - started:.0f} s on {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()
