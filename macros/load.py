@@ -99,6 +99,8 @@ class Document:
     value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     flow_mappings: set[Path_] = field(default_factory=set)
+    # Where the loader already reported a problem (alias, tag): no follow-on "missing value".
+    broken: set[Path_] = field(default_factory=set)
 
     source: Path | None = None  # to reload the positions after `travel_light()`
 
@@ -151,6 +153,7 @@ class _Walker:
         self.doc_marks: dict[Path_, tuple[int, int]] = {}
         self.key_marks: dict[Path_, tuple[int, int]] = {}
         self.flow_mappings: set[Path_] = set()
+        self.broken: set[Path_] = set()
         self.seen: set[int] = set()
         self.problems: list[Diagnostic] = []
 
@@ -163,6 +166,7 @@ class _Walker:
              in_flow: bool = False) -> Any:
         if id(node) in self.seen:
             # libyaml composes an alias as the very node its anchor names: a repeat is an alias.
+            self.broken.add(path)
             self.error(
                 at or node.start_mark,
                 "yaml-alias",
@@ -184,12 +188,12 @@ class _Walker:
         in_flow = in_flow or bool(node.flow_style)
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ:
-                return self.bad_tag(node)
+                return self.bad_tag(node, path)
             return [self.walk(item, path + (i,), depth + 1, in_flow=in_flow)
                     for i, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
             if node.tag != _MAP:
-                return self.bad_tag(node)
+                return self.bad_tag(node, path)
             return self.mapping(node, path, depth, in_flow)
         return None  # pragma: no cover - libyaml produces no other node kinds
 
@@ -227,7 +231,7 @@ class _Walker:
     def scalar(self, node: ScalarNode, path: Path_, in_flow: bool) -> Any:
         construct = _SCALARS.get(node.tag)
         if construct is None:
-            return self.bad_tag(node)
+            return self.bad_tag(node, path)
         if not node.style:  # plain (unquoted) text: libyaml says '', the Python parser None
             self.check_comment_after(node, path)
             if in_flow and "?" in node.value:
@@ -269,7 +273,8 @@ class _Walker:
                 )
             )
 
-    def bad_tag(self, node: Any) -> None:
+    def bad_tag(self, node: Any, path: Path_ = ()) -> None:
+        self.broken.add(path)
         self.error(
             node.start_mark,
             "yaml-tag",
@@ -288,8 +293,9 @@ _SYNTAX_HINTS = [
     ),
     (
         "expected ',' or '}'",
-        "Inside {...} a comma, '{' or '}' in unquoted text ends the value. Quote the text, or "
-        "write the entry in block style, one key per line.",
+        "Inside {...} a comma, '{' or '}' in unquoted text ends the value, and ' #' starts a "
+        "comment that swallows the closing '}'. Quote the text, or write the entry in block "
+        "style, one key per line.",
     ),
     (
         "expected ',' or ']'",
@@ -441,6 +447,7 @@ def load_text(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]
         value_marks=walker.doc_marks,
         key_marks=walker.key_marks,
         flow_mappings=walker.flow_mappings,
+        broken=walker.broken,
     )
     return document, walker.problems
 

@@ -396,8 +396,8 @@ def rule_tier_required(scope: Scope) -> Iterator[Diagnostic]:
             value = get(doc.data, *path)
             if value in (None, [], ""):
                 yield scope.report(doc, path, ERROR, "tier-required",
-                                   f"'{display_path(path)}' is required at every tier: "
-                                   f"{what}", f"Add {display_path(path)} to the plan.")
+                                   f"is required at every tier ({what})",
+                                   f"Add {display_path(path)} to the plan.")
 
 
 def rule_tier_review(scope: Scope) -> Iterator[Diagnostic]:
@@ -575,9 +575,9 @@ def rule_tier_pause(scope: Scope) -> Iterator[Diagnostic]:
         for key in needed:
             if not get(plan, "pause", key):
                 yield scope.report(doc, ("pause", key), ERROR, "tier-pause",
-                                   f"pause.{key} is required at {plan.get('risk_tier', 'low')} "
-                                   "tier", "Say who can pause, when, what happens instead, and "
-                                   "how use resumes.")
+                                   f"is required at {plan.get('risk_tier', 'low')} tier",
+                                   "Say who can pause, when, what happens instead, and how use "
+                                   "resumes.")
         authority = texts(get(plan, "pause", "authority"))
         if tier == 2 and 0 < len(set(authority)) < 2:
             yield scope.report(doc, ("pause", "authority"), ERROR, "tier-pause",

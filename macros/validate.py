@@ -277,7 +277,8 @@ def schema_diagnostics(doc: Document, kind: str, s: Schemas | None = None) -> li
     # A placeholder is reported once, by the placeholder rule, not as a wrong type as well.
     return [_schema_diagnostic(doc, getattr(s, kind), e, s) for e in _leaves(validator._errors)
             if not is_placeholder(e.value) and not (
-                isinstance(e.value, list) and any(is_placeholder(v) for v in e.value))]
+                isinstance(e.value, list) and any(is_placeholder(v) for v in e.value))
+            and tuple(e.document_path) not in doc.broken]
 
 
 # --- Files ------------------------------------------------------------------------------------
@@ -376,14 +377,14 @@ class PlanCache:
         if entry is None:
             return None
         self.used[key] = entry
-        data, flow, problems = entry
+        data, flow, broken, problems = entry
         shown = _shown(path)
-        doc = Document(shown, data, digest=key, flow_mappings=flow, source=path)
+        doc = Document(shown, data, digest=key, flow_mappings=flow, broken=broken, source=path)
         return doc, [dataclasses.replace(d, file=shown) for d in problems]
 
     def put(self, raw: bytes, doc: Document | None, problems: list[Diagnostic]) -> None:
         if doc is not None:
-            self.used[self.key(raw)] = (doc.data, doc.flow_mappings, problems)
+            self.used[self.key(raw)] = (doc.data, doc.flow_mappings, doc.broken, problems)
 
     def save(self) -> None:
         if self.used.keys() == self.entries.keys():

@@ -53,3 +53,34 @@ def test_invalid_case_reports_exactly(case: Path, tmp_path: Path, monkeypatch):
         if path.name != "case.yaml":
             shutil.copyfile(path, work / path.name)
     assert diagnostics_in(work, monkeypatch) == spec["expect"]
+
+
+# Rules exercised by other tests rather than by a fixture folder, and where.
+COVERED_ELSEWHERE = {
+    "file-read": "test_cli.py::test_missing_path_is_an_error_not_a_crash",
+    "file-link": "test_cli.py::test_a_link_to_a_plan_outside_the_repository_is_refused",
+    "file-size": "test_cli.py::test_hostile_structure_is_refused_quickly",
+    "yaml-depth": "test_cli.py::test_hostile_structure_is_refused_quickly",
+    "pause-triggered": "fixtures/invalid/pause-triggered (a warning case)",
+    "internal": "never expected: a rule crash on schema-clean data",
+    "schema": "fallback for Cerberus rules the schema does not use",
+}
+
+
+def test_every_rule_id_has_a_negative_case():
+    import re
+
+    from .conftest import ROOT
+
+    emitted = set()
+    for name in ("rules.py", "validate.py", "load.py", "measurements.py"):
+        source = (ROOT / "macros" / name).read_text(encoding="utf-8")
+        emitted |= set(re.findall(r'(?:ERROR|WARNING)[^,]*,\s*"([a-z0-9-]+)"', source))
+        emitted |= set(re.findall(r'rule = "([a-z0-9-]+)"', source))
+        emitted |= set(re.findall(r'"((?:yaml|file|measurement)-[a-z-]+)"', source))
+    emitted |= {"tier-risks", "tier-governance"}  # f"tier-{key}"
+    covered = set()
+    for case in cases("invalid"):
+        for line in yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))["expect"]:
+            covered.add(line.rsplit("[", 1)[1].rstrip("]"))
+    assert sorted(emitted - covered - set(COVERED_ELSEWHERE)) == []
