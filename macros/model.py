@@ -337,6 +337,11 @@ class Plan:
     def users(self) -> tuple[str, ...]:
         return tuple(self.get("scope", "users", default=[]))
 
+    @cached_property
+    def series_key(self) -> tuple:
+        """Every measurement, as plain values: part of a chart's cache key."""
+        return tuple((m.date, m.metric, m.value) for m in self.measurements)
+
     def monitor(self, metric_id: str | None) -> Monitor | None:
         return next((m for m in self.monitors if m.id == metric_id), None)
 
