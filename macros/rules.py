@@ -318,44 +318,38 @@ def rule_tool_status(scope: Scope) -> Iterator[Diagnostic]:
                                    "approve it in plans/_org.yaml first.")
 
 
+def strings(data: Any, prefix: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """(path, text) for every string anywhere in `data`."""
+    if isinstance(data, str):
+        yield prefix, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from strings(value, prefix + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from strings(value, prefix + (index,))
+
+
 def rule_placeholder(scope: Scope) -> Iterator[Diagnostic]:
     """`handbook new` leaves `TODO(kind): what to write` values; none may reach the handbook."""
-
-    def walk(doc: Document, value: Any, path: tuple) -> Iterator[Diagnostic]:
-        if is_placeholder(value):
-            yield scope.report(doc, path, ERROR, "placeholder", f"still a placeholder: {value}",
-                               "Replace it with the real value.")
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                yield from walk(doc, v, path + (k,))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                yield from walk(doc, v, path + (i,))
-
     for doc in scope.plans:
-        yield from walk(doc, doc.data, ())
+        for path, text in strings(doc.data):
+            if is_placeholder(text):
+                yield scope.report(doc, path, ERROR, "placeholder",
+                                   f"still a placeholder: {text}",
+                                   "Replace it with the real value.")
 
 
 def rule_text_hazard(scope: Scope) -> Iterator[Diagnostic]:
     """Invisible characters (control codes, bidi overrides) can hide text: refused everywhere."""
-
-    def walk(doc: Document, value: Any, path: tuple) -> Iterator[Diagnostic]:
-        if isinstance(value, str):
-            bad = _HAZARD.search(value)
+    for doc in ([scope.org] if scope.org else []) + scope.plans:
+        for path, text in strings(doc.data):
+            bad = _HAZARD.search(text)
             if bad is not None:
                 yield scope.report(doc, path, ERROR, "text-hazard",
                                    f"contains the invisible character U+{ord(bad.group()):04X}",
                                    "Retype the text; invisible control and direction characters "
                                    "can hide what it says.")
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                yield from walk(doc, v, path + (k,))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                yield from walk(doc, v, path + (i,))
-
-    for doc in ([scope.org] if scope.org else []) + scope.plans:
-        yield from walk(doc, doc.data, ())
 
 
 def rule_approval(scope: Scope) -> Iterator[Diagnostic]:
