@@ -181,6 +181,7 @@ class _Walker:
             raise _TooBig(node.start_mark)
         self.doc_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if depth > MAX_DEPTH:
+            self.broken.update(path[:i] for i in range(1, len(path) + 1))
             self.error(node.start_mark, "yaml-depth", f"nested more than {MAX_DEPTH} levels deep")
             return None
         if isinstance(node, ScalarNode):
@@ -258,6 +259,8 @@ class _Walker:
         if match is None and not node.value:
             match = re.match(r"\s*#(?=[^\s#])", rest)
         if match:
+            if not node.value:
+                self.broken.add(path)  # no follow-on "has no value": this is the reason
             col = end.column + match.end()
             self.problems.append(
                 Diagnostic(

@@ -6,6 +6,7 @@ defensively: a file may also have schema errors, and a rule must never crash on 
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import re
@@ -281,7 +282,8 @@ def rule_ref(scope: Scope) -> Iterator[Diagnostic]:
             for path, value in select(doc.data, pattern):
                 if not isinstance(value, str) or value in known or is_placeholder(value):
                     continue  # placeholders are reported once, by the schema step
-                where = "in this plan" if kind in local else "in plans/_org.yaml"
+                where = ("in this plan or plans/_org.yaml" if kind == MODULE else
+                         "in this plan" if kind in local else "in plans/_org.yaml")
                 message = f"'{value}' is not a {kind} {where}"
                 other = next((k for k, r in registries.items()
                               if k not in (kind, AUDIENCE) and value in r), None)
@@ -470,7 +472,7 @@ def rule_tier_training(scope: Scope) -> Iterator[Diagnostic]:
         if tier == 0:
             continue
         for i, stage in _stages(plan):
-            if (stage.get("headcount") or 0) > 0 and not texts(stage.get("training")):
+            if _count(stage.get("headcount")) > 0 and not texts(stage.get("training")):
                 yield scope.report(doc, ("stages", i), ERROR, "tier-training",
                                    f"stage '{stage.get('id')}' adds people but requires no "
                                    "training", "List the modules required before access in "
@@ -604,8 +606,8 @@ def _announced_before(when: str, first_stage_names: set[str], start: dt.date | N
     date = parse_date(when)
     if date and start:
         return date < start
-    return when.startswith("before") and (any(n in when for n in first_stage_names)
-                                          or "first stage" in when or "launch" in when)
+    return "before" in when and (any(n in when for n in first_stage_names)
+                                 or "first stage" in when or "launch" in when)
 
 
 def rule_tier_risks_governance(scope: Scope) -> Iterator[Diagnostic]:
@@ -705,12 +707,13 @@ def rule_stage_dates(scope: Scope) -> Iterator[Diagnostic]:
             if start and end and end < start:
                 yield scope.report(doc, ("stages", i, "end"), ERROR, "stage-dates",
                                    f"ends on {end} before it starts on {start}")
-            if start and previous_end and start <= previous_end:
+            if start and previous_end and start <= previous_end[0]:
                 yield scope.report(doc, ("stages", i, "start"), ERROR, "stage-dates",
-                                   f"starts on {start}, before the previous stage ends on "
-                                   f"{previous_end}", "Stages follow one another without "
-                                   "overlapping.")
-            previous_end = end or start or previous_end
+                                   f"starts on {start}, on or before the day the previous "
+                                   f"stage {previous_end[1]} on {previous_end[0]}",
+                                   "Stages follow one another without overlapping.")
+            if end or start:
+                previous_end = (end, "ends") if end else (start, "starts")
         for i, decision in entries(plan.get("decisions")):
             date, start = parse_date(decision.get("date")), starts.get(decision.get("stage"))
             if date and start and date <= start:
@@ -777,7 +780,7 @@ def rule_training_topics(scope: Scope) -> Iterator[Diagnostic]:
         required: list[str] = []
         for i, stage in _stages(plan):
             required += texts(stage.get("training"))
-            if not (stage.get("headcount") or 0) > 0:
+            if not _count(stage.get("headcount")) > 0:
                 continue
             covered = {t for m in required for t in texts(get(modules.get(m), "topics"))}
             missing = [t for t in REQUIRED_TOPICS if t not in covered]
@@ -807,8 +810,8 @@ def rule_budget_total(scope: Scope) -> Iterator[Diagnostic]:
         total = budget.get("total")
         if isinstance(total, (int, float)) and abs(sum(amounts) - total) > 0.005:
             yield scope.report(doc, ("budget", "total"), ERROR, "budget-total",
-                               f"the total {total:g} differs from the sum of the items, "
-                               f"{sum(amounts):g}", "Correct the total or the items.")
+                               f"the total {total:,.2f} differs from the sum of the items, "
+                               f"{sum(amounts):,.2f}", "Correct the total or the items.")
 
 
 def rule_monitor_values(scope: Scope) -> Iterator[Diagnostic]:
@@ -905,6 +908,15 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
 ]
 
 
+CROSS_PLAN_RULES = {rule_unique_id, rule_former_id, rule_text_hazard, rule_ref,
+                    rule_measurement_ref}
+
+
+def _count(value: Any) -> float:
+    """A number from a field the schema may have rejected ('ten'): 0 for anything else."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+
+
 def run_rules(org: Document | None, plans: list[Document], today: dt.date,
               found: list[Diagnostic], measurements: dict | None = None) -> list[Diagnostic]:
     """Every rule over every plan. A rule that trips over data the schema already rejected is
@@ -913,11 +925,18 @@ def run_rules(org: Document | None, plans: list[Document], today: dt.date,
     files_with_errors = {d.file for d in found if d.is_error}
     results: list[Diagnostic] = []
     for rule in RULES:
-        try:
-            results.extend(rule(scope))
-        except Exception as exc:  # noqa: BLE001 - the check must never crash on a plan
-            if not files_with_errors:
-                results.append(Diagnostic("plans", 1, 1, ERROR, "internal",
-                                          f"the rule {rule.__name__} failed: {exc!r}",
-                                          "Please report this with the plan that caused it."))
+        # Rules that compare plans see them all; the others run plan by plan, so one plan's
+        # malformed data can never hide another plan's problems.
+        groups = [plans] if rule in CROSS_PLAN_RULES else [[doc] for doc in plans]
+        for group in groups:
+            one = copy.copy(scope)  # shares the registries built once
+            one.plans = group
+            try:
+                results.extend(rule(one))
+            except Exception as exc:  # noqa: BLE001 - the check must never crash on a plan
+                if not files_with_errors & {d.file for d in group}:
+                    results.append(Diagnostic(group[0].file if group else "plans", 1, 1, ERROR,
+                                              "internal",
+                                              f"the rule {rule.__name__} failed: {exc!r}",
+                                              "Please report this with the plan that caused it."))
     return results
