@@ -7,7 +7,6 @@ booleans) through libyaml, and turns every problem into a Diagnostic instead of 
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,7 +94,6 @@ class Document:
 
     file: str  # as shown to editors, e.g. plans/support-replies.yaml
     data: dict
-    digest: str
     value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     flow_mappings: set[Path_] = field(default_factory=set)
@@ -446,7 +444,6 @@ def load_text(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]
     document = Document(
         file=file,
         data=data,
-        digest=hashlib.sha256(raw).hexdigest(),
         value_marks=walker.doc_marks,
         key_marks=walker.key_marks,
         flow_mappings=walker.flow_mappings,

@@ -126,10 +126,6 @@ def _read_schemas(files: tuple[tuple[str, int], ...]) -> Schemas:
     return Schemas(read(SCHEMA_DIR / "org.yaml"), read(SCHEMA_DIR / "plan.yaml"), parts)
 
 
-def _validator(kind: str, s: Schemas) -> PlanValidator:
-    return _build_validator(kind, s)
-
-
 def _without_meta(rules: Any) -> Any:
     """The schema minus `meta` (descriptions for docs and the JSON Schema): Cerberus would
     dispatch the no-op rule on every field of every plan, about a third of its time."""
@@ -272,7 +268,7 @@ def _schema_diagnostic(doc: Document, top: dict, error: Any, s: Schemas) -> Diag
 
 def schema_diagnostics(doc: Document, kind: str, s: Schemas | None = None) -> list[Diagnostic]:
     s = s or schemas()
-    validator = _validator(kind, s)
+    validator = _build_validator(kind, s)
     validator.validate(doc.data, normalize=False)
     # A placeholder is reported once, by the placeholder rule, not as a wrong type as well.
     return [_schema_diagnostic(doc, getattr(s, kind), e, s) for e in _leaves(validator._errors)
@@ -379,7 +375,7 @@ class PlanCache:
         self.used[key] = entry
         data, flow, broken, problems = entry
         shown = _shown(path)
-        doc = Document(shown, data, digest=key, flow_mappings=flow, broken=broken, source=path)
+        doc = Document(shown, data, flow_mappings=flow, broken=broken, source=path)
         return doc, [dataclasses.replace(d, file=shown) for d in problems]
 
     def put(self, raw: bytes, doc: Document | None, problems: list[Diagnostic]) -> None:

@@ -14,6 +14,7 @@ from .fragments import (
     CAPTURE,
     FALLBACKS,
     FORMATS,
+    MODES,
     PATTERNS,
     STATUS,
     Fragments,
@@ -531,8 +532,6 @@ def navigation(hb: Handbook) -> list:
 
 
 def _mode(mode: str) -> str:
-    from .fragments import MODES
-
     return MODES.get(mode, mode)
 
 
