@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Plan
-from .rules import MONITORING_AREAS, REQUIRED_TOPICS
+from .tiers import MONITORING_AREAS, REQUIRED_TOPICS
 
 TIER = {"low": 0, "medium": 1, "high": 2}
 SECURITY_WORDS = ("security", "privacy", "data protection", "penetration", "masking", "dpia")

@@ -17,6 +17,15 @@ from .diagnostics import ERROR, WARNING, Diagnostic
 from .load import HAZARDS, Document, display_path
 from .measurements import SUFFIX as MEASUREMENTS_SUFFIX
 from .measurements import MeasurementFile
+from .tiers import (
+    ALWAYS_REQUIRED,
+    APPROVAL_FIRST,
+    APPROVAL_STATUSES,
+    PER_OUTPUT,
+    REQUIRED_TOPICS,
+    Requirements,
+    requirements,
+)
 from .validate import is_placeholder, is_slug, parse_date
 
 _HAZARD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(HAZARDS)) + "]")
@@ -44,6 +53,7 @@ PLAN_REFERENCES: list[tuple[tuple, str]] = [
     (("pause", "authority", "*"), PERSON),
     (("pause", "triggers", "*", "metric"), METRIC),
     (("communications", "*", "audience", "*"), AUDIENCE),
+    (("communications", "*", "before"), STAGE),
     (("stages", "*", "teams", "*"), TEAM),
     (("stages", "*", "training", "*"), MODULE),
     (("stages", "*", "checklist", "*", "owner"), PERSON),
@@ -72,11 +82,8 @@ PLAN_COLLECTIONS = {
     "stage": [("stages", "*", "id")],
     "risk": [("risks", "*", "id")],
 }
-REQUIRED_TOPICS = ("purpose", "limits", "data_rules", "review", "escalation", "issue_reporting")
-MONITORING_AREAS = ("quality", "value", "cost", "risk", "adoption", "support")
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
 HIGH_IMPACTS = {"employees", "safety", "access_to_services", "regulated_work", "finances"}
-TIERS = {"low": 0, "medium": 1, "high": 2}
-
 
 
 def select(data: Any, pattern: tuple, prefix: tuple = ()) -> Iterator[tuple[tuple, Any]]:
@@ -152,8 +159,9 @@ def _stages(plan: dict) -> list[tuple[int, dict]]:
     return entries(plan.get("stages"))
 
 
-def _tier(plan: dict) -> int:
-    return TIERS.get(plan.get("risk_tier"), 0)
+def _required(plan: dict) -> Requirements:
+    """The tier table's column for this plan (macros/tiers.py): what its tier requires."""
+    return requirements(plan.get("risk_tier"))
 
 
 def _suggest(word: str, known: Iterable[str]) -> str:
@@ -358,7 +366,7 @@ def rule_approval(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 9 and the tier table: approved and active plans carry approval and review_by."""
     for doc in scope.plans:
         status = doc.data.get("status")
-        if status not in ("approved", "active"):
+        if status not in APPROVAL_STATUSES:
             continue
         for key in ("approval", "review_by"):
             if key not in doc.data:
@@ -383,41 +391,70 @@ def rule_review_overdue(scope: Scope) -> Iterator[Diagnostic]:
 
 def rule_tier_required(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table, first row: required at every tier."""
-    needed = [(("owner",), "a business owner"), (("scope", "tools"), "the tools used"),
-              (("uses", "allowed"), "the allowed uses"),
-              (("uses", "prohibited"), "the prohibited uses"),
-              (("data_rules", "never_enter"), "the data that must never be entered")]
+    what = {("owner",): "a business owner", ("scope", "tools"): "the tools used",
+            ("uses", "allowed"): "the allowed uses", ("uses", "prohibited"): "the prohibited uses",
+            ("data_rules", "never_enter"): "the data that must never be entered"}
     for doc in scope.plans:
-        for path, what in needed:
+        for path in ALWAYS_REQUIRED:
             value = get(doc.data, *path)
             if value in (None, [], ""):
                 yield scope.report(doc, path, ERROR, "tier-required",
-                                   f"is required at every tier ({what})",
+                                   f"is required at every tier ({what[path]})",
                                    f"Add {display_path(path)} to the plan.")
+
+
+def _normalised(text: str) -> str:
+    """Text compared as an id: case, runs of spaces and a final full stop do not count."""
+    return " ".join(text.casefold().split()).rstrip(".;:!")
 
 
 def rule_tier_review(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: low >= 1 review rule; medium one per output; high approval-first or a
-    read-only first stage."""
+    read-only first stage. A review rule names the output it covers by its exact text in
+    scope.outputs (case, spacing and a final full stop aside): never by a part of it."""
     for doc in scope.plans:
-        plan, tier = doc.data, _tier(doc.data)
+        plan, required = doc.data, _required(doc.data)
         rules = entries(plan.get("review"))
         if not rules:
             yield scope.report(doc, ("review",), ERROR, "tier-review",
                                "at least one human review rule is required",
                                "Add review: [{id, output, reviewer, mode}].")
             continue
-        if tier >= 1:
-            # "Draft reply" covers the output "Draft reply text": editors abbreviate.
-            covered = [str(r.get("output", "")).strip().lower() for _, r in rules]
+        outputs = {_normalised(o): o for _, o in select(plan, ("scope", "outputs", "*"))
+                   if isinstance(o, str)}
+        covered = set()
+        for i, rule in rules:
+            named = rule.get("output")
+            if not isinstance(named, str) or not outputs:
+                continue
+            key = _normalised(named)
+            if key in outputs:
+                covered.add(key)
+                continue
+            # An older plan may abbreviate ("Draft reply" for "Draft reply text"): kept valid,
+            # but the link is made explicit before anything relies on it.
+            partial = [o for k, o in outputs.items() if key and (key in k or k in key)]
+            if required.review in (PER_OUTPUT, APPROVAL_FIRST) and len(partial) == 1:
+                covered.add(_normalised(partial[0]))
+                yield scope.report(doc, ("review", i, "output"), WARNING, "review-output",
+                                   f"'{named}' is not one of scope.outputs; it is taken to mean "
+                                   f"'{partial[0]}'",
+                                   f"Write the output exactly as in scope.outputs: output: "
+                                   f"{partial[0]}")
+            elif required.review in (PER_OUTPUT, APPROVAL_FIRST):
+                yield scope.report(doc, ("review", i, "output"), ERROR, "review-output",
+                                   f"'{named}' is not one of scope.outputs"
+                                   + _suggest(named, outputs.values()),
+                                   "Name the output exactly as scope.outputs lists it: "
+                                   + "; ".join(outputs.values()))
+        if required.review in (PER_OUTPUT, APPROVAL_FIRST):
             for path, output in select(plan, ("scope", "outputs", "*")):
-                wanted = output.strip().lower() if isinstance(output, str) else None
-                if wanted and not any(c and (c in wanted or wanted in c) for c in covered):
+                if isinstance(output, str) and _normalised(output) not in covered:
                     yield scope.report(doc, path, ERROR, "tier-review",
                                        f"the output '{output}' has no review rule (required "
                                        "at medium and high tier)",
                                        f"Add a review rule with output: {output}.")
-        if tier == 2:
+        if required.review == APPROVAL_FIRST:
             first_pattern = get(plan, "stages", 0, "pattern")
             if first_pattern != "read_only":
                 for i, r in rules:
@@ -432,25 +469,23 @@ def rule_tier_review(scope: Scope) -> Iterator[Diagnostic]:
 def rule_tier_stages(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: low >= 1 stage; medium >= 2, gates on all but the last; high >= 3 and every
     gate has a blocking criterion."""
-    minimum = {0: 1, 1: 2, 2: 3}
     for doc in scope.plans:
-        plan, tier = doc.data, _tier(doc.data)
+        plan, required = doc.data, _required(doc.data)
         stages = _stages(plan)
-        if len(stages) < minimum[tier]:
+        if len(stages) < required.min_stages:
             yield scope.report(doc, ("stages",), ERROR, "tier-stages",
-                               f"a {plan.get('risk_tier', 'low')}-tier plan needs at least "
-                               f"{minimum[tier]} stage(s); it has {len(stages)}",
+                               f"a {required.tier}-tier plan needs at least "
+                               f"{required.min_stages} stage(s); it has {len(stages)}",
                                "Expand in controlled stages, each ending in a gate (seed 000).")
-        if tier == 0:
-            continue
         for n, (i, stage) in enumerate(stages):
             gate = stage.get("gate")
-            if n < len(stages) - 1 and not isinstance(gate, dict):
+            if (required.gate_on_every_stage_but_last and n < len(stages) - 1
+                    and not isinstance(gate, dict)):
                 yield scope.report(doc, ("stages", i), ERROR, "tier-stages",
                                    f"stage '{stage.get('id')}' has no gate; every stage but the "
                                    "last needs one at this tier",
                                    "Add gate: {decider, criteria, outcomes}.")
-            elif tier == 2 and isinstance(gate, dict):
+            elif required.blocking_criterion_on_every_gate and isinstance(gate, dict):
                 if not any(c.get("blocking") is True for _, c in entries(gate.get("criteria"))):
                     yield scope.report(doc, ("stages", i, "gate"), ERROR, "tier-stages",
                                        "at high tier a gate needs at least one blocking criterion",
@@ -461,25 +496,24 @@ def rule_tier_training(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: low >= 1 module; medium each stage that adds people requires a module; high
     also trains the reviewers."""
     for doc in scope.plans:
-        plan, tier = doc.data, _tier(doc.data)
+        plan, required = doc.data, _required(doc.data)
         own = entries(get(plan, "training", "modules"))
-        required = {m for _, s in _stages(plan) for m in texts(s.get("training"))}
-        if not own and not required:
+        needed = {m for _, s in _stages(plan) for m in texts(s.get("training"))}
+        if not own and not needed:
             yield scope.report(doc, ("training",), ERROR, "tier-training",
                                "at least one training module is required",
                                "Add training.modules, or require an organisation-wide module "
                                "in a stage's training list.")
-        if tier == 0:
-            continue
-        for i, stage in _stages(plan):
-            if _count(stage.get("headcount")) > 0 and not texts(stage.get("training")):
-                yield scope.report(doc, ("stages", i), ERROR, "tier-training",
-                                   f"stage '{stage.get('id')}' adds people but requires no "
-                                   "training", "List the modules required before access in "
-                                   "the stage's training.")
-        if tier == 2:
+        if required.training_per_stage_that_adds_people:
+            for i, stage in _stages(plan):
+                if _count(stage.get("headcount")) > 0 and not texts(stage.get("training")):
+                    yield scope.report(doc, ("stages", i), ERROR, "tier-training",
+                                       f"stage '{stage.get('id')}' adds people but requires no "
+                                       "training", "List the modules required before access in "
+                                       "the stage's training.")
+        if required.reviewers_trained:
             modules = _modules_of(scope, plan)
-            trained = {a for m in required for a in texts(get(modules.get(m), "audience"))}
+            trained = {a for m in needed for a in texts(get(modules.get(m), "audience"))}
             for i, rule in entries(plan.get("review")):
                 reviewer = rule.get("reviewer")
                 if isinstance(reviewer, str) and reviewer not in trained:
@@ -490,24 +524,24 @@ def rule_tier_training(scope: Scope) -> Iterator[Diagnostic]:
 
 
 def rule_tier_support(scope: Scope) -> Iterator[Diagnostic]:
-    """Tier table: support owner always; issue reporting at medium and high; response times on
-    every support tier at high."""
+    """Tier table: support owner always; issue reporting at medium and high; support tiers with
+    response times at high."""
     for doc in scope.plans:
-        plan, tier = doc.data, _tier(doc.data)
+        plan, required = doc.data, _required(doc.data)
         if not get(plan, "support", "owner"):
             yield scope.report(doc, ("support",), ERROR, "tier-support",
                                "a named support owner is required; champions alone are not "
                                "support", "Add support: {owner: <person>}.")
-        if tier >= 1 and not isinstance(plan.get("issue_reporting"), dict):
+        if required.issue_reporting and not isinstance(plan.get("issue_reporting"), dict):
             yield scope.report(doc, (), ERROR, "tier-support",
                                "issue_reporting is required at medium and high tier",
                                "Add issue_reporting: {channel, triage_owner, capture}.")
-        if tier == 2:
-            tiers = entries(get(plan, "support", "tiers"))
-            if not tiers:
-                yield scope.report(doc, ("support",), ERROR, "tier-support",
-                                   "support tiers with response times are required at high tier",
-                                   "Add support.tiers with level, name and response_time.")
+        tiers = entries(get(plan, "support", "tiers"))
+        if required.support_tiers and not tiers:
+            yield scope.report(doc, ("support",), ERROR, "tier-support",
+                               "support tiers with response times are required at high tier",
+                               "Add support.tiers with level, name and response_time.")
+        if required.response_time_on_every_tier:
             for i, t in tiers:
                 if not t.get("response_time"):
                     yield scope.report(doc, ("support", "tiers", i), ERROR, "tier-support",
@@ -519,13 +553,13 @@ def rule_tier_escalation(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: escalation is a warning at low, required at medium; at high every path ends
     with someone who has pause authority."""
     for doc in scope.plans:
-        plan, tier = doc.data, _tier(doc.data)
+        plan, required = doc.data, _required(doc.data)
         paths = entries(plan.get("escalation"))
         if not paths:
-            yield scope.report(doc, (), WARNING if tier == 0 else ERROR, "tier-escalation",
+            yield scope.report(doc, (), required.escalation, "tier-escalation",
                                "no escalation path: staff will not know who to call when "
                                "something goes wrong", "Add escalation: [{id, when, steps}].")
-        if tier == 2:
+        if required.escalation_ends_with_pause_authority:
             authority = set(texts(get(plan, "pause", "authority")))
             for i, path in paths:
                 steps = entries(path.get("steps"))
@@ -541,14 +575,13 @@ def rule_tier_escalation(scope: Scope) -> Iterator[Diagnostic]:
 def rule_tier_monitoring(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: low monitors quality and value; medium and high all six areas."""
     for doc in scope.plans:
-        plan, tier = doc.data, _tier(doc.data)
+        plan, required = doc.data, _required(doc.data)
         areas = {m.get("area") for _, m in entries(plan.get("monitoring"))}
-        needed = ("quality", "value") if tier == 0 else MONITORING_AREAS
-        missing = [a for a in needed if a not in areas]
+        missing = [a for a in required.monitoring_areas if a not in areas]
         if missing:
             yield scope.report(doc, ("monitoring",), ERROR, "tier-monitoring",
                                f"no metric for {', '.join(missing)} (required at "
-                               f"{plan.get('risk_tier', 'low')} tier)",
+                               f"{required.tier} tier)",
                                "Add a monitoring entry with area: " + missing[0] + ".")
 
 
@@ -566,60 +599,76 @@ def rule_tier_pause(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: pause authority always; triggers, fallbacks and return_to_normal at medium;
     two people with authority at high."""
     for doc in scope.plans:
-        plan, tier = doc.data, _tier(doc.data)
-        needed = ["authority"] + (["triggers", "fallbacks", "return_to_normal"] if tier else [])
-        for key in needed:
+        plan, required = doc.data, _required(doc.data)
+        for key in required.pause_keys:
             if not get(plan, "pause", key):
                 yield scope.report(doc, ("pause", key), ERROR, "tier-pause",
-                                   f"is required at {plan.get('risk_tier', 'low')} tier",
+                                   f"is required at {required.tier} tier",
                                    "Say who can pause, when, what happens instead, and how use "
                                    "resumes.")
         authority = texts(get(plan, "pause", "authority"))
-        if tier == 2 and 0 < len(set(authority)) < 2:
+        if 0 < len(set(authority)) < required.min_pause_authority:
             yield scope.report(doc, ("pause", "authority"), ERROR, "tier-pause",
-                               "at high tier at least two people must be able to pause",
+                               f"at {required.tier} tier at least "
+                               f"{NUMBER_WORDS.get(required.min_pause_authority)} people must be "
+                               "able to pause",
                                "Add a second person to pause.authority.")
 
 
 def rule_tier_communications(scope: Scope) -> Iterator[Diagnostic]:
-    """Tier table: medium and high announce the rollout before the first stage."""
+    """Tier table: medium and high announce the rollout before the first stage. Only the
+    structured timing counts (`before: <stage-id>`, or a `date` before the first stage starts);
+    `when` is words for people and is never read."""
     for doc in scope.plans:
         plan = doc.data
-        if _tier(plan) == 0:
+        if not _required(plan).communication_before_first_stage:
             continue
         first = get(plan, "stages", 0, default={})
-        names = {str(first.get("id", "")).lower(), str(first.get("name", "")).lower()} - {""}
+        first_id = first.get("id") if isinstance(first.get("id"), str) else None
         start = parse_date(first.get("start"))
-        whens = [c["when"] for _, c in entries(plan.get("communications"))
-                 if isinstance(c.get("when"), str)]
-        if not any(_announced_before(when, names, start) for when in whens):
-            first_id = first.get("id", "the first stage")
+        messages = entries(plan.get("communications"))
+        timed = [(i, c) for i, c in messages if any(k in c for k in ("before", "date",
+                                                                      "at_each_gate"))]
+        stage_ids = {s.get("id") for _, s in _stages(plan)}
+        if any("before" in c and c["before"] not in stage_ids for _, c in timed):
+            continue  # the unknown stage is reported by rule_ref: one mistake, one diagnostic
+        dates = [(i, parse_date(c.get("date"))) for i, c in timed if parse_date(c.get("date"))]
+        if any(first_id and c.get("before") == first_id for _, c in timed) or any(
+                start and date < start for _, date in dates):
+            continue
+        untimed = [i for i, c in messages if (i, c) not in timed]
+        target = first_id or "<first-stage-id>"
+        if dates and start is None:
+            yield scope.report(doc, ("communications", dates[0][0], "date"), WARNING,
+                               "communication-timing",
+                               "the first stage has no start date, so this date cannot be "
+                               "compared with it", f"Add before: {target}, or a start date to "
+                               "the first stage.")
+        elif untimed:
+            # Older plans say it in words only: they stay valid, and learn the field to add.
+            yield scope.report(doc, ("communications", untimed[0]), WARNING,
+                               "communication-timing",
+                               "no message is marked as going out before the first stage; "
+                               "'when' is read by people, not by the check",
+                               f"Add before: {target} to the message that announces the "
+                               "rollout (or date: YYYY-MM-DD before the first stage starts).")
+        else:
             yield scope.report(doc, ("communications",), ERROR, "tier-communications",
                                "no communication before the first stage",
-                               f'Add communications: [{{when: "before {first_id}", audience, '
-                               "channel, message}].")
-
-
-def _announced_before(when: str, first_stage_names: set[str], start: dt.date | None) -> bool:
-    """`when` is a date before the first stage, or says "before <first stage>"."""
-    when = when.strip().lower()
-    date = parse_date(when)
-    if date and start:
-        return date < start
-    return "before" in when and (any(n in when for n in first_stage_names)
-                                 or "first stage" in when or "launch" in when)
+                               f'Add communications: [{{when: "Two weeks before the start", '
+                               f"before: {target}, audience, channel, message}}].")
 
 
 def rule_tier_risks_governance(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: risks and governance are warnings at medium, required at high."""
     for doc in scope.plans:
-        tier = _tier(doc.data)
-        if tier == 0:
+        severity = _required(doc.data).risks_and_governance
+        if severity is None:
             continue
         for key, what in (("risks", "a risk register"), ("governance", "who may change the "
                                                           "definitions of good, and how")):
             if not doc.data.get(key):
-                yield scope.report(doc, (), ERROR if tier == 2 else WARNING, f"tier-{key}",
+                yield scope.report(doc, (), severity, f"tier-{key}",
                                    f"'{key}' is missing: {what}",
                                    f"Add {key} (required at high tier, recommended at medium).")
 
@@ -628,7 +677,7 @@ def rule_impact_tier(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 6: high-stakes impact means high tier; any impact means at least medium, unless
     tier_rationale explains (then a warning)."""
     for doc in scope.plans:
-        plan, tier = doc.data, _tier(doc.data)
+        plan, tier = doc.data, _required(doc.data).rank
         impact = set(texts(plan.get("impact")))
         needed = 2 if impact & HIGH_IMPACTS else 1 if impact else 0
         if tier < needed:
@@ -641,36 +690,24 @@ def rule_impact_tier(scope: Scope) -> Iterator[Diagnostic]:
 
 
 def rule_stage_access(scope: Scope) -> Iterator[Diagnostic]:
-    """Rule 2: access shares rise to 100 (unless end_state: limited); adoption targets never
-    fall nor pass access; headcounts match access shares within 10 %."""
+    """Rule 2: access shares rise to 100 (unless end_state: limited); headcounts match access
+    shares within 10 %. An adoption target is a share of those with access at that stage
+    (seed 003): it may fall as access widens, and may be above the access share itself."""
     for doc in scope.plans:
         plan = doc.data
         stages = _stages(plan)
         users = texts(get(plan, "scope", "users"))
         population = sum(get(scope.teams.get(t), "headcount", default=0) for t in users)
-        previous_access = previous_adoption = None
+        previous_access = None
         added = 0
         for i, stage in stages:
             access = stage.get("access_percent")
-            adoption = stage.get("adoption_target_percent")
             numeric = isinstance(access, (int, float)) and not isinstance(access, bool)
             if numeric and previous_access is not None and access <= previous_access:
                 yield scope.report(doc, ("stages", i, "access_percent"), ERROR, "stage-access",
                                    f"{access} % does not rise above the previous stage's "
                                    f"{previous_access} %",
                                    "access_percent is cumulative: each stage reaches more people.")
-            if isinstance(adoption, (int, float)) and not isinstance(adoption, bool):
-                if numeric and adoption > access:
-                    yield scope.report(doc, ("stages", i, "adoption_target_percent"), WARNING,
-                                       "stage-access", f"the adoption target {adoption} % exceeds "
-                                       f"access {access} %", "Adoption is a share of those with "
-                                       "access; keep it at or below access_percent.")
-                if previous_adoption is not None and adoption < previous_adoption:
-                    yield scope.report(doc, ("stages", i, "adoption_target_percent"), WARNING,
-                                       "stage-access", f"the adoption target falls from "
-                                       f"{previous_adoption} % to {adoption} %",
-                                       "Adoption targets should not decrease.")
-                previous_adoption = adoption
             headcount = stage.get("headcount")
             if isinstance(headcount, int) and not isinstance(headcount, bool):
                 added += headcount

@@ -180,7 +180,7 @@ pause:
   return_to_normal: [Two clean weeks and a re-run of the last gate]
 
 communications:
-  - {{when: before {first}, audience: ["{TEAM}"], channel: "TODO(text): how it is announced", message: "TODO(text): why, what stays human-owned, how to raise concerns"}}
+  - {{when: Two weeks before the first stage starts, before: {first}, audience: ["{TEAM}"], channel: "TODO(text): how it is announced", message: "TODO(text): why, what stays human-owned, how to raise concerns"}}
 
 stages:
 {_stages(t, plan_id)}

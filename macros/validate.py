@@ -182,6 +182,15 @@ def _did_you_mean(word: Any, choices: Iterable[str]) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
+def get_parent(data: Any, path: tuple) -> Any:
+    """The mapping that holds the value at `path`."""
+    for part in path[:-1]:
+        data = data[part] if isinstance(data, (dict, list)) and (
+            isinstance(data, dict) and part in data or isinstance(data, list)
+            and isinstance(part, int) and part < len(data)) else None
+    return data
+
+
 def _leaves(errors: Iterable[cerberus.errors.ValidationError]):
     for error in errors:
         if error.is_group_error:
@@ -255,6 +264,13 @@ def _schema_diagnostic(doc: Document, top: dict, error: Any, s: Schemas) -> Diag
         rule = "range"
         bound = "at least" if code == cerr.MIN_LENGTH.code else "at most"
         message = f"{where}: needs {bound} {error.constraint} entr{'y' if error.constraint == 1 else 'ies'}"
+    elif code == cerr.EXCLUDES_FIELD.code:
+        rule = "exclusive"
+        line, col = doc.position(path, key=True)
+        others = [o for o in error.constraint if o in (get_parent(doc.data, path) or {})]
+        message = (f"{where}: give only one of '{path[-1]}' and "
+                   f"{', '.join(repr(o) for o in others)}")
+        hint = "Keep the one that says when this happens, and remove the others."
     elif code == cerr.REGEX_MISMATCH.code:
         rule = "format"
         message = f"{where}: {_found(value)} does not have the expected form"
@@ -270,11 +286,22 @@ def schema_diagnostics(doc: Document, kind: str, s: Schemas | None = None) -> li
     s = s or schemas()
     validator = _build_validator(kind, s)
     validator.validate(doc.data, normalize=False)
-    # A placeholder is reported once, by the placeholder rule, not as a wrong type as well.
-    return [_schema_diagnostic(doc, getattr(s, kind), e, s) for e in _leaves(validator._errors)
-            if not is_placeholder(e.value) and not (
-                isinstance(e.value, list) and any(is_placeholder(v) for v in e.value))
-            and tuple(e.document_path) not in doc.broken]
+    found, exclusive = [], set()
+    for e in _leaves(validator._errors):
+        # A placeholder is reported once, by the placeholder rule, not as a wrong type as well.
+        if is_placeholder(e.value) or (isinstance(e.value, list)
+                                       and any(is_placeholder(v) for v in e.value)):
+            continue
+        if tuple(e.document_path) in doc.broken:
+            continue
+        if e.code == cerr.EXCLUDES_FIELD.code:
+            # Cerberus reports `a excludes b` at a and at b: one mistake, one diagnostic.
+            parent = tuple(e.document_path)[:-1]
+            if parent in exclusive:
+                continue
+            exclusive.add(parent)
+        found.append(_schema_diagnostic(doc, getattr(s, kind), e, s))
+    return found
 
 
 # --- Files ------------------------------------------------------------------------------------

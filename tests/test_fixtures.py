@@ -2,6 +2,7 @@
 
 valid/<case>/    a folder of plans (with its _org.yaml) that must check with no error and no
                  warning.
+legacy/<case>/   plans as they were valid before a format round: no error, warnings allowed.
 invalid/<case>/  case.yaml says which base to start from (a valid/ case, or `examples` for
                  plans/) and lists the exact diagnostics expected; every other file in the folder
                  replaces or adds that file in a copy of the base. Removing a base file: list it
@@ -35,6 +36,17 @@ def diagnostics_in(folder: Path, monkeypatch) -> list[str]:
 @pytest.mark.parametrize("case", cases("valid"), ids=lambda p: p.name)
 def test_valid_case_is_clean(case: Path, monkeypatch):
     assert diagnostics_in(case, monkeypatch) == []
+
+
+@pytest.mark.parametrize("case", cases("legacy"), ids=lambda p: p.name)
+def test_plans_valid_before_this_format_round_stay_valid(case: Path, monkeypatch):
+    """legacy/<case>/: plans exactly as they were valid before structured timing, exact review
+    outputs and the other additions. They must never gain an error (warnings that name the
+    field to add are allowed)."""
+    lines = diagnostics_in(case, monkeypatch)
+    assert [line for line in lines if ": error: " in line] == []
+    for line in lines:
+        assert ": warning: " in line
 
 
 def test_example_plans_are_clean(monkeypatch):
