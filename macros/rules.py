@@ -179,9 +179,21 @@ def _known_list(kind: str, known: Iterable[str]) -> str:
     return f"Known {plural}: {shown}." if names else f"No {kind} is defined yet."
 
 
+def reads(*fields: str) -> Callable:
+    """Declare the fields a rule reads, for the format reference. Only ids, dates, numbers,
+    enumerations and the presence of a key: never the words of a free-text field."""
+
+    def declare(rule: Callable) -> Callable:
+        rule.reads = fields
+        return rule
+
+    return declare
+
+
 # --- the rules --------------------------------------------------------------------------------
 
 
+@reads('id', 'the file name')
 def rule_file_name(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 1: the file stem equals the plan id, and is itself a valid id."""
     for doc in scope.plans:
@@ -197,6 +209,7 @@ def rule_file_name(scope: Scope) -> Iterator[Diagnostic]:
                                f"Rename the file to {plan_id}.yaml, or set id: {stem}.")
 
 
+@reads('every id and `former_ids` in plans and plans/_org.yaml')
 def rule_unique_id(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 1: ids are unique in their collection; people, teams and tools share one namespace;
     training modules are unique across the whole handbook (their pages are /training/<id>/)."""
@@ -240,6 +253,7 @@ def rule_unique_id(scope: Scope) -> Iterator[Diagnostic]:
                                   "checklist item or criterion", {})
 
 
+@reads('id', 'former_ids', 'stages[].former_ids', "training modules' former_ids")
 def rule_former_id(scope: Scope) -> Iterator[Diagnostic]:
     """Renames keep links: an old id redirects to the new one, so no id may take over a former
     id of something else (its old links would land on the wrong page)."""
@@ -279,6 +293,7 @@ def rule_former_id(scope: Scope) -> Iterator[Diagnostic]:
     yield from clashes(modules, "training module")
 
 
+@reads('every field that names a person, team, tool, module, metric or stage (ids only)')
 def rule_ref(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 1: every person, team, tool, module, metric, stage and use named must exist."""
     registries = {PERSON: scope.people, TEAM: scope.teams, TOOL: scope.tools}
@@ -312,6 +327,7 @@ def rule_ref(scope: Scope) -> Iterator[Diagnostic]:
         yield from check(doc, PLAN_REFERENCES, local)
 
 
+@reads('scope.tools', 'tools[].status in plans/_org.yaml')
 def rule_tool_status(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 11: a plan's tools are `approved`; a prohibited tool named anywhere is an error."""
     for doc in scope.plans:
@@ -340,6 +356,7 @@ def strings(data: Any, prefix: tuple = ()) -> Iterator[tuple[tuple, str]]:
             yield from strings(value, prefix + (index,))
 
 
+@reads('every text value, only for the `TODO(` prefix that `handbook new` writes')
 def rule_placeholder(scope: Scope) -> Iterator[Diagnostic]:
     """`handbook new` leaves `TODO(kind): what to write` values; none may reach the handbook."""
     for doc in scope.plans:
@@ -350,6 +367,7 @@ def rule_placeholder(scope: Scope) -> Iterator[Diagnostic]:
                                    "Replace it with the real value.")
 
 
+@reads('every text value, only for invisible control and direction characters')
 def rule_text_hazard(scope: Scope) -> Iterator[Diagnostic]:
     """Invisible characters (control codes, bidi overrides) can hide text: refused everywhere."""
     for doc in ([scope.org] if scope.org else []) + scope.plans:
@@ -362,6 +380,7 @@ def rule_text_hazard(scope: Scope) -> Iterator[Diagnostic]:
                                    "can hide what it says.")
 
 
+@reads('status', 'approval', 'review_by')
 def rule_approval(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 9 and the tier table: approved and active plans carry approval and review_by."""
     for doc in scope.plans:
@@ -377,6 +396,7 @@ def rule_approval(scope: Scope) -> Iterator[Diagnostic]:
                                    "Add review_by: YYYY-MM-DD, the date of the next review.")
 
 
+@reads('review_by', 'status', 'owner')
 def rule_review_overdue(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 9: review_by in the past is a warning; the page shows the plan as overdue."""
     for doc in scope.plans:
@@ -389,6 +409,8 @@ def rule_review_overdue(scope: Scope) -> Iterator[Diagnostic]:
                                "Review the plan, then set a new review_by date.")
 
 
+@reads('risk_tier', 'owner', 'scope.tools', 'uses.allowed', 'uses.prohibited',
+       'data_rules.never_enter')
 def rule_tier_required(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table, first row: required at every tier."""
     what = {("owner",): "a business owner", ("scope", "tools"): "the tools used",
@@ -408,6 +430,8 @@ def _normalised(text: str) -> str:
     return " ".join(text.casefold().split()).rstrip(".;:!")
 
 
+@reads('risk_tier', 'review[].output (compared with scope.outputs as exact text)',
+       'review[].mode', 'scope.outputs', 'stages[0].pattern')
 def rule_tier_review(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: low >= 1 review rule; medium one per output; high approval-first or a
     read-only first stage. A review rule names the output it covers by its exact text in
@@ -466,6 +490,7 @@ def rule_tier_review(scope: Scope) -> Iterator[Diagnostic]:
                                            "stage.")
 
 
+@reads('risk_tier', 'stages[].gate', 'stages[].gate.criteria[].blocking')
 def rule_tier_stages(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: low >= 1 stage; medium >= 2, gates on all but the last; high >= 3 and every
     gate has a blocking criterion."""
@@ -492,6 +517,8 @@ def rule_tier_stages(scope: Scope) -> Iterator[Diagnostic]:
                                        "Mark the criterion that must be met with blocking: true.")
 
 
+@reads('risk_tier', 'training.modules', 'stages[].training', 'stages[].headcount',
+       'review[].reviewer', "modules' audience")
 def rule_tier_training(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: low >= 1 module; medium each stage that adds people requires a module; high
     also trains the reviewers."""
@@ -523,6 +550,7 @@ def rule_tier_training(scope: Scope) -> Iterator[Diagnostic]:
                                        "Add the reviewer to the audience of a required module.")
 
 
+@reads('risk_tier', 'support.owner', 'support.tiers[].response_time', 'issue_reporting')
 def rule_tier_support(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: support owner always; issue reporting at medium and high; support tiers with
     response times at high."""
@@ -549,6 +577,7 @@ def rule_tier_support(scope: Scope) -> Iterator[Diagnostic]:
                                        "Add response_time, e.g. 24 hours.")
 
 
+@reads('risk_tier', 'escalation[].steps[].contact', 'pause.authority')
 def rule_tier_escalation(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: escalation is a warning at low, required at medium; at high every path ends
     with someone who has pause authority."""
@@ -572,6 +601,7 @@ def rule_tier_escalation(scope: Scope) -> Iterator[Diagnostic]:
                                        "End the path with someone listed in pause.authority.")
 
 
+@reads('risk_tier', 'monitoring[].area')
 def rule_tier_monitoring(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: low monitors quality and value; medium and high all six areas."""
     for doc in scope.plans:
@@ -585,6 +615,7 @@ def rule_tier_monitoring(scope: Scope) -> Iterator[Diagnostic]:
                                "Add a monitoring entry with area: " + missing[0] + ".")
 
 
+@reads('monitoring[].area')
 def rule_monitoring_adoption_only(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 7: monitoring only adoption is an error; usage alone is not success (seed 000)."""
     for doc in scope.plans:
@@ -595,6 +626,8 @@ def rule_monitoring_adoption_only(scope: Scope) -> Iterator[Diagnostic]:
                                "Add quality and value metrics.")
 
 
+@reads('risk_tier', 'pause.authority', 'pause.triggers', 'pause.fallbacks',
+       'pause.return_to_normal')
 def rule_tier_pause(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: pause authority always; triggers, fallbacks and return_to_normal at medium;
     two people with authority at high."""
@@ -615,6 +648,8 @@ def rule_tier_pause(scope: Scope) -> Iterator[Diagnostic]:
                                "Add a second person to pause.authority.")
 
 
+@reads('risk_tier', 'communications[].before', 'communications[].date',
+       'communications[].at_each_gate', 'stages[0].id', 'stages[0].start (never `when`)')
 def rule_tier_communications(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: medium and high announce the rollout before the first stage. Only the
     structured timing counts (`before: <stage-id>`, or a `date` before the first stage starts);
@@ -659,6 +694,7 @@ def rule_tier_communications(scope: Scope) -> Iterator[Diagnostic]:
                                f"before: {target}, audience, channel, message}}].")
 
 
+@reads('risk_tier', 'risks', 'governance')
 def rule_tier_risks_governance(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: risks and governance are warnings at medium, required at high."""
     for doc in scope.plans:
@@ -673,6 +709,7 @@ def rule_tier_risks_governance(scope: Scope) -> Iterator[Diagnostic]:
                                    f"Add {key} (required at high tier, recommended at medium).")
 
 
+@reads('impact', 'risk_tier', 'whether tier_rationale is given (not what it says)')
 def rule_impact_tier(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 6: high-stakes impact means high tier; any impact means at least medium, unless
     tier_rationale explains (then a warning)."""
@@ -689,6 +726,8 @@ def rule_impact_tier(scope: Scope) -> Iterator[Diagnostic]:
                                "Raise risk_tier, or explain in tier_rationale why not.")
 
 
+@reads('stages[].access_percent', 'stages[].headcount', 'scope.users',
+       'teams[].headcount in plans/_org.yaml', 'end_state')
 def rule_stage_access(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 2: access shares rise to 100 (unless end_state: limited); headcounts match access
     shares within 10 %. An adoption target is a share of those with access at that stage
@@ -731,6 +770,7 @@ def rule_stage_access(scope: Scope) -> Iterator[Diagnostic]:
                                    "deliberately stops short.")
 
 
+@reads('stages[].start', 'stages[].end', 'decisions[].date', 'decisions[].stage')
 def rule_stage_dates(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 3: stage dates are ordered and do not overlap; a decision falls after its stage's
     start."""
@@ -758,6 +798,7 @@ def rule_stage_dates(scope: Scope) -> Iterator[Diagnostic]:
                                    f"decided on {date}, not after the stage started on {start}")
 
 
+@reads('stages[].gate.outcomes')
 def rule_gate_outcomes(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 4: a gate offers proceed and one of pause/stop."""
     for doc in scope.plans:
@@ -772,6 +813,8 @@ def rule_gate_outcomes(scope: Scope) -> Iterator[Diagnostic]:
                                    "e.g. outcomes: [proceed, extend, limit, pause, stop].")
 
 
+@reads('decisions[].stage', 'decisions[].outcome', 'decisions[].date', 'decisions[].by',
+       'stages[].gate.outcomes', 'stages[].gate.decider')
 def rule_decision_log(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 5: a decision is one its gate offers, decisions are in date order, and after a
     stop nothing proceeds."""
@@ -808,6 +851,7 @@ def rule_decision_log(scope: Scope) -> Iterator[Diagnostic]:
             previous = date or previous
 
 
+@reads('stages[].training', 'stages[].headcount', "modules' topics")
 def rule_training_topics(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 8: by the first stage that adds people, the required modules cover purpose, limits,
     data rules, review, escalation and issue reporting; missing overreliance is a warning."""
@@ -836,6 +880,7 @@ def rule_training_topics(scope: Scope) -> Iterator[Diagnostic]:
             break
 
 
+@reads('budget.total', 'budget.items[].amount')
 def rule_budget_total(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 10: a stated budget total equals the sum of the items."""
     for doc in scope.plans:
@@ -851,6 +896,7 @@ def rule_budget_total(scope: Scope) -> Iterator[Diagnostic]:
                                f"{sum(amounts):,.2f}", "Correct the total or the items.")
 
 
+@reads('monitoring[].target_value', 'monitoring[].pause_value', 'monitoring[].better')
 def rule_monitor_values(scope: Scope) -> Iterator[Diagnostic]:
     """Numeric targets and pause values need a direction, or nobody can tell a breach."""
     for doc in scope.plans:
@@ -866,6 +912,7 @@ def _measured(scope: Scope, doc: Document) -> MeasurementFile | None:
     return scope.measurements.get(doc.data.get("id"))
 
 
+@reads('the measurements file name', 'its metric column', 'monitoring[].id')
 def rule_measurement_ref(scope: Scope) -> Iterator[Diagnostic]:
     """Measurements belong to a plan, and name one of its metrics."""
     plans = {doc.data.get("id"): doc for doc in scope.plans}
@@ -914,6 +961,7 @@ def latest_breaches(monitoring: list, rows) -> list[tuple[dict, Any, Any]]:
     return found
 
 
+@reads('monitoring[].pause_value', 'monitoring[].better', 'the measurements', 'pause.authority')
 def rule_pause_triggered(scope: Scope) -> Iterator[Diagnostic]:
     """A metric whose latest measurement reaches its pause value: the pause authority must
     decide (a warning: the check cannot pause anything itself; every page shows a banner)."""

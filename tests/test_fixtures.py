@@ -96,3 +96,10 @@ def test_every_rule_id_has_a_negative_case():
         for line in yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))["expect"]:
             covered.add(line.rsplit("[", 1)[1].rstrip("]"))
     assert sorted(emitted - covered - set(COVERED_ELSEWHERE)) == []
+
+
+def test_every_rule_declares_the_fields_it_reads():
+    """The format reference lists, per rule, the fields it reads (free text is never one)."""
+    from macros.rules import RULES
+
+    assert [rule.__name__ for rule in RULES if not getattr(rule, "reads", ())] == []

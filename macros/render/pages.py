@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from ..model import Handbook, Plan, Stage
 from ..readiness import readiness
+from ..rules import RULES
 from .charts import adoption_chart, timeline_chart
 from .fragments import (
     CAPTURE,
@@ -473,6 +474,7 @@ def reference_page() -> str:
               + table(headers, rows(s.org))]
     for name, part in sorted(s.parts.items()):
         blocks.append(f"### {name} {{#{name}}}\n\n" + table(headers, rows(part)))
+    blocks.append(rules_reference())
     return _page(
         "Plan format reference",
         "Every key of the plan format (version 1), generated from the schema that the check "
@@ -480,7 +482,21 @@ def reference_page() -> str:
         "YYYY-MM-DD. Measurements live beside a plan in `plans/<plan-id>.measurements.csv` "
         "with the columns `date,metric,value` and an optional `note`.",
         *blocks[:2], "## Parts {#parts}\n\nThe entries that lists and sections above are "
-        "made of.", *blocks[2:])
+        "made of.", *blocks[2:-1], blocks[-1])
+
+
+def rules_reference() -> str:
+    """Every rule of the check and the fields it reads: free text is shown, never read."""
+    rows = []
+    for rule in RULES:
+        doc = " ".join((rule.__doc__ or "").split())
+        rows.append([f"`{rule.__name__.removeprefix('rule_').replace('_', '-')}`", cell(doc),
+                     cell("; ".join(getattr(rule, "reads", ())))])
+    return ("## Rules and the fields they read {#rules}\n\nBeyond the shape above, the check "
+            "applies these rules. Each reads only ids, dates, numbers, enumerations and whether "
+            "a key is present: the words of a text field are shown to people and never decide "
+            "an error, a warning, a verdict or a diff.\n\n"
+            + table(["Rule", "What it checks", "Fields it reads"], rows))
 
 
 def all_pages(hb: Handbook) -> dict[str, str]:
