@@ -30,17 +30,46 @@ def _today(value: str | None) -> dt.date:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .validate import check
-
     paths = [Path(p) for p in args.paths] or [Path("plans")]
     cache = None if os.environ.get("HANDBOOK_CACHE") == "off" else Path(".cache/handbook")
-    result = check(paths, today=_today(args.today), jobs=os.cpu_count() or 1, cache_dir=cache)
+    result = _check_all(paths, _today(args.today), cache)
     output = FORMATS[args.format](result.diagnostics)
     if output:
         print(output)
     if args.format == "text":
         print(summary(result.diagnostics, result.files), file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_ERRORS
+
+
+def _check_all(paths: list[Path], today: dt.date, cache: Path | None = None):
+    """The plans, then the macro calls of the hand-written pages beside them."""
+    from .pipeline import check_pages_of, model
+    from .validate import check
+
+    result = check(paths, today=today, jobs=os.cpu_count() or 1, cache_dir=cache)
+    docs = _docs_beside(paths)
+    if docs is not None and result.ok and result.org is not None:
+        check_pages_of(result, model(result, today), docs)
+    return result
+
+
+def _docs_beside(paths: list[Path]) -> Path | None:
+    """The hand-written pages of the handbook whose plans folder is checked: the docs_dir of
+    the mkdocs.yml beside it (default docs/). None when the check is given single files."""
+    if len(paths) != 1 or not paths[0].is_dir():
+        return None
+    root = paths[0].resolve().parent
+    config = root / "mkdocs.yml"
+    if not config.is_file():
+        return None
+    try:
+        # mkdocs.yml may hold !!python tags for other plugins: read it without running them.
+        text = config.read_text(encoding="utf-8")
+        docs = next((line.split(":", 1)[1].split("#")[0].strip() for line in text.splitlines()
+                     if line.startswith("docs_dir:")), "") or "docs"
+    except OSError:
+        return None
+    return paths[0].parent / docs
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -137,7 +166,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .diagnostics import format_text
     from .validate import check
 
-    result = check([Path("plans")], today=_today(args.today))
+    result = _check_all([Path("plans")], _today(args.today))
     if result.diagnostics:
         print(format_text(result.diagnostics), file=sys.stderr)
     if not result.ok:

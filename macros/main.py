@@ -11,6 +11,7 @@ import functools
 from macros import pipeline
 from macros.model import Plan
 from macros.render import Fragments
+from macros.render.examples import examples
 
 UNAVAILABLE = ('!!! danger "Not available"\n    The plans have errors, so this part of the page '
                "cannot be shown. See the Plan errors page.")
@@ -115,6 +116,12 @@ def define_env(env) -> None:
     def readiness_matrix() -> str:
         """Every plan against every readiness area."""
         return fragments().readiness_matrix()
+
+    @macro
+    def handbook_examples() -> dict:
+        """Ids from the current plans for the macro guide's live examples, so that the guide
+        works with any organisation's plans (each id is None when no plan has one)."""
+        return examples(fragments().hb)
 
     @macro
     def tools_table() -> str:

@@ -14,7 +14,8 @@ from .history import last_changes, policy_changes
 from .model import Handbook, build_handbook
 from .render import all_pages, navigation
 from .render.redirects import redirects
-from .validate import check
+from .validate import Checked, check
+from .validate_pages import check_pages
 
 
 @dataclass
@@ -39,17 +40,40 @@ mode = globals().get("mode", "build")  # set by the MkDocs hook: "build" or "ser
 code_stamps: dict[str, int] = globals().get("code_stamps", {})  # the hook's reload check
 
 
-def run(plans_dir: Path, today: dt.date | None = None) -> Site:
+def model(checked: Checked, today: dt.date, plans_dir: Path | None = None) -> Handbook:
+    """The handbook of checked plans; with `plans_dir`, their git history too."""
+    history = last_changes(plans_dir) if plans_dir else {}
+    handbook = build_handbook(checked.org.data, [(d.data, d.file) for d in checked.plans],
+                              today, {plan_id: m.rows for plan_id, m in
+                                      checked.measurements.items()}, history)
+    if plans_dir:
+        handbook.changelog = policy_changes(plans_dir)
+    return handbook
+
+
+def check_pages_of(checked: Checked, handbook: Handbook, docs_dir: Path | None) -> None:
+    """The macro calls of the hand-written pages, checked against the plans; their problems
+    join the plans' own."""
+    if docs_dir is not None:
+        checked.diagnostics += check_pages(docs_dir, handbook, _shown(docs_dir))
+
+
+def _shown(folder: Path) -> str:
+    try:
+        return folder.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return folder.as_posix()
+
+
+def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = None) -> Site:
     today = today or dt.date.today()
     checked = check([plans_dir], today=today)
-    if not checked.ok or checked.org is None:
+    handbook = model(checked, today, plans_dir) if checked.ok and checked.org else None
+    if handbook is not None:
+        check_pages_of(checked, handbook, docs_dir)
+    if handbook is None or not checked.ok:
         site = Site(checked.diagnostics)
     else:
-        handbook = build_handbook(checked.org.data, [(d.data, d.file) for d in checked.plans],
-                                  today, {plan_id: m.rows for plan_id, m in
-                                          checked.measurements.items()},
-                                  last_changes(plans_dir))
-        handbook.changelog = policy_changes(plans_dir)
         pages = all_pages(handbook)
         site = Site(checked.diagnostics, handbook, pages, navigation(handbook),
                     redirects(handbook, pages))

@@ -59,11 +59,11 @@ def on_config(config):
     if pipeline.mode == "serve":
         _reload_changed_code()
     plans_dir = Path(config.config_file_path).parent / "plans"
-    site = pipeline.run(plans_dir, _today())
+    site = pipeline.run(plans_dir, _today(), Path(config.docs_dir))
     if not site.ok:
         errors = [d for d in site.diagnostics if d.is_error]
         if pipeline.mode != "serve":
-            raise PluginError(f"{len(errors)} error(s) in the plans; nothing was published.\n"
+            raise PluginError(f"{len(errors)} error(s) in the plans or pages; nothing was published.\n"
                               + format_text(errors))
         config.extra["handbook_errors"] = len(errors)
     shown = site if site.ok else pipeline.last_good()

@@ -1,0 +1,103 @@
+"""Hand-written pages: every macro call that names an id is checked like a plan, located at
+its page, line and column, before anything is built; the macro guide works with any plans."""
+from __future__ import annotations
+
+import inspect
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from macros.validate_pages import KEYWORDS, MACRO_ARGUMENTS
+
+from .conftest import FIXTURES, ROOT, TODAY, make_project, mkdocs_build
+
+
+def handbook(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "macros", *args, "--today", TODAY.isoformat()],
+                          cwd=cwd, capture_output=True, text=True)
+
+
+def page(project: Path, name: str, body: str) -> None:
+    (project / "docs" / name).write_text(f"---\nrender_macros: true\n---\n\n# Page\n\n{body}\n",
+                                         encoding="utf-8")
+
+
+def test_a_page_naming_an_unknown_plan_fails_the_check_at_its_line(tmp_path: Path):
+    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+    page(project, "onboarding.md", "Intro.\n\nToday: {{ allowed_now('menu-draft') }}\n\n"
+                                   "{{ gate('menu-drafts', 'trail') }}")
+    done = handbook("check", cwd=project)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0::2] == [
+        "docs/onboarding.md:9:23: error: allowed_now: 'menu-draft' is not a plan; did you mean "
+        "'menu-drafts'? [page-macro]",
+        "docs/onboarding.md:11:24: error: gate: 'trail' is not a stage in plan 'menu-drafts'; "
+        "did you mean 'trial'? [page-macro]",
+    ]
+
+
+def test_the_build_reports_the_same_located_message_and_no_traceback(tmp_path: Path):
+    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+    page(project, "onboarding.md", "{{ training_module('ai-basic') }}")
+    done = mkdocs_build(project, tmp_path / "site")
+    assert done.returncode != 0
+    assert ("docs/onboarding.md:7:20: error: training_module: 'ai-basic' is not a training "
+            "module; did you mean 'ai-basics'? [page-macro]") in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_a_template_syntax_error_is_located(tmp_path: Path):
+    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+    page(project, "broken.md", "One line.\n\n{{ plans_table( }}")
+    done = handbook("check", cwd=project)
+    assert done.returncode == 1
+    assert done.stdout.startswith("docs/broken.md:9:1: error: template syntax: ")
+
+
+def test_pages_that_are_not_templates_are_not_read_as_templates(tmp_path: Path):
+    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+    (project / "docs" / "plain.md").write_text("# Plain\n\n{{ allowed_now('nope') }}\n",
+                                               encoding="utf-8")
+    assert handbook("check", cwd=project).returncode == 0
+
+
+def test_the_macro_guide_builds_from_another_organisations_plans(tmp_path: Path):
+    project = make_project(FIXTURES / "valid" / "phased", tmp_path)
+    done = mkdocs_build(project, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    guide = (tmp_path / "site" / "macros" / "index.html").read_text(encoding="utf-8")
+    assert "email-replies" in guide and "support-replies" not in guide
+
+
+def test_the_macro_guide_says_so_when_there_are_no_plans(tmp_path: Path):
+    plans = tmp_path / "only-org"
+    plans.mkdir()
+    shutil.copyfile(FIXTURES / "valid" / "minimum" / "_org.yaml", plans / "_org.yaml")
+    project = make_project(plans, tmp_path)
+    done = mkdocs_build(project, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    guide = (tmp_path / "site" / "macros" / "index.html").read_text(encoding="utf-8")
+    assert "No plans yet" in guide
+
+
+def test_the_table_of_macro_arguments_matches_the_macros():
+    """validate_pages knows what each macro's arguments name; main.py defines the macros."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("handbook_macros", ROOT / "macros" / "main.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    defined = {}
+
+    class Env:
+        def macro(self, function):
+            defined[function.__name__] = function
+            return function
+
+    module.define_env(Env())
+    assert sorted(defined) == sorted(MACRO_ARGUMENTS)
+    for name, function in defined.items():
+        parameters = inspect.signature(function).parameters
+        assert tuple(KEYWORDS[p] for p in parameters) == MACRO_ARGUMENTS[name], name
