@@ -3,6 +3,8 @@
 check   validate plans, print every problem (text, github or json), exit 1 on any error
 diff    what a change does to the rules, in plain words (for pull-request comments)
 new     scaffold plans/<id>.yaml from a seed template, with TODO(...) values to fill in
+init    start a new organisation: remove the shipped examples, write a _org.yaml skeleton
+reference  print the plan format reference (the same page the handbook publishes)
 codeowners  a CODEOWNERS file from the plans' owners
 schema  print the JSON Schema for editors, generated from schema/
 render  write the handbook's generated Markdown to a folder (for another MkDocs-like engine)
@@ -117,6 +119,53 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    """Start a new organisation's handbook: examples out, an _org.yaml skeleton in."""
+    from .init import init
+    from .validate import is_slug
+
+    if args.plan and not is_slug(args.plan):
+        print(f"handbook init: '{args.plan}' is not an id (lowercase letters, digits, hyphens)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if not args.name.strip():
+        print("handbook init: --name needs the organisation's name", file=sys.stderr)
+        return EXIT_USAGE
+    plans = Path(args.plans)
+    if args.plan and (plans / f"{args.plan}.yaml").exists() and not _shipped(plans, args.plan):
+        print(f"handbook init: {plans}/{args.plan}.yaml exists; it was not overwritten",
+              file=sys.stderr)
+        return EXIT_ERRORS
+    outcome = init(plans, args.name.strip(), args.plan, args.template)
+    if outcome.refused:
+        print(f"handbook init: {outcome.refused}", file=sys.stderr)
+        return EXIT_ERRORS
+    for path in outcome.removed:
+        print(f"removed  {path}  (an example shipped with the tool, unedited)")
+    for path in outcome.kept:
+        print(f"kept     {path}  (not a shipped example: yours, or an edited example)")
+    for path in outcome.written:
+        print(f"wrote    {path}")
+    print("Next: replace every TODO(...) value, run `handbook check` until it is clean, commit, "
+          "then `make build`.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _shipped(plans: Path, plan_id: str) -> bool:
+    from .init import is_shipped_example
+
+    return is_shipped_example(plans / f"{plan_id}.yaml")
+
+
+def cmd_reference(args: argparse.Namespace) -> int:
+    """The plan format reference, as Markdown: the page the handbook publishes."""
+    from .render.pages import reference_page
+
+    text = reference_page()
+    print(text.split("---\n", 2)[2].lstrip("\n") if text.startswith("---\n") else text)
+    return EXIT_OK
+
+
 def cmd_codeowners(args: argparse.Namespace) -> int:
     """CODEOWNERS from the plans: each plan file and its measurements belong to its business
     owner and its owner of the definitions of good; _org.yaml to every sponsor."""
@@ -227,6 +276,17 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("id", metavar="ID")
     new.add_argument("--plans", default="plans")
     new.set_defaults(run=cmd_new)
+
+    start = sub.add_parser("init", help="start a new organisation's handbook in plans/")
+    start.add_argument("--name", required=True, help="the organisation's name")
+    start.add_argument("--plan", metavar="ID", help="also scaffold a first plan with this id")
+    start.add_argument("--template", default="minimum",
+                       choices=["minimum", "phased", "rapid", "organic", "read-only"])
+    start.add_argument("--plans", default="plans")
+    start.set_defaults(run=cmd_init)
+
+    reference = sub.add_parser("reference", help="print the plan format reference (Markdown)")
+    reference.set_defaults(run=cmd_reference)
 
     owners = sub.add_parser("codeowners", help="print a CODEOWNERS file from plan owners")
     owners.add_argument("--plans", default="plans")

@@ -42,12 +42,13 @@ code_stamps: dict[str, int] = globals().get("code_stamps", {})  # the hook's rel
 
 def model(checked: Checked, today: dt.date, plans_dir: Path | None = None) -> Handbook:
     """The handbook of checked plans; with `plans_dir`, their git history too."""
-    history = last_changes(plans_dir) if plans_dir else {}
+    since = checked.org.data.get("history_since")
+    history = last_changes(plans_dir, since) if plans_dir else {}
     handbook = build_handbook(checked.org.data, [(d.data, d.file) for d in checked.plans],
                               today, {plan_id: m.rows for plan_id, m in
                                       checked.measurements.items()}, history)
     if plans_dir:
-        handbook.changelog = policy_changes(plans_dir)
+        handbook.changelog = policy_changes(plans_dir, since=since)
     return handbook
 
 

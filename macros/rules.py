@@ -358,8 +358,9 @@ def strings(data: Any, prefix: tuple = ()) -> Iterator[tuple[tuple, str]]:
 
 @reads('every text value, only for the `TODO(` prefix that `handbook new` writes')
 def rule_placeholder(scope: Scope) -> Iterator[Diagnostic]:
-    """`handbook new` leaves `TODO(kind): what to write` values; none may reach the handbook."""
-    for doc in scope.plans:
+    """`handbook new` and `init` leave `TODO(kind): what to write` values; none may reach the
+    handbook."""
+    for doc in ([scope.org] if scope.org else []) + scope.plans:
         for path, text in strings(doc.data):
             if is_placeholder(text):
                 yield scope.report(doc, path, ERROR, "placeholder",
@@ -993,7 +994,7 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
 ]
 
 
-CROSS_PLAN_RULES = {rule_unique_id, rule_former_id, rule_text_hazard, rule_ref,
+CROSS_PLAN_RULES = {rule_unique_id, rule_former_id, rule_text_hazard, rule_placeholder, rule_ref,
                     rule_measurement_ref}
 
 

@@ -1,0 +1,104 @@
+"""`handbook init`: start the handbook of a new organisation in this repository.
+
+It removes the example plans this tool shipped (only files whose bytes are exactly a shipped
+example: an edited file is kept and named), writes a commented `plans/_org.yaml` skeleton whose
+`TODO(...)` values the check explains one by one, optionally scaffolds a first plan, and starts
+the organisation's policy history now. It asks nothing and says what it touched.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .shipped import SHIPPED_EXAMPLES
+from .templates import write_template
+from .validate import ORG_FILE
+
+
+@dataclass
+class Outcome:
+    """What init did, file by file, for the editor to read."""
+
+    removed: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # edited examples and the organisation's own
+    written: list[Path] = field(default_factory=list)
+    refused: str = ""  # why nothing was done
+
+
+def is_shipped_example(path: Path) -> bool:
+    return hashlib.sha256(path.read_bytes()).hexdigest() in SHIPPED_EXAMPLES
+
+
+def org_skeleton(name: str, since: dt.datetime) -> str:
+    # JSON-style quoting keeps any organisation name valid YAML.
+    quoted = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"""# yaml-language-server: $schema=../schema/org.schema.json
+# plans/_org.yaml: the people, teams and AI tools that {name}'s rollout plans name.
+# Written by `handbook init`. Replace every value that starts with TODO( — `handbook check`
+# lists each one that remains, with its line. People, teams and tools share one id namespace:
+# ids are lowercase words joined by hyphens (maria-lopez, customer-support).
+schema_version: 1
+organisation:
+  name: {quoted}
+  headcount: "TODO(number): how many staff work here, e.g. 250"
+
+# "Recent policy changes" and "last changed" start here, not in this tool's own history.
+history_since: "{since.strftime('%Y-%m-%dT%H:%M:%SZ')}"
+
+people:
+  # Everyone a plan names: business owners, sponsors, gate deciders, contacts, champions.
+  - id: "TODO(id): firstname-lastname of the executive sponsor"
+    name: "TODO(text): full name"
+    role: "TODO(text): job title"
+    contact: "TODO(text): e-mail address"
+  - id: "TODO(id): firstname-lastname of the business owner"
+    name: "TODO(text): full name"
+    role: "TODO(text): job title"
+    contact: "TODO(text): e-mail address"
+
+teams:
+  # Teams that use AI or review its output; headcount checks stage sizes against access.
+  - id: "TODO(id): team id, e.g. customer-support"
+    name: "TODO(text): team name as staff know it"
+    headcount: "TODO(number): people in the team"
+    lead: "TODO(person): the team lead's id from people above"
+
+tools:
+  # The AI tool inventory. Plans may only use tools with status: approved.
+  - id: "TODO(id): tool id, e.g. chat-assistant"
+    name: "TODO(text): product name as staff see it"
+    vendor: "TODO(text): who supplies it"
+    status: approved          # approved | restricted | prohibited
+    account: enterprise       # enterprise | consumer
+    trains_on_inputs: false   # may the vendor train on what staff enter?
+    instructions: "TODO(text): link or text on how to get and use it"
+"""
+
+
+def init(plans_dir: Path, name: str, plan_id: str | None = None, template: str = "minimum",
+         now: dt.datetime | None = None) -> Outcome:
+    """Start an organisation's handbook in `plans_dir`. Refuses (and changes nothing) when the
+    organisation file exists and is not a shipped example: its people would be lost."""
+    outcome = Outcome()
+    now = now or dt.datetime.now(dt.timezone.utc)
+    org = plans_dir / ORG_FILE
+    if org.exists() and not is_shipped_example(org):
+        outcome.refused = (f"{org} is not the example this tool shipped: it is kept. Move it "
+                           "away first if you want to start again.")
+        return outcome
+    plans_dir.mkdir(parents=True, exist_ok=True)
+    for path in sorted(plans_dir.iterdir()):
+        if not path.is_file():
+            continue
+        if is_shipped_example(path):
+            path.unlink()
+            outcome.removed.append(path)
+        else:
+            outcome.kept.append(path)
+    org.write_text(org_skeleton(name, now), encoding="utf-8")
+    outcome.written.append(org)
+    if plan_id:
+        outcome.written.append(write_template(template, plan_id, plans_dir))
+    return outcome

@@ -1,0 +1,21 @@
+"""The example files this tool has shipped in plans/, by the SHA-256 of their bytes.
+
+`handbook init` removes a file only when its bytes are one of these: an example nobody edited.
+Append (never remove) when an example changes; tests/test_init.py keeps plans/ covered.
+"""
+from __future__ import annotations
+
+SHIPPED_EXAMPLES: dict[str, str] = {
+    "0bf5f507767e634cd9d1346da4687aa1089adecf8db072981ff53342e9fc785b": "support-replies.measurements.csv",
+    "0c754be75d2cdc069f830fe7884e00ebbd0f966d5bb716203a6e4aaf62c9487b": "marketing-drafts.yaml",
+    "1d166fd5302983a0001ee6eca117ac2babf1547f79fcc8feeff1d5f96271105b": "marketing-drafts.yaml",
+    "6468de5f9d2edd83d45a212664917ecc3495cceb29070800a68e6bb43506b746": "support-replies.yaml",
+    "82e9d8aad4c1559aaac7fa235138cd2d2f20d48f199a8d09379f1e707ab91867": "hr-policy-answers.measurements.csv",
+    "9ff6bd392099fc8560b7c16947442b693d24dfd08d06f06e6855a9c8603dce56": "support-replies.yaml",
+    "bb3e5760213a1998cbad33ecde1878a9a5823f0267e91ec576fae0f64310537e": "support-replies.yaml",
+    "bd771f8e0c46a026108e4339a224323d9d663b493415710298e681b6fb029fd2": "hr-policy-answers.yaml",
+    "ca8561c5f9f7cea04002ee94f5aae1dc56276e7e28333ac3b66558d7a54dd926": "hr-policy-answers.yaml",
+    "d809955a1b493518e8755dcf35b08fc846a0372f1b4aae3e5a32fda41526c307": "_org.yaml",
+    "fa4d0e3ed67de8e1487bfecfcab8db2371f37607cc68b75bbc49abf66ab39604": "marketing-drafts.measurements.csv",
+    "fd71798d3eaec88af678143e327e12989ce988ba7ef115e16b04d2b1afc7604f": "hr-policy-answers.yaml",
+}
