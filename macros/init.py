@@ -82,7 +82,8 @@ def init(plans_dir: Path, name: str, plan_id: str | None = None, template: str =
     """Start an organisation's handbook in `plans_dir`. Refuses (and changes nothing) when the
     organisation file exists and is not a shipped example: its people would be lost."""
     outcome = Outcome()
-    now = now or dt.datetime.now(dt.timezone.utc)
+    # The next whole second: a commit made in the same second as init is not in this history.
+    now = now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(seconds=1)
     org = plans_dir / ORG_FILE
     if org.exists() and not is_shipped_example(org):
         outcome.refused = (f"{org} is not the example this tool shipped: it is kept. Move it "
