@@ -35,6 +35,24 @@ def today() -> dt.date:
     return TODAY
 
 
+def defined_macros() -> dict:
+    """The macros that macros/main.py registers with mkdocs-macros, by name."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("handbook_macros", ROOT / "macros" / "main.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    defined: dict = {}
+
+    class Env:
+        def macro(self, function):
+            defined[function.__name__] = function
+            return function
+
+    module.define_env(Env())
+    return defined
+
+
 def make_project(plans: Path, where: Path) -> Path:
     """A copy of the handbook project whose plans/ is `plans` (a fixture set). Every page in
     docs/ works with any plans, the macro guide included."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from macros.validate_pages import KEYWORDS, MACRO_ARGUMENTS
 
-from .conftest import FIXTURES, ROOT, TODAY, make_project, mkdocs_build
+from .conftest import FIXTURES, TODAY, defined_macros, make_project, mkdocs_build
 
 
 def handbook(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -84,19 +84,7 @@ def test_the_macro_guide_says_so_when_there_are_no_plans(tmp_path: Path):
 
 def test_the_table_of_macro_arguments_matches_the_macros():
     """validate_pages knows what each macro's arguments name; main.py defines the macros."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("handbook_macros", ROOT / "macros" / "main.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    defined = {}
-
-    class Env:
-        def macro(self, function):
-            defined[function.__name__] = function
-            return function
-
-    module.define_env(Env())
+    defined = defined_macros()
     assert sorted(defined) == sorted(MACRO_ARGUMENTS)
     for name, function in defined.items():
         parameters = inspect.signature(function).parameters
