@@ -459,14 +459,14 @@ def rule_tier_review(scope: Scope) -> Iterator[Diagnostic]:
             # An older plan may abbreviate ("Draft reply" for "Draft reply text"): kept valid,
             # but the link is made explicit before anything relies on it.
             partial = [o for k, o in outputs.items() if key and (key in k or k in key)]
-            if required.review in (PER_OUTPUT, APPROVAL_FIRST) and len(partial) == 1:
+            if len(partial) == 1:
                 covered.add(_normalised(partial[0]))
                 yield scope.report(doc, ("review", i, "output"), WARNING, "review-output",
                                    f"'{named}' is not one of scope.outputs; it is taken to mean "
                                    f"'{partial[0]}'",
                                    f"Write the output exactly as in scope.outputs: output: "
                                    f"{partial[0]}")
-            elif required.review in (PER_OUTPUT, APPROVAL_FIRST):
+            else:
                 yield scope.report(doc, ("review", i, "output"), ERROR, "review-output",
                                    f"'{named}' is not one of scope.outputs"
                                    + _suggest(named, outputs.values()),
@@ -973,7 +973,10 @@ def rule_pause_triggered(scope: Scope) -> Iterator[Diagnostic]:
         monitors = [m for _, m in entries(doc.data.get("monitoring"))]
         authority = [get(scope.people.get(p), "name", default=p)
                      for p in texts(get(doc.data, "pause", "authority"))]
+        decisions = [d for _, d in entries(doc.data.get("decisions"))]
         for monitor, latest, since in latest_breaches(monitors, measured.rows):
+            if _already_paused(doc.data, decisions, since.date):
+                continue  # the pause authority has decided: nothing is waiting on them
             yield Diagnostic(measured.file, latest.line, 1, WARNING, "pause-triggered",
                              f"{monitor['id']} measured {latest.value:g} on {latest.date} "
                              f"(since {since.date}), past its pause value "
@@ -981,6 +984,16 @@ def rule_pause_triggered(scope: Scope) -> Iterator[Diagnostic]:
                              f"{', '.join(authority) or 'nobody named'}",
                              "The pause authority decides now: pause, limit, or record why not "
                              "in the decision log.")
+
+
+def _already_paused(plan: dict, decisions: list[dict], breach_since: dt.date) -> bool:
+    """The plan is paused or stopped (its status, or a decision on or after the breach)."""
+    if plan.get("status") == "paused":
+        return True
+    latest = decisions[-1] if decisions else {}
+    decided = parse_date(latest.get("date"))
+    return bool(latest.get("outcome") in ("pause", "stop") and decided
+                and decided >= breach_since)
 
 
 RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
