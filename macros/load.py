@@ -455,7 +455,7 @@ _SYNTAX_HINTS = [
 _Found = tuple[int, int, str, str]  # line, column (1-based), message, hint
 
 # A line that holds a key: indentation and list dashes, the key, then ':' and a space or the end.
-_KEY_LINE = re.compile(r"^(\s*(?:-\s+)*)([^\s#'\"\[\]{},][^:#]*?):(?:\s|$)")
+_KEY_LINE = re.compile(r"^(\s*(?:-\s+)*)([^-\s#'\"\[\]{},][^:#]*?):(?:\s|$)")
 # A line a runaway quoted text swallowed: it looks like the start of a key or a list item.
 _STRUCTURE_LINE = re.compile(r"^\s*(?:- |[A-Za-z_][\w-]*:(?:\s|$))")
 _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")
@@ -506,6 +506,11 @@ def _explain(source: str, problem: str, context: str, problem_mark: Any,
             return _unclosed_quote(opened, context_mark.line, context_mark.column, None)
         if context.startswith("while parsing a flow") and problem_mark is not None:
             found = _unclosed_flow(lines, context_mark, problem_mark)
+            if found is not None:
+                return found
+        if (problem == "did not find expected key" and context == "while parsing a block mapping"
+                and problem_mark is not None):
+            found = _misplaced_key(lines, context_mark, problem_mark)
             if found is not None:
                 return found
         if problem.startswith("could not find expected ':'") and "simple key" in context:
@@ -604,6 +609,33 @@ def _unclosed_flow(lines: list[str], opened: Any, problem: Any) -> _Found | None
                 "the entry in block style, one key per line.")
     return (opened.line + 1, opened.column + 1, f"this '{opener}' is never closed",
             f"Close it with '{closer}' at the end of the entry.")
+
+
+def _misplaced_key(lines: list[str], mapping: Any, problem: Any) -> _Found | None:
+    """After a value that cannot go on (a list, a quoted text), a key indented more than the
+    keys of its mapping stops the parser at the key itself."""
+    if problem.line >= len(lines):
+        return None
+    text = lines[problem.line]
+    if text[problem.column:problem.column + 2] == "- ":
+        items = [i for i in range(problem.line - 1, mapping.line, -1)
+                 if lines[i].lstrip().startswith("- ")]
+        if items and _indent(lines[items[0]]) != problem.column:
+            return (problem.line + 1, problem.column + 1,
+                    f"this list item starts in column {problem.column + 1}, the one on line "
+                    f"{items[0] + 1} in column {_indent(lines[items[0]]) + 1}",
+                    "Check the indentation of the list: every '- ' item must start in the "
+                    "same column.")
+        return None
+    key = _KEY_LINE.match(text)
+    if key is None or len(key.group(1)) != problem.column or problem.column <= mapping.column:
+        return None
+    first = _KEY_LINE.match(lines[mapping.line][mapping.column:])
+    like = f", like '{first.group(2).strip()}' on line {mapping.line + 1}" if first else ""
+    return (problem.line + 1, problem.column + 1,
+            f"'{key.group(2).strip()}' is indented more than the other keys of its mapping",
+            f"Keys of one mapping start in the same column: start it in column "
+            f"{mapping.column + 1}{like}.")
 
 
 def _missing_colon(text: str, line: int, column: int) -> _Found | None:
