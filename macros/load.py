@@ -189,7 +189,7 @@ class _Inspector:
     def scalar(self, node: ScalarNode, path: Path_, *, key: bool) -> None:
         text = node.value
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        if self.quotes and not node.style and text[:1] in TYPOGRAPHIC_QUOTES:
+        if self.quotes and not node.style and text and text[0] in TYPOGRAPHIC_QUOTES:
             hint = "These are typographic quotes; YAML needs straight quotes \" or '."
             if key:
                 node.value = text.strip(TYPOGRAPHIC_QUOTES + " ")
@@ -513,6 +513,16 @@ def _explain(source: str, problem: str, context: str, problem_mark: Any,
             found = _misplaced_key(lines, context_mark, problem_mark)
             if found is not None:
                 return found
+        if (problem in ("did not find expected key", "did not find expected '-' indicator")
+                and problem_mark is not None):
+            found = _under_indented(lines, problem_mark.line, problem_mark.column)
+            if found is not None:
+                return found
+        if (problem.startswith("could not find expected ':'") and opened[context_mark.column:][:1]
+                in ("'", '"') and problem_mark is not None and problem_mark.line > context_mark.line):
+            # The simple key the scanner was reading is a quoted text that ran over lines.
+            return _unclosed_quote(opened, context_mark.line, context_mark.column,
+                                   problem_mark.line)
         if problem.startswith("could not find expected ':'") and "simple key" in context:
             found = _missing_colon(opened, context_mark.line, context_mark.column)
             if found is not None:
@@ -618,12 +628,20 @@ def _misplaced_key(lines: list[str], mapping: Any, problem: Any) -> _Found | Non
         return None
     text = lines[problem.line]
     if text[problem.column:problem.column + 2] == "- ":
-        items = [i for i in range(problem.line - 1, mapping.line, -1)
-                 if lines[i].lstrip().startswith("- ")]
-        if items and _indent(lines[items[0]]) != problem.column:
+        # Its siblings: the shallowest items since the parent line above them.
+        item: int | None = None
+        for i in range(problem.line - 1, -1, -1):
+            if not lines[i].strip() or lines[i].lstrip().startswith("#"):
+                continue
+            if _indent(lines[i]) < problem.column:
+                break
+            if lines[i].lstrip().startswith("- ") and (
+                    item is None or _indent(lines[i]) < _indent(lines[item])):
+                item = i
+        if item is not None and _indent(lines[item]) != problem.column:
             return (problem.line + 1, problem.column + 1,
                     f"this list item starts in column {problem.column + 1}, the one on line "
-                    f"{items[0] + 1} in column {_indent(lines[items[0]]) + 1}",
+                    f"{item + 1} in column {_indent(lines[item]) + 1}",
                     "Check the indentation of the list: every '- ' item must start in the "
                     "same column.")
         return None
@@ -636,6 +654,32 @@ def _misplaced_key(lines: list[str], mapping: Any, problem: Any) -> _Found | Non
             f"'{key.group(2).strip()}' is indented more than the other keys of its mapping",
             f"Keys of one mapping start in the same column: start it in column "
             f"{mapping.column + 1}{like}.")
+
+
+def _under_indented(lines: list[str], line: int, column: int) -> _Found | None:
+    """A key that starts left of its siblings: the parser stops at it, expecting the list or
+    mapping above to go on. The siblings are the shallowest keys since the parent line."""
+    if line >= len(lines):
+        return None
+    key = _KEY_LINE.match(lines[line])
+    if key is None or len(key.group(1)) != column:
+        return None
+    sibling: tuple[int, int, str] | None = None
+    for i in range(line - 1, -1, -1):
+        above = _KEY_LINE.match(lines[i])
+        if above is None:
+            continue
+        above_column = len(above.group(1))
+        if above_column < column:
+            break  # the parent: stop looking
+        if sibling is None or above_column < sibling[1]:
+            sibling = (i, above_column, above.group(2).strip())
+    if sibling is None or sibling[1] == column:
+        return None
+    return (line + 1, column + 1,
+            f"'{key.group(2).strip()}' starts in column {column + 1}, but '{sibling[2]}' on line "
+            f"{sibling[0] + 1} starts in column {sibling[1] + 1}",
+            "Check the indentation: keys of one mapping start in the same column.")
 
 
 def _missing_colon(text: str, line: int, column: int) -> _Found | None:
