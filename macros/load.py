@@ -148,6 +148,14 @@ def display_path(path: Path_) -> str:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
+_OPENING_QUOTES = "\u201c\u2018\u201e"
+_CLOSING = re.compile("[\u201d\u2019\u201c]")
+
+
+def _plain(node: Any) -> bool:
+    return isinstance(node, ScalarNode) and not node.style
+
+
 def _within(path: Path_) -> str:
     return f"{display_path(path)}: " if path else ""
 
@@ -162,6 +170,7 @@ class _Inspector:
         self.file, self.source = file, source
         self.quotes, self.escapes = quotes, escapes
         self.problems: list[Diagnostic] = []
+        self.rejoined: set[int] = set()
 
     def report(self, line: int, column: int, severity: str, rule: str, message: str,
                hint: str) -> None:
@@ -178,19 +187,61 @@ class _Inspector:
             if isinstance(node, ScalarNode):
                 self.scalar(node, path, key=False)
             elif isinstance(node, SequenceNode):
+                if self.quotes and node.flow_style:
+                    self.rejoin(node, path)
                 stack.extend((item, path + (i,), depth + 1) for i, item in enumerate(node.value))
             elif isinstance(node, MappingNode):
+                if self.quotes and node.flow_style:
+                    self.rejoin(node, path)
                 for key_node, value_node in node.value:
                     if isinstance(key_node, ScalarNode):
                         self.scalar(key_node, path, key=True)
                         stack.append((value_node, path + (key_node.value,), depth + 1))
         return sorted(self.problems)
 
+    def rejoin(self, node: MappingNode | SequenceNode, path: Path_) -> None:
+        """Inside [...] or {...} a comma within typographic quotes splits the text: the rest
+        becomes more items, or stray keys. Report it once, at the opening quote, and put the
+        pieces back together so that the schema does not report each piece."""
+        pairs = isinstance(node, MappingNode)
+        entries = node.value
+        i = 0
+        while i < len(entries):
+            opened = entries[i][1] if pairs else entries[i]
+            if not (_plain(opened) and opened.value and opened.value[0] in _OPENING_QUOTES
+                    and not _CLOSING.search(opened.value, 1)):
+                i += 1
+                continue
+            end = next((j for j in range(i + 1, len(entries)) if not _plain(
+                entries[j][0] if pairs else entries[j]) or _CLOSING.search(
+                (entries[j][0] if pairs else entries[j]).value)), None)
+            piece = entries[end][0] if pairs and end is not None else (
+                entries[end] if end is not None else None)
+            if piece is None or not _plain(piece) or (pairs and not _plain(entries[end][1])):
+                i += 1
+                continue
+            pieces = [entries[j][0] if pairs else entries[j] for j in range(i + 1, end + 1)]
+            if pairs and any(entries[j][1].value for j in range(i + 1, end + 1)):
+                i += 1  # a piece with a value of its own: not simply a split text
+                continue
+            where = path + ((entries[i][0].value,) if pairs else (i,))
+            self.report(opened.start_mark.line + 1, opened.start_mark.column + 1, ERROR,
+                        "yaml-typographic-quote",
+                        f"{display_path(where)}: {opened.value[0]} is a typographic quote, so the "
+                        f"comma after it splits the text", _STRAIGHT_HINT)
+            opened.value = ", ".join([opened.value] + [p.value for p in pieces])
+            opened.style = '"'  # what the editor meant: no unquoted-text findings on it again
+            self.rejoined.add(id(opened))
+            del entries[i + 1:end + 1]
+            i += 1
+
     def scalar(self, node: ScalarNode, path: Path_, *, key: bool) -> None:
+        if id(node) in self.rejoined:
+            return
         text = node.value
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
         if self.quotes and not node.style and text and text[0] in TYPOGRAPHIC_QUOTES:
-            hint = "These are typographic quotes; YAML needs straight quotes \" or '."
+            hint = _STRAIGHT_HINT
             if key:
                 node.value = text.strip(TYPOGRAPHIC_QUOTES + " ")
                 self.report(line, column, ERROR, "yaml-typographic-quote",
@@ -519,7 +570,7 @@ def _explain(source: str, problem: str, context: str, problem_mark: Any,
             if found is not None:
                 return found
         if (problem.startswith("could not find expected ':'") and opened[context_mark.column:][:1]
-                in ("'", '"') and problem_mark is not None and problem_mark.line > context_mark.line):
+                in ("'", '"') and opened[context_mark.column:] and problem_mark is not None and problem_mark.line > context_mark.line):
             # The simple key the scanner was reading is a quoted text that ran over lines.
             return _unclosed_quote(opened, context_mark.line, context_mark.column,
                                    problem_mark.line)
