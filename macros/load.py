@@ -459,6 +459,7 @@ class _Walker:
         return None
 
 
+_ESCAPE_HINT = "Inside double quotes a backslash starts an escape; use single quotes or write \\\\."
 # libyaml's messages, in words a policy editor can act on. Matched on the problem text.
 _SYNTAX_HINTS = [
     (
@@ -496,10 +497,7 @@ _SYNTAX_HINTS = [
         "Check the indentation of the list: every '- ' item must start in the same column.",
     ),
     ("found unexpected end of stream", "A quoted text is not closed: add the closing quote."),
-    (
-        "found unknown escape character",
-        "Inside double quotes a backslash starts an escape; use single quotes or write \\\\.",
-    ),
+    ("found unknown escape character", _ESCAPE_HINT),
 ]
 
 
@@ -569,8 +567,9 @@ def _explain(source: str, problem: str, context: str, problem_mark: Any,
             found = _under_indented(lines, problem_mark.line, problem_mark.column)
             if found is not None:
                 return found
-        if (problem.startswith("could not find expected ':'") and opened[context_mark.column:][:1]
-                in ("'", '"') and opened[context_mark.column:] and problem_mark is not None and problem_mark.line > context_mark.line):
+        if (problem.startswith("could not find expected ':'") and problem_mark is not None
+                and opened[context_mark.column:][:1] in ("'", '"')
+                and problem_mark.line > context_mark.line):
             # The simple key the scanner was reading is a quoted text that ran over lines.
             return _unclosed_quote(opened, context_mark.line, context_mark.column,
                                    problem_mark.line)
@@ -589,7 +588,9 @@ def _explain(source: str, problem: str, context: str, problem_mark: Any,
                     if not text[:tab].strip(" -") else "a tab is not allowed here",
                     "YAML indents with spaces only: replace the tab with spaces (most editors "
                     "can show tabs and turn them into spaces).")
-    curly = _TYPOGRAPHIC.search(text, 0, column + 1)
+    # A typographic quote that opens a value or key (not one inside running text).
+    curly = next((m for m in _TYPOGRAPHIC.finditer(text, 0, column + 1)
+                  if text[:m.start()].rstrip()[-1:] in ("", ":", "-", "[", "{", ",")), None)
     if curly is not None:
         return (problem_mark.line + 1, curly.start() + 1,
                 f"{curly.group()} is a typographic quote, which YAML does not read as a quote",
@@ -599,7 +600,8 @@ def _explain(source: str, problem: str, context: str, problem_mark: Any,
         if backslash >= 0:
             return (problem_mark.line + 1, backslash + 1,
                     "a backslash inside double quotes starts an escape, and "
-                    f"'\\{text[backslash + 1:backslash + 2]}' does not start a valid one", next(h for key, h in _SYNTAX_HINTS if "escape" in key))
+                    f"'\\{text[backslash + 1:backslash + 2]}' does not start a valid one",
+                    _ESCAPE_HINT)
     if problem.startswith("mapping values are not allowed"):
         return _mapping_values(lines, problem_mark.line, column)
     return None
