@@ -201,35 +201,38 @@ class _Inspector:
 
     def rejoin(self, node: MappingNode | SequenceNode, path: Path_) -> None:
         """Inside [...] or {...} a comma within typographic quotes splits the text: the rest
-        becomes more items, or stray keys. Report it once, at the opening quote, and put the
-        pieces back together so that the schema does not report each piece."""
+        becomes more items, or stray keys with no value. Report it once, at the opening quote,
+        and put the pieces back together so that the schema does not report each piece."""
         pairs = isinstance(node, MappingNode)
         entries = node.value
+        # The text that opens a split (a value, or an item) and the pieces after it (stray keys,
+        # or more items).
+        opener = (lambda j: entries[j][1]) if pairs else (lambda j: entries[j])
+        piece = (lambda j: entries[j][0]) if pairs else (lambda j: entries[j])
+
+        def stray(j: int) -> bool:  # a piece of split text: plain, and a key with no value
+            return _plain(piece(j)) and not (pairs and entries[j][1].value)
+
         i = 0
         while i < len(entries):
-            opened = entries[i][1] if pairs else entries[i]
+            opened = opener(i)
             if not (_plain(opened) and opened.value and opened.value[0] in _OPENING_QUOTES
                     and not _CLOSING.search(opened.value, 1)):
                 i += 1
                 continue
-            end = next((j for j in range(i + 1, len(entries)) if not _plain(
-                entries[j][0] if pairs else entries[j]) or _CLOSING.search(
-                (entries[j][0] if pairs else entries[j]).value)), None)
-            piece = entries[end][0] if pairs and end is not None else (
-                entries[end] if end is not None else None)
-            if piece is None or not _plain(piece) or (pairs and not _plain(entries[end][1])):
-                i += 1
-                continue
-            pieces = [entries[j][0] if pairs else entries[j] for j in range(i + 1, end + 1)]
-            if pairs and any(entries[j][1].value for j in range(i + 1, end + 1)):
-                i += 1  # a piece with a value of its own: not simply a split text
+            end = i + 1
+            while end < len(entries) and stray(end) and not _CLOSING.search(piece(end).value):
+                end += 1
+            if end == len(entries) or not stray(end):
+                i += 1  # no piece closes the quote: not simply a split text
                 continue
             where = path + ((entries[i][0].value,) if pairs else (i,))
             self.report(opened.start_mark.line + 1, opened.start_mark.column + 1, ERROR,
                         "yaml-typographic-quote",
                         f"{display_path(where)}: {opened.value[0]} is a typographic quote, so the "
-                        f"comma after it splits the text", _STRAIGHT_HINT)
-            opened.value = ", ".join([opened.value] + [p.value for p in pieces])
+                        "comma after it splits the text", _STRAIGHT_HINT)
+            opened.value = ", ".join([opened.value]
+                                     + [piece(j).value for j in range(i + 1, end + 1)])
             opened.style = '"'  # what the editor meant: no unquoted-text findings on it again
             self.rejoined.add(id(opened))
             del entries[i + 1:end + 1]
@@ -292,7 +295,6 @@ class _Inspector:
                     f"{where}: inside double quotes {said}",
                     f"If the backslash is meant as written, put the text in single quotes{single} "
                     "or write each backslash as \\\\.")
-
 
 
 class _TooBig(Exception):

@@ -113,7 +113,8 @@ def test_missing_path_is_an_error_not_a_crash(tmp_path: Path):
     b"schema_version: 1\nstages: [{id: a, gate: 3}, 5, {gate: {criteria: [7]}}]\n",
     b"schema_version: 1\nrisk_tier: high\nreview: [3]\nescalation: [{steps: 4}]\n",
     b'a: "x\n', b"a: [b\n", b"a: {b\n", b"\xef\xbf\xbf", b'"\\u202e": 1\n', b'"\\t": "\\t"\n',
-    "\u201ca\u201d: [\u201cb, c\u201d]\n{\u2018d: e, f\u2019: }".encode(), b"a: &x {b: 1}\nc: {<<: *x}\n",
+    "\u201ca\u201d: [\u201cb, c\u201d]\n{\u2018d: e, f\u2019: }".encode(),
+    b"a: &x {b: 1}\nc: {<<: *x}\n",
     b"a:\n  b c\n  d: 1\n", b"a: 1\n  b: 2\n", b"a:\n - b\n  - c\n", b"\t- a\n",
 ])
 def test_garbage_never_crashes(tmp_path: Path, content: bytes):
