@@ -32,6 +32,7 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 ORG_FILE = "_org.yaml"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_KEY_WITHOUT_COLON = re.compile(r"^([a-z][a-z0-9_]*)\s+(\S.*)$")
 _WITH_PERCENT = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")  # `22%`, `22 %`
 
 
@@ -239,6 +240,11 @@ def _schema_diagnostic(doc: Document, top: dict, error: Any, s: Schemas) -> Diag
                 hint = (f"Write the number alone: {number} (the key already says it is a "
                         "percentage)." if str(path[-1]).endswith("_percent") else
                         f"Write the number alone: {number} (the unit belongs in `unit:`).")
+            elif error.constraint == "dict" and isinstance(value, str) and (
+                    _KEY_WITHOUT_COLON.match(value)):
+                # `support:` then `  owner ben-cho`: one key that lost its colon reads as text.
+                key, rest = _KEY_WITHOUT_COLON.match(value).groups()
+                hint = f"A key needs ':' and a space after it: write '{key}: {rest}'."
             elif error.constraint == "date" and isinstance(value, str):
                 hint = "Write dates as YYYY-MM-DD, e.g. 2026-09-01, and check the day exists."
             elif error.constraint == "slug" and isinstance(value, str):

@@ -240,3 +240,16 @@ def test_control_characters_in_a_message_are_shown_escaped():
                                     "e\nf")])
     assert shown.splitlines() == ["plans/a.yaml:1:2: error: a\\rb\\u2028c\\u001bd [x]",
                                   "    hint: e\\nf"]
+
+
+def test_the_only_key_of_a_mapping_without_its_colon_gets_the_rewritten_line(tmp_path: Path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for source in (FIXTURES / "valid" / "minimum").iterdir():
+        (plans / source.name).write_bytes(source.read_bytes().replace(
+            b"support:\n  owner: ben-cho", b"support:\n  owner ben-cho"))
+    lines = handbook("check", "plans", cwd=tmp_path).stdout.splitlines()
+    found = lines.index("plans/menu-drafts.yaml:26:3: error: support: expected a mapping of keys "
+                        "to values but found 'owner ben-cho' [type]")
+    assert lines[found + 1] == ("    hint: A key needs ':' and a space after it: write "
+                                "'owner: ben-cho'.")
