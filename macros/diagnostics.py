@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
@@ -42,13 +43,27 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.is_error for d in diagnostics)
 
 
+# Characters that would break a diagnostic over lines or hide its text in a terminal: a line
+# break inside a quoted key could otherwise forge a `file:line:col:` line of its own.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    return _UNPRINTABLE.sub(
+        lambda m: named.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
+
+
 def format_text(diagnostics: Iterable[Diagnostic]) -> str:
     """`plans/x.yaml:12:5: error: stages[1].gate.decider: … [ref]` plus an indented hint line."""
     lines = []
     for d in diagnostics:
-        lines.append(f"{d.file}:{d.line}:{d.column}: {d.severity}: {d.message} [{d.rule}]")
+        lines.append(_one_line(f"{d.file}:{d.line}:{d.column}: {d.severity}: {d.message} "
+                               f"[{d.rule}]"))
         if d.hint:
-            lines.append(f"    hint: {d.hint}")
+            lines.append(_one_line(f"    hint: {d.hint}"))
     return "\n".join(lines)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .diagnostics import ERROR, Diagnostic
+from .diagnostics import ERROR, WARNING, Diagnostic
 
 MAX_BYTES = 512 * 1024  # a large plan is ~20 KB; anything near this limit is a mistake or an attack
 MAX_DEPTH = 32  # plans nest about six levels deep
@@ -33,8 +33,22 @@ HAZARDS = {c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x7F} | set(range
     0xFEFF}
 # In the raw file, CR of CRLF line ends and tabs are fine; libyaml would silently turn a raw
 # NEL or line separator into a line break, so those are refused where they stand.
-_RAW_HAZARD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(HAZARDS)
+# U+FFFE and U+FFFF are not characters at all (a broken conversion); libyaml refuses them too.
+_NONCHARACTERS = {0xFFFE, 0xFFFF}
+_RAW_HAZARD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(HAZARDS | _NONCHARACTERS)
                                        if c not in (0x09, 0x0D)) + "]")
+# Loaded text can only hold a hazard that a double-quoted escape wrote ("\u202e").
+_TEXT_HAZARD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(HAZARDS)) + "]")
+# Quotes a word processor substitutes for straight ones; YAML reads them as ordinary letters.
+TYPOGRAPHIC_QUOTES = "\u201c\u201d\u2018\u2019\u201e"
+_TYPOGRAPHIC = re.compile(f"[{TYPOGRAPHIC_QUOTES}]")
+# One escape inside double quotes: code points, a line continuation, or one character.
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|\r\n|[\s\S])")
+# Escapes that say what they mean: a backslash, a quote, a slash, a code point, a continuation.
+_PLAIN_ESCAPES = {"\\", '"', "/", "\n", "\r", "\r\n"}
+_WINDOWS_PATH = re.compile(r"(?<![\w\\])[A-Za-z]:\\")
+_ESCAPE_WORDS = {"t": "a tab", "\t": "a tab", "n": "a line break", "_": "a no-break space",
+                 " ": "a space"}
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -134,6 +148,154 @@ def display_path(path: Path_) -> str:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
+_OPENING_QUOTES = "\u201c\u2018\u201e"
+_CLOSING = re.compile("[\u201d\u2019\u201c]")
+
+
+def _plain(node: Any) -> bool:
+    return isinstance(node, ScalarNode) and not node.style
+
+
+def _within(path: Path_) -> str:
+    return f"{display_path(path)}: " if path else ""
+
+
+class _Inspector:
+    """Mistakes that load without a syntax error: typographic quotes used as YAML quotes,
+    backslash escapes in double quotes, invisible characters in keys. Run over the node tree
+    only when a substring test on the file says one may be there, so a plain plan pays nothing
+    per node. A key it reports is repaired, so the schema does not report it again."""
+
+    def __init__(self, file: str, source: str, *, quotes: bool, escapes: bool):
+        self.file, self.source = file, source
+        self.quotes, self.escapes = quotes, escapes
+        self.problems: list[Diagnostic] = []
+        self.rejoined: set[int] = set()
+
+    def report(self, line: int, column: int, severity: str, rule: str, message: str,
+               hint: str) -> None:
+        self.problems.append(Diagnostic(self.file, line, column, severity, rule, message, hint))
+
+    def run(self, root: Any) -> list[Diagnostic]:
+        seen: set[int] = set()
+        stack: list[tuple[Any, Path_, int]] = [(root, (), 0)]
+        while stack:
+            node, path, depth = stack.pop()
+            if id(node) in seen or depth > MAX_DEPTH:
+                continue  # aliases and excess depth are the walker's to report
+            seen.add(id(node))
+            if isinstance(node, ScalarNode):
+                self.scalar(node, path, key=False)
+            elif isinstance(node, SequenceNode):
+                if self.quotes and node.flow_style:
+                    self.rejoin(node, path)
+                stack.extend((item, path + (i,), depth + 1) for i, item in enumerate(node.value))
+            elif isinstance(node, MappingNode):
+                if self.quotes and node.flow_style:
+                    self.rejoin(node, path)
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, ScalarNode):
+                        self.scalar(key_node, path, key=True)
+                        stack.append((value_node, path + (key_node.value,), depth + 1))
+        return sorted(self.problems)
+
+    def rejoin(self, node: MappingNode | SequenceNode, path: Path_) -> None:
+        """Inside [...] or {...} a comma within typographic quotes splits the text: the rest
+        becomes more items, or stray keys with no value. Report it once, at the opening quote,
+        and put the pieces back together so that the schema does not report each piece."""
+        pairs = isinstance(node, MappingNode)
+        entries = node.value
+        # The text that opens a split (a value, or an item) and the pieces after it (stray keys,
+        # or more items).
+        opener = (lambda j: entries[j][1]) if pairs else (lambda j: entries[j])
+        piece = (lambda j: entries[j][0]) if pairs else (lambda j: entries[j])
+
+        def stray(j: int) -> bool:  # a piece of split text: plain, and a key with no value
+            return _plain(piece(j)) and not (pairs and entries[j][1].value)
+
+        i = 0
+        while i < len(entries):
+            opened = opener(i)
+            if not (_plain(opened) and opened.value and opened.value[0] in _OPENING_QUOTES
+                    and not _CLOSING.search(opened.value, 1)):
+                i += 1
+                continue
+            end = i + 1
+            while end < len(entries) and stray(end) and not _CLOSING.search(piece(end).value):
+                end += 1
+            if end == len(entries) or not stray(end):
+                i += 1  # no piece closes the quote: not simply a split text
+                continue
+            where = path + ((entries[i][0].value,) if pairs else (i,))
+            self.report(opened.start_mark.line + 1, opened.start_mark.column + 1, ERROR,
+                        "yaml-typographic-quote",
+                        f"{display_path(where)}: {opened.value[0]} is a typographic quote, so the "
+                        "comma after it splits the text", _STRAIGHT_HINT)
+            opened.value = ", ".join([opened.value]
+                                     + [piece(j).value for j in range(i + 1, end + 1)])
+            opened.style = '"'  # what the editor meant: no unquoted-text findings on it again
+            self.rejoined.add(id(opened))
+            del entries[i + 1:end + 1]
+            i += 1
+
+    def scalar(self, node: ScalarNode, path: Path_, *, key: bool) -> None:
+        if id(node) in self.rejoined:
+            return
+        text = node.value
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        if self.quotes and not node.style and text and text[0] in TYPOGRAPHIC_QUOTES:
+            hint = _STRAIGHT_HINT
+            if key:
+                node.value = text.strip(TYPOGRAPHIC_QUOTES + " ")
+                self.report(line, column, ERROR, "yaml-typographic-quote",
+                            f"{_within(path)}the key {text} is in typographic quotes, which YAML "
+                            "keeps as part of its name", f"Write it without quotes: {node.value}:")
+            else:
+                self.report(line, column, WARNING, "yaml-typographic-quote",
+                            f"{display_path(path)}: the text starts with the typographic quote "
+                            f"{text[0]}, which YAML keeps as part of the text", hint)
+        if self.escapes and node.style == '"':
+            raw = self.source[node.start_mark.index:node.end_mark.index]
+            if "\\" in raw:
+                self.escaped(node, path, raw, key=key)
+
+    def escaped(self, node: ScalarNode, path: Path_, raw: str, *, key: bool) -> None:
+        hazard = _TEXT_HAZARD.search(node.value)
+        if hazard is not None:
+            if key:  # values are the text-hazard rule's; a key it never sees
+                node.value = _TEXT_HAZARD.sub("", node.value)
+                self.report(node.start_mark.line + 1, node.start_mark.column + 1, ERROR,
+                            "text-hazard", f"{_within(path)}the key '{node.value}' contains the "
+                            f"invisible character U+{ord(hazard.group()):04X}",
+                            "Retype the key; invisible control and direction characters can "
+                            "hide what it says.")
+            return  # an escape that writes a hazard is reported as the hazard, once
+        surprises = [m for m in _ESCAPE.finditer(raw)
+                     if m.group(1) not in _PLAIN_ESCAPES and m.group(1)[0] not in "xuU"]
+        # `\n` alone is the usual way to write a line break in one-line text; with a tab or
+        # another surprise beside it, or in a Windows path, it is a backslash meant as written.
+        if not surprises or (all(m.group(1) == "n" for m in surprises)
+                             and not _WINDOWS_PATH.search(raw)):
+            return
+        before = raw[: surprises[0].start()]
+        line = node.start_mark.line + 1 + before.count("\n")
+        column = (node.start_mark.column + len(before) if "\n" not in before
+                  else len(before) - before.rfind("\n") - 1) + 1
+        read = []
+        for match in surprises:
+            meaning = _ESCAPE_WORDS.get(match.group(1), "a control character")
+            said = f"\\{match.group(1)} is read as {meaning}"
+            if said not in read:
+                read.append(said)
+        inner = raw[1:-1]
+        single = f" ('{inner}')" if "'" not in inner and "\n" not in inner else ""
+        where = f"{_within(path)}the key" if key else display_path(path)
+        said = ", ".join(read[:-1]) + " and " + read[-1] if len(read) > 1 else read[0]
+        self.report(line, column, WARNING, "yaml-escape",
+                    f"{where}: inside double quotes {said}",
+                    f"If the backslash is meant as written, put the text in single quotes{single} "
+                    "or write each backslash as \\\\.")
+
 
 class _TooBig(Exception):
     """More values than any plan needs: stop walking at once."""
@@ -200,6 +362,7 @@ class _Walker:
         if node.flow_style:
             self.flow_mappings.add(path)
         result: dict = {}
+        merges: list[tuple[MappingNode, tuple[int, int]]] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.error(
@@ -223,9 +386,22 @@ class _Walker:
                 )
                 continue
             self.key_marks[path + (key,)] = where
+            if key == "<<" and isinstance(value_node, MappingNode) and id(value_node) in self.seen:
+                merges.append((value_node, where))
             result[key] = self.walk(value_node, path + (key,), depth + 1, key_node.start_mark,
                                     in_flow)
+        for merged, where in merges:
+            self.merge(result, merged, path, where)
         return result
+
+    def merge(self, result: dict, merged: MappingNode, path: Path_, where: tuple[int, int]) -> None:
+        # The '<<' merge is already an error; its keys are filled in as YAML 1.1 would, so that
+        # the schema does not also report each merged key as missing.
+        again = _Walker(self.file, "")
+        for key_node, value_node in merged.value:
+            if isinstance(key_node, ScalarNode) and key_node.value not in result:
+                result[key_node.value] = again.walk(value_node, ())
+                self.key_marks.setdefault(path + (key_node.value,), where)
 
     def scalar(self, node: ScalarNode, path: Path_, in_flow: bool) -> Any:
         construct = _SCALARS.get(node.tag)
@@ -285,6 +461,7 @@ class _Walker:
         return None
 
 
+_ESCAPE_HINT = "Inside double quotes a backslash starts an escape; use single quotes or write \\\\."
 # libyaml's messages, in words a policy editor can act on. Matched on the problem text.
 _SYNTAX_HINTS = [
     (
@@ -322,23 +499,290 @@ _SYNTAX_HINTS = [
         "Check the indentation of the list: every '- ' item must start in the same column.",
     ),
     ("found unexpected end of stream", "A quoted text is not closed: add the closing quote."),
-    (
-        "found unknown escape character",
-        "Inside double quotes a backslash starts an escape; use single quotes or write \\\\.",
-    ),
+    ("found unknown escape character", _ESCAPE_HINT),
 ]
 
 
-def _syntax_diagnostic(file: str, exc: yaml.YAMLError) -> Diagnostic:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+_Found = tuple[int, int, str, str]  # line, column (1-based), message, hint
+
+# A line that holds a key: indentation and list dashes, the key, then ':' and a space or the end.
+_KEY_LINE = re.compile(r"^(\s*(?:-\s+)*)([^-\s#'\"\[\]{},][^:#]*?):(?:\s|$)")
+# A line a runaway quoted text swallowed: it looks like the start of a key or a list item.
+_STRUCTURE_LINE = re.compile(r"^\s*(?:- |[A-Za-z_][\w-]*:(?:\s|$))")
+_QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")
+_STRAIGHT_HINT = "These are typographic quotes; YAML needs straight quotes \" or '."
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _syntax_diagnostic(file: str, exc: yaml.YAMLError, source: str) -> Diagnostic:
+    """One libyaml error as the mistake the editor made, placed where it was made."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        # libyaml counts the offset in UTF-8 bytes.
+        before = source.encode("utf-8")[: exc.position].decode("utf-8", "ignore")
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character or "?")
+        return Diagnostic(file, line, column, ERROR, "yaml-syntax",
+                          f"YAML syntax: the character U+{char:04X} is not allowed in YAML",
+                          "Delete it and retype the text around it.")
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
+    context = getattr(exc, "context", None) or ""
+    found = _explain(source, problem, context, problem_mark, context_mark)
+    if found is not None:
+        line, column, message, hint = found
+        return Diagnostic(file, line, column, ERROR, "yaml-syntax", f"YAML syntax: {message}", hint)
+    mark = problem_mark or context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     message = f"YAML syntax: {problem}" + (f" ({context})" if context else "")
     hint = next((h for key, h in _SYNTAX_HINTS if key in problem), "")
-    if "special characters are not allowed" in problem:
-        hint = "Remove the invisible control character from the text."
     return Diagnostic(file, line, column, ERROR, "yaml-syntax", message, hint)
+
+
+def _explain(source: str, problem: str, context: str, problem_mark: Any,
+             context_mark: Any) -> _Found | None:
+    """The mistake behind libyaml's error, chosen from the error's shape and the source line.
+    Runs only on a file that failed to parse."""
+    lines = source.splitlines()
+    if problem_mark is not None and ('"' in source or "'" in source):
+        runaway = _runaway_quote(source, problem_mark)
+        if runaway is not None:
+            return runaway
+    if context_mark is not None and context_mark.line < len(lines):
+        opened = lines[context_mark.line]
+        if context == "while scanning a quoted scalar" and "end of stream" in problem:
+            return _unclosed_quote(opened, context_mark.line, context_mark.column, None)
+        if context.startswith("while parsing a flow") and problem_mark is not None:
+            found = _unclosed_flow(lines, context_mark, problem_mark)
+            if found is not None:
+                return found
+        if (problem == "did not find expected key" and context == "while parsing a block mapping"
+                and problem_mark is not None):
+            found = _misplaced_key(lines, context_mark, problem_mark)
+            if found is not None:
+                return found
+        if (problem in ("did not find expected key", "did not find expected '-' indicator")
+                and problem_mark is not None):
+            found = _under_indented(lines, problem_mark.line, problem_mark.column)
+            if found is not None:
+                return found
+        if (problem.startswith("could not find expected ':'") and problem_mark is not None
+                and opened[context_mark.column:][:1] in ("'", '"')
+                and problem_mark.line > context_mark.line):
+            # The simple key the scanner was reading is a quoted text that ran over lines.
+            return _unclosed_quote(opened, context_mark.line, context_mark.column,
+                                   problem_mark.line)
+        if problem.startswith("could not find expected ':'") and "simple key" in context:
+            found = _missing_colon(opened, context_mark.line, context_mark.column)
+            if found is not None:
+                return found
+    if problem_mark is None or problem_mark.line >= len(lines):
+        return None
+    text = lines[problem_mark.line]
+    column = problem_mark.column
+    if "tab" in problem or source[problem_mark.index:problem_mark.index + 1] == "\t":
+        tab = column if text[column:column + 1] == "\t" else text.find("\t")
+        if tab >= 0:
+            return (problem_mark.line + 1, tab + 1, "a tab is used for indentation"
+                    if not text[:tab].strip(" -") else "a tab is not allowed here",
+                    "YAML indents with spaces only: replace the tab with spaces (most editors "
+                    "can show tabs and turn them into spaces).")
+    # A typographic quote that opens a value or key (not one inside running text).
+    curly = next((m for m in _TYPOGRAPHIC.finditer(text, 0, column + 1)
+                  if text[:m.start()].rstrip()[-1:] in ("", ":", "-", "[", "{", ",")), None)
+    if curly is not None:
+        return (problem_mark.line + 1, curly.start() + 1,
+                f"{curly.group()} is a typographic quote, which YAML does not read as a quote",
+                _STRAIGHT_HINT)
+    if "escape" in problem or "hexdecimal" in problem:
+        backslash = text.rfind("\\", 0, column + 1)
+        if backslash >= 0:
+            return (problem_mark.line + 1, backslash + 1,
+                    "a backslash inside double quotes starts an escape, and "
+                    f"'\\{text[backslash + 1:backslash + 2]}' does not start a valid one",
+                    _ESCAPE_HINT)
+    if problem.startswith("mapping values are not allowed"):
+        return _mapping_values(lines, problem_mark.line, column)
+    return None
+
+
+def _runaway_quote(source: str, problem_mark: Any) -> _Found | None:
+    """A quote left open pairs with the next quote in the file: the text runs over lines that
+    look like keys until a later error. Found from the tokens before the error."""
+    try:
+        for token in yaml.scan(source, Loader=StrictLoader):
+            start, end = token.start_mark, token.end_mark
+            if start.index >= problem_mark.index:
+                break
+            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+                    and end.line > start.line):
+                swallowed = source[start.index:end.index].splitlines()[1:]
+                if any(_STRUCTURE_LINE.match(line) for line in swallowed):
+                    opened = source.splitlines()[start.line]
+                    return _unclosed_quote(opened, start.line, start.column, end.line)
+    except yaml.YAMLError:
+        pass
+    return None
+
+
+def _unclosed_quote(text: str, line: int, column: int, runs_to: int | None) -> _Found:
+    quote = text[column:column + 1] or '"'
+    message = ("this quote is never closed" if runs_to is None else
+               f"this quote is not closed on its line, so the text runs on to line {runs_to + 1}")
+    hint = f"Add the closing {quote} at the end of the text."
+    curly = _TYPOGRAPHIC.search(text, column + 1)
+    if curly is not None:
+        hint = (f"The text ends with the typographic quote {curly.group()}: YAML needs a "
+                f"straight {quote} to close it.")
+    return line + 1, column + 1, message, hint
+
+
+def _unclosed_flow(lines: list[str], opened: Any, problem: Any) -> _Found | None:
+    text = lines[opened.line]
+    opener = text[opened.column:opened.column + 1]
+    if opener not in ("[", "{"):
+        return None
+    closer = "]" if opener == "[" else "}"
+    found = lines[problem.line][problem.column:problem.column + 1] if problem.line < len(
+        lines) else ""
+    if problem.line == opened.line and found in ("]", "}") and found != closer:
+        return (problem.line + 1, problem.column + 1,
+                f"'{found}' cannot close the '{opener}' opened in column {opened.column + 1}",
+                f"Close '{opener}' with '{closer}'.")
+    # Quoted text may hold brackets and ' #': blank it out before counting.
+    rest = _QUOTED.sub(lambda m: "_" * len(m.group()), text[opened.column:])
+    comment = rest.find(" #")
+    depth = 0
+    for char in rest if comment < 0 else rest[:comment]:
+        depth += char in "[{"
+        depth -= char in "]}"
+        if depth == 0:
+            return None  # closed on its own line: the error is something else
+    # A collection may go on over lines, indented; back at the opener's indentation (or at the
+    # end of the file) the block structure has resumed and the collection was never closed.
+    if problem.line == opened.line or (problem.line < len(lines)
+                                       and _indent(lines[problem.line]) > _indent(text)):
+        return None
+    if comment >= 0:
+        return (opened.line + 1, opened.column + 1,
+                f"this '{opener}' is never closed: the ' #' in column "
+                f"{opened.column + comment + 2} starts a comment that hides the rest of the line",
+                "Put the text that holds '#' in double quotes (\"Sign-off sheet #2\"), or write "
+                "the entry in block style, one key per line.")
+    return (opened.line + 1, opened.column + 1, f"this '{opener}' is never closed",
+            f"Close it with '{closer}' at the end of the entry.")
+
+
+def _misplaced_key(lines: list[str], mapping: Any, problem: Any) -> _Found | None:
+    """After a value that cannot go on (a list, a quoted text), a key indented more than the
+    keys of its mapping stops the parser at the key itself."""
+    if problem.line >= len(lines):
+        return None
+    text = lines[problem.line]
+    if text[problem.column:problem.column + 2] == "- ":
+        # Its siblings: the shallowest items since the parent line above them.
+        item: int | None = None
+        for i in range(problem.line - 1, -1, -1):
+            if not lines[i].strip() or lines[i].lstrip().startswith("#"):
+                continue
+            if _indent(lines[i]) < problem.column:
+                break
+            if lines[i].lstrip().startswith("- ") and (
+                    item is None or _indent(lines[i]) < _indent(lines[item])):
+                item = i
+        if item is not None and _indent(lines[item]) != problem.column:
+            return (problem.line + 1, problem.column + 1,
+                    f"this list item starts in column {problem.column + 1}, the one on line "
+                    f"{item + 1} in column {_indent(lines[item]) + 1}",
+                    "Check the indentation of the list: every '- ' item must start in the "
+                    "same column.")
+        return None
+    key = _KEY_LINE.match(text)
+    if key is None or len(key.group(1)) != problem.column or problem.column <= mapping.column:
+        return None
+    first = _KEY_LINE.match(lines[mapping.line][mapping.column:])
+    like = f", like '{first.group(2).strip()}' on line {mapping.line + 1}" if first else ""
+    return (problem.line + 1, problem.column + 1,
+            f"'{key.group(2).strip()}' is indented more than the other keys of its mapping",
+            f"Keys of one mapping start in the same column: start it in column "
+            f"{mapping.column + 1}{like}.")
+
+
+def _under_indented(lines: list[str], line: int, column: int) -> _Found | None:
+    """A key that starts left of its siblings: the parser stops at it, expecting the list or
+    mapping above to go on. The siblings are the shallowest keys since the parent line."""
+    if line >= len(lines):
+        return None
+    key = _KEY_LINE.match(lines[line])
+    if key is None or len(key.group(1)) != column:
+        return None
+    sibling: tuple[int, int, str] | None = None
+    for i in range(line - 1, -1, -1):
+        above = _KEY_LINE.match(lines[i])
+        if above is None:
+            continue
+        above_column = len(above.group(1))
+        if above_column < column:
+            break  # the parent: stop looking
+        if sibling is None or above_column < sibling[1]:
+            sibling = (i, above_column, above.group(2).strip())
+    if sibling is None or sibling[1] == column:
+        return None
+    return (line + 1, column + 1,
+            f"'{key.group(2).strip()}' starts in column {column + 1}, but '{sibling[2]}' on line "
+            f"{sibling[0] + 1} starts in column {sibling[1] + 1}",
+            "Check the indentation: keys of one mapping start in the same column.")
+
+
+def _missing_colon(text: str, line: int, column: int) -> _Found | None:
+    entry = text[column:].split(" #")[0].strip()
+    if not entry or entry[0] in "\"'":
+        return None
+    glued = re.match(r"([^\s:]+):(\S.*)", entry)
+    if glued:
+        return (line + 1, column + 1, f"'{entry}' needs a space after ':'",
+                f"Write '{glued.group(1)}: {glued.group(2)}'.")
+    words = entry.split(None, 1)
+    example = f"{words[0]}: {words[1]}" if len(words) == 2 else f"{entry}: <value>"
+    return (line + 1, column + 1, f"'{entry}' has no ':' after its key",
+            f"Write the key, a colon and a space, then the value: '{example}'.")
+
+
+def _mapping_values(lines: list[str], line: int, column: int) -> _Found | None:
+    """`: ` where no key may start: inside unquoted text (the table's hint), after a key indented
+    more than the one above it, or after a line above that lost its own colon."""
+    text = lines[line]
+    body = text[:column].lstrip(" ")
+    while body.startswith("- "):
+        body = body[2:].lstrip(" ")
+    if not body.strip() or re.search(r":(?:\s|$)", body) or body[0] in "\"'":
+        return None  # a colon inside text
+    key, key_column = body.strip(), column - len(body)
+    content = [i for i in range(line - 1, -1, -1)
+               if lines[i].strip() and not lines[i].lstrip().startswith("#")]
+    if not content:
+        return None
+    above = _KEY_LINE.match(lines[content[0]])
+    if above is not None:
+        above_key, above_column = above.group(2).strip(), len(above.group(1))
+        if key_column <= above_column:
+            return None
+        return (line + 1, key_column + 1,
+                f"'{key}' is indented more than '{above_key}' on line {content[0] + 1}",
+                f"Keys of one mapping start in the same column: start '{key}' in column "
+                f"{above_column + 1}, under '{above_key}'.")
+    # The line above is text with no key. If it opens the block under a bare `key:` at this
+    # key's column, it is a key that lost its colon.
+    previous = lines[content[0]]
+    if (len(content) > 1 and _indent(previous) == key_column
+            and _KEY_LINE.match(lines[content[1]]) and lines[content[1]].rstrip().endswith(":")):
+        return _missing_colon(previous, content[0], key_column)
+    return (line + 1, key_column + 1, f"'{key}:' is read as more of the text on the line above",
+            "Start each key in the same column as the other keys of its mapping, and quote text "
+            "that goes on over several lines.")
 
 
 def _prescan(source: str) -> tuple[str, str, int, int] | None:
@@ -402,8 +846,13 @@ def load_text(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]
     if hazard:
         line = source.count("\n", 0, hazard.start()) + 1
         column = hazard.start() - (source.rfind("\n", 0, hazard.start()) + 1) + 1
+        code = ord(hazard.group())
+        if code in _NONCHARACTERS:
+            return fail("text-hazard", f"the file contains U+{code:04X}, which is not a "
+                        "character (left by a broken copy or conversion)",
+                        "Delete it and retype the text around it.", line, column)
         return fail("text-hazard", f"the file contains the invisible character "
-                    f"U+{ord(hazard.group()):04X}", "Retype the text around it; invisible "
+                    f"U+{code:04X}", "Retype the text around it; invisible "
                     "control and direction characters can hide what it says.", line, column)
     try:
         excess = _prescan(source)
@@ -417,10 +866,13 @@ def load_text(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        return None, [_syntax_diagnostic(file, exc)]
+        return None, [_syntax_diagnostic(file, exc, source)]
     if root is None:
         return fail("file-empty", "the file is empty", "Start it with 'schema_version: 1'.")
     walker = _Walker(file, source)
+    quotes, escapes = _TYPOGRAPHIC.search(source) is not None, "\\" in source
+    if quotes or escapes:
+        walker.problems += _Inspector(file, source, quotes=quotes, escapes=escapes).run(root)
     try:
         data = walker.walk(root, ())
     except _TooBig as too_big:

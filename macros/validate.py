@@ -32,6 +32,8 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 ORG_FILE = "_org.yaml"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_KEY_WITHOUT_COLON = re.compile(r"^([a-z][a-z0-9_]*)\s+(\S.*)$")
+_WITH_PERCENT = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")  # `22%`, `22 %`
 
 
 def is_placeholder(value: Any) -> bool:
@@ -241,6 +243,17 @@ def _schema_diagnostic(doc: Document, top: dict, error: Any, s: Schemas) -> Diag
                 value, (list, dict)
             ):
                 hint = f'Put the text in double quotes: "{value}".'
+            elif error.constraint in ("number", "integer") and isinstance(value, str) and (
+                    _WITH_PERCENT.match(value)):
+                number = _WITH_PERCENT.match(value).group(1)
+                hint = (f"Write the number alone: {number} (the key already says it is a "
+                        "percentage)." if str(path[-1]).endswith("_percent") else
+                        f"Write the number alone: {number} (the unit belongs in `unit:`).")
+            elif error.constraint == "dict" and isinstance(value, str) and (
+                    _KEY_WITHOUT_COLON.match(value)):
+                # `support:` then `  owner ben-cho`: one key that lost its colon reads as text.
+                key, rest = _KEY_WITHOUT_COLON.match(value).groups()
+                hint = f"A key needs ':' and a space after it: write '{key}: {rest}'."
             elif error.constraint == "date" and isinstance(value, str):
                 hint = "Write dates as YYYY-MM-DD, e.g. 2026-09-01, and check the day exists."
             elif error.constraint == "slug" and isinstance(value, str):
@@ -346,7 +359,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
                         "Copy the plan into plans/ so that changes to it are reviewed."))
                 elif candidate.is_file():
                     found.append(candidate)
-            for stray in sorted(path.glob("*.yml")):
+            # `.yml`, `.YAML`, `.Yml`, ...: meant as plans, but only `.yaml` is read.
+            for stray in sorted(p for p in path.iterdir()
+                                if p.suffix.lower() in (".yaml", ".yml") and p.suffix != ".yaml"):
                 problems.append(
                     Diagnostic(_shown(stray), 1, 1, WARNING, "file-name",
                                "ignored: plan files end in .yaml", f"Rename it to {stray.stem}.yaml.")

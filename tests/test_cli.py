@@ -112,6 +112,10 @@ def test_missing_path_is_an_error_not_a_crash(tmp_path: Path):
     b"schema_version: 1\nid: [1, {2: 3}]\nstages: 7\nuses: {allowed: 3}\n",
     b"schema_version: 1\nstages: [{id: a, gate: 3}, 5, {gate: {criteria: [7]}}]\n",
     b"schema_version: 1\nrisk_tier: high\nreview: [3]\nescalation: [{steps: 4}]\n",
+    b'a: "x\n', b"a: [b\n", b"a: {b\n", b"\xef\xbf\xbf", b'"\\u202e": 1\n', b'"\\t": "\\t"\n',
+    "\u201ca\u201d: [\u201cb, c\u201d]\n{\u2018d: e, f\u2019: }".encode(),
+    b"a: &x {b: 1}\nc: {<<: *x}\n",
+    b"a:\n  b c\n  d: 1\n", b"a: 1\n  b: 2\n", b"a:\n - b\n  - c\n", b"\t- a\n",
 ])
 def test_garbage_never_crashes(tmp_path: Path, content: bytes):
     plans = tmp_path / "plans"
@@ -152,3 +156,100 @@ def test_hostile_structure_is_refused_quickly(tmp_path: Path, content: bytes, ru
     assert done.returncode == 1 and "Traceback" not in done.stderr
     first = done.stdout.splitlines()[0]
     assert first.startswith(f"plans/huge.yaml:{where}") and first.endswith(f"[{rule}]"), first
+
+
+def plans_of(case: str, tmp_path: Path) -> Path:
+    """A plans/ folder built as tests/test_fixtures.py builds an invalid case."""
+    import shutil
+
+    import yaml
+
+    folder = FIXTURES / "invalid" / case
+    spec = yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))
+    base = ROOT / "plans" if spec["base"] == "examples" else FIXTURES / "valid" / spec["base"]
+    shutil.copytree(base, tmp_path / "plans")
+    for path in folder.iterdir():
+        if path.name != "case.yaml":
+            shutil.copyfile(path, tmp_path / "plans" / path.name)
+    return tmp_path
+
+
+# Each editor mistake is named where it was made, with the fix that matches it.
+@pytest.mark.parametrize("case, first, hint", [
+    ("yaml-unclosed-quote-at-end", "plans/menu-drafts.yaml:33:75: error: YAML syntax: this quote "
+     "is never closed", 'Add the closing " at the end of the text.'),
+    ("yaml-unclosed-bracket", "plans/menu-drafts.yaml:13:10: error: YAML syntax: this '[' is "
+     "never closed", "Close it with ']' at the end of the entry."),
+    ("yaml-comment-in-flow", "plans/menu-drafts.yaml:46:9: error: YAML syntax: this '{' is never "
+     "closed: the ' #' in column 87", "Put the text that holds '#' in double quotes"),
+    ("yaml-syntax-tab", "plans/menu-drafts.yaml:12:1: error: YAML syntax: a tab is used for "
+     "indentation", "YAML indents with spaces only"),
+    ("yaml-typographic-quote-colon", "plans/menu-drafts.yaml:4:10: error: YAML syntax: \u201c is "
+     "a typographic quote", "These are typographic quotes; YAML needs straight quotes \" or '."),
+    ("yaml-typographic-quote-key", "plans/menu-drafts.yaml:7:1: error: the key \u201cowner\u201d",
+     "Write it without quotes: owner:"),
+    ("yaml-number-with-percent", "plans/menu-drafts.yaml:32:99: error: monitoring[0].target_value:",
+     "Write the number alone: 50 (the unit belongs in `unit:`)."),
+    ("yaml-escape", "plans/menu-drafts.yaml:12:42: warning: scope.purpose: inside double quotes "
+     "\\t is read as a tab", "put the text in single quotes ('Faster menu text, saved in "
+     "C:\\temp\\notes') or write each backslash as \\\\."),
+    ("yaml-missing-colon", "plans/menu-drafts.yaml:7:1: error: YAML syntax: 'owner ana-silva' "
+     "has no ':'", "'owner: ana-silva'"),
+    ("yaml-over-indent", "plans/menu-drafts.yaml:8:2: error: YAML syntax: 'sponsor' is indented "
+     "more than 'owner' on line 7", "start 'sponsor' in column 1, under 'owner'."),
+    ("yaml-over-indent-nested", "plans/menu-drafts.yaml:14:4: error: YAML syntax: 'tools' is "
+     "indented more", "start it in column 3, like 'purpose' on line 12."),
+])
+def test_a_yaml_mistake_is_named_with_its_fix(tmp_path: Path, case: str, first: str, hint: str):
+    done = handbook("check", "plans", cwd=plans_of(case, tmp_path))
+    lines = done.stdout.splitlines()
+    assert "Traceback" not in done.stderr
+    assert len([line for line in lines if not line.startswith("    hint:")]) == 1, lines
+    assert lines[0].startswith(first), lines
+    assert lines[1].startswith("    hint: ") and hint in lines[1], lines
+
+
+def test_a_percentage_key_says_the_key_already_holds_the_unit(tmp_path: Path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for source in (FIXTURES / "valid" / "minimum").iterdir():
+        (plans / source.name).write_bytes(source.read_bytes().replace(
+            b"access_percent: 100", b"access_percent: 100 %"))
+    done = handbook("check", "plans", cwd=tmp_path)
+    assert done.stdout.splitlines() == [
+        "plans/menu-drafts.yaml:42:21: error: stages[0].access_percent: expected a number but "
+        "found '100 %' [type]",
+        "    hint: Write the number alone: 100 (the key already says it is a percentage).",
+    ]
+
+
+def test_a_line_break_in_a_key_cannot_forge_a_diagnostic(tmp_path: Path):
+    root = plans_of("yaml-key-newline", tmp_path)
+    text = handbook("check", "plans", cwd=root).stdout.splitlines()
+    assert len(text) == 2 and text[0].startswith("plans/menu-drafts.yaml:12:3: error: ")
+    assert "scope.purpose\\nmenu-drafts.yaml:1:1: error: forged [x]" in text[0]
+    assert text[1].startswith("    hint: ")
+    github = handbook("check", "--format", "github", "plans", cwd=root).stdout.splitlines()
+    assert len(github) == 1 and "purpose%0Amenu-drafts.yaml" in github[0]
+
+
+def test_control_characters_in_a_message_are_shown_escaped():
+    from macros.diagnostics import Diagnostic, format_text
+
+    shown = format_text([Diagnostic("plans/a.yaml", 1, 2, "error", "x", "a\rb\u2028c\x1bd",
+                                    "e\nf")])
+    assert shown.splitlines() == ["plans/a.yaml:1:2: error: a\\rb\\u2028c\\u001bd [x]",
+                                  "    hint: e\\nf"]
+
+
+def test_the_only_key_of_a_mapping_without_its_colon_gets_the_rewritten_line(tmp_path: Path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for source in (FIXTURES / "valid" / "minimum").iterdir():
+        (plans / source.name).write_bytes(source.read_bytes().replace(
+            b"support:\n  owner: ben-cho", b"support:\n  owner ben-cho"))
+    lines = handbook("check", "plans", cwd=tmp_path).stdout.splitlines()
+    found = lines.index("plans/menu-drafts.yaml:26:3: error: support: expected a mapping of keys "
+                        "to values but found 'owner ben-cho' [type]")
+    assert lines[found + 1] == ("    hint: A key needs ':' and a space after it: write "
+                                "'owner: ben-cho'.")
