@@ -298,9 +298,14 @@ def rule_ref(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 1: every person, team, tool, module, metric, stage and use named must exist."""
     registries = {PERSON: scope.people, TEAM: scope.teams, TOOL: scope.tools}
     registries[AUDIENCE] = {**scope.people, **scope.teams}
+    # Without a readable _org.yaml (its own error is reported) nothing can be resolved against
+    # it: a reference error per plan would bury the one that matters.
+    unjudged = set() if scope.org is not None else {PERSON, TEAM, TOOL, AUDIENCE, MODULE}
 
     def check(doc: Document, table, local: dict[str, set]) -> Iterator[Diagnostic]:
         for pattern, kind in table:
+            if kind in unjudged:
+                continue
             known = local.get(kind) if kind in local else registries.get(kind, {})
             for path, value in select(doc.data, pattern):
                 if not isinstance(value, str) or value in known or is_placeholder(value):
@@ -864,6 +869,8 @@ def rule_training_topics(scope: Scope) -> Iterator[Diagnostic]:
             required += texts(stage.get("training"))
             if not _count(stage.get("headcount")) > 0:
                 continue
+            if any(m not in modules for m in required):
+                break  # an unknown module is reported by rule_ref; its topics cannot be judged
             covered = {t for m in required for t in texts(get(modules.get(m), "topics"))}
             missing = [t for t in REQUIRED_TOPICS if t not in covered]
             where = ("stages", i, "training") if "training" in stage else ("stages", i)
@@ -919,6 +926,9 @@ def rule_measurement_ref(scope: Scope) -> Iterator[Diagnostic]:
     plans = {doc.data.get("id"): doc for doc in scope.plans}
     for plan_id, measured in scope.measurements.items():
         doc = plans.get(plan_id)
+        if doc is None and any(d.file.endswith(f"{plan_id}.yaml") and d.is_error
+                               for d in scope.found):
+            continue  # the plan is there but broken: its own errors say so
         if doc is None:
             yield Diagnostic(measured.file, 1, 1, ERROR, "measurement-plan",
                              f"there is no plan '{plan_id}' for these measurements",
@@ -1038,4 +1048,8 @@ def run_rules(org: Document | None, plans: list[Document], today: dt.date,
                                               "internal",
                                               f"the rule {rule.__name__} failed: {exc!r}",
                                               "Please report this with the plan that caused it."))
-    return results
+    # One mistake, one diagnostic: where the loader or the schema already reported an error,
+    # a rule's finding at the very same place is its echo ("owner ben-cho" without a colon is
+    # a type error; "no support owner" there says it again).
+    taken = {(d.file, d.line, d.column) for d in found if d.is_error}
+    return [d for d in results if (d.file, d.line, d.column) not in taken]
