@@ -25,9 +25,9 @@ def root() -> Path | None:
     if os.environ.get("HANDBOOK_CACHE") == "off":
         return None
     base = os.environ.get("XDG_CACHE_HOME") or ""
-    # The XDG spec says to ignore a relative value; a relative folder would be in the checkout.
-    folder = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
     try:
+        # The XDG spec says to ignore a relative value; a relative folder would be in the checkout.
+        folder = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
         folder = (folder / APP).resolve()
         if folder.is_relative_to(Path.cwd().resolve()):
             return None
