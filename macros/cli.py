@@ -22,7 +22,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .cache import folder
 from .diagnostics import FORMATS, summary
+from .validate import format_version, tool_version
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -33,7 +35,7 @@ def _today(value: str | None) -> dt.date:
 
 def cmd_check(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [Path("plans")]
-    cache = None if os.environ.get("HANDBOOK_CACHE") == "off" else Path(".cache/handbook")
+    cache = folder("plans")  # outside the repository; None when HANDBOOK_CACHE=off
     result = _check_all(paths, _today(args.today), cache)
     output = FORMATS[args.format](result.diagnostics)
     if output:
@@ -251,6 +253,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="handbook", description=__doc__,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    top.add_argument("--version", action="version",
+                     version=f"handbook {tool_version()} (plan format {format_version()})",
+                     help="print the tool's version and the plan format it reads")
     sub = top.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="validate plans and print every problem")

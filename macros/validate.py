@@ -9,13 +9,13 @@ import dataclasses
 import datetime as dt
 import difflib
 import hashlib
+import json
 import multiprocessing as mp
-import os
-import pickle
 import re
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -23,12 +23,16 @@ import cerberus
 import yaml
 from cerberus import errors as cerr
 
+from . import cache as sealed
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .load import Document, display_path, load_file
 from .measurements import SUFFIX as MEASUREMENTS
 from .measurements import MeasurementFile, load_measurements
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+# Package data (pyproject.toml maps schema/ to macros.schema): the installed tool reads its own
+# copy, an editable install the live folder; never a path relative to the source tree.
+SCHEMA_DIR = Path(str(resources.files("macros.schema")))
+DISTRIBUTION = "rollout-handbook"
 ORG_FILE = "_org.yaml"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -116,6 +120,18 @@ def _schema_files() -> tuple[tuple[str, int], ...]:
 
 def schemas() -> Schemas:
     return _read_schemas(_schema_files())
+
+
+def tool_version() -> str:
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:  # a source tree that was never installed
+        return "unknown"
+
+
+def format_version(s: Schemas | None = None) -> int:
+    """The highest plan format (`schema_version`) this tool reads."""
+    return max((s or schemas()).plan["schema_version"]["allowed"])
 
 
 @lru_cache(maxsize=1)
@@ -259,6 +275,16 @@ def _schema_diagnostic(doc: Document, top: dict, error: Any, s: Schemas) -> Diag
             elif error.constraint == "slug" and isinstance(value, str):
                 suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
                 hint = f"Use lowercase letters, digits and hyphens, e.g. '{suggestion}'."
+    elif (path == ("schema_version",) and code == cerr.UNALLOWED_VALUE.code
+          and type(value) is int and value > max(error.constraint)):
+        rule = "schema-version"
+        highest = max(error.constraint)
+        message = (f"schema_version: plan format {value} is newer than this tool reads "
+                   f"(up to {highest})")
+        # The version is in the hint, so that fixtures do not change with every release.
+        hint = (f"rollout-handbook {tool_version()} reads plan format up to {highest}: upgrade "
+                f"the tool (the version your repository pins) to a release whose CHANGELOG lists "
+                f"plan format {value}.")
     elif code in (cerr.UNALLOWED_VALUE.code, cerr.UNALLOWED_VALUES.code):
         rule = "allowed-value"
         allowed = list(error.constraint)
@@ -388,23 +414,52 @@ def _load_plan(path: Path) -> tuple[Document | None, list[Diagnostic]]:
 
 class PlanCache:
     """Per-file results (data and schema diagnostics) keyed by the file's bytes, the schema and
-    the loader's own code: an unchanged plan is not parsed or validated again. One pickle
-    file; entries not used by a run are dropped, so it stays the size of plans/."""
+    the loader's own code: an unchanged plan is not parsed or validated again. One JSON file,
+    sealed (macros/cache.py) and kept outside the repository: data only, so a planted or damaged
+    file is a miss, never code that runs. Entries not used by a run are dropped, so it stays the
+    size of plans/."""
+
+    PURPOSE = "plans-v1"
 
     def __init__(self, folder: Path, s: Schemas):
-        self.file = folder / "plans.pickle"
+        self.file = folder / "plans.json"
         salt = hashlib.sha256()
         for path in [Path(__file__), Path(__file__).with_name("load.py")]:
             salt.update(path.read_bytes())
         for name, _mtime in _schema_files():
             salt.update(Path(name).read_bytes())
         self.salt = salt.digest()
-        try:
-            with open(self.file, "rb") as handle:
-                self.entries = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
-            self.entries = {}
+        self.entries: dict[str, tuple] = {}
+        raw = sealed.read(self.file, self.PURPOSE)
+        if raw is not None:
+            try:
+                stored = json.loads(raw)
+                self.entries = {key: self._decode(entry) for key, entry in stored.items()}
+            except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+                self.entries = {}
         self.used: dict[str, tuple] = {}
+
+    @staticmethod
+    def _decode(entry: list) -> tuple:
+        data, flow, broken, problems = entry
+        if not isinstance(data, dict):
+            raise TypeError("a plan's data is a mapping")
+        return (data, {tuple(p) for p in flow}, {tuple(p) for p in broken},
+                [Diagnostic(*d) for d in problems])
+
+    @staticmethod
+    def _encode(entry: tuple) -> list | None:
+        """The entry as JSON values, or None when JSON would not give back exactly the same
+        data (non-text keys, tuples, dates): such a plan is simply not cached."""
+        data, flow, broken, problems = entry
+        try:
+            plain = json.loads(json.dumps(data))
+        except (ValueError, TypeError, RecursionError):
+            return None
+        if plain != data:
+            return None
+        return [data, sorted(map(list, flow), key=repr), sorted(map(list, broken), key=repr),
+                [dataclasses.astuple(d) for d in problems]]
 
     def key(self, raw: bytes) -> str:
         return hashlib.sha256(self.salt + raw).hexdigest()
@@ -427,14 +482,9 @@ class PlanCache:
     def save(self) -> None:
         if self.used.keys() == self.entries.keys():
             return
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.file.with_suffix(f".{os.getpid()}.tmp")
-            with open(partial, "wb") as handle:
-                pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(partial, self.file)
-        except OSError:
-            pass  # a cache that cannot be written is only slower
+        encoded = {key: self._encode(entry) for key, entry in self.used.items()}
+        body = {key: entry for key, entry in encoded.items() if entry is not None}
+        sealed.write(self.file, self.PURPOSE, json.dumps(body, ensure_ascii=False).encode())
 
 
 def _load_plans(paths: list[Path], jobs: int, cache: PlanCache | None = None

@@ -10,11 +10,11 @@ import datetime as dt
 import functools
 import hashlib
 import io
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
+from .. import cache
 from ..model import Monitor, Plan
 from .text import attr
 
@@ -42,34 +42,33 @@ def _pyplot():
     return plt
 
 
-CACHE_DIR = Path(os.environ.get("HANDBOOK_CHART_CACHE", ".cache/handbook/charts"))
+CACHE_DIR = "charts"  # a folder of the tool's own cache (macros/cache.py), outside the repository
+PURPOSE = "chart-svg-v1"
 
 
 def cached(draw):
-    """Keep each drawn chart on disk under a hash of everything it is drawn from (the plan's
-    data, today's date, this module's code): a rebuild redraws only charts whose data changed.
-    matplotlib takes ~50 ms a chart, most of a cold build's own time."""
+    """Keep each drawn chart under a hash of everything it is drawn from (the plan's data, today's
+    date, this module's code): a rebuild redraws only charts whose data changed. matplotlib takes
+    ~50 ms a chart, most of a cold build's own time. The SVG is inlined into pages, so an entry
+    is used only when its seal verifies (macros/cache.py): a planted file is redrawn over."""
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
     @functools.wraps(draw)
     def chart(plan: Plan, *args):
-        if os.environ.get("HANDBOOK_CACHE") == "off":
+        folder = cache.folder(CACHE_DIR)
+        if folder is None:
             return draw(plan, *args)
         inputs = repr((draw.__name__, code, plan.today, plan.title, plan.stages,
                        plan.decisions, plan.monitors, plan.series_key, args))
-        path = CACHE_DIR / (hashlib.sha256(inputs.encode()).hexdigest() + ".svg")
-        try:
-            return path.read_text(encoding="utf-8")
-        except OSError:
-            pass
+        path = folder / (hashlib.sha256(inputs.encode()).hexdigest() + ".svg")
+        stored = cache.read(path, PURPOSE)
+        if stored is not None:
+            try:
+                return stored.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
         svg = draw(plan, *args)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_text(svg, encoding="utf-8")
-            os.replace(partial, path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        cache.write(path, PURPOSE, svg.encode("utf-8"))
         return svg
 
     return chart

@@ -1,0 +1,1 @@
+"""Package data: theme overrides, assets and the hand-written pages the tool provides."""

@@ -1,0 +1,102 @@
+"""The `handbook` MkDocs plugin: the tool in an organisation's own repository.
+
+An organisation's repository holds only what is its own — mkdocs.yml, plans/, optionally docs/ —
+and a pinned dependency on this package; `plugins: [handbook]` supplies the rest from the
+installed package: the theme overrides, stylesheet and script, the hand-written pages the tool
+provides (home, how to read, macro guide; a page of the same path in the organisation's docs/
+wins), and the Markdown settings the generated pages need. Everything else is the same pipeline
+the hook runs: each event delegates to macros/publish.py, so a plan is checked and rendered
+exactly as under this repository's own `hooks:` form (and as `handbook render` does).
+"""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from macros import publish
+
+SITE_DATA = Path(str(resources.files("macros.site")))
+OVERRIDES = SITE_DATA / "overrides"
+STYLESHEET, SCRIPT = "stylesheets/handbook.css", "javascripts/handbook.js"
+TOOL_PAGES = {"index.md": "Home", "about.md": "How to read this handbook",
+              "macros.md": "Macros for your own pages"}
+ABOUT_SECTION = "About this handbook"
+# The generated pages use admonitions and {#id} anchors; headings get permanent links.
+MARKDOWN = {"admonition": {}, "attr_list": {},
+            "toc": {"permalink": True, "permalink_title": "Link to this section"}}
+PLAN_DATA = (".yaml", ".yml", ".csv")
+
+
+def _nav_pages(nav: Any) -> set[str]:
+    """Every page path a nav names, at any depth."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        return set().union(*(_nav_pages(v) for v in nav.values()))
+    if isinstance(nav, list):
+        return set().union(*(_nav_pages(v) for v in nav))
+    return set()
+
+
+def _with_tool_pages(nav: list | None) -> list:
+    """The organisation's nav (or none) with the tool's pages it does not place itself."""
+    nav = list(nav) if nav else []
+    named = _nav_pages(nav)
+    if "index.md" not in named:
+        nav.insert(0, {TOOL_PAGES["index.md"]: "index.md"})
+    about = [{TOOL_PAGES[p]: p} for p in ("about.md", "macros.md") if p not in named]
+    if about:
+        nav.append({ABOUT_SECTION: about})
+    return nav
+
+
+class HandbookPlugin(BasePlugin):
+    """`plugins: [handbook]` — see the module docstring and README "A repository of your own"."""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        publish.on_startup(command=command, dirty=dirty)
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        theme_dirs = config.theme.dirs
+        if str(OVERRIDES) not in theme_dirs:
+            # After the organisation's own custom_dir, so its templates win; before the theme.
+            theme_dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
+        config.theme["font"] = False  # no Google Fonts: the site makes no request off its origin
+        for name, options in MARKDOWN.items():
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+            config.mdx_configs.setdefault(name, options)  # the organisation's settings win
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        if SCRIPT not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(SCRIPT)
+        config.nav = _with_tool_pages(config.nav)
+        plans = str(Path(config.config_file_path).parent / "plans")
+        if plans not in config.watch:
+            config.watch.append(plans)  # `mkdocs serve` rebuilds when a plan changes
+        return publish.on_config(config)
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        docs, plans = Path(config.docs_dir).resolve(), Path(config.config_file_path).parent
+        if docs == (plans / "plans").resolve():
+            # `docs_dir: plans` (a repository with no pages of its own): publish the handbook,
+            # not the plan files themselves.
+            for file in [f for f in files if f.src_uri.endswith(PLAN_DATA)]:
+                files.remove(file)
+        for src in [*TOOL_PAGES, STYLESHEET, SCRIPT]:
+            if files.get_file_from_path(src) is None:
+                files.append(File(src, str(SITE_DATA), config.site_dir,
+                                  config.use_directory_urls))
+        return publish.on_files(files, config)
+
+    def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
+        return publish.on_post_page(output, page, config)
+
+    def on_post_template(self, output_content: str, template_name: str,
+                         config: MkDocsConfig) -> str:
+        return publish.on_post_template(output_content, template_name, config)

@@ -1,0 +1,1 @@
+"""Package data: the plan format's Cerberus schema (read with importlib.resources)."""
