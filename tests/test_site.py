@@ -187,7 +187,9 @@ def test_failed_build_keeps_the_last_good_site(tmp_path: Path):
     assert failed.returncode == 1
     assert "menu-drafts.yaml:7:8: error: owner: 'nobody' is not a person" in failed.stderr
     assert tree_digest(project / "site") == good
-    assert not [p for p in project.iterdir() if p.name.startswith(".site-")]
+    assert not [p for p in project.iterdir() if p.name.startswith((".site-new", ".site-old"))]
+    live = (project / "site").resolve()
+    assert [p for p in (project / ".site-builds").iterdir() if p.name != ".lock"] == [live]
 
 
 def test_a_macro_error_fails_the_build(tmp_path: Path):
