@@ -7,6 +7,7 @@ generated pages. A plan error aborts `mkdocs build` (PluginError) before anythin
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import os
 import re
@@ -77,7 +78,7 @@ def on_config(config):
         config.validation.links.anchors = logging.INFO
         config.extra["handbook_nothing_good"] = True
     if shown and shown.handbook:
-        config.site_name = title(f"{shown.handbook.name} AI handbook")  # escaped: see title()
+        config.site_name = title(f"{shown.handbook.name} AI handbook")  # plain: see title()
     home, *rest = config.nav or [{"Home": "index.md"}]
     generated = shown.nav if shown else []
     if not site.ok:
@@ -97,6 +98,15 @@ def on_files(files, config):
             raise PluginError(f"docs/{src} has the same path as a generated page; rename it.")
         files.append(File.generated(config, src, content=text))
     return files
+
+
+def on_page_content(html_text: str, page, config, files) -> str:
+    # Titles reach the theme as plain text and the overrides escape them. Only a title MkDocs
+    # takes from the page's first heading is HTML (entities kept): make it plain text too.
+    # A title from the nav or the front matter is an instance attribute or in `meta`.
+    if "title" not in vars(page) and "title" not in page.meta and page.title:
+        page.title = html.unescape(page.title)
+    return html_text
 
 
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?)\s+autocomplete="off"')

@@ -87,7 +87,7 @@ def _signal_group(child: subprocess.Popen, signum: int) -> None:
 
 @contextlib.contextmanager
 def _locked(builds: Path) -> Iterator[None]:
-    builds.mkdir(exist_ok=True)
+    builds.mkdir(parents=True, exist_ok=True)
     with open(builds / LOCK, "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # released by the kernel if this process is killed
         yield
