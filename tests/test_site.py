@@ -350,3 +350,23 @@ def test_the_search_index_holds_titles_escaped_once(hostile_titles_site: Path):
     assert titles["teams/shop/"] == html.escape(f"{HOSTILE_TITLE} team", quote=False)
     assert titles["plans/menu-drafts/stages/trial/"] == html.escape(
         f"Stage 1: {HOSTILE_TITLE} stage", quote=False)
+
+
+def test_a_title_taken_from_the_first_heading_is_escaped_once(tmp_path: Path):
+    """A nav entry without a title takes the page's first heading, which MkDocs keeps as HTML;
+    the hook makes it plain text like every other title, so the theme escapes it once."""
+    from .conftest import mkdocs_build
+
+    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+    (project / "docs" / "notes.md").write_text("# Q&A & R&D\n\nNotes.\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      - How to read this handbook: about.md",
+        "      - How to read this handbook: about.md\n      - notes.md"), encoding="utf-8")
+    done = mkdocs_build(project, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    notes = tree(tmp_path / "site", "notes")
+    assert notes.texts("title")[0] == "Q&A & R&D - Fixture Bakery AI handbook"
+    assert "Q&A & R&D" in notes.texts("a", "md-nav__link")
+    [(label, _)] = tree(tmp_path / "site", "about").find("a", "md-footer__link--next")
+    assert label["aria-label"] == "Next: Q&A & R&D"
