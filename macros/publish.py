@@ -2,7 +2,9 @@
 
 on_config checks the plans and renders every page before MkDocs reads a file; on_files adds the
 generated pages. A plan error aborts `mkdocs build` (PluginError) before anything is written; under
-`mkdocs serve` the errors become a page and the last good handbook stays on screen.
+`mkdocs serve` the errors become a page and the last good handbook stays on screen (only the
+hand-written pages, if serve started on broken plans). Titles reach the theme as plain text;
+docs/overrides/ escapes them.
 """
 from __future__ import annotations
 
