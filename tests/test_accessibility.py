@@ -112,3 +112,18 @@ def test_keyboard_reaches_search_and_every_section(browser, origin):
     page.close()
     assert search, "the search box cannot be reached with Tab"
     assert set(sections) - reached == set()
+
+
+@pytest.mark.browser
+def test_search_results_show_titles_as_written(browser, hostile_titles_site: Path):
+    """The search index holds titles as HTML escaped once; the results must show the text."""
+    with serve(hostile_titles_site) as origin:
+        page = browser.new_page()
+        page.goto(f"{origin}/")
+        box = page.locator("input.md-search__input")
+        box.click()
+        box.press_sequentially("module", delay=20)
+        title = page.locator(".md-search-result__article h1").filter(has_text="module").first
+        title.wait_for(state="visible", timeout=10_000)
+        assert " ".join(title.inner_text().split()) == 'Q&A & R&D <b> "x" module'
+        page.close()
