@@ -8,7 +8,8 @@ reference  print the plan format reference (the same page the handbook publishes
 codeowners  a CODEOWNERS file from the plans' owners
 schema  print the JSON Schema for editors, generated from schema/
 render  write the handbook's generated Markdown to a folder (for another MkDocs-like engine)
-build   check, then `mkdocs build --strict` into a fresh folder swapped in only on success
+build   check, then `mkdocs build --strict` into a fresh folder; site/ points at it only on
+        success
 serve   `mkdocs serve`; broken plans show their errors in the page
 """
 from __future__ import annotations
@@ -17,8 +18,7 @@ import argparse
 import datetime as dt
 import json
 import os
-import shutil
-import subprocess
+import signal
 import sys
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from .diagnostics import FORMATS, summary
 from .validate import format_version, tool_version
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # what a shell reports for Ctrl-C
 
 
 def _today(value: str | None) -> dt.date:
@@ -45,12 +46,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_ERRORS
 
 
-def _check_all(paths: list[Path], today: dt.date, cache: Path | None = None):
+def _check_all(paths: list[Path], today: dt.date, cache: Path | None = None,
+               repository: Path | None = None):
     """The plans, then the macro calls of the hand-written pages beside them."""
     from .pipeline import check_pages_of, model
     from .validate import check
 
-    result = check(paths, today=today, jobs=os.cpu_count() or 1, cache_dir=cache)
+    result = check(paths, today=today, jobs=os.cpu_count() or 1, cache_dir=cache,
+                   repository=repository)
     docs = _docs_beside(paths)
     if docs is not None and result.ok and result.org is not None:
         check_pages_of(result, model(result, today), docs)
@@ -212,12 +215,15 @@ def _mkdocs(*argv: str) -> list[str]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Validate, build into a temporary folder, and only then replace site/ (atomic for readers
-    of the folder: the last good site stays if anything fails)."""
+    """Validate, build into a fresh folder, and only then point site/ at it (see
+    publish_site: readers never see a missing or half-written site; the last good one stays
+    if anything fails)."""
     from .diagnostics import format_text
+    from .publish_site import Stopped, build_site, run_child
     from .validate import check
 
-    result = _check_all([Path("plans")], _today(args.today))
+    # The repository is here, where mkdocs.yml is: the hook checks against the same folder.
+    result = _check_all([Path("plans")], _today(args.today), repository=Path.cwd())
     if result.diagnostics:
         print(format_text(result.diagnostics), file=sys.stderr)
     if not result.ok:
@@ -225,29 +231,37 @@ def cmd_build(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_ERRORS
     site = Path(args.site_dir)
-    fresh = site.with_name(f".site-new-{os.getpid()}")
-    old = site.with_name(f".site-old-{os.getpid()}")
-    # Never -q/-v with --strict: mkdocs then exits 0 on warnings (mkdocs#4126).
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if args.today:
         env["HANDBOOK_TODAY"] = args.today  # the hook reads the same frozen date
-    done = subprocess.run(_mkdocs("build", "--strict", "--site-dir", str(fresh)), env=env)
-    if done.returncode != 0:
-        shutil.rmtree(fresh, ignore_errors=True)
+
+    def mkdocs_build(folder: Path) -> int:
+        # Never -q/-v with --strict: mkdocs then exits 0 on warnings (mkdocs#4126).
+        return run_child(_mkdocs("build", "--strict", "--site-dir", str(folder)), env,
+                         stop=signal.SIGTERM)
+
+    try:
+        code = build_site(site, mkdocs_build)
+    except (KeyboardInterrupt, Stopped):
+        print("Build interrupted; site/ left as it was.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if code != 0:
         print("mkdocs build failed; site/ left as it was.", file=sys.stderr)
         return EXIT_ERRORS
-    if site.exists():
-        site.rename(old)
-    fresh.rename(site)
-    shutil.rmtree(old, ignore_errors=True)
     print(f"Built {site}/ from {result.files} file(s) in plans/.", file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """`mkdocs serve` as a child that dies with this command; Ctrl-C reaches it as SIGINT."""
+    from .publish_site import Stopped, run_child
+
     extra = ["--dev-addr", args.dev_addr] if args.dev_addr else []
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(_mkdocs("serve", *extra), env=env).returncode
+    try:
+        return run_child(_mkdocs("serve", *extra), env, stop=signal.SIGINT)
+    except (KeyboardInterrupt, Stopped):
+        return EXIT_OK  # stopping the preview is how it ends
 
 
 def parser() -> argparse.ArgumentParser:

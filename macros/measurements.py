@@ -26,6 +26,7 @@ class Measurement:
     value: float
     note: str
     line: int
+    value_column: int = 1  # where the value starts on its line, for the checks in rules.py
 
 
 @dataclass(frozen=True)
@@ -104,5 +105,5 @@ def load_measurements(path: Path, shown: str) -> tuple[MeasurementFile | None, l
                   "Keep one value per metric and date.")
             continue
         seen[key] = number
-        found.append(Measurement(date, metric, value, note, number))
+        found.append(Measurement(date, metric, value, note, number, cols[2]))
     return MeasurementFile(shown, plan_id, tuple(found)), problems

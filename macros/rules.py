@@ -1006,6 +1006,45 @@ def _already_paused(plan: dict, decisions: list[dict], breach_since: dt.date) ->
                 and decided >= breach_since)
 
 
+ABSURD = 1e12  # no count, duration, share or amount a rollout measures comes near this
+
+
+def rule_measurement_sane(scope: Scope) -> Iterator[Diagnostic]:
+    """A measurement is evidence only if it could have been taken: not in the future, not
+    before the rollout began, and a value the metric's unit allows. `unit` is free text, so
+    only the exact unit "%" is read as a share (0 to 100)."""
+    for doc in scope.plans:
+        measured = _measured(scope, doc)
+        if measured is None:
+            continue
+        starts = [parse_date(stage.get("start")) for _, stage in _stages(doc.data)]
+        first = starts[0] if starts else None
+        units = {m.get("id"): m.get("unit") for _, m in entries(doc.data.get("monitoring"))}
+        for row in measured.rows:
+            if row.date > scope.today:
+                yield Diagnostic(measured.file, row.line, 1, ERROR, "measurement-date",
+                                 f"{row.metric} is dated {row.date}, after today "
+                                 f"({scope.today})",
+                                 "Record a measurement once it has been taken; check the year.")
+            elif first and row.date < first:
+                yield Diagnostic(measured.file, row.line, 1, ERROR, "measurement-date",
+                                 f"{row.metric} is dated {row.date}, before the first stage "
+                                 f"starts on {first}",
+                                 "Keep baselines taken before the rollout out of this file, or "
+                                 "check the date.")
+            if abs(row.value) > ABSURD:
+                yield Diagnostic(measured.file, row.line, row.value_column, ERROR,
+                                 "measurement-value",
+                                 f"{row.metric} is {row.value:g}, beyond ±{ABSURD:g}: "
+                                 "not a plausible measurement",
+                                 "Check the export: the value looks like an id or a timestamp.")
+            elif units.get(row.metric) == "%" and not 0 <= row.value <= 100:
+                yield Diagnostic(measured.file, row.line, row.value_column, ERROR,
+                                 "measurement-value",
+                                 f"{row.metric} is {row.value:g}, but its unit is % (0 to 100)",
+                                 "Write shares as percentages: 22.5 for 22.5 %.")
+
+
 RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_file_name, rule_unique_id, rule_former_id, rule_placeholder, rule_ref, rule_tool_status, rule_text_hazard, rule_approval,
     rule_review_overdue, rule_tier_required, rule_tier_review, rule_tier_stages,
@@ -1014,6 +1053,7 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_tier_risks_governance, rule_impact_tier, rule_stage_access, rule_stage_dates,
     rule_gate_outcomes, rule_decision_log, rule_training_topics, rule_budget_total,
     rule_monitor_values, rule_measurement_ref, rule_pause_triggered,
+    rule_measurement_sane,
 ]
 
 

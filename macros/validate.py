@@ -362,27 +362,60 @@ class Checked:
 
 
 def _shown(path: Path) -> str:
+    """The path as the editor wrote it (relative to here when it is below here). Never the
+    resolved path: a link must be named by its own name, not by where it points."""
+    absolute = Path(os.path.abspath(path))
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(absolute.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        return os.path.normpath(path)
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
-    """Plan files named or found in folders, each folder's _org.yaml first; never `_*` as plans."""
+def repository_of(paths: list[Path]) -> Path:
+    """The folder that holds plans/ (and mkdocs.yml) for these paths, taken from the path as
+    written: a plans/ folder that is a link must not move the boundary to where it points."""
+    first = paths[0] if paths else Path("plans")
+    folder = first if first.is_dir() else first.parent
+    return Path(os.path.abspath(folder)).parent
+
+
+def _escape(path: Path, boundary: Path) -> Diagnostic | None:
+    """An error when `path` resolves outside the repository: a plan linked in from elsewhere
+    would be published without anyone reviewing it."""
+    target = path.resolve()
+    if target.is_relative_to(boundary):
+        return None
+    what = "the folder" if target.is_dir() else "the file"
+    message = (f"is a link to {what} {target}, outside the repository" if path.is_symlink()
+               else f"resolves to {target}, outside the repository {boundary}")
+    if target.is_dir():
+        message += "; nothing in it is checked or published"
+    return Diagnostic(_shown(path), 1, 1, ERROR, "file-link", message,
+                      "Copy the plans into the repository's plans/ folder so that changes to "
+                      "them are reviewed.")
+
+
+def discover(paths: Iterable[Path], repository: Path | None = None
+             ) -> tuple[list[Path], list[Diagnostic]]:
+    """Plan files named or found in folders, each folder's _org.yaml first; never `_*` as plans.
+    Every folder and file must resolve inside `repository` (by default the folder holding the
+    plans folder); one that does not is an error and is neither read nor published."""
+    paths = list(paths)
+    boundary = Path(os.path.abspath(repository or repository_of(paths))).resolve()
     found: list[Path] = []
     problems: list[Diagnostic] = []
     for path in paths:
-        if path.is_dir():
-            # A plan linked in from outside the repository would publish what nobody reviewed.
-            repository = path.resolve().parent
+        if not path.exists():  # also a link whose target is gone
+            problems.append(
+                Diagnostic(_shown(path), 1, 1, ERROR, "file-read", "no such file or folder")
+            )
+        elif (escaped := _escape(path, boundary)) is not None:
+            problems.append(escaped)
+        elif path.is_dir():
             for candidate in sorted(p for p in path.iterdir()
                                     if p.suffix == ".yaml" or p.name.endswith(MEASUREMENTS)):
-                if candidate.is_symlink() and not candidate.resolve().is_relative_to(repository):
-                    problems.append(Diagnostic(
-                        _shown(candidate), 1, 1, ERROR, "file-link",
-                        "is a link to a file outside the repository",
-                        "Copy the plan into plans/ so that changes to it are reviewed."))
+                if (escaped := _escape(candidate, boundary)) is not None:
+                    problems.append(escaped)
                 elif candidate.is_file():
                     found.append(candidate)
             # `.yml`, `.YAML`, `.Yml`, ...: meant as plans, but only `.yaml` is read.
@@ -392,12 +425,8 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
                     Diagnostic(_shown(stray), 1, 1, WARNING, "file-name",
                                "ignored: plan files end in .yaml", f"Rename it to {stray.stem}.yaml.")
                 )
-        elif path.exists():
-            found.append(path)
         else:
-            problems.append(
-                Diagnostic(_shown(path), 1, 1, ERROR, "file-read", "no such file or folder")
-            )
+            found.append(path)
     return list(dict.fromkeys(found)), problems
 
 
@@ -523,25 +552,33 @@ def _load_plan_light(path: Path) -> tuple[Document | None, list[Diagnostic]]:
 
 
 def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
-          cache_dir: Path | None = None) -> Checked:
+          cache_dir: Path | None = None, repository: Path | None = None) -> Checked:
     """Load and validate plans (and the _org.yaml beside them); collect every problem.
-    With `cache_dir`, unchanged files are not parsed or validated again."""
+    With `cache_dir`, unchanged files are not parsed or validated again. Files must resolve
+    inside `repository` (default: the folder that holds the plans folder)."""
     from .rules import run_rules  # rules import validate's helpers
 
     paths = list(paths)
-    files, diagnostics = discover(paths)
+    repository = repository or repository_of(paths)
+    files, diagnostics = discover(paths, repository)
     s = schemas()  # read once per run: the files are stat-ed to notice edits under serve
     # The registries sit beside the plans: in the folder given, or beside the first file.
     first = paths[0] if paths else Path("plans")
     org_path = next((p for p in files if p.name == ORG_FILE),
                     (first if first.is_dir() else first.parent) / ORG_FILE)
+    if org_path not in files and org_path.exists() and (
+            escaped := _escape(org_path, Path(os.path.abspath(repository)).resolve())):
+        # Linked in from outside: never read. Its folder's refusal already says so, if any.
+        if _shown(org_path.parent) not in {d.file for d in diagnostics}:
+            diagnostics.append(escaped)
+        org_path = None
     org = None
-    if org_path.exists():
+    if org_path is not None and org_path.exists():
         org, problems = load_file(org_path, _shown(org_path))
         diagnostics += problems
         if org is not None:
             diagnostics += schema_diagnostics(org, "org", s)
-    else:
+    elif org_path is not None:
         diagnostics.append(Diagnostic(_shown(org_path), 1, 1, ERROR, "file-read",
                                       f"{ORG_FILE} is missing: people, teams and tools live there",
                                       "Create it beside the plans: it lists the people, teams and tools that plans name."))

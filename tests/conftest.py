@@ -130,3 +130,13 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def hostile_titles_site(tmp_path_factory) -> Path:
+    """A site whose plan, stage, module, team and organisation names are `Q&A & R&D <b> "x"`."""
+    where = tmp_path_factory.mktemp("hostile-titles")
+    project = make_project(FIXTURES / "valid" / "hostile-titles", where)
+    done = mkdocs_build(project, where / "site")
+    assert done.returncode == 0, done.stderr
+    return where / "site"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, require_tool
+from .conftest import ROOT, require_tool, serve
 
 TOOLS = ROOT / ".tools" / "node_modules"
 INSTALL = ("npm install --no-save --prefix .tools axe-core@4.14.1 vnu-jar@26.9.27")
@@ -22,6 +22,12 @@ PAGE_KINDS = ["", "plans/support-replies/", "plans/support-replies/stages/pilot/
               "plans/support-replies/readiness/", "training/", "training/replies-basics/",
               "uses/", "tools/", "teams/", "teams/support/", "contacts/", "reference/",
               "about/", "macros/"]
+HOSTILE_TITLE_PAGES = ["", "plans/", "plans/menu-drafts/", "plans/menu-drafts/stages/trial/",
+                       "teams/", "teams/shop/", "training/", "training/ai-basics/"]
+# Experimental in axe-core, so off unless asked for: a link whose aria-label does not contain
+# its visible text (the footer's "Next: ..." links once held titles escaped twice).
+AXE_OPTIONS = ("{resultTypes: ['violations'], "
+               "rules: {'label-content-name-mismatch': {enabled: true}}}")
 
 
 def require_file(path: Path) -> Path:
@@ -33,38 +39,56 @@ def require_file(path: Path) -> Path:
     pytest.skip(message)
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_serious_axe_violations(browser, origin, scheme):
+def serious_violations(browser, origin: str, paths: list[str], scheme: str) -> dict:
     axe = require_file(TOOLS / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     found = {}
-    for path in PAGE_KINDS:
+    for path in paths:
         page.goto(f"{origin}/{path}")
         page.wait_for_load_state("networkidle")
         page.add_script_tag(content=axe)
         violations = page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            f"async () => (await axe.run(document, {AXE_OPTIONS})).violations"
             ".filter(v => ['serious', 'critical'].includes(v.impact))"
             ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))")
         if violations:
             found[path or "/"] = violations
     context.close()
-    assert found == {}
+    return found
 
 
-def test_every_page_is_valid_html(example_site: Path):
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_axe_violations(browser, origin, scheme):
+    assert serious_violations(browser, origin, PAGE_KINDS, scheme) == {}
+
+
+@pytest.mark.browser
+def test_no_serious_axe_violations_with_hostile_titles(browser, hostile_titles_site: Path):
+    """Titles such as `Q&A & R&D <b> "x"` must read the same to a screen reader as on screen."""
+    with serve(hostile_titles_site) as origin:
+        assert serious_violations(browser, origin, HOSTILE_TITLE_PAGES, "light") == {}
+
+
+def html_errors(site: Path, at_least: int) -> list[str]:
     vnu = require_file(TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar")
     java = require_tool("java", "apt-get install default-jre-headless")
-    pages = sorted(str(p) for p in example_site.rglob("*.html"))
-    assert len(pages) > 20
+    pages = sorted(str(p) for p in site.rglob("*.html"))
+    assert len(pages) >= at_least
     done = subprocess.run([java, "-jar", str(vnu), "--errors-only", "--format", "json", *pages],
                           capture_output=True, text=True)
     messages = json.loads(done.stderr or '{"messages": []}')["messages"]
-    errors = [f"{m.get('url', '').rsplit('/site/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
-              for m in messages if m.get("type") == "error"]
-    assert errors == []
+    return [f"{m.get('url', '').rsplit('/site/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+            for m in messages if m.get("type") == "error"]
+
+
+def test_every_page_is_valid_html(example_site: Path):
+    assert html_errors(example_site, at_least=20) == []
+
+
+def test_every_page_is_valid_html_with_hostile_titles(hostile_titles_site: Path):
+    assert html_errors(hostile_titles_site, at_least=15) == []
 
 
 @pytest.mark.browser
@@ -88,3 +112,18 @@ def test_keyboard_reaches_search_and_every_section(browser, origin):
     page.close()
     assert search, "the search box cannot be reached with Tab"
     assert set(sections) - reached == set()
+
+
+@pytest.mark.browser
+def test_search_results_show_titles_as_written(browser, hostile_titles_site: Path):
+    """The search index holds titles as HTML escaped once; the results must show the text."""
+    with serve(hostile_titles_site) as origin:
+        page = browser.new_page()
+        page.goto(f"{origin}/")
+        box = page.locator("input.md-search__input")
+        box.click()
+        box.press_sequentially("module", delay=20)
+        title = page.locator(".md-search-result__article h1").filter(has_text="module").first
+        title.wait_for(state="visible", timeout=10_000)
+        assert " ".join(title.inner_text().split()) == 'Q&A & R&D <b> "x" module'
+        page.close()

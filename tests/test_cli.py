@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -253,3 +254,87 @@ def test_the_only_key_of_a_mapping_without_its_colon_gets_the_rewritten_line(tmp
                         "to values but found 'owner ben-cho' [type]")
     assert lines[found + 1] == ("    hint: A key needs ':' and a space after it: write "
                                 "'owner: ben-cho'.")
+
+
+# --- the repository boundary: nothing outside it is read, checked or published ---------------
+
+
+@pytest.fixture
+def outside_plans(tmp_path_factory) -> Path:
+    """A complete, valid plans folder that lives outside the project."""
+    outside = tmp_path_factory.mktemp("elsewhere") / "plans"
+    outside.mkdir()
+    for source in (FIXTURES / "valid" / "minimum").iterdir():
+        (outside / source.name).write_bytes(source.read_bytes())
+    return outside
+
+
+def test_a_plans_folder_linked_from_outside_is_refused(tmp_path: Path, outside_plans: Path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "plans").symlink_to(outside_plans, target_is_directory=True)
+    done = handbook("check", "--format", "json", cwd=project)
+    assert done.returncode == 1
+    found = json.loads(done.stdout)
+    # One error, at the path the editor wrote; no plan inside the folder was read.
+    assert [(d["file"], d["rule"]) for d in found] == [("plans", "file-link")]
+    assert str(outside_plans) in found[0]["message"]
+
+
+def test_a_linked_folder_named_on_the_command_line_is_refused(tmp_path: Path,
+                                                              outside_plans: Path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "shared-plans").symlink_to(outside_plans, target_is_directory=True)
+    done = handbook("check", "--format", "json", "shared-plans", cwd=project)
+    assert done.returncode == 1
+    assert [(d["file"], d["rule"]) for d in json.loads(done.stdout)] == [
+        ("shared-plans", "file-link")]
+
+
+def test_a_linked_file_named_on_the_command_line_is_refused(broken_plans: Path,
+                                                            outside_plans: Path):
+    (broken_plans / "plans" / "menu-drafts.yaml").unlink()
+    (broken_plans / "plans" / "menu-drafts.yaml").symlink_to(outside_plans / "menu-drafts.yaml")
+    done = handbook("check", "--format", "json", "plans/menu-drafts.yaml", cwd=broken_plans)
+    assert done.returncode == 1
+    assert [(d["file"], d["rule"]) for d in json.loads(done.stdout)] == [
+        ("plans/menu-drafts.yaml", "file-link")]
+
+
+def test_an_org_file_linked_from_outside_is_not_read(broken_plans: Path, outside_plans: Path):
+    (broken_plans / "plans" / "menu-drafts.yaml").write_bytes(
+        (outside_plans / "menu-drafts.yaml").read_bytes())
+    (broken_plans / "plans" / "_org.yaml").unlink()
+    (broken_plans / "plans" / "_org.yaml").symlink_to(outside_plans / "_org.yaml")
+    for args in (["plans"], ["plans/menu-drafts.yaml"]):
+        done = handbook("check", "--format", "json", *args, cwd=broken_plans)
+        assert done.returncode == 1
+        found = json.loads(done.stdout)
+        assert ("plans/_org.yaml", "file-link") in [(d["file"], d["rule"]) for d in found]
+        # Unread, so every person the plan names is unknown: proof nothing came from outside.
+        assert any(d["rule"] == "ref" for d in found)
+
+
+def test_a_link_inside_the_repository_is_fine(broken_plans: Path):
+    kept = broken_plans / "kept"
+    kept.mkdir()
+    (kept / "menu-drafts.yaml").write_bytes(
+        (FIXTURES / "valid" / "minimum" / "menu-drafts.yaml").read_bytes())
+    (broken_plans / "plans" / "menu-drafts.yaml").unlink()
+    (broken_plans / "plans" / "menu-drafts.yaml").symlink_to(kept / "menu-drafts.yaml")
+    done = handbook("check", cwd=broken_plans)
+    assert done.returncode == 0, done.stdout
+
+
+def test_the_site_build_refuses_a_plans_folder_linked_from_outside(tmp_path: Path,
+                                                                   outside_plans: Path):
+    from .conftest import make_project, mkdocs_build
+
+    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+    shutil.rmtree(project / "plans")
+    (project / "plans").symlink_to(outside_plans, target_is_directory=True)
+    done = mkdocs_build(project, tmp_path / "site")
+    assert done.returncode != 0
+    assert "plans:1:1: error: is a link to the folder" in done.stderr
+    assert not (tmp_path / "site" / "plans" / "menu-drafts").exists()

@@ -1,9 +1,11 @@
-"""`mkdocs serve` (what `make serve` runs): a plan broken mid-session shows its errors in the
-browser, the server keeps running, and fixing the file recovers without a restart."""
+"""`handbook serve` (what `make serve` runs): broken plans show their errors in the browser,
+whether they break mid-session or are broken when the server starts; the server keeps running,
+and fixing the file recovers without a restart."""
 from __future__ import annotations
 
 import html
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -70,3 +72,59 @@ def test_broken_plan_shows_errors_and_recovers(tmp_path: Path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def start_serve(project: Path, port: int) -> subprocess.Popen:
+    """`handbook serve` in its own process group, so that the test can stop all of it."""
+    env = {**os.environ, "HANDBOOK_TODAY": TODAY.isoformat()}
+    return subprocess.Popen([sys.executable, "-m", "macros", "serve", "--dev-addr",
+                             f"127.0.0.1:{port}"], cwd=project, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            process_group=0)
+
+
+def stop_serve(server: subprocess.Popen) -> None:
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        pass
+    finally:
+        try:
+            os.killpg(server.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        server.wait()
+
+
+def test_serve_starts_on_broken_plans_and_recovers(tmp_path: Path):
+    """mkdocs.yml says strict: true, and the home page links to pages that only exist once the
+    plans are good: the preview must start anyway, with the errors page and the hand-written
+    pages, and must become the full handbook once the plan is fixed."""
+    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+    plan = project / "plans" / "menu-drafts.yaml"
+    good = plan.read_text(encoding="utf-8")
+    plan.write_text(good.replace("owner: ana-silva", "owner: nobody"), encoding="utf-8")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_serve(project, port)
+    try:
+        status, page = wait_for(lambda: (r := fetch(base + "/handbook-errors/"))[0] == 200 and r)
+        assert "menu-drafts.yaml:7:8" in page and "nobody" in page
+        status, page = fetch(base + "/")
+        assert status == 200
+        assert "3 error(s) in the plans." in page
+        assert "this preview shows only the hand-written pages" in page
+        assert "The plans have errors, so this part of the page cannot be shown." in page
+        assert fetch(base + "/about/")[0] == 200
+        assert fetch(base + "/plans/menu-drafts/")[0] == 404
+        assert server.poll() is None
+
+        plan.write_text(good, encoding="utf-8")
+        wait_for(lambda: fetch(base + "/plans/menu-drafts/")[0] == 200)
+        assert fetch(base + "/handbook-errors/")[0] == 404
+        status, page = fetch(base + "/")
+        assert "error(s) in the plans" not in page and "Drafting menu descriptions" in page
+        assert server.poll() is None
+    finally:
+        stop_serve(server)

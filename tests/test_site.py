@@ -187,7 +187,9 @@ def test_failed_build_keeps_the_last_good_site(tmp_path: Path):
     assert failed.returncode == 1
     assert "menu-drafts.yaml:7:8: error: owner: 'nobody' is not a person" in failed.stderr
     assert tree_digest(project / "site") == good
-    assert not [p for p in project.iterdir() if p.name.startswith(".site-")]
+    assert not [p for p in project.iterdir() if p.name.startswith((".site-new", ".site-old"))]
+    live = (project / "site").resolve()
+    assert [p for p in (project / ".site-builds").iterdir() if p.name != ".lock"] == [live]
 
 
 def test_a_macro_error_fails_the_build(tmp_path: Path):
@@ -244,3 +246,118 @@ def test_two_builds_of_the_same_plans_are_byte_identical(tmp_path: Path):
     assert tree_digest(first) == tree_digest(second)
     assert sorted(p.relative_to(first) for p in first.rglob("*")) == sorted(
         p.relative_to(second) for p in second.rglob("*"))
+
+
+# --- titles are escaped exactly once, wherever the theme shows them ----------------------------
+
+HOSTILE_TITLE = 'Q&A & R&D <b> "x"'
+HOSTILE_SITE_NAME = f"{HOSTILE_TITLE} org AI handbook"
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+
+
+class Tree(HTMLParser):
+    """Every element with its attributes and its text (descendants' text included), as the
+    browser would read them: one level of escaping undone. Text still holding `&amp;` was
+    escaped twice; a `<b>` parsed as a tag (so missing from the text) was not escaped at all."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict, list[str]]] = []
+        self._open: list[tuple[str, dict, list[str]]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        element = (tag, dict(attrs), [])
+        self.elements.append(element)
+        if tag not in VOID:
+            self._open.append(element)
+
+    def handle_endtag(self, tag):
+        for i in range(len(self._open) - 1, -1, -1):
+            if self._open[i][0] == tag:
+                del self._open[i:]
+                break
+
+    def handle_data(self, data):
+        for element in self._open:
+            element[2].append(data)
+
+    def find(self, tag: str, css_class: str = "", **attrs: str) -> list[tuple[dict, str]]:
+        return [(a, " ".join("".join(text).split())) for t, a, text in self.elements
+                if t == tag and css_class in (a.get("class") or "").split() + [""]
+                and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+
+    def texts(self, tag: str, css_class: str = "", **attrs: str) -> list[str]:
+        return [text for _, text in self.find(tag, css_class, **attrs)]
+
+
+def tree(site: Path, page: str) -> Tree:
+    return Tree((site / page / "index.html").read_text(encoding="utf-8"))
+
+
+def test_the_page_title_is_escaped_once_in_title_and_header(hostile_titles_site: Path):
+    page = tree(hostile_titles_site, "plans/menu-drafts")
+    assert page.texts("title")[0] == f"{HOSTILE_TITLE} - {HOSTILE_SITE_NAME}"  # then SVG titles
+    assert page.texts("div", "md-header__topic") == [HOSTILE_SITE_NAME, HOSTILE_TITLE]
+    logos = page.find("a", "md-logo")
+    assert logos and all(a["aria-label"] == a["title"] == HOSTILE_SITE_NAME for a, _ in logos)
+    assert page.texts("h1") == [HOSTILE_TITLE + "¶"]  # the heading and its permalink sign
+
+
+def test_nav_titles_are_escaped_once(hostile_titles_site: Path):
+    plan = tree(hostile_titles_site, "plans/menu-drafts")
+    links = plan.texts("a", "md-nav__link") + plan.texts("label", "md-nav__link")
+    assert HOSTILE_TITLE in links and f"1. {HOSTILE_TITLE} stage" in links
+    assert HOSTILE_TITLE in plan.texts("label", "md-nav__title")  # the open section's heading
+    assert HOSTILE_SITE_NAME in plan.texts("label", "md-nav__title")
+    assert f"{HOSTILE_TITLE} team" in tree(hostile_titles_site, "teams/shop").texts(
+        "a", "md-nav__link")
+    assert f"{HOSTILE_TITLE} module" in tree(hostile_titles_site, "training/ai-basics").texts(
+        "a", "md-nav__link")
+
+
+def test_footer_links_are_labelled_with_the_title_escaped_once(hostile_titles_site: Path):
+    stage = f"1. {HOSTILE_TITLE} stage"
+    plan = tree(hostile_titles_site, "plans/menu-drafts")
+    [(label, text)] = plan.find("a", "md-footer__link--next")
+    assert label["aria-label"] == f"Next: {stage}" and text == f"Next {stage}"
+    training = tree(hostile_titles_site, "training")
+    [(label, text)] = training.find("a", "md-footer__link--prev")
+    assert label["aria-label"] == f"Previous: {HOSTILE_TITLE} team"
+    assert text == f"Previous {HOSTILE_TITLE} team"
+
+
+def test_the_search_index_holds_titles_escaped_once(hostile_titles_site: Path):
+    import html
+    import json
+
+    index = json.loads((hostile_titles_site / "search" / "search_index.json").read_text(
+        encoding="utf-8"))
+    titles = {doc["location"]: doc["title"] for doc in index["docs"]}
+    # The theme shows index titles as HTML: once-escaped is `&amp;` and `&lt;`, never more.
+    assert titles["plans/menu-drafts/"] == html.escape(HOSTILE_TITLE, quote=False)
+    assert titles["training/ai-basics/"] == html.escape(f"{HOSTILE_TITLE} module", quote=False)
+    assert titles["teams/shop/"] == html.escape(f"{HOSTILE_TITLE} team", quote=False)
+    assert titles["plans/menu-drafts/stages/trial/"] == html.escape(
+        f"Stage 1: {HOSTILE_TITLE} stage", quote=False)
+
+
+def test_a_title_taken_from_the_first_heading_is_escaped_once(tmp_path: Path):
+    """A nav entry without a title takes the page's first heading, which MkDocs keeps as HTML;
+    the hook makes it plain text like every other title, so the theme escapes it once."""
+    from .conftest import mkdocs_build
+
+    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+    (project / "docs" / "notes.md").write_text("# Q&A & R&D\n\nNotes.\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      - How to read this handbook: about.md",
+        "      - How to read this handbook: about.md\n      - notes.md"), encoding="utf-8")
+    done = mkdocs_build(project, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    notes = tree(tmp_path / "site", "notes")
+    assert notes.texts("title")[0] == "Q&A & R&D - Fixture Bakery AI handbook"
+    assert "Q&A & R&D" in notes.texts("a", "md-nav__link")
+    [(label, _)] = tree(tmp_path / "site", "about").find("a", "md-footer__link--next")
+    assert label["aria-label"] == "Next: Q&A & R&D"

@@ -526,7 +526,7 @@ def all_pages(hb: Handbook) -> dict[str, str]:
 
 def navigation(hb: Handbook) -> list:
     """The generated part of the nav: plans > plan > stages, then the cross-plan pages.
-    Titles come from plan text, so they pass through `title` (escaped)."""
+    Titles are plan text as plain text (`title`); the theme overrides escape them."""
     plans = [{"All plans": Paths.plans}]
     for plan in hb.plans.values():
         plans.append({title(plan.title): [{"Overview": Paths.plan(plan.id)}] + [

@@ -8,6 +8,7 @@ the browser shows as the original character.
 from __future__ import annotations
 
 import html
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -123,15 +124,15 @@ def anchor(anchor_id: str) -> str:
 
 
 def title(text: object) -> str:
-    """A page or nav title. The theme inserts titles into <title>, the nav and the header
-    without escaping them, so they are HTML-escaped here (Markdown never sees them)."""
-    return attr(" ".join(str(text).split()))
+    """A page, nav or site title: plain text on one line, NOT escaped. MkDocs renders the theme
+    without autoescape, and Material 9.8 escapes titles in some places (`| e`) but not in
+    others; docs/overrides/ escapes every place that outputs a title, so plain text is shown
+    exactly once-escaped everywhere (<title>, header, nav, footer labels, search index)."""
+    return " ".join(str(text).split())
 
 
 def front_matter(page_title: str, **extra: object) -> str:
     """YAML front matter; the title as a JSON string (valid YAML, no injection)."""
-    import json
-
     lines = ["---", f"title: {json.dumps(title(page_title), ensure_ascii=False)}",
              "render_macros: false"]
     lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in extra.items()]
