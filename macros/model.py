@@ -303,7 +303,9 @@ class Plan:
             return Position(None, "not_started")
         first = self.stages[0]
         decisions = [d for d in self.decisions if d.date <= day]
-        if first.start and first.start > day and not decisions:
+        if self.status in ("draft", "approved") or (first.start and first.start > day
+                                                     and not decisions):
+            # Nothing runs before the plan is active, whatever the calendar says.
             return Position(first, "not_started", starts=first.start)
         current, state, since, last = first, "in_progress", first.start, None
         for decision in decisions:
@@ -329,12 +331,10 @@ class Plan:
     def periods(self) -> dict[str, tuple[dt.date | None, dt.date | None]]:
         """When each stage that has begun by today actually ran: (first day, day its gate
         moved on or stopped; None while it runs)."""
-        if not self.stages or self.position.stage is None:
+        if self.reached_index() < 0:
             return {}
         first = self.stages[0]
         decisions = [d for d in self.decisions if d.date <= self.today]
-        if not decisions and (first.start and first.start > self.today):
-            return {}
         found: dict[str, list] = {first.id: [first.start, None]}
         for decision in decisions:
             stage = self.stage(decision.stage)
@@ -408,6 +408,13 @@ class Plan:
             return None
         return next((s for s in reversed(self.stages[: self.access.stage.index + 1])
                      if team in s.leave), None)
+
+    def stage_done(self, stage: Stage) -> bool:
+        """Whether `stage` is behind the rollout today: its gate moved on."""
+        position = self.position
+        if position.stage is None:
+            return False
+        return stage.index < position.stage.index or position.state == "complete"
 
     @property
     def in_force(self) -> bool:
