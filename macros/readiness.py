@@ -196,7 +196,7 @@ def _gates(plan: Plan, need) -> Verdict:
             problems.append("the next gate's blocking criteria are not met: "
                             + "; ".join(failing))
         if no_data:
-            missing_data.append("no data yet for the next gate's blocking criteria: "
+            missing_data.append("nothing measured yet for the next gate's blocking criteria: "
                                 + "; ".join(no_data))
         said = []
         if met:

@@ -214,6 +214,8 @@ class Fragments:
             return ""
         if len(grant.teams) == 1:
             team = self.hb.teams.get(grant.teams[0])
+            if team and team.headcount and grant.headcount >= team.headcount:
+                return f"the whole team of {team.headcount}"
             if team and team.headcount:
                 return f"{grant.headcount} of the team's {team.headcount}"
             return count(grant.headcount, "person", "people")
@@ -237,8 +239,8 @@ class Fragments:
         if counted:
             parts.append(f"{counted} of the team's {team.headcount}" if team and team.headcount
                          else count(counted, "person", "people"))
-        parts += [f"among the {self.headcount(g)}" for g in shared]
-        return f"{name} ({and_list(parts)})" if parts else name
+        parts += [f"part of the {self.headcount(g)}" for g in shared]
+        return f"{name} ({'; '.join(parts)})" if parts else name
 
     def holders(self, access: Access) -> str:
         """Everyone with access, in a sentence: teams by name with their share, people who
@@ -293,8 +295,14 @@ class Fragments:
         access = plan.access
         position = plan.position
         if plan.paused:
-            return sentence("**Nothing**: use is paused. Follow the "
-                            f"[fallbacks]({self.href(Paths.plan(plan.id), 'pause')}) instead")
+            fallbacks = [inline(plain_end(FALLBACKS.get(f, f)))
+                         for f in plan.get("pause", "fallbacks", default=[])]
+            authority = plan.get("pause", "authority", default=[])
+            return sentences(
+                "**Nothing**: use is paused",
+                ("In force instead: " + "; ".join(fallbacks)) if fallbacks else
+                ("Ask " + self.people_and(authority) + " what to do instead") if authority
+                else "")
         if position.state == "stopped":
             return "**Nothing**: the rollout was stopped."
         if plan.status in ("draft", "retired"):
@@ -442,6 +450,7 @@ class Fragments:
             return "_This stage has no gate: it is the last one._" if \
                 stage.index == len(plan.stages) - 1 else "_This stage has no gate._"
         rows = []
+        decided = any(d.stage == stage.id for d in plan.decisions if d.date <= plan.today)
         for c in gate.criteria:
             monitor = plan.monitor(c.metric)
             metric_text = (self.link(monitor.metric if monitor else c.metric,
@@ -454,16 +463,16 @@ class Fragments:
             rows.append([anchor(c.anchor) + cell(c.question), metric_text,
                          cell(c.threshold or _judged_value(evidence, monitor)),
                          "**Blocking**" if c.blocking else "Advisory", cell(latest),
-                         self.verdict(evidence, monitor)])
+                         self.verdict(evidence, monitor, decided)])
         parts = [f"**Decided by:** {self.person(gate.decider)}",
                  table(["Question", "Metric", "Threshold", "Blocking", "Latest", "Evidence"],
                        rows),
                  "**Possible outcomes:** " + ", ".join(inline(o) for o in gate.outcomes)]
         return "\n\n".join(p for p in parts if p)
 
-    def verdict(self, evidence: Evidence, monitor) -> str:
-        """Met, not met, no data yet, or judged by the decider with the field that would let
-        the handbook judge it."""
+    def verdict(self, evidence: Evidence, monitor, decided: bool = False) -> str:
+        """Met, not met, no data yet (for a decided gate: no data when it was decided), or
+        judged by the decider with the field that would let the handbook judge it."""
         c = evidence.criterion
         value = inline(_judged_value(evidence, monitor))
         if evidence.verdict == "met":
@@ -472,7 +481,7 @@ class Fragments:
             return (f"**✘ Not met ({value}) — blocks the next stage**" if c.blocking
                     else f"✘ Not met ({value})")
         if evidence.verdict == "no_data":
-            return "No data yet"
+            return "No data when decided" if decided else "No data yet"
         if not c.metric:
             field = "add `metric` and `value` to the criterion"
         elif monitor is not None and monitor.better not in ("higher", "lower"):
@@ -646,7 +655,11 @@ def fields_as_code(text: str) -> str:
     """Plain text in which our own field names are written between backticks ("add
     `pause_value`"): the names become code, everything else is escaped."""
     parts = _FIELD.split(text)
-    return "".join(f"`{p}`" if i % 2 else inline(p) for i, p in enumerate(parts))
+    # inline() trims each piece; the spaces around a field name belong to the sentence.
+    return "".join(f"`{p}`" if i % 2 else
+                   (" " if p[:1].isspace() else "") + inline(p)
+                   + (" " if p[-1:].isspace() and p.strip() else "")
+                   for i, p in enumerate(parts))
 
 
 def _unit(unit: str | None) -> str:

@@ -183,9 +183,12 @@ def status(f: Fragments, plan: Plan) -> str:
     lines = []
     if position.stage is not None:
         when = f.position_phrase(plan, with_label=False)
+        if position.state == "complete":
+            when = "the last stage, ended" + (f" on {position.since}" if position.since else "")
         lines.append(sentence(f"**{inline(position.label)}:** "
                               f"{f.stage_link(plan, position.stage)}"
-                              + ("," if position.state == "not_started" and when else "")
+                              + ("," if position.state in ("not_started", "complete") and when
+                                 else "")
                               + (f" {when}" if when else "")))
     if position.decision is not None:
         d = position.decision

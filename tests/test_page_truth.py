@@ -1,0 +1,283 @@
+"""Every sentence a reader sees is true, and well formed: the state matrix.
+
+tests/fixtures/states/ holds one plan per state a rollout can be in (approved and not started,
+in progress with no data / data met / data not met, paused, stopped, complete, limited on
+purpose, a stage that adds a team, a team that joins later, headcounts below a team's size).
+The site is built from them with MkDocs; the tests read the TEXT of the built HTML, as a
+reader does:
+
+- golden statements per state (tests/golden/states.txt): the overview's stage and status, what
+  each team may do now, readiness and the stage states; regenerate with UPDATE_GOLDEN=1 and
+  review the diff like code;
+- no sentence has doubled punctuation, an empty clause, a dangling word or a visible entity;
+- a future date never follows "since";
+- in a browser, a team that joins later sees no allowed use and the sentence saying when it
+  joins.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from macros.validate import check
+
+from .conftest import FIXTURES, TODAY, make_project, mkdocs_build, serve
+
+STATES = FIXTURES / "states"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "states.txt"
+BLOCKS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "tr",
+          "summary", "figcaption", "caption"}
+SKIPPED = {"svg", "script", "style", "template"}
+
+
+class ArticleText(HTMLParser):
+    """The visible text of a page's article, one line per block (a table row is one line,
+    its cells joined by ' | '); headings are written '#<level> <text> {<id>}'."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.depth = 0  # inside <article>
+        self.skip = 0
+        self.heading: tuple[int, str] | None = None
+        self.cells: list[str] | None = None
+        self.header_row = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "article":
+            self.depth += 1
+        if not self.depth:
+            return
+        if tag in SKIPPED or "headerlink" in (attrs.get("class") or ""):
+            self.skip += 1
+            return
+        if tag == "tr":
+            self._flush()
+            self.cells = []
+            self.header_row = True
+        elif tag in ("td", "th"):
+            self.current = []
+            self.header_row &= tag == "th"
+        elif tag in BLOCKS:
+            self._flush()
+            if tag[0] == "h" and tag[1:].isdigit():
+                self.heading = (int(tag[1]), attrs.get("id") or "")
+        elif tag == "br":
+            self.current.append(" ")
+
+    def handle_endtag(self, tag):
+        if not self.depth:
+            return
+        if tag in SKIPPED or (self.skip and tag == "a"):
+            self.skip = max(0, self.skip - 1)
+            return
+        if tag == "article":
+            self._flush()
+            self.depth -= 1
+        elif tag in ("td", "th") and self.cells is not None:
+            self.cells.append(_squeeze("".join(self.current)))
+            self.current = []
+        elif tag == "tr" and self.cells is not None:
+            # Header rows are labels, not sentences: marked so that checks can skip them.
+            self.lines.append(("th: " if self.header_row else "") + " | ".join(self.cells))
+            self.cells = None
+        elif tag in BLOCKS:
+            self._flush()
+
+    def handle_data(self, data):
+        if self.depth and not self.skip:
+            self.current.append(data)
+
+    def _flush(self) -> None:
+        text = _squeeze("".join(self.current))
+        self.current = []
+        if self.cells is not None:
+            return
+        if self.heading:
+            level, anchor = self.heading
+            self.heading = None
+            text = f"{'#' * level} {text} {{{anchor}}}"
+        if text:
+            self.lines.append(text)
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+def article(site: Path, path: str) -> list[str]:
+    parser = ArticleText()
+    parser.feed((site / path).read_text(encoding="utf-8"))
+    return parser.lines
+
+
+def section(lines: list[str], anchor: str, level: int | None = None) -> list[str]:
+    """The lines under the heading with `anchor` (or text `anchor`), up to the next heading of
+    the same level or above."""
+    for i, line in enumerate(lines):
+        match = re.match(r"(#+) (.*) \{(.*)\}$", line)
+        if match and anchor in (match.group(3), match.group(2)) and (
+                level is None or len(match.group(1)) == level):
+            depth = len(match.group(1))
+            out = []
+            for later in lines[i + 1:]:
+                head = re.match(r"(#+) ", later)
+                if head and len(head.group(1)) <= depth:
+                    break
+                out.append(later)
+            return out
+    raise AssertionError(f"no section {anchor}")
+
+
+@pytest.fixture(scope="session")
+def states_site(tmp_path_factory) -> Path:
+    where = tmp_path_factory.mktemp("states")
+    project = make_project(STATES, where)
+    done = mkdocs_build(project, where / "site")
+    assert done.returncode == 0, done.stderr
+    return where / "site"
+
+
+def plans() -> list[dict]:
+    return [yaml.safe_load(p.read_text(encoding="utf-8"))
+            for p in sorted(STATES.glob("[!_]*.yaml"))]
+
+
+def team_names() -> dict[str, str]:
+    org = yaml.safe_load((STATES / "_org.yaml").read_text(encoding="utf-8"))
+    return {t["id"]: t["name"] for t in org["teams"]}
+
+
+def statements(site: Path) -> str:
+    """The golden statements: per state, what a reader is told."""
+    out = []
+    names = team_names()
+    for plan in plans():
+        pid = plan["id"]
+        overview = article(site, f"plans/{pid}/index.html")
+        out.append(f"== {pid}")
+        out += [f"overview: {line}" for line in overview
+                if line.startswith(("Current stage |", "Next gate |"))]
+        out += [f"status: {line}" for line in section(overview, "status")]
+        now = section(overview, "now")
+        out += [f"now: {line}" for line in now[: now.index("Never, at any stage:")]]
+        for team in plan["scope"]["users"]:
+            lines = section(article(site, f"teams/{team}/index.html"), "What you may do now",
+                            level=3)
+            # the team page has one such section per plan: take this plan's
+            page = article(site, f"teams/{team}/index.html")
+            lines = section(section(page, pid, level=2), "What you may do now", level=3)
+            out += [f"team {names[team]}: {line}" for line in lines]
+        for line in article(site, f"plans/{pid}/readiness/index.html"):
+            if " | " in line and not line.startswith("th: "):
+                out.append(f"readiness: {line}")
+        for line in section(overview, "stages"):
+            if " | " in line and not line.startswith("th: "):
+                cells = line.split(" | ")
+                out.append(f"stage: {cells[0]} | {cells[2]} | {cells[3]} | {cells[-1]}")
+        out.append("")
+    return "\n".join(out)
+
+
+def test_the_state_fixtures_check_without_errors(monkeypatch):
+    monkeypatch.chdir(STATES)
+    result = check([Path(".")], today=TODAY)
+    assert [d for d in result.diagnostics if d.is_error] == []
+
+
+def test_states_read_as_the_golden_statements(states_site: Path):
+    text = statements(states_site)
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+# What a well-formed sentence never has. Each pattern is (name, regex) over one line of text.
+MALFORMED = [
+    ("doubled full stop", re.compile(r"(?<!\.)\.\s*\.(?!\.)")),
+    ("doubled punctuation", re.compile(r"[,;:]\s*[.,;:]|\.\s*[,;:]")),
+    ("space before punctuation", re.compile(r"\s[.,;:](?:\s|$)")),
+    ("empty parentheses", re.compile(r"\(\s*\)")),
+    ("empty clause", re.compile(r"(?:—|–)\s*(?:[.,;:]|$)|:\s*$")),
+    ("dangling word", re.compile(r"\b(?:and|or|the|of|to|with|by|from|since|for|than|at)"
+                                 r"\s*(?:[.,;)]|$)", re.I)),
+    ("visible entity", re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.I)),
+    ("visible markup", re.compile(r"\*\*|(?<![\w`])_[A-Za-z][^_]*_(?!\w)|\]\(|<[a-z/]")),
+    ("None shown", re.compile(r"\bNone\b(?! (?:required|listed|yet))")),
+]
+
+
+def lines_of_every_page(site: Path):
+    for page in sorted(site.rglob("*.html")):
+        if page.name == "404.html" or "assets" in page.parts or "reference" in page.parts:
+            continue
+        rel = page.relative_to(site).as_posix()
+        for line in article(site, rel):
+            yield rel, line
+
+
+def test_no_sentence_is_malformed(states_site: Path):
+    found = []
+    for rel, line in lines_of_every_page(states_site):
+        if line.startswith("th: "):
+            continue
+        cells = line.split(" | ")
+        for n, cell in enumerate(cells):
+            if cell == "—":  # an empty table cell, by design
+                continue
+            # A line that introduces a list or a table ends in a colon: that is the one place
+            # a colon may end a block.
+            text = cell.removesuffix(":") if cell.endswith(":") else cell
+            for name, pattern in MALFORMED:
+                label = n == 0 and len(cells) == 2  # "Review by | 2027-06-01"
+                if pattern.search(text) and not (label and name == "dangling word"):
+                    found.append(f"{rel}: {name}: {cell}")
+    assert found == []
+
+
+def test_a_future_date_never_follows_since(states_site: Path):
+    wrong = [f"{rel}: {line}" for rel, line in lines_of_every_page(states_site)
+             for date in re.findall(r"\bsince (\d{4}-\d\d-\d\d)", line)
+             if dt.date.fromisoformat(date) > TODAY]
+    assert wrong == []
+
+
+def test_the_checker_of_sentences_can_fail():
+    bad = ["Proceed on 2026-10-01 — Edit rate 22 %..", "decided by .", "Holds: ()",
+           "Owner: &#8212;", "Met — ", "these uses are allowed for", "**Nothing**", "None"]
+    for text in bad:
+        assert any(p.search(text) for _name, p in MALFORMED), text
+
+
+def test_a_row_dated_after_today_never_counts(states_site: Path):
+    overview = article(states_site, "plans/data-met/index.html")
+    assert not any("Pause threshold crossed" in line for line in overview)
+    stage = article(states_site, "plans/data-met/stages/pilot/index.html")
+    assert any(line.startswith("Are fewer than half") and "28 % on 2026-11-23" in line
+               and "Met (at most 50 %)" in line for line in stage)
+
+
+@pytest.mark.browser
+def test_a_team_that_joins_later_sees_nothing_allowed(browser, states_site: Path):
+    with serve(states_site) as origin:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{origin}/teams/kitchen/")
+        block = page.locator("h2#joins-later ~ *")
+        now = page.locator("h2#joins-later ~ h3#what-you-may-do-now-1 + p, "
+                           "h2#joins-later ~ h3 + p").first
+        text = page.locator("article").inner_text()
+        start = text.index("A team that joins later")
+        part = text[start:text.index("Never", start)]
+        assert "Nothing yet: your team joins at Everyone (planned from 2027-01-11)." in part
+        assert "Draft a menu description" not in part and "details" not in part
+        assert block.count() > 0 and now.is_visible()
+        context.close()
