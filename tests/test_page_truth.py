@@ -170,9 +170,7 @@ def statements(site: Path) -> str:
         now = section(overview, "now")
         out += [f"now: {line}" for line in now[: now.index("Never, at any stage:")]]
         for team in plan["scope"]["users"]:
-            lines = section(article(site, f"teams/{team}/index.html"), "What you may do now",
-                            level=3)
-            # the team page has one such section per plan: take this plan's
+            # A team page has one such section per plan: this plan's.
             page = article(site, f"teams/{team}/index.html")
             lines = section(section(page, pid, level=2), "What you may do now", level=3)
             out += [f"team {names[team]}: {line}" for line in lines]
@@ -271,13 +269,20 @@ def test_a_team_that_joins_later_sees_nothing_allowed(browser, states_site: Path
         context = browser.new_context()
         page = context.new_page()
         page.goto(f"{origin}/teams/kitchen/")
-        block = page.locator("h2#joins-later ~ *")
-        now = page.locator("h2#joins-later ~ h3#what-you-may-do-now-1 + p, "
-                           "h2#joins-later ~ h3 + p").first
-        text = page.locator("article").inner_text()
-        start = text.index("A team that joins later")
-        part = text[start:text.index("Never", start)]
-        assert "Nothing yet: your team joins at Everyone (planned from 2027-01-11)." in part
-        assert "Draft a menu description" not in part and "details" not in part
-        assert block.count() > 0 and now.is_visible()
+        now = ("xpath=//h2[@id='joins-later']/following-sibling::h3"
+               "[starts-with(normalize-space(.), 'What you may do now')][1]")
+        said = page.locator(now + "/following-sibling::*[1]")
+        after = page.locator(now + "/following-sibling::*[2]")
+        assert said.is_visible()
+        assert said.inner_text() == (
+            "Nothing yet: your team joins at Everyone (planned from 2027-01-11).")
+        assert said.get_by_role("link", name="Everyone").get_attribute("href") == \
+            "../../plans/joins-later/stages/everyone/"
+        # Nothing between the sentence and the next heading: no list of uses.
+        assert after.evaluate("e => e.tagName") == "H3" and after.inner_text().startswith("Never")
+        # The same page does list the uses of the plan in which the kitchen has access.
+        other = page.locator("xpath=//h2[@id='headcount-below']/following-sibling::h3"
+                             "[starts-with(normalize-space(.), 'What you may do now')][1]"
+                             "/following-sibling::ul[1]")
+        assert other.get_by_text("Draft a menu description").is_visible()
         context.close()

@@ -274,9 +274,11 @@ def readiness_page(hb: Handbook, plan: Plan) -> str:
         blocks.append(f"## {inline(source)}\n\n" + table(["Area", "Verdict", "Why"], rows))
     not_ready = sum(v.state == NOT_READY for v in verdicts)
     no_data = sum(v.state == NO_DATA for v in verdicts)
-    summary = (f"**{tally([(not_ready, 'not ready'), (no_data, 'with no data yet')])}** of "
-               f"{count(len(verdicts), 'area', 'areas')}." if not_ready or no_data
-               else "**Every area is ready enough.**")
+    parts = ([f"{not_ready} {'is' if not_ready == 1 else 'are'} not ready"] if not_ready
+             else []) + ([f"{no_data} {'has' if no_data == 1 else 'have'} no data yet"]
+                         if no_data else [])
+    summary = (f"**Of {count(len(verdicts), 'area', 'areas')}, {and_list(parts)}.**"
+               if parts else "**Every area is ready enough.**")
     return _page(f"Readiness: {plan.title}", f.banners(plan),
                  f"{summary} Judged from {f.plan_link(plan)} itself — its content, its gate "
                  f"decisions and its measurements — in proportion to its "
