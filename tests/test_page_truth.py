@@ -137,10 +137,36 @@ def section(lines: list[str], anchor: str, level: int | None = None) -> list[str
     raise AssertionError(f"no section {anchor}")
 
 
+ONBOARDING = """---
+render_macros: true
+---
+# Onboarding
+
+## Kitchen
+
+{{ allowed_now('joins-later', team='kitchen') }}
+
+## Shop
+
+{{ allowed_now('joins-later', team='shop') }}
+
+## Everyone
+
+{{ allowed_now('headcount-below') }}
+"""
+
+
 @pytest.fixture(scope="session")
 def states_site(tmp_path_factory) -> Path:
     where = tmp_path_factory.mktemp("states")
     project = make_project(STATES, where)
+    # A hand-written page that reads the same fact through the allowed_now macro.
+    (project / "docs" / "onboarding.md").write_text(ONBOARDING, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      - How to read this handbook: about.md",
+        "      - How to read this handbook: about.md\n      - Onboarding: onboarding.md"),
+        encoding="utf-8")
     done = mkdocs_build(project, where / "site")
     assert done.returncode == 0, done.stderr
     return where / "site"
@@ -298,3 +324,32 @@ def test_a_team_that_joins_later_sees_nothing_allowed(browser, states_site: Path
                              "/following-sibling::ul[1]")
         assert other.get_by_text("Draft a menu description").is_visible()
         context.close()
+
+
+def test_the_allowed_now_macro_reads_the_same_fact(states_site: Path):
+    page = article(states_site, "onboarding/index.html")
+    assert section(page, "kitchen") == [
+        "Nothing yet: your team joins at Everyone (planned from 2027-01-11)."]
+    assert section(page, "shop") == [
+        "At the current stage, Wave, these uses are allowed for Shop staff:",
+        "Draft a menu description (details)", "Draft a notice for the board (details)"]
+    assert section(page, "everyone")[0] == (
+        "At the current stage, Wave, these uses are allowed for Kitchen (5 of the team's 14) "
+        "and 5 people across Kitchen and Finance:")
+
+
+def test_contacts_name_every_role_in_words(states_site: Path):
+    rows = [line.split(" | ") for line in article(states_site, "contacts/index.html")
+            if " | " in line and not line.startswith("th: ")]
+    assert rows and all(row[-1][:1].isupper() for row in rows), rows
+    assert any(row[-1].startswith("Trainee (organisation-wide training)") for row in rows)
+
+
+def test_a_done_stage_shows_when_its_checklist_was_done(states_site: Path):
+    page = article(states_site, "plans/complete/stages/pilot/index.html")
+    assert section(page, "checklist") == [
+        "th: Done | Item | Owner | Evidence",
+        "✔ 2026-05-29 | Everyone completed AI basics | Ben Cho | Sign-off sheet",
+        "Not recorded | Data protection check of the prompt template | Ana Silva | —"]
+    current = article(states_site, "plans/data-met/stages/pilot/index.html")
+    assert section(current, "checklist")[2].startswith("☐ Not yet | Data protection check")
