@@ -222,7 +222,8 @@ class Position:
     """Where a rollout stands: the stage in force and its state."""
 
     stage: Stage | None
-    state: str  # not_started | in_progress | extended | limited | redesign | paused | stopped | complete
+    state: str  # not_started | in_progress | extended | limited | redesign | paused | stopped |
+    #             complete | retired
     since: dt.date | None = None  # never after the day the position is taken on
     decision: Decision | None = None
     starts: dt.date | None = None  # not started: the planned first day of `stage`
@@ -236,6 +237,7 @@ class Position:
         "paused": "Paused",
         "stopped": "Stopped",
         "complete": "Rollout complete",
+        "retired": "Retired",
     }
 
     @property
@@ -324,7 +326,12 @@ class Plan:
                 state = {"pause": "paused", "stop": "stopped"}.get(state, state)
         if state == "in_progress" and current.start and current.start > day:
             # Approved to proceed, but the next stage has not begun: the previous one holds.
-            return Position(current, "not_started", None, last, starts=current.start)
+            state, since = "not_started", None
+        if self.status in ("paused", "retired") and state not in ("stopped", "complete"):
+            # The plan's status outranks the calendar; since when is not recorded.
+            return Position(current, self.status, None, last)
+        if state == "not_started":
+            return Position(current, state, None, last, starts=current.start)
         return Position(current, state, since, last)
 
     @cached_property

@@ -106,7 +106,8 @@ def plans_and_days(draw):
         seen += teams
     decisions, when = [], START
     for s in stages:
-        when = max(when, dt.date.fromisoformat(s["start"])) + dt.timedelta(days=draw(st.integers(1, 40)))
+        begins = dt.date.fromisoformat(s["start"])
+        when = max(when, begins) + dt.timedelta(days=draw(st.integers(1, 40)))
         outcome = draw(st.sampled_from(["none", "proceed", "proceed", "extend", "pause",
                                         "stop"]))
         if outcome == "none":
@@ -188,6 +189,9 @@ def test_a_plan_that_is_not_active_gives_nobody_access():
     for status in ("draft", "approved", "paused", "retired"):
         plan = handbook(wave_plan(status), dt.date(2026, 4, 1)).plans["p"]
         assert plan.access.stage is None and plan.allowed_for("shop") == []
+        # The status outranks the calendar: a paused or retired plan is not "in progress".
+        assert plan.position.state == {"paused": "paused", "retired": "retired"}.get(
+            status, "not_started")
 
 
 def test_a_shared_headcount_is_counted_across_its_teams():

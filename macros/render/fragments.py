@@ -12,7 +12,7 @@ from ..model import Access, Evidence, Grant, Handbook, Module, Plan, Stage
 from ..readiness import PRODUCTION, readiness
 from .charts import metric_chart
 from .diagram import escalation_svg
-from .sentences import and_list, capitalised, count, plain_end, sentence, sentences, tally
+from .sentences import and_list, capitalised, count, plain_end, sentence, sentences
 from .text import anchor, cell, inline, link_or_text, markdown, table
 
 MODES = {
@@ -253,6 +253,7 @@ class Fragments:
                  else self._single_part(access, t)
                  for t in access.teams if t not in only_shared]
         parts += [self.headcount(g) for g in shared]
+        parts += [self.people_and(g.people) for g in access.grants if not g.teams]
         return and_list(p for p in parts if p)
 
     def _single_part(self, access: Access, team_id: str) -> str:

@@ -197,9 +197,8 @@ def status(f: Fragments, plan: Plan) -> str:
                               f"{f.person(d.by)}" + (f" — {rationale}" if rationale else "")))
     if plan.next_gate:
         stage, gate = plan.next_gate
-        lines.append(sentence(
-            f"Next gate: {f.link('the gate of ' + stage.name, Paths.stage(plan.id, stage.id), 'gate')}, "
-            f"decided by {f.person(gate.decider)}"))
+        gate_link = f.link("the gate of " + stage.name, Paths.stage(plan.id, stage.id), "gate")
+        lines.append(sentence(f"Next gate: {gate_link}, decided by {f.person(gate.decider)}"))
         lines.append(evidence_summary(plan, stage))
     timeline = timeline_chart(plan)
     adoption = adoption_chart(plan)
@@ -230,7 +229,7 @@ def evidence_summary(plan: Plan, stage: Stage) -> str:
 def stage_page(hb: Handbook, plan: Plan, stage: Stage) -> str:
     f = Fragments(hb, Paths.stage(plan.id, stage.id))
     reach = plan.grants_through(stage)
-    joined = Grant_of(stage)
+    joined = _granted_at(stage)
     facts = table(["", ""], [
         ["Plan", f.plan_link(plan)],
         ["State", f.stage_state(plan, stage)],
@@ -260,7 +259,7 @@ def stage_page(hb: Handbook, plan: Plan, stage: Stage) -> str:
     )
 
 
-def Grant_of(stage: Stage) -> Grant:
+def _granted_at(stage: Stage) -> Grant:
     return Grant(stage, stage.teams, stage.headcount, stage.people)
 
 
