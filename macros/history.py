@@ -100,7 +100,7 @@ def policy_changes(plans_dir: Path, limit: int = 20, since: str | None = None
 
     found = []
     for record in log.stdout.split("\x1e")[1:]:
-        commit, date, author, rest = record.strip().split("\x1f", 3)
+        commit, date, author, rest = record.strip("\n").split("\x1f", 3)
         subject, _, parents = rest.rpartition("\x1f")
         new = side(commit)
         if new is None:

@@ -65,9 +65,12 @@ def define_env(env) -> None:
         return fragments().plans_table()
 
     @macro
-    def allowed_now(plan_id: str) -> str:
-        """What staff may do under a plan today, at its current stage."""
-        return fragments().allowed_now(plan(plan_id))
+    def allowed_now(plan_id: str, team: str | None = None) -> str:
+        """What staff may do under a plan today, at its current stage; with a team, what that
+        team may do (nothing while it has no access)."""
+        if team is not None and team not in fragments().hb.teams:
+            raise KeyError(f"no team '{team}'; known teams: {', '.join(fragments().hb.teams)}")
+        return fragments().allowed_now(plan(plan_id), team)
 
     @macro
     def allowed_uses(plan_id: str, stage_id: str | None = None) -> str:

@@ -6,13 +6,13 @@ here once; renderers only read them.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
 from .history import Change
 from .measurements import Measurement
+from .rules import ORG_REFERENCES, PLAN_REFERENCES, latest_breaches, select
 from .validate import parse_date
 
 
@@ -77,8 +77,9 @@ class Criterion:
     anchor: str
     question: str
     metric: str | None = None
-    threshold: str = ""
+    threshold: str = ""  # for people: shown, never parsed
     blocking: bool = False
+    value: float | None = None  # what the handbook judges against, in the metric's direction
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ class ChecklistItem:
     item: str
     owner: str | None = None
     evidence: str = ""
+    done: dt.date | None = None
+    kind: str | None = None  # security_review | data_protection_review
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,10 @@ class Stage:
     name: str
     index: int
     pattern: str = ""
-    teams: tuple[str, ...] = ()
-    headcount: int | None = None
+    teams: tuple[str, ...] = ()  # added to the teams that already have access
+    leave: tuple[str, ...] = ()  # teams whose access ends when this stage starts
+    people: tuple[str, ...] = ()  # people named for access at this stage
+    headcount: int | None = None  # people given access at this stage, across its teams
     access_percent: float | None = None
     adoption_target_percent: float | None = None
     start: dt.date | None = None
@@ -154,41 +159,62 @@ class Breach:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A gate criterion judged against the latest measurement of its metric."""
+    """A gate criterion against the latest measurement of its metric: met, not met, no data
+    yet, or judged by the decider (the criterion has no `value`, or no metric to measure)."""
 
     criterion: Criterion
     latest: Measurement | None
-    verdict: str  # met | not_met | no_data | not_numeric | no_metric
+    verdict: str  # met | not_met | no_data | judged
 
     LABELS = {"met": "Met", "not_met": "Not met", "no_data": "No data yet",
-              "not_numeric": "Judged by the decider", "no_metric": "Judged by the decider"}
+              "judged": "Judged by the decider"}
 
     @property
     def label(self) -> str:
         return self.LABELS[self.verdict]
 
 
-_COMPARISON = re.compile(r"^\s*(<=|>=|=<|=>|<|>|==|=)\s*(-?\d+(?:\.\d+)?)")
-_BARE_NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(%|[A-Za-z]+)?\s*$")
+def at_least_as_good(value: float, target: float, better: str) -> bool:
+    return value >= target if better == "higher" else value <= target
 
 
-def judge(threshold: str, value: float, better: str | None) -> bool | None:
-    """Whether `value` meets a threshold written as a comparison ("<= 30%", ">= 95% for 4
-    weeks": the leading comparison is read) or as a bare number with an optional unit ("0",
-    "15 USD": the direction comes from `better`). None for anything else ("10% below
-    baseline"): that is the decider's judgement, not arithmetic."""
-    text = threshold or ""
-    match = _COMPARISON.match(text)
-    if match:
-        op, number = match.group(1), float(match.group(2))
-    else:
-        bare = _BARE_NUMBER.match(text)
-        if not bare or better not in ("higher", "lower"):
-            return None
-        op, number = (">=" if better == "higher" else "<="), float(bare.group(1))
-    op = {"=<": "<=", "=>": ">=", "==": "="}.get(op, op)
-    return {"<=": value <= number, ">=": value >= number, "<": value < number,
-            ">": value > number, "=": value == number}[op]
+@dataclass(frozen=True)
+class Grant:
+    """The access one stage gives: its teams (less those that left since), how many people
+    across them (None: the whole teams) and who by name."""
+
+    stage: Stage
+    teams: tuple[str, ...]
+    headcount: int | None = None
+    people: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who has access on a day, and to what: the one definition every page reads.
+
+    Access accumulates across the stages reached; a stage's `leave` ends a team's access; a
+    pause or a stop ends everyone's; a plan that is not active gives nobody access."""
+
+    day: dt.date
+    stage: Stage | None  # the stage whose uses are in force; None: nothing is in force
+    grants: tuple[Grant, ...] = ()
+    uses: tuple[Use, ...] = ()
+    why_none: str = ""  # when stage is None: no_stages | status | paused | stopped | not_started
+
+    @property
+    def teams(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t for g in self.grants for t in g.teams))
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p for g in self.grants for p in g.people))
+
+    def has(self, team: str) -> bool:
+        return team in self.teams
+
+    def grants_for(self, team: str) -> tuple[Grant, ...]:
+        return tuple(g for g in self.grants if team in g.teams)
 
 
 @dataclass(frozen=True)
@@ -196,9 +222,11 @@ class Position:
     """Where a rollout stands: the stage in force and its state."""
 
     stage: Stage | None
-    state: str  # not_started | in_progress | extended | limited | redesign | paused | stopped | complete
-    since: dt.date | None = None
+    state: str  # not_started | in_progress | extended | limited | redesign | paused | stopped |
+    #             complete | retired
+    since: dt.date | None = None  # never after the day the position is taken on
     decision: Decision | None = None
+    starts: dt.date | None = None  # not started: the planned first day of `stage`
 
     LABELS = {
         "not_started": "Not started",
@@ -209,6 +237,7 @@ class Position:
         "paused": "Paused",
         "stopped": "Stopped",
         "complete": "Rollout complete",
+        "retired": "Retired",
     }
 
     @property
@@ -266,14 +295,22 @@ class Plan:
 
     @cached_property
     def position(self) -> Position:
-        """The stage in force, from the decision log and today's date (never typed by hand)."""
+        """The stage in force today, from the decision log and the dates."""
+        return self.position_at(self.today)
+
+    def position_at(self, day: dt.date) -> Position:
+        """The stage in force on `day` (never typed by hand): decisions dated later have not
+        happened yet on that day."""
         if not self.stages:
             return Position(None, "not_started")
         first = self.stages[0]
+        decisions = [d for d in self.decisions if d.date <= day]
+        if self.status in ("draft", "approved") or (first.start and first.start > day
+                                                     and not decisions):
+            # Nothing runs before the plan is active, whatever the calendar says.
+            return Position(first, "not_started", starts=first.start)
         current, state, since, last = first, "in_progress", first.start, None
-        if first.start and first.start > self.today and not self.decisions:
-            return Position(first, "not_started", first.start)
-        for decision in self.decisions:
+        for decision in decisions:
             stage = self.stage(decision.stage) or current
             last, since = decision, decision.date
             if decision.outcome == "proceed":
@@ -287,19 +324,109 @@ class Plan:
                     decision.outcome, decision.outcome
                 )
                 state = {"pause": "paused", "stop": "stopped"}.get(state, state)
-        if state == "in_progress" and current.start and current.start > self.today:
+        if state == "in_progress" and current.start and current.start > day:
             # Approved to proceed, but the next stage has not begun: the previous one holds.
-            return Position(current, "not_started", current.start, last)
+            state, since = "not_started", None
+        if self.status in ("paused", "retired") and state not in ("stopped", "complete"):
+            # The plan's status outranks the calendar; since when is not recorded.
+            return Position(current, self.status, None, last)
+        if state == "not_started":
+            return Position(current, state, None, last, starts=current.start)
         return Position(current, state, since, last)
+
+    @cached_property
+    def periods(self) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+        """When each stage that has begun by today actually ran: (first day, day its gate
+        moved on or stopped; None while it runs)."""
+        if self.reached_index() < 0:
+            return {}
+        first = self.stages[0]
+        decisions = [d for d in self.decisions if d.date <= self.today]
+        found: dict[str, list] = {first.id: [first.start, None]}
+        for decision in decisions:
+            stage = self.stage(decision.stage)
+            if stage is None or stage.id not in found:
+                continue
+            if decision.outcome in ("proceed", "stop"):
+                found[stage.id][1] = decision.date
+            if decision.outcome == "proceed" and stage.index + 1 < len(self.stages):
+                nxt = self.stages[stage.index + 1]
+                began = max(decision.date, nxt.start) if nxt.start else decision.date
+                if began <= self.today:
+                    found[nxt.id] = [began, None]
+        return {k: (v[0], v[1]) for k, v in found.items()}
+
+    # --- access: who may do what, on which day ----------------------------------------------
+
+    def grants_through(self, stage: Stage) -> tuple[Grant, ...]:
+        """The access in force once `stage` is reached: every stage up to it adds its teams
+        and people, after removing the teams it lists under `leave`. A plan whose stages name
+        no team at all gives its users (scope.users) access from the first stage."""
+        implicit = not any(s.teams for s in self.stages)
+        grants: list[Grant] = []
+        for s in self.stages[: stage.index + 1]:
+            if s.leave:
+                grants = [replace(g, teams=tuple(t for t in g.teams if t not in s.leave))
+                          for g in grants]
+                grants = [g for g in grants if g.teams]
+            teams = s.teams or (self.users if implicit and s.index == 0 else ())
+            if (teams or s.people) and s.headcount != 0:
+                grants.append(Grant(s, teams, s.headcount, s.people))
+        return tuple(grants)
+
+    def access_on(self, day: dt.date) -> Access:
+        if not self.stages:
+            return Access(day, None, why_none="no_stages")
+        if self.status != "active":
+            return Access(day, None, why_none="status")
+        position = self.position_at(day)
+        if position.state in ("paused", "stopped"):
+            return Access(day, None, why_none=position.state)
+        index = self.reached_index(day)
+        if index < 0:
+            return Access(day, None, why_none="not_started")
+        stage = self.stages[index]
+        return Access(day, stage, self.grants_through(stage), tuple(self.uses_at(stage)))
+
+    @cached_property
+    def access(self) -> Access:
+        """Who has access today, and to what."""
+        return self.access_on(self.today)
+
+    def reached_index(self, day: dt.date | None = None) -> int:
+        """The index of the last stage reached on `day` (today by default); -1 before the
+        first one starts."""
+        position = self.position_at(day) if day else self.position
+        if position.stage is None:
+            return -1
+        return position.stage.index - (1 if position.state == "not_started" else 0)
+
+    def joins_at(self, team: str) -> Stage | None:
+        """The next stage, after those reached today, that gives `team` access."""
+        implicit = not any(s.teams for s in self.stages)
+        for s in self.stages[self.reached_index() + 1:]:
+            if team in s.teams or (implicit and s.index == 0 and team in self.users):
+                return s
+        return None
+
+    def left_at(self, team: str) -> Stage | None:
+        """The stage reached today at which `team`'s access ended, if it did."""
+        if self.access.stage is None or self.access.has(team):
+            return None
+        return next((s for s in reversed(self.stages[: self.access.stage.index + 1])
+                     if team in s.leave), None)
+
+    def stage_done(self, stage: Stage) -> bool:
+        """Whether `stage` is behind the rollout today: its gate moved on."""
+        position = self.position
+        if position.stage is None:
+            return False
+        return stage.index < position.stage.index or position.state == "complete"
 
     @property
     def in_force(self) -> bool:
-        """Whether staff may use AI under this plan today."""
-        return (
-            self.status == "active"
-            and self.position.state not in ("not_started", "paused", "stopped")
-            and self.position.stage is not None
-        )
+        """Whether any use is in force under this plan today."""
+        return self.access.stage is not None
 
     @property
     def paused(self) -> bool:
@@ -316,7 +443,12 @@ class Plan:
 
     @property
     def allowed_now(self) -> list[Use]:
-        return self.uses_at(self.position.stage) if self.in_force else []
+        """Uses in force today, for whoever has access."""
+        return list(self.access.uses)
+
+    def allowed_for(self, team: str) -> list[Use]:
+        """Uses `team` may make today: none unless the team has access."""
+        return list(self.access.uses) if self.access.has(team) else []
 
     @property
     def allowed(self) -> list[Use]:
@@ -356,8 +488,6 @@ class Plan:
     @cached_property
     def breaches(self) -> tuple[Breach, ...]:
         """Metrics past their pause value: every page of the plan shows them."""
-        from .rules import latest_breaches
-
         raw = [m for m in self.get("monitoring", default=[]) if isinstance(m, dict)]
         found = []
         for monitor, latest, since in latest_breaches(raw, self.measurements):
@@ -367,20 +497,22 @@ class Plan:
         return tuple(found)
 
     def evidence(self, criterion: Criterion, stage: Stage) -> Evidence:
-        """A criterion against the latest measurement; for a gate already decided, the latest
-        one on the decision date (what the decider saw)."""
-        if not criterion.metric:
-            return Evidence(criterion, None, "no_metric")
-        decided = [d.date for d in self.decisions if d.stage == stage.id]
-        series = [m for m in self.series(criterion.metric)
-                  if not decided or m.date <= decided[-1]]
-        latest = series[-1] if series else None
+        """A criterion against the latest measurement of its metric; for a gate already
+        decided, the latest one on the decision date (what the decider saw). Only the
+        structured `value` and the metric's `better` are read, never the threshold text."""
+        latest = None
+        if criterion.metric:
+            decided = [d.date for d in self.decisions if d.stage == stage.id]
+            series = [m for m in self.series(criterion.metric)
+                      if not decided or m.date <= decided[-1]]
+            latest = series[-1] if series else None
+        monitor = self.monitor(criterion.metric)
+        better = monitor.better if monitor else None
+        if criterion.value is None or better not in ("higher", "lower"):
+            return Evidence(criterion, latest, "judged")
         if latest is None:
             return Evidence(criterion, None, "no_data")
-        monitor = self.monitor(criterion.metric)
-        met = judge(criterion.threshold, latest.value, monitor.better if monitor else None)
-        if met is None:
-            return Evidence(criterion, latest, "not_numeric")
+        met = at_least_as_good(latest.value, criterion.value, better)
         return Evidence(criterion, latest, "met" if met else "not_met")
 
 
@@ -415,8 +547,6 @@ class Handbook:
     @cached_property
     def roles(self) -> dict[str, list[tuple[Plan | None, str]]]:
         """Every role a person or team holds, by id: (plan or None for the org, role name)."""
-        from .rules import ORG_REFERENCES, PLAN_REFERENCES, select
-
         found: dict[str, list] = {}
 
         def add(ref: Any, plan: Plan | None, role: str) -> None:
@@ -424,8 +554,10 @@ class Handbook:
                 found[ref].append((plan, role))
 
         for pattern, _kind in ORG_REFERENCES:
-            for _path, ref in select(self.org, pattern):
-                add(ref, None, ROLE_NAMES.get(pattern, pattern[0]))
+            role = ROLE_NAMES.get(pattern)
+            if role:
+                for _path, ref in select(self.org, pattern):
+                    add(ref, None, role)
         for plan in self.plans.values():
             for pattern, _kind in PLAN_REFERENCES:
                 role = ROLE_NAMES.get(pattern)
@@ -450,11 +582,14 @@ ROLE_NAMES: dict[tuple, str] = {
     ("monitoring", "*", "owner"): "Metric owner",
     ("pause", "authority", "*"): "Pause authority",
     ("stages", "*", "teams", "*"): "Stage team",
+    ("stages", "*", "leave", "*"): "Team whose access ends at a stage",
+    ("stages", "*", "people", "*"): "Named for access at a stage",
     ("stages", "*", "checklist", "*", "owner"): "Checklist owner",
     ("stages", "*", "gate", "decider"): "Gate decider",
     ("risks", "*", "owner"): "Risk owner",
     ("governance", "definition_owner"): "Owner of the definitions of good",
     ("teams", "*", "lead"): "Team lead",
+    ("training", "*", "audience", "*"): "Trainee (organisation-wide training)",
 }
 
 
@@ -476,21 +611,22 @@ def _stage(raw: dict, index: int) -> Stage:
     return Stage(
         id=raw["id"], name=raw["name"], index=index, pattern=raw.get("pattern", ""),
         former_ids=_list(raw.get("former_ids")),
-        teams=_list(raw.get("teams")), headcount=raw.get("headcount"),
+        teams=_list(raw.get("teams")), leave=_list(raw.get("leave")),
+        people=_list(raw.get("people")), headcount=raw.get("headcount"),
         access_percent=raw.get("access_percent"),
         adoption_target_percent=raw.get("adoption_target_percent"),
         start=parse_date(raw.get("start")), end=parse_date(raw.get("end")),
         training=_list(raw.get("training")),
         checklist=tuple(
             ChecklistItem(c.get("id") or f"check-{n}", c["item"], c.get("owner"),
-                          c.get("evidence", ""))
+                          c.get("evidence", ""), parse_date(c.get("done")), c.get("kind"))
             for n, c in enumerate(_list(raw.get("checklist")), 1)
         ),
         gate=Gate(
             decider=gate["decider"],
             criteria=tuple(
                 Criterion(c.get("id") or f"criterion-{n}", c["question"], c.get("metric"),
-                          c.get("threshold", ""), bool(c.get("blocking")))
+                          c.get("threshold", ""), bool(c.get("blocking")), c.get("value"))
                 for n, c in enumerate(_list(gate.get("criteria")), 1)
             ),
             outcomes=_list(gate.get("outcomes")),
@@ -505,6 +641,8 @@ def build_plan(raw: dict, file: str, today: dt.date,
                measurements: tuple[Measurement, ...] = (),
                last_change: Change | None = None) -> Plan:
     uses = raw.get("uses") or {}
+    # A row dated after today is not evidence yet: no page, verdict or chart counts it.
+    measurements = tuple(m for m in measurements if m.date <= today)
     return Plan(
         id=raw["id"], title=raw["title"], status=raw["status"], risk_tier=raw["risk_tier"],
         raw=raw, file=file, today=today, measurements=measurements, last_change=last_change,

@@ -55,6 +55,8 @@ PLAN_REFERENCES: list[tuple[tuple, str]] = [
     (("communications", "*", "audience", "*"), AUDIENCE),
     (("communications", "*", "before"), STAGE),
     (("stages", "*", "teams", "*"), TEAM),
+    (("stages", "*", "leave", "*"), TEAM),
+    (("stages", "*", "people", "*"), PERSON),
     (("stages", "*", "training", "*"), MODULE),
     (("stages", "*", "checklist", "*", "owner"), PERSON),
     (("stages", "*", "gate", "decider"), PERSON),
@@ -1045,6 +1047,48 @@ def rule_measurement_sane(scope: Scope) -> Iterator[Diagnostic]:
                                  "Write shares as percentages: 22.5 for 22.5 %.")
 
 
+@reads('stages[].teams', 'scope.users')
+def rule_stage_team(scope: Scope) -> Iterator[Diagnostic]:
+    """A team a stage gives access to is one of the plan's users: scope.users says who the
+    plan is for, and every page that says who may do what reads the stages."""
+    for doc in scope.plans:
+        listed = get(doc.data, "scope", "users")
+        users = set(texts(listed))
+        if not isinstance(listed, list) or not users <= set(scope.teams):
+            continue  # the schema or the ref rule already reports scope.users itself
+        for i, stage in _stages(doc.data):
+            for j, team in enumerate(stage.get("teams") or []):
+                if isinstance(team, str) and team not in users:
+                    yield scope.report(doc, ("stages", i, "teams", j), WARNING, "stage-team",
+                                       f"'{team}' gets access at this stage but is not among "
+                                       "the plan's users (scope.users)",
+                                       f"Add {team} to scope.users, or remove it from the "
+                                       "stage.")
+
+
+@reads('stages[].gate.criteria[].value', 'stages[].gate.criteria[].metric', 'monitoring[].better')
+def rule_criterion_value(scope: Scope) -> Iterator[Diagnostic]:
+    """A criterion's `value` is judged in the direction of its metric's `better`: without a
+    metric that has one, nobody can tell whether it is met."""
+    for doc in scope.plans:
+        better = {m.get("id"): m.get("better") for _, m in entries(doc.data.get("monitoring"))}
+        for i, stage in _stages(doc.data):
+            for j, criterion in entries(get(stage, "gate", "criteria")):
+                if "value" not in criterion:
+                    continue
+                metric = criterion.get("metric")
+                path = ("stages", i, "gate", "criteria", j, "value")
+                if not isinstance(metric, str):
+                    yield scope.report(doc, path, ERROR, "criterion-value",
+                                       "value is given without a metric to measure it",
+                                       "Name the metric this value is judged on.")
+                elif metric in better and better[metric] not in ("higher", "lower"):
+                    yield scope.report(doc, path, ERROR, "criterion-value",
+                                       f"value is given, but the metric '{metric}' has no "
+                                       "'better'", f"Add better: higher or better: lower to "
+                                       f"the metric {metric}.")
+
+
 RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_file_name, rule_unique_id, rule_former_id, rule_placeholder, rule_ref, rule_tool_status, rule_text_hazard, rule_approval,
     rule_review_overdue, rule_tier_required, rule_tier_review, rule_tier_stages,
@@ -1053,7 +1097,7 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_tier_risks_governance, rule_impact_tier, rule_stage_access, rule_stage_dates,
     rule_gate_outcomes, rule_decision_log, rule_training_topics, rule_budget_total,
     rule_monitor_values, rule_measurement_ref, rule_pause_triggered,
-    rule_measurement_sane,
+    rule_measurement_sane, rule_stage_team, rule_criterion_value,
 ]
 
 
@@ -1093,3 +1137,4 @@ def run_rules(org: Document | None, plans: list[Document], today: dt.date,
     # a type error; "no support owner" there says it again).
     taken = {(d.file, d.line, d.column) for d in found if d.is_error}
     return [d for d in results if (d.file, d.line, d.column) not in taken]
+

@@ -33,9 +33,10 @@ def plan(decisions, today="2026-11-24", status="active"):
     ([], "2026-09-10", "pilot", "in_progress", ["early"]),
     # Proceed moves on to the next stage, whose uses come into force.
     ([("pilot", "2026-10-01", "proceed")], "2026-10-10", "wave", "in_progress", ["early", "later"]),
-    # Proceeded, but the next stage has not started: not started, nothing new yet.
+    # Proceeded, but the next stage has not started: nothing new yet, and access accumulates,
+    # so what the stages reached allowed still holds until the next one starts.
     ([("pilot", "2026-10-01", "proceed"), ("wave", "2026-12-01", "proceed")], "2026-12-03",
-     "all", "not_started", []),
+     "all", "not_started", ["early", "later"]),
     # Extend keeps the stage, marked extended.
     ([("pilot", "2026-10-01", "extend")], "2026-10-10", "pilot", "extended", ["early"]),
     # Limit keeps the stage, limited.

@@ -45,7 +45,7 @@ def test_gate_evidence_on_stage_pages():
     site = run(ROOT / "plans", TODAY)
     page = site.pages["plans/support-replies/stages/wave-3.md"]
     assert "| Question | Metric | Threshold | Blocking | Latest | Evidence |" in page
-    assert "28 % on 2026-11-23 | ✔ Met |" in page
+    assert "28 % on 2026-11-23 | ✔ Met (at most 30 %) |" in page
 
 
 def test_a_failing_blocking_criterion_is_marked_plainly(tmp_path: Path):
@@ -56,7 +56,7 @@ def test_a_failing_blocking_criterion_is_marked_plainly(tmp_path: Path):
                    encoding="utf-8")
     site = run(plans, TODAY)
     page = site.pages["plans/support-replies/stages/wave-3.md"]
-    assert "41 % on 2026-11-24 | **✘ Not met — blocks the next stage** |" in page
+    assert "41 % on 2026-11-24 | **✘ Not met (at most 30 %) — blocks the next stage** |" in page
     assert "**1 blocking criterion not met.**" in site.pages["plans/support-replies/index.md"]
 
 
@@ -82,7 +82,7 @@ def test_readiness_of_a_deliberately_incomplete_plan():
         ("Production readiness", "Support"), ("Production readiness", "Rollback"),
     }
     assert verdicts[("Rollout checklist", "Stages")].reason == \
-        "1 stage(s); 2 needed at medium tier"
+        "1 stage; 2 needed at medium tier"
     assert verdicts[("Rollout checklist", "Monitoring")].reason.startswith(
         "nothing watches quality; nothing watches value")
     assert verdicts[("Production readiness", "Documentation")].reason == \

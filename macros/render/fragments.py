@@ -6,11 +6,13 @@ makes is relative to that page and checked by MkDocs under --strict.
 from __future__ import annotations
 
 import posixpath
+import re
 
-from ..model import Handbook, Module, Plan, Stage
+from ..model import Access, Evidence, Grant, Handbook, Module, Plan, Stage
 from ..readiness import PRODUCTION, readiness
 from .charts import metric_chart
 from .diagram import escalation_svg
+from .sentences import and_list, capitalised, count, plain_end, sentence, sentences
 from .text import anchor, cell, inline, link_or_text, markdown, table
 
 MODES = {
@@ -150,13 +152,15 @@ class Fragments:
     def banners(self, plan: Plan) -> str:
         """What must be impossible to miss on every page of a plan."""
         out = [self.breach_banner(plan, b) for b in plan.breaches]
+        authority = plan.get("pause", "authority", default=[])
         if plan.paused:
-            fallbacks = [FALLBACKS.get(f, f) for f in plan.get("pause", "fallbacks", default=[])]
-            text = "Use under this plan is **paused**."
-            if fallbacks:
-                text += " In force instead: " + "; ".join(inline(f) for f in fallbacks) + "."
-            text += " Who may lift the pause: " + self.people(plan.get("pause", "authority",
-                                                                        default=[])) + "."
+            fallbacks = [inline(plain_end(FALLBACKS.get(f, f)))
+                         for f in plan.get("pause", "fallbacks", default=[])]
+            text = sentences(
+                "Use under this plan is **paused**",
+                ("In force instead: " + "; ".join(fallbacks)) if fallbacks else "",
+                ("Who may lift the pause: " + self.people_and(authority)) if authority else
+                "Nobody is named who may lift the pause (add `pause.authority`)")
             out.append(f'!!! danger "Paused"\n    {text}')
         if plan.position.state == "stopped":
             out.append('!!! danger "Stopped"\n    The rollout was stopped by a gate decision. '
@@ -178,21 +182,95 @@ class Fragments:
 
     def breach_banner(self, plan: Plan, breach) -> str:
         monitor = breach.monitor
-        unit = f" {inline(monitor.unit)}" if monitor.unit else ""
-        fired = "; ".join(inline(t) for t in breach.triggers)
-        fallbacks = [FALLBACKS.get(f, f) for f in plan.get("pause", "fallbacks", default=[])]
+        unit = _unit(monitor.unit)
+        fired = "; ".join(inline(plain_end(t)) for t in breach.triggers)
+        fallbacks = [inline(plain_end(FALLBACKS.get(f, f)))
+                     for f in plan.get("pause", "fallbacks", default=[])]
+        authority = plan.get("pause", "authority", default=[])
         lines = [
             (f"**Trigger fired: {fired}.** " if fired else "")
-            + f"{self.link(monitor.metric, Paths.plan(plan.id), f'metric-{monitor.id}')}"
-            f" measured **{breach.latest.value:g}{unit}** on {breach.latest.date}, past "
-            f"its pause value of {monitor.pause_value:g}{unit} (since {breach.since.date}).",
-            "**Who decides now:** " + self.people(plan.get("pause", "authority", default=[]))
-            + ".",
+            + sentence(f"{self.link(monitor.metric, Paths.plan(plan.id), f'metric-{monitor.id}')}"
+                       f" measured **{breach.latest.value:g}{unit}** on {breach.latest.date}, "
+                       f"past its pause value of {monitor.pause_value:g}{unit} (since "
+                       f"{breach.since.date})"),
+            sentence("**Who decides now:** " + (self.people_and(authority) if authority
+                                                else "nobody is named (add `pause.authority`)")),
         ]
         if fallbacks:
-            lines.append("**Fallbacks:** " + "; ".join(inline(f) for f in fallbacks) + ".")
+            lines.append(sentence("**Fallbacks:** " + "; ".join(fallbacks)))
         return '!!! danger "Pause threshold crossed"\n' + "\n".join(
             f"    {line}\n" for line in lines).rstrip("\n")
+
+    def people_and(self, refs) -> str:
+        """People or teams in a sentence: 'A, B and C'."""
+        return and_list(self.who(r) for r in refs)
+
+    # --- access: who may do what ----------------------------------------------------------
+
+    def headcount(self, grant: Grant) -> str:
+        """How many people a stage gives access: '5 of the team's 14', '5 people across
+        Customer Support and Finance', '' when the stage counts nobody."""
+        if grant.headcount is None:
+            return ""
+        if len(grant.teams) == 1:
+            team = self.hb.teams.get(grant.teams[0])
+            if team and team.headcount and grant.headcount >= team.headcount:
+                return f"the whole team of {team.headcount}"
+            if team and team.headcount:
+                return f"{grant.headcount} of the team's {team.headcount}"
+            return count(grant.headcount, "person", "people")
+        names = and_list(inline(self.hb.name_of(t)) for t in grant.teams)
+        return f"{count(grant.headcount, 'person', 'people')} across {names}" if names else \
+            count(grant.headcount, "person", "people")
+
+    def team_reach(self, access: Access, team_id: str) -> str:
+        """One team with access, by name, and how much of it: 'Customer Support',
+        'Customer Support (4 of the team's 40)'."""
+        grants = access.grants_for(team_id)
+        name = self.who(team_id)
+        if not grants or any(g.headcount is None for g in grants):
+            return name
+        team = self.hb.teams.get(team_id)
+        counted = sum(g.headcount for g in grants if len(g.teams) == 1)
+        shared = [g for g in grants if len(g.teams) > 1]
+        if team and team.headcount and counted >= team.headcount:
+            return name
+        parts = []
+        if counted:
+            parts.append(f"{counted} of the team's {team.headcount}" if team and team.headcount
+                         else count(counted, "person", "people"))
+        parts += [f"part of the {self.headcount(g)}" for g in shared]
+        return f"{name} ({'; '.join(parts)})" if parts else name
+
+    def holders(self, access: Access) -> str:
+        """Everyone with access, in a sentence: teams by name with their share, people who
+        share a count across teams, and named people."""
+        shared = [g for g in access.grants if len(g.teams) > 1 and g.headcount is not None]
+        only_shared = {t for t in access.teams
+                       if all(g in shared for g in access.grants_for(t))}
+        parts = [self.team_reach(access, t) if not any(g in shared for g in
+                                                       access.grants_for(t))
+                 else self._single_part(access, t)
+                 for t in access.teams if t not in only_shared]
+        parts += [self.headcount(g) for g in shared]
+        parts += [self.people_and(g.people) for g in access.grants if not g.teams]
+        return and_list(p for p in parts if p)
+
+    def _single_part(self, access: Access, team_id: str) -> str:
+        """A team that is also counted in a shared headcount: its own stages' share only."""
+        own = [g for g in access.grants_for(team_id) if len(g.teams) == 1]
+        name = self.who(team_id)
+        if any(g.headcount is None for g in own):
+            return name
+        team = self.hb.teams.get(team_id)
+        counted = sum(g.headcount for g in own)
+        if team and team.headcount and counted < team.headcount:
+            return f"{name} ({counted} of the team's {team.headcount})"
+        return name
+
+    def named_people(self, grants) -> str:
+        people = list(dict.fromkeys(p for g in grants for p in g.people))
+        return sentence("Named for access: " + self.people_and(people)) if people else ""
 
     # --- uses ----------------------------------------------------------------------------------
 
@@ -212,83 +290,207 @@ class Fragments:
         items = plan.get("data_rules", "never_enter", default=[])
         return "\n".join(f"- {inline(i)}" for i in items) or "_None listed._"
 
-    def allowed_now(self, plan: Plan) -> str:
+    def allowed_now(self, plan: Plan, team: str | None = None) -> str:
+        """What may be done under a plan today; with a team, what that team may do. Read from
+        the one access fact of the model (`Plan.access`)."""
+        access = plan.access
         position = plan.position
-        if plan.in_force:
-            uses = plan.allowed_now
-            lines = [f"- {inline(u.text)} ([details]({self.href(Paths.plan(plan.id), u.id)}))"
-                     for u in uses]
-            intro = (f"At the current stage, {self.stage_link(plan, position.stage)}, "
-                     f"these uses are allowed for {self.people(position.stage.teams or plan.users)}:")
-            return intro + "\n\n" + ("\n".join(lines) or "_None yet._")
         if plan.paused:
-            return "**Nothing**: use is paused. Follow the fallback in the banner above."
-        if position.state == "not_started" and position.stage is not None:
-            when = f" on {position.since.isoformat()}" if position.since else ""
-            return (f"**Nothing yet**: the rollout starts with "
-                    f"{self.stage_link(plan, position.stage)}{when}.")
+            fallbacks = [inline(plain_end(FALLBACKS.get(f, f)))
+                         for f in plan.get("pause", "fallbacks", default=[])]
+            authority = plan.get("pause", "authority", default=[])
+            return sentences(
+                "**Nothing**: use is paused",
+                ("In force instead: " + "; ".join(fallbacks)) if fallbacks else
+                ("Ask " + self.people_and(authority) + " what to do instead") if authority
+                else "")
         if position.state == "stopped":
             return "**Nothing**: the rollout was stopped."
-        return f"**Nothing**: the plan is {STATUS.get(plan.status, plan.status).lower()}."
+        if plan.status in ("draft", "retired"):
+            return sentence("**Nothing**: the plan is "
+                            + ("a draft" if plan.status == "draft" else "retired"))
+        if team is not None and not access.has(team):
+            return self._no_access(plan, team)
+        if access.stage is None:
+            first = plan.stages[0] if plan.stages else None
+            if first is None:
+                return "**Nothing yet**: the plan has no stages."
+            why = "the plan is approved but not active yet; " if plan.status == "approved" \
+                else ""
+            return sentence(f"**Nothing yet**: {why}the rollout starts with "
+                            f"{self.stage_link(plan, first)}" + _planned(first))
+        uses = plan.allowed_for(team) if team else plan.allowed_now
+        lines = [f"- {inline(u.text)} ([details]({self.href(Paths.plan(plan.id), u.id)}))"
+                 for u in uses]
+        who = self.team_reach(access, team) if team else self.holders(access)
+        intro = self._in_force_intro(plan, access)
+        if who:
+            intro += f" these uses are allowed for {who}:"
+        else:
+            intro += (" these uses are in force, but no stage names who has access (add "
+                      "`teams` to the stages):")
+        extra = []
+        grants = access.grants_for(team) if team else access.grants
+        if team and self.team_reach(access, team) != self.who(team):
+            extra.append("Only those given access may use them: if you are not among them, "
+                         "nothing yet.")
+        extra.append(self.named_people(grants))
+        body = "\n".join(lines) or "_No use is allowed at this stage yet._"
+        return "\n\n".join(p for p in [capitalised(intro), body, " ".join(e for e in extra if e)]
+                           if p)
+
+    def _in_force_intro(self, plan: Plan, access: Access) -> str:
+        position = plan.position
+        if position.state == "complete":
+            return "The rollout is complete:"
+        if position.state == "not_started" and position.stage is not access.stage:
+            return (f"{self.stage_link(plan, position.stage)} starts"
+                    + (f" on {position.starts.isoformat()}" if position.starts else " later")
+                    + f"; until then, what {self.stage_link(plan, access.stage)} allows holds:")
+        return f"At the current stage, {self.stage_link(plan, access.stage)},"
+
+    def _no_access(self, plan: Plan, team: str) -> str:
+        """A team without access today: when it joins, or why not."""
+        left = plan.left_at(team)
+        if left is not None:
+            return sentence(f"**Nothing**: your team's access ended when "
+                            f"{self.stage_link(plan, left)} started")
+        joins = plan.joins_at(team)
+        if joins is None:
+            return "**Nothing**: no stage of this plan gives your team access."
+        why = " once the plan is active" if plan.status == "approved" else ""
+        return sentence(f"**Nothing yet**: your team joins at {self.stage_link(plan, joins)}"
+                        + _planned(joins) + why)
+
+    def position_phrase(self, plan: Plan, with_label: bool = True) -> str:
+        """Where the rollout stands, in the right tense: 'in progress since 2026-10-12',
+        'not started: starts on 2026-12-07', 'stopped on …'. A future date never follows
+        'since'. Without the label, only the part about time ('since 2026-10-12')."""
+        position = plan.position
+        stage = position.stage
+        if stage is None:
+            return ""
+        label = "rollout complete" if position.state == "complete" else position.label.lower()
+        if position.state == "not_started":
+            label += ":"
+            if position.starts:
+                when = f"starts on {position.starts.isoformat()}"
+            elif plan.status in ("draft", "approved"):
+                when = "starts when the plan is active"
+            else:
+                previous = plan.stages[stage.index - 1] if stage.index else None
+                when = (f"starts when the gate of {inline(previous.name)} decides"
+                        if previous else "")
+        else:
+            since = position.since.isoformat() if position.since else ""
+            word = "on" if position.state == "stopped" else "since"
+            when = f"{word} {since}" if since else ""
+        return " ".join(p for p in ([label] if with_label else []) + [when] if p)
 
     # --- stages --------------------------------------------------------------------------------
 
     def stage_state(self, plan: Plan, stage: Stage) -> str:
+        """A stage's state in the right tense: done from … to …, current since …, planned to
+        start on … or when the gate before it decides."""
         current = plan.position.stage
-        if current is None:
-            return "Planned"
-        if stage.index < current.index or plan.position.state == "complete":
-            return "Done"
-        if stage.index > current.index:
-            return "Planned"
-        return f"**Current** — {plan.position.label.lower()}"
+        if plan.stage_done(stage):
+            began, ended = plan.periods.get(stage.id, (None, None))
+            if began and ended:
+                return f"Done, {began.isoformat()} to {ended.isoformat()}"
+            return "Done" + (f", until {ended.isoformat()}" if ended else "")
+        if current is not None and stage.index == current.index:
+            return f"**Current** — {self.position_phrase(plan)}"
+        if plan.position.state == "stopped":
+            return "Will not start: the rollout was stopped"
+        previous = plan.stages[stage.index - 1] if stage.index else None
+        if previous is not None:  # the stage before it is still running, or not started
+            return (f"Planned — starts when the gate of {inline(previous.name)} decides"
+                    + _planned(stage))
+        if stage.start:
+            return f"Planned — starts on {stage.start.isoformat()}"
+        return "Planned"
 
     def stages_table(self, plan: Plan) -> str:
         rows = []
         for s in plan.stages:
+            teams = self.people(s.teams) if s.teams else cell(None)
+            if s.leave:
+                teams += "; access ends: " + ", ".join(self.who(t) for t in s.leave)
             rows.append([
                 f"{s.index + 1}. " + self.stage_link(plan, s),
                 cell(PATTERNS.get(s.pattern, s.pattern)),
-                self.people(s.teams),
-                cell(s.headcount),
+                teams,
+                self.headcount(Grant(s, s.teams, s.headcount)) or cell(None),
                 cell(_percent(s.access_percent)),
                 cell(_percent(s.adoption_target_percent)),
                 cell(_period(s)),
                 self.stage_state(plan, s),
             ])
-        return table(["Stage", "Pattern", "Teams", "People added", "Access", "Adoption target",
-                      "Dates", "State"], rows) or "_No stages._"
+        return table(["Stage", "Pattern", "Teams that join", "People given access", "Access",
+                      "Adoption target", "Planned dates", "State"], rows) or "_No stages._"
 
     def checklist(self, plan: Plan, stage: Stage) -> str:
-        rows = [["☐", anchor(c.anchor) + cell(c.item), self.person(c.owner), cell(c.evidence)]
-                for c in stage.checklist]
+        """Each item with the day it was done; on a stage that is behind the rollout, an item
+        without `done` reads 'not recorded', never an open box."""
+        done_stage = plan.stage_done(stage)
+        rows = []
+        for c in stage.checklist:
+            if c.done and c.done <= plan.today:
+                state = f"✔ {c.done.isoformat()}"
+            elif done_stage:
+                state = "Not recorded"
+            else:
+                state = "☐ Not yet"
+            rows.append([state, anchor(c.anchor) + cell(c.item), self.person(c.owner),
+                         cell(c.evidence)])
         return table(["Done", "Item", "Owner", "Evidence"], rows) or "_No checklist items._"
 
     def gate(self, plan: Plan, stage: Stage) -> str:
         gate = stage.gate
         if gate is None:
-            return "_This stage has no gate: it is the last one._"
+            return "_This stage has no gate: it is the last one._" if \
+                stage.index == len(plan.stages) - 1 else "_This stage has no gate._"
         rows = []
+        decided = any(d.stage == stage.id for d in plan.decisions if d.date <= plan.today)
         for c in gate.criteria:
             monitor = plan.monitor(c.metric)
             metric_text = (self.link(monitor.metric if monitor else c.metric,
                                      Paths.plan(plan.id), f"metric-{c.metric}")
                            if c.metric else cell(None))
             evidence = plan.evidence(c, stage)
-            latest = (f"{evidence.latest.value:g}{' ' + monitor.unit if monitor and monitor.unit else ''}"
-                      f" on {evidence.latest.date}" if evidence.latest else None)
-            verdict = evidence.label
-            if evidence.verdict == "met":
-                verdict = "✔ Met"
-            elif evidence.verdict == "not_met":
-                verdict = "**✘ Not met — blocks the next stage**" if c.blocking else "✘ Not met"
-            rows.append([anchor(c.anchor) + cell(c.question), metric_text, cell(c.threshold),
-                         "**Blocking**" if c.blocking else "Advisory", cell(latest), verdict])
+            unit = _unit(monitor.unit if monitor else "")
+            latest = (f"{evidence.latest.value:g}{unit} on {evidence.latest.date}"
+                      if evidence.latest else None)
+            rows.append([anchor(c.anchor) + cell(c.question), metric_text,
+                         cell(c.threshold or _judged_value(evidence, monitor)),
+                         "**Blocking**" if c.blocking else "Advisory", cell(latest),
+                         self.verdict(evidence, monitor, decided)])
         parts = [f"**Decided by:** {self.person(gate.decider)}",
                  table(["Question", "Metric", "Threshold", "Blocking", "Latest", "Evidence"],
                        rows),
                  "**Possible outcomes:** " + ", ".join(inline(o) for o in gate.outcomes)]
         return "\n\n".join(p for p in parts if p)
+
+    def verdict(self, evidence: Evidence, monitor, decided: bool = False) -> str:
+        """Met, not met, no data yet (for a decided gate: no data when it was decided), or
+        judged by the decider with the field that would let the handbook judge it."""
+        c = evidence.criterion
+        value = inline(_judged_value(evidence, monitor))
+        if evidence.verdict == "met":
+            return f"✔ Met ({value})"
+        if evidence.verdict == "not_met":
+            return (f"**✘ Not met ({value}) — blocks the next stage**" if c.blocking
+                    else f"✘ Not met ({value})")
+        if evidence.verdict == "no_data":
+            return "No data when decided" if decided else "No data yet"
+        if not c.metric:
+            field = "add `metric` and `value` to the criterion"
+        elif monitor is not None and monitor.better not in ("higher", "lower"):
+            field = ("add `better` to the metric" if c.value is not None else
+                     "add `value` to the criterion and `better` to the metric")
+        else:
+            field = "add `value` to the criterion"
+        return f"Judged by the decider ({field} for the handbook to judge it)"
 
     def decisions(self, plan: Plan, stage: Stage | None = None) -> str:
         rows = [[cell(d.date.isoformat()), self.stage_link(plan, plan.stage(d.stage)),
@@ -399,7 +601,7 @@ class Fragments:
         rows = []
         for plan in self.hb.plans.values():
             position = plan.position
-            stage = (self.stage_link(plan, position.stage) + f" — {position.label.lower()}"
+            stage = (self.stage_link(plan, position.stage) + f" — {self.position_phrase(plan)}"
                      if position.stage else cell(None))
             review = cell(plan.review_by.isoformat() if plan.review_by else None)
             if plan.review_overdue:
@@ -422,7 +624,9 @@ class Fragments:
         for plan in plans:
             row = [self.link(plan.title, Paths.readiness(plan.id))]
             for verdict in verdicts[plan.id]:
-                row.append("✔" if verdict.ready else f"**✘** {inline(verdict.reason)}")
+                row.append("✔" if verdict.ready else
+                           f"**✘** {fields_as_code(verdict.reason)}" if verdict.state ==
+                           "not_ready" else f"**No data yet:** {fields_as_code(verdict.reason)}")
             rows.append(row)
         return table(headers, rows)
 
@@ -443,6 +647,37 @@ class Fragments:
             ])
         return table(["Tool", "Vendor", "Status", "Account", "Trains on inputs", "Used by",
                       "Instructions"], rows)
+
+
+_FIELD = re.compile(r"`([a-z_][a-z0-9_.]*(?:: [a-z_]+)?)`")
+
+
+def fields_as_code(text: str) -> str:
+    """Plain text in which our own field names are written between backticks ("add
+    `pause_value`"): the names become code, everything else is escaped."""
+    parts = _FIELD.split(text)
+    # inline() trims each piece; the spaces around a field name belong to the sentence.
+    return "".join(f"`{p}`" if i % 2 else
+                   (" " if p[:1].isspace() else "") + inline(p)
+                   + (" " if p[-1:].isspace() and p.strip() else "")
+                   for i, p in enumerate(parts))
+
+
+def _unit(unit: str | None) -> str:
+    return f" {inline(unit)}" if unit else ""
+
+
+def _planned(stage: Stage) -> str:
+    return f" (planned from {stage.start.isoformat()})" if stage.start else ""
+
+
+def _judged_value(evidence: Evidence, monitor) -> str | None:
+    """A criterion's `value` in words, in its metric's direction: 'at most 30 %'."""
+    value = evidence.criterion.value
+    if value is None or monitor is None or monitor.better not in ("higher", "lower"):
+        return None
+    word = "at least" if monitor.better == "higher" else "at most"
+    return f"{word} {value:g}{' ' + monitor.unit if monitor.unit else ''}"
 
 
 def _percent(value: float | None) -> str | None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..model import Handbook, Plan, Stage
-from ..readiness import readiness
+from ..model import Access, Grant, Handbook, Plan, Stage
+from ..readiness import NO_DATA, NOT_READY, readiness
 from ..rules import RULES
 from .charts import adoption_chart, timeline_chart
 from .fragments import (
@@ -22,8 +22,10 @@ from .fragments import (
     Paths,
     _percent,
     _period,
+    fields_as_code,
     use_anchor,
 )
+from .sentences import and_list, count, plain_end, sentence, sentences, tally
 from .text import anchor, cell, front_matter, inline, link_or_text, markdown, table, title
 
 
@@ -60,9 +62,8 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
         ["Review by", cell(plan.review_by.isoformat() if plan.review_by else None)
          + (" **(overdue)**" if plan.review_overdue else "")],
         ["Last changed", f.last_change(plan)],
-        ["Current stage", (f.stage_link(plan, position.stage) + f" — {position.label.lower()}"
-                           + (f" since {position.since.isoformat()}" if position.since else ""))
-         if position.stage else cell(None)],
+        ["Current stage", (f.stage_link(plan, position.stage) + " — "
+                           + f.position_phrase(plan)) if position.stage else cell(None)],
         ["Next gate", (f"{f.stage_link(plan, plan.next_gate[0])}, decided by "
                        f"{f.person(plan.next_gate[1].decider)}") if plan.next_gate
          else cell(None)],
@@ -182,22 +183,24 @@ def status(f: Fragments, plan: Plan) -> str:
     position = plan.position
     lines = []
     if position.stage is not None:
-        lines.append(f"**{inline(position.label)}:** {f.stage_link(plan, position.stage)}"
-                     + (f" since {position.since}" if position.since else "") + ".")
+        when = f.position_phrase(plan, with_label=False)
+        if position.state == "complete":
+            when = "the last stage, ended" + (f" on {position.since}" if position.since else "")
+        lines.append(sentence(f"**{inline(position.label)}:** "
+                              f"{f.stage_link(plan, position.stage)}"
+                              + ("," if position.state in ("not_started", "complete") and when
+                                 else "")
+                              + (f" {when}" if when else "")))
     if position.decision is not None:
         d = position.decision
-        lines.append(f"Last gate decision: **{inline(d.outcome)}** on {d.date} by "
-                     f"{f.person(d.by)}" + (f" — {inline(d.rationale)}" if d.rationale else "")
-                     + ".")
+        rationale = inline(plain_end(d.rationale))
+        lines.append(sentence(f"Last gate decision: **{inline(d.outcome)}** on {d.date} by "
+                              f"{f.person(d.by)}" + (f" — {rationale}" if rationale else "")))
     if plan.next_gate:
         stage, gate = plan.next_gate
-        evidence = [plan.evidence(c, stage) for c in gate.criteria]
-        blocking = [e for e in evidence if e.criterion.blocking and e.verdict == "not_met"]
-        met = sum(e.verdict == "met" for e in evidence)
-        summary = (f"**{len(blocking)} blocking criterion not met.**" if blocking
-                   else f"{met} of {len(evidence)} criteria met so far.")
-        lines.append(f"Next gate: {f.link('the gate of ' + stage.name, Paths.stage(plan.id, stage.id), 'gate')}, "
-                     f"decided by {f.person(gate.decider)}. {summary}")
+        gate_link = f.link("the gate of " + stage.name, Paths.stage(plan.id, stage.id), "gate")
+        lines.append(sentence(f"Next gate: {gate_link}, decided by {f.person(gate.decider)}"))
+        lines.append(evidence_summary(plan, stage))
     timeline = timeline_chart(plan)
     adoption = adoption_chart(plan)
     return "\n\n".join([" ".join(lines)]
@@ -205,17 +208,42 @@ def status(f: Fragments, plan: Plan) -> str:
                         + ([f'<div class="chart-figure">{adoption}</div>'] if adoption else []))
 
 
+def evidence_summary(plan: Plan, stage: Stage) -> str:
+    """The gate's criteria, three-valued: '2 met, 1 not met, 1 with no data yet'."""
+    evidence = [plan.evidence(c, stage) for c in stage.gate.criteria] if stage.gate else []
+    if not evidence:
+        return "The gate has no criteria."
+    verdicts = [e.verdict for e in evidence]
+    blocking = sum(e.criterion.blocking and e.verdict == "not_met" for e in evidence)
+    counts = tally([(verdicts.count("met"), "met"), (verdicts.count("not_met"), "not met"),
+                    (verdicts.count("no_data"), "with no data yet"),
+                    (verdicts.count("judged"), "judged by the decider")])
+    measured = verdicts.count("met") + verdicts.count("not_met")
+    return sentences(
+        f"**{count(blocking, 'blocking criterion', 'blocking criteria')} not met.**"
+        if blocking else "",
+        f"Criteria so far: {counts}",
+        "" if measured or "no_data" not in verdicts else
+        "No measurements yet — nothing can be judged")
+
+
 def stage_page(hb: Handbook, plan: Plan, stage: Stage) -> str:
     f = Fragments(hb, Paths.stage(plan.id, stage.id))
+    reach = plan.grants_through(stage)
+    joined = _granted_at(stage)
     facts = table(["", ""], [
         ["Plan", f.plan_link(plan)],
         ["State", f.stage_state(plan, stage)],
         ["Pattern", cell(PATTERNS.get(stage.pattern, stage.pattern))],
-        ["Who gets access", f.people(stage.teams)],
-        ["People added", cell(stage.headcount)],
+        ["Teams that join", f.people(stage.teams)],
+        *([["Teams whose access ends", f.people(stage.leave)]] if stage.leave else []),
+        ["People given access", f.headcount(joined) or cell(None)],
+        *([["Named for access", f.people(stage.people)]] if stage.people else []),
+        ["Who has access during this stage",
+         f.holders(Access(plan.today, stage, reach)) or cell(None)],
         ["Access (cumulative share of users)", cell(_percent(stage.access_percent))],
         ["Adoption target", cell(_percent(stage.adoption_target_percent))],
-        ["Dates", cell(_period(stage))],
+        ["Planned dates", cell(_period(stage))],
     ])
     training = _bullets(stage.training, f.module_link) or "_No training required at this stage._"
     return _page(
@@ -232,17 +260,25 @@ def stage_page(hb: Handbook, plan: Plan, stage: Stage) -> str:
     )
 
 
+def _granted_at(stage: Stage) -> Grant:
+    return Grant(stage, stage.teams, stage.headcount, stage.people)
+
+
 def readiness_page(hb: Handbook, plan: Plan) -> str:
     f = Fragments(hb, Paths.readiness(plan.id))
     verdicts = readiness(plan, hb)
     blocks = []
     for source in dict.fromkeys(v.source for v in verdicts):
-        rows = [[cell(v.area), "**Ready enough**" if v.ready else "**Not ready**", cell(v.reason)]
+        rows = [[cell(v.area), f"**{v.label}**", fields_as_code(v.reason) or cell(None)]
                 for v in verdicts if v.source == source]
         blocks.append(f"## {inline(source)}\n\n" + table(["Area", "Verdict", "Why"], rows))
-    not_ready = sum(not v.ready for v in verdicts)
-    summary = (f"**{not_ready} area(s) not ready.**" if not_ready
-               else "**Every area is ready enough.**")
+    not_ready = sum(v.state == NOT_READY for v in verdicts)
+    no_data = sum(v.state == NO_DATA for v in verdicts)
+    parts = ([f"{not_ready} {'is' if not_ready == 1 else 'are'} not ready"] if not_ready
+             else []) + ([f"{no_data} {'has' if no_data == 1 else 'have'} no data yet"]
+                         if no_data else [])
+    summary = (f"**Of {count(len(verdicts), 'area', 'areas')}, {and_list(parts)}.**"
+               if parts else "**Every area is ready enough.**")
     return _page(f"Readiness: {plan.title}", f.banners(plan),
                  f"{summary} Judged from {f.plan_link(plan)} itself — its content, its gate "
                  f"decisions and its measurements — in proportion to its "
@@ -343,7 +379,11 @@ def uses_page(hb: Handbook) -> str:
                                f.plan_link(plan, use.id), cell(use.reason)])
         for use in plan.allowed:
             stage = plan.stage(use.from_stage) or (plan.stages[0] if plan.stages else None)
-            in_force = "Yes" if use in plan.allowed_now else "Not yet" if plan.in_force else "No"
+            if use in plan.allowed_now:
+                teams = and_list(f.who(t) for t in plan.access.teams)
+                in_force = f"Yes, for {teams}" if teams else "Yes"
+            else:
+                in_force = "Not yet" if plan.in_force else "No"
             allowed.append([anchor(use_anchor(plan.id, use.id)) + cell(use.text),
                             f.plan_link(plan, use.id), f.stage_link(plan, stage), in_force,
                             cell(use.example)])
@@ -389,27 +429,32 @@ def team_page(hb: Handbook, team_id: str) -> str:
     team = hb.teams[team_id]
     blocks = []
     for plan in hb.plans.values():
-        involved = team_id in plan.users or any(team_id in s.teams for s in plan.stages)
-        if not involved:
+        if not _involves(plan, team_id):
             continue
-        stages = [s for s in plan.stages if team_id in s.teams] or list(plan.stages)
-        entry = stages[0] if stages else None
+        access = plan.access
+        grants = access.grants_for(team_id)
+        entry = grants[0].stage if grants else plan.joins_at(team_id)
+        if entry is None:
+            entry = next((s for s in plan.stages if team_id in s.teams), None)
         modules = [m for s in plan.stages[: entry.index + 1] for m in s.training] if entry else []
         contacts = []
         for path in plan.get("escalation", default=[]):
             first = path["steps"][0]["contact"] if path.get("steps") else None
             contacts.append(f"- {inline(path['when'])}: {f.person_with_contact(first)} "
                             f"([full path]({f.href(Paths.plan(plan.id), path['id'])}))")
+        where = sentences(
+            f"Your team got access at {f.stage_link(plan, entry)}" if grants else "",
+            (f"The rollout is at {f.stage_link(plan, plan.position.stage)} — "
+             f"{f.position_phrase(plan)}") if plan.position.stage else "")
         blocks.append("\n\n".join(b for b in [
             f"## {inline(plan.title)} {{#{plan.id}}}",
             f.banners(plan),
-            (f"Your team joins at {f.stage_link(plan, entry)}. " if entry else "")
-            + (f"The rollout is at {f.stage_link(plan, plan.position.stage)} — "
-               f"{inline(plan.position.label.lower())}." if plan.position.stage else ""),
-            "### What you may do now\n\n" + f.allowed_now(plan),
+            where,
+            "### What you may do now\n\n" + f.allowed_now(plan, team_id),
             "### Never\n\n" + _bullets(u.text for u in plan.prohibited)
-            + "\n\n**Never enter:** " + "; ".join(inline(x) for x in plan.get(
-                "data_rules", "never_enter", default=[])),
+            + "\n\n" + sentence("**Never enter:** " + "; ".join(
+                inline(plain_end(x)) for x in plan.get("data_rules", "never_enter",
+                                                         default=[]))),
             "### Training before access\n\n" + (_bullets(dict.fromkeys(modules), f.module_link)
                                                 or "_None required._"),
             "### Help\n\n" + f.support(plan),
@@ -424,8 +469,7 @@ def team_page(hb: Handbook, team_id: str) -> str:
 def teams_index(hb: Handbook) -> str:
     f = Fragments(hb, Paths.teams)
     rows = [[f.who(t.id), cell(t.headcount), f.person(t.lead),
-             ", ".join(f.plan_link(p) for p in hb.plans.values()
-                       if t.id in p.users or any(t.id in s.teams for s in p.stages))
+             ", ".join(f.plan_link(p) for p in hb.plans.values() if _involves(p, t.id))
              or cell(None)] for t in hb.teams.values()]
     return _page("Teams", "Pick your team to see what applies to you.",
                  table(["Team", "People", "Lead", "Plans"], rows))
@@ -545,6 +589,11 @@ def navigation(hb: Handbook) -> list:
         {"Recent policy changes": Paths.changes},
         {"Plan format reference": Paths.reference},
     ]
+
+
+def _involves(plan: Plan, team_id: str) -> bool:
+    return team_id in plan.users or any(team_id in s.teams or team_id in s.leave
+                                        for s in plan.stages)
 
 
 def _mode(mode: str) -> str:
