@@ -366,6 +366,12 @@ class _Names:
             self.modules.update({m["id"]: m["title"] for m in modules
                                  if isinstance(m.get("id"), str) and m.get("title")})
         self.old_org, self.new_org = old.org, new.org
+        modules = [_entries(old.org, "training"), _entries(new.org, "training")]
+        for plan_id, plan in new.plans.items():
+            modules[0] += _entries(_get(old.plans.get(plan_id), "training"), "modules")
+            modules[1] += _entries(plan.get("training"), "modules")
+        matched, _, _ = _match(*modules)
+        self.renamed_modules = {a: b for a, b in matched.items() if a != b}
 
     def person(self, ref: Any) -> Value | str:
         return Value(self.refs.get(ref, ref)) if ref else "nobody"
@@ -376,6 +382,10 @@ class _Plan:
 
     def __init__(self, old: dict, new: dict, names: _Names):
         self.old, self.new, self.names = old, new, names
+        # Old id -> new id of renamed stages and modules: references that follow a rename.
+        self.renames = dict(names.renamed_modules)
+        matched, _, _ = _match(_entries(old, "stages"), _entries(new, "stages"))
+        self.renames.update({a: b for a, b in matched.items() if a != b})
         self.stages: dict[str, str] = {}
         self.metrics: dict[str, str] = {}
         for plan in (old, new):
@@ -403,7 +413,7 @@ class _Plan:
             found = self.at(path, new_side=False)
         return found if isinstance(found, dict) else {}
 
-    def label(self, path: tuple) -> Value:
+    def label(self, path: tuple) -> Value | str:
         """An item's name (a stage's name, a use's text, ...), else its id or position."""
         step, key = path[-1], _last_key(path[:-1])
         item = self.item(path)
@@ -413,7 +423,12 @@ class _Plan:
         if step.key is not None:
             return Value(step.key, quoted=False)
         index = step.new_index if step.new_index is not None else step.old_index
-        return Value(f"item {index + 1}", quoted=False)
+        return f"item {index + 1}"
+
+    def follows_rename(self, leaf: Leaf) -> bool:
+        """A reference changed only because what it names was renamed."""
+        return isinstance(leaf.old, str) and leaf.old in self.renames \
+            and self.renames[leaf.old] == leaf.new
 
     def value(self, path: tuple, value: Any) -> Value | str:
         """A value with ids resolved by the key that holds it."""
@@ -456,6 +471,8 @@ def _plan_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
     p, shape, kind = leaf.path, _shape(leaf.path), leaf.kind
     a, b = leaf.old, leaf.new
     key = p[-1] if p and isinstance(p[-1], str) else None
+    if ctx.follows_rename(leaf) and kind != "renamed":
+        return None  # a reference that follows a rename reads as such (see _generic)
     if shape == ("id",) and kind == "renamed":
         return ("Plan ", Value(ctx.new.get("title", b)), " renamed from ", Value(a, False),
                 " — old links redirect")
@@ -647,9 +664,9 @@ def _generic(leaf: Leaf, ctx: _Plan, section: str) -> Sentence:
             parts += [", "] if i else []
             parts.append(name)
         return tuple(parts)
-    if leaf.kind == "renamed":
-        return (*parts, ": renamed from ", Value(leaf.old, False), " to ",
-                Value(leaf.new, False))
+    if ctx.follows_rename(leaf):
+        return (*parts, ": ", Value(leaf.old, False), " → ", Value(leaf.new, False),
+                " (renamed)")
     if leaf.added:
         return (*parts, ": added ", ctx.value(leaf.path, leaf.new))
     if leaf.removed:
@@ -745,7 +762,8 @@ def _direction(leaf: Leaf, ctx: _Plan) -> str | None:
 def _approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
     """Why a plan change needs approval; None when it is no policy change or provably tighter."""
     p, shape, a, b = leaf.path, _shape(leaf.path), leaf.old, leaf.new
-    if leaf.kind in ("renamed", "moved-in") or not p or not _is_policy(shape):
+    if leaf.kind in ("renamed", "moved-in") or ctx.follows_rename(leaf) or not p \
+            or not _is_policy(shape):
         return None
     if leaf.kind == "reordered":
         return ("changes the order of stages",) if shape == ("stages",) else None
@@ -844,7 +862,8 @@ def _org_approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
 
 def _org_approvers(leaf: Leaf, old: Side, names: _Names) -> list[str]:
     """Who approves an org change: the owners of the definitions of good of the plans that use
-    the tool or module, as they stood before. No plan uses it: nothing to approve yet."""
+    the tool or module, as they stood before. When no plan uses it yet, the plans' sponsors,
+    who own _org.yaml (see `handbook codeowners`)."""
     shape = _shape(leaf.path)
     if len(shape) < 2 or shape[0] not in ("tools", "training"):
         return []
@@ -858,6 +877,9 @@ def _org_approvers(leaf: Leaf, old: Side, names: _Names) -> list[str]:
             used = any(ref in (s.get("training") or []) for s in _entries(plan, "stages"))
         if used:
             users.append(_approver(plan, names))
+    if not users:
+        users = [str(names.refs.get(p["sponsor"], p["sponsor"])) for p in old.plans.values()
+                 if isinstance(p.get("sponsor"), str)]
     return list(dict.fromkeys(users))
 
 
