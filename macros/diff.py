@@ -365,7 +365,6 @@ class _Names:
                                                                     "modules")]
             self.modules.update({m["id"]: m["title"] for m in modules
                                  if isinstance(m.get("id"), str) and m.get("title")})
-        self.old_org, self.new_org = old.org, new.org
         modules = [_entries(old.org, "training"), _entries(new.org, "training")]
         for plan_id, plan in new.plans.items():
             modules[0] += _entries(_get(old.plans.get(plan_id), "training"), "modules")
@@ -729,6 +728,12 @@ _REF_KEYS = _PEOPLE_KEYS | {"metric", "from_stage", "stage", "better", "area", "
                             "outcomes", "topics", "training", "fallbacks"}
 
 
+def _is_reference(path: tuple) -> bool:
+    """Whether the value at `path` is an id or enum (else it is text for people)."""
+    key = _last_key(path)
+    return key in _REF_KEYS and not (key == "metric" and path[0] == "monitoring")
+
+
 def _is_policy(shape: tuple) -> bool:
     for prefix in _POLICY:
         if prefix[-1] == "$":
@@ -775,7 +780,7 @@ def _approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
             return None if effect == "tightens" else ("adds " + what,)
         if leaf.removed:
             return None if effect == "loosens" else ("removes " + what,)
-        if isinstance(a, str) and isinstance(b, str) and _last_key(p) not in _REF_KEYS:
+        if isinstance(a, str) and isinstance(b, str) and not _is_reference(p):
             return _WORDING
         return (ctx.value(p, a), " replaced by ", ctx.value(p, b),
                 "; cannot be judged automatically")
@@ -784,7 +789,10 @@ def _approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
         order = _ORDERS["risk_tier"]
         if a in order and b in order and order[b] > order[a]:
             return None
-        dropped = relaxed(a, b) if a in order and b in order else []
+        if a not in order or b not in order:
+            return ("risk tier changed from ", ctx.value(p, a), " to ", ctx.value(p, b),
+                    "; cannot be judged automatically")
+        dropped = relaxed(a, b)
         return ("risk tier lowered from ", Value(a), " to ", Value(b)) + (
             ("; no longer requires: " + "; ".join(dropped),) if dropped else ())
     if key in _ORDERS:
@@ -834,7 +842,7 @@ def _approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
         return None
     if key == "gate" and leaf.removed:
         return ("removes the gate",)
-    if (isinstance(a, str) or isinstance(b, str)) and key not in _REF_KEYS \
+    if (isinstance(a, str) or isinstance(b, str)) and not _is_reference(p) \
             and not isinstance(a, (dict, list)) and not isinstance(b, (dict, list)):
         return _WORDING
     return (ctx.value(p, a), " replaced by ", ctx.value(p, b), "; cannot be judged automatically")
