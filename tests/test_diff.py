@@ -232,3 +232,23 @@ def test_org_changes_are_reported():
         ("_org.yaml", "tools[free-chatbot].status", True, "Dana Okafor")]
     assert changes[2]["text"] == "Tool “Free consumer chatbots (any)”: status “prohibited” → " \
         "“restricted”"
+
+
+def test_a_leaf_without_a_sentence_of_its_own_reads_generically():
+    def edit(plan):
+        plan["support"]["tiers"][1]["response_time"] = "2 days"
+    [change] = changed("support-replies", edit)
+    assert change["path"] == "support.tiers[1].response_time"
+    assert change["text"] == "Support › tiers › “Champions” › response time: “24 hours” → “2 days”"
+    assert change["needs_approval"] is False
+
+
+def test_a_plan_rename_reads_as_a_rename():
+    old = EXAMPLES.plans["marketing-drafts"]
+    new = dict(copy.deepcopy(old), id="campaign-drafts", former_ids=["marketing-drafts"])
+    changes = diff(Side("a", {"marketing-drafts": old}, EXAMPLES.org),
+                   Side("b", {"campaign-drafts": new}, EXAMPLES.org))
+    assert [(c.plan, c.path, c.needs_approval) for c in changes] == [
+        ("campaign-drafts", "id", False)]
+    assert json.loads(to_json(changes))[0]["text"] == (
+        "Plan “Drafting marketing copy” renamed from marketing-drafts — old links redirect")
