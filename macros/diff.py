@@ -289,7 +289,8 @@ def _moved_uses(leaves: list[Leaf]) -> list[Leaf]:
     """A use removed from one list and added to the other with the same id was moved."""
     def use(leaf: Leaf) -> bool:
         shape = _shape(leaf.path)
-        return len(shape) == 3 and shape[0] == "uses" and shape[2] == "*" and leaf.kind != "moved"
+        return len(shape) == 3 and shape[0] == "uses" and shape[2] == "*" \
+            and leaf.path[2].key is not None and leaf.kind != "moved"
 
     gone = {(lf.path[1], lf.path[2].key): lf for lf in leaves if use(lf) and lf.removed}
     out = []
@@ -373,7 +374,7 @@ class _Names:
         self.renamed_modules = {a: b for a, b in matched.items() if a != b}
 
     def person(self, ref: Any) -> Value | str:
-        return Value(self.refs.get(ref, ref)) if ref else "nobody"
+        return Value(_name(self.refs, ref)) if ref else "nobody"
 
 
 class _Plan:
@@ -436,19 +437,28 @@ class _Plan:
         key = _last_key(path)
         if isinstance(value, str):
             if key in _PEOPLE_KEYS or key == "tools" and path[0] == "scope":
-                return Value(self.names.refs.get(value, value))
+                return Value(_name(self.names.refs, value))
             if key == "training" and len(path) > 2 and path[0] == "stages":
-                return Value(self.names.modules.get(value, value))
+                return Value(_name(self.names.modules, value))
             if key in ("from_stage", "stage") or key == "before" and path[0] == "communications":
-                return Value(self.stages.get(value, value))
+                return Value(_name(self.stages, value))
             if key == "metric" and path[0] != "monitoring":
-                return Value(self.metrics.get(value, value))
+                return Value(_name(self.metrics, value))
             return Value(value)
         if isinstance(value, dict) and isinstance(path[-1], Item):
             label = _LABEL_KEYS.get(key or "")
             if label and isinstance(value.get(label), str):
                 return Value(value[label])
         return Value(value, quoted=isinstance(value, (dict, list)))
+
+
+def _name(names: dict, ref: Any) -> Any:
+    """The name for an id; anything else (a malformed value included) as it is."""
+    return names[ref] if isinstance(ref, str) and ref in names else ref
+
+
+def _rank(order: dict, value: Any) -> int | None:
+    return order[value] if isinstance(value, str) and value in order else None
 
 
 def _last_key(path: tuple) -> str | None:
@@ -492,14 +502,14 @@ def _plan_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
         if leaf.added:
             stage = b.get("from_stage") if isinstance(b, dict) else None
             return (f"New {which} use: ", ctx.label(p)) + (
-                (" (from stage ", Value(ctx.stages.get(stage, stage)), ")") if stage else ())
+                (" (from stage ", Value(_name(ctx.stages, stage)), ")") if stage else ())
     if len(shape) == 4 and shape[0] == "uses" and shape[2:] == ("*", "text") \
             and a is not None and b is not None:
         return (f"{p[1].title()} use reworded: ", Value(a), " → ", Value(b))
     if shape == ("uses", "allowed", "*", "from_stage"):
         return (ctx.label(p[:3]), " now applies from stage ",
-                Value(ctx.stages.get(b, b)) if b else "the first", " (was ",
-                Value(ctx.stages.get(a, a)) if a else "the first", ")")
+                Value(_name(ctx.stages, b)) if b else "the first", " (was ",
+                Value(_name(ctx.stages, a)) if a else "the first", ")")
     if shape[:2] == ("data_rules", "never_enter") or shape[:2] == ("data_rules", "allowed"):
         what = "Never enter" if p[1] == "never_enter" else "Allowed data"
         if len(p) == 3 and leaf.removed:
@@ -512,12 +522,12 @@ def _plan_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
         if leaf.removed:
             return ("Review of ", ctx.label(p), " removed")
         if leaf.added:
-            mode = b.get("mode")
-            return ("New review of ", ctx.label(p), ": ", Value(MODES.get(mode, mode)), " by ",
-                    ctx.names.person(b.get("reviewer")))
+            mode = _get(b, "mode")
+            return ("New review of ", ctx.label(p), ": ", Value(_name(MODES, mode)), " by ",
+                    ctx.names.person(_get(b, "reviewer")))
     if shape == ("review", "*", "mode"):
-        return ("Review of ", ctx.label(p[:2]), ": ", Value(MODES.get(a, a)) if a else "none",
-                " → ", Value(MODES.get(b, b)) if b else "none")
+        return ("Review of ", ctx.label(p[:2]), ": ", Value(_name(MODES, a)) if a else "none",
+                " → ", Value(_name(MODES, b)) if b else "none")
     if shape == ("review", "*", "reviewer"):
         return ("Reviewer of ", ctx.label(p[:2]), ": ", ctx.names.person(a), " → ",
                 ctx.names.person(b))
@@ -525,7 +535,7 @@ def _plan_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
         names = []
         for stage_id in b:
             names += [" → "] if names else []
-            names.append(Value(ctx.stages.get(stage_id, stage_id)))
+            names.append(Value(_name(ctx.stages, stage_id)))
         return ("Stages reordered: ", *names)
     if shape == ("stages", "*"):
         if leaf.removed:
@@ -577,7 +587,7 @@ def _plan_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
                     _stage(ctx, leaf))
         if leaf.added:
             return ("New criterion for the gate after ", _stage(ctx, leaf), ": ",
-                    ctx.label(p)) + ((" (blocking)",) if b.get("blocking") else ())
+                    ctx.label(p)) + ((" (blocking)",) if _get(b, "blocking") else ())
     if shape == ("stages", "*", "gate", "criteria", "*", "threshold"):
         return ("Threshold of ", ctx.label(p[:5]), " at ", _stage(ctx, leaf), ": ") + _arrow(
             ctx, leaf)
@@ -786,10 +796,10 @@ def _approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
                 "; cannot be judged automatically")
     key = _last_key(p)
     if key == "risk_tier":
-        order = _ORDERS["risk_tier"]
-        if a in order and b in order and order[b] > order[a]:
+        ra, rb = _rank(_ORDERS["risk_tier"], a), _rank(_ORDERS["risk_tier"], b)
+        if ra is not None and rb is not None and rb > ra:
             return None
-        if a not in order or b not in order:
+        if ra is None or rb is None:
             return ("risk tier changed from ", ctx.value(p, a), " to ", ctx.value(p, b),
                     "; cannot be judged automatically")
         dropped = relaxed(a, b)
@@ -797,13 +807,14 @@ def _approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
             ("; no longer requires: " + "; ".join(dropped),) if dropped else ())
     if key in _ORDERS:
         order, what = _ORDERS[key], {"mode": "review mode"}.get(key, key)
-        if a in order and b in order:
-            if order[b] > order[a]:
+        ra, rb = _rank(order, a), _rank(order, b)
+        if ra is not None and rb is not None:
+            if rb > ra:
                 return None
-            shown = (Value(MODES.get(a, a)), " to ", Value(MODES.get(b, b))) if key == "mode" \
+            shown = (Value(_name(MODES, a)), " to ", Value(_name(MODES, b))) if key == "mode" \
                 else (Value(a), " to ", Value(b))
             return (f"{what} lowered from ", *shown)
-        if a is None and b in order:
+        if a is None and rb is not None:
             return None if key == "cadence" else (f"{what} set to ", Value(b))
         return (f"{what} changed from ", ctx.value(p, a), " to ", ctx.value(p, b))
     if key in _TRUE_TIGHTENS and not isinstance(p[-1], Item):
@@ -833,8 +844,8 @@ def _approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
         return None
     if key == "from_stage":
         order = [s.get("id") for s in _entries(ctx.new, "stages")]
-        before = order.index(a) if a in order else 0 if a is None else None
-        after = order.index(b) if b in order else 0 if b is None else None
+        before = order.index(a) if isinstance(a, str) and a in order else 0 if a is None else None
+        after = order.index(b) if isinstance(b, str) and b in order else 0 if b is None else None
         if before is not None and after is not None and after > before:
             return None
         return ("now applies from an earlier or unknown stage",)
@@ -852,7 +863,8 @@ def _org_approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
     """Tools that became more open, and shared modules that require less."""
     p, shape, a, b = leaf.path, _shape(leaf.path), leaf.old, leaf.new
     if shape == ("tools", "*", "status"):
-        if a in TOOL_OPENNESS and b in TOOL_OPENNESS and TOOL_OPENNESS[b] < TOOL_OPENNESS[a]:
+        ra, rb = _rank(TOOL_OPENNESS, a), _rank(TOOL_OPENNESS, b)
+        if ra is not None and rb is not None and rb < ra:
             return None
         return ("tool status changed from ", ctx.value(p, a), " to ", ctx.value(p, b))
     if shape == ("tools", "*", "account"):
@@ -886,7 +898,7 @@ def _org_approvers(leaf: Leaf, old: Side, names: _Names) -> list[str]:
         if used:
             users.append(_approver(plan, names))
     if not users:
-        users = [str(names.refs.get(p["sponsor"], p["sponsor"])) for p in old.plans.values()
+        users = [str(_name(names.refs, p["sponsor"])) for p in old.plans.values()
                  if isinstance(p.get("sponsor"), str)]
     return list(dict.fromkeys(users))
 
@@ -894,7 +906,7 @@ def _org_approvers(leaf: Leaf, old: Side, names: _Names) -> list[str]:
 def _approver(plan: dict, names: _Names) -> str:
     """The plan's owner of the definitions of good (seed 002), else its business owner."""
     person = _get(plan, "governance", "definition_owner") or plan.get("owner")
-    return str(names.refs.get(person, person)) if person else "the plan's owner"
+    return str(_name(names.refs, person)) if person else "the plan's owner"
 
 
 # --- the comparison -------------------------------------------------------------------------

@@ -262,3 +262,45 @@ def test_the_site_history_text_is_escaped_for_the_handbook():
     old, new = hostile_sides()
     for change in diff(old, new):
         assert "<img" not in change.text and "](" not in change.text and "\n" not in change.text
+
+
+# --- malformed input never crashes the diff --------------------------------------------------
+
+ODD = [None, "`@x` <b>", 2.5, True, [], {"id": "x", "name": ["n"]},
+       [{"id": 3}, {"id": "x"}, {"id": "x"}, "a"]]
+
+
+def subtrees(data, trail: tuple = ()) -> Iterator[tuple]:
+    yield trail
+    children = data.items() if isinstance(data, dict) else enumerate(data) \
+        if isinstance(data, list) else ()
+    for key, value in children:
+        yield from subtrees(value, trail + (key,))
+
+
+@pytest.mark.parametrize("name", [f.name for f in FILES])
+def test_malformed_values_anywhere_never_crash(name: str):
+    """What the schema would refuse (a list where a dict belongs, a number for a name) is still
+    compared and reported: the diff is run on revisions that may not pass the check."""
+    old = _DOCS[name]
+    count = 0
+    for trail in subtrees(old):
+        if not trail:
+            continue
+        for odd in ODD:
+            new = copy.deepcopy(old)
+            parent = new
+            for step in trail[:-1]:
+                parent = parent[step]
+            parent[trail[-1]] = copy.deepcopy(odd)
+            for a, b in ((old, new), (new, old)):
+                if name == ORG_FILE:
+                    sides = Side("a", {}, a), Side("b", {}, b)
+                else:
+                    sides = Side("a", {"p": a}, ORG), Side("b", {"p": b}, ORG)
+                changes = diff(*sides)
+                to_markdown(changes, *sides)
+                to_json(changes)
+                _ = [c.text for c in changes]
+                count += 1
+    assert count > 1000
