@@ -730,8 +730,7 @@ _LOWER_TIGHTENS = {"access_percent": "access share", "headcount": "people given 
 _BETTER_NUMBERS = {"pause_value": "pause value", "target_value": "target value",
                    "value": "criterion value"}
 _TRUE_TIGHTENS = {"blocking": "criterion no longer blocks the gate",
-                  "required_before_access": "module no longer required before access",
-                  "trains_on_inputs": None}
+                  "required_before_access": "module no longer required before access"}
 _ORDERS = {"mode": MODE_STRENGTH, "cadence": CADENCE_STRENGTH,
            "risk_tier": {tier: rank for rank, tier in enumerate(TIERS)}}
 _REF_KEYS = _PEOPLE_KEYS | {"metric", "from_stage", "stage", "better", "area", "pattern",
@@ -834,7 +833,8 @@ def _approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
             return (f"{what} {'raised' if b > a else 'lowered'} from ", Value(a, False), " to ",
                     Value(b, False), f" (better: {better})")
         return (f"{what} changed from ", ctx.value(p, a), " to ", ctx.value(p, b),
-                "; without the same `better` on both sides it cannot be judged")
+                "; whether higher or lower is better is not given (or it changed), so it "
+                "cannot be judged")
     if key in _LOWER_TIGHTENS and _number(a) and _number(b):
         if b < a:
             return None
@@ -980,7 +980,7 @@ def _org_changes(old: Side, new: Side, names: _Names) -> list[Change]:
         approvers = _org_approvers(leaf, old, names) if reason else []
         changes.append(Change(ORG_FILE, section, path_text(leaf.path), leaf.old, leaf.new,
                               sentence, reason if approvers else None,
-                              " and ".join(approvers) or None))
+                              ", ".join(approvers) or None))
     return changes
 
 

@@ -252,3 +252,25 @@ def test_a_plan_rename_reads_as_a_rename():
         ("campaign-drafts", "id", False)]
     assert json.loads(to_json(changes))[0]["text"] == (
         "Plan “Drafting marketing copy” renamed from marketing-drafts — old links redirect")
+
+
+def test_a_shared_module_that_requires_less_goes_to_every_plan_that_requires_it():
+    org = copy.deepcopy(EXAMPLES.org)
+    org["training"][0]["required_before_access"] = False
+    org["training"][0]["topics"].remove("data_rules")
+    changes = json.loads(to_json(diff(EXAMPLES, Side("new", EXAMPLES.plans, org))))
+    assert [(c["path"], c["reason"]) for c in changes] == [
+        ("training[ai-basics].topics[2]", "removes a training topic"),
+        ("training[ai-basics].required_before_access",
+         "module no longer required before access")]
+    assert {c["approver"] for c in changes} == {"Priya Nair, Tom Becker, Maria Lopez"}
+
+
+def test_a_number_without_better_cannot_be_judged():
+    def drop_better(plan):
+        del metric(plan, "edit-rate")["better"]
+    changes = changed("support-replies", lambda plan: metric(plan, "edit-rate").update(
+        pause_value=45), before=drop_better)
+    assert [c["reason"] for c in changes] == [
+        "pause value changed from 50 to 45; whether higher or lower is better is not given (or "
+        "it changed), so it cannot be judged"]
