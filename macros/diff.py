@@ -971,6 +971,12 @@ def _plan_changes(plan_id: str, old: dict, new: dict, names: _Names) -> list[Cha
 
 
 def _org_changes(old: Side, new: Side, names: _Names) -> list[Change]:
+    if bool(old.org) != bool(new.org):  # the whole file came or went (a first commit)
+        org = new.org or old.org
+        title = _get(org, "organisation", "name") or ORG_FILE
+        words = "New organisation file: " if new.org else "Organisation file removed: "
+        return [Change(ORG_FILE, "Organisation", "", old.org or None, new.org or None,
+                       (words, Value(title)))]
     ctx = _Plan(old.org, new.org, names)
     changes = []
     for leaf in walk(old.org, new.org):
