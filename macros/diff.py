@@ -357,19 +357,18 @@ class _Names:
     def __init__(self, old: Side, new: Side):
         self.refs: dict[str, str] = {}
         self.modules: dict[str, str] = {}
-        for side in (old, new):
+        modules: tuple[list, list] = ([], [])
+        for side, found in zip((old, new), modules):
             for key in ("people", "teams", "tools"):
                 self.refs.update({x["id"]: x["name"] for x in _entries(side.org, key)
                                   if isinstance(x.get("id"), str) and x.get("name")})
-            modules = _entries(side.org, "training") + [
+            found += _entries(side.org, "training") + [
                 m for plan in side.plans.values() for m in _entries(plan.get("training"),
                                                                     "modules")]
-            self.modules.update({m["id"]: m["title"] for m in modules
+            self.modules.update({m["id"]: m["title"] for m in found
                                  if isinstance(m.get("id"), str) and m.get("title")})
-        modules = [_entries(old.org, "training"), _entries(new.org, "training")]
-        for plan_id, plan in new.plans.items():
-            modules[0] += _entries(_get(old.plans.get(plan_id), "training"), "modules")
-            modules[1] += _entries(plan.get("training"), "modules")
+        # Module ids are unique across the org file and all plans, so renames are found across
+        # them all (a stage may require a shared module that was renamed).
         matched, _, _ = _match(*modules)
         self.renamed_modules = {a: b for a, b in matched.items() if a != b}
 
@@ -1019,14 +1018,9 @@ def diff(old: Side, new: Side) -> list[Change]:
             a, b = _without_rename(a, b, a_id)
         changes += _plan_changes(b_id, a, b, names)
     changes += _org_changes(old, new, names)
-    plans = list(dict.fromkeys(sorted(c.plan for c in changes if c.plan != ORG_FILE)))
-    rank = {plan: i for i, plan in enumerate(plans + [ORG_FILE])}
-
-    def order(c: Change) -> tuple:
-        known = c.section in SECTIONS
-        return rank[c.plan], SECTIONS.index(c.section) if known else len(SECTIONS)
-
-    return sorted(changes, key=order)
+    plans = sorted({c.plan for c in changes if c.plan != ORG_FILE}) + [ORG_FILE]
+    rank = {plan: i for i, plan in enumerate(plans)}
+    return sorted(changes, key=lambda c: (rank[c.plan], SECTIONS.index(c.section)))
 
 
 # --- reading a side -------------------------------------------------------------------------
@@ -1094,7 +1088,7 @@ def to_markdown(changes: list[Change], old: Side, new: Side) -> str:
             who = " and ".join(code_span(a) for a in approvers)
             lines += [f"> ⚠️ **Needs approval by {who}:** {count} change(s) below cannot be "
                       "proved to tighten control.", ""]
-        for section in SECTIONS + sorted({c.section for c in mine} - set(SECTIONS)):
+        for section in SECTIONS:
             in_section = [c for c in mine if c.section == section]
             if not in_section:
                 continue
