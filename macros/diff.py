@@ -663,7 +663,8 @@ def _generic(leaf: Leaf, ctx: _Plan, section: str) -> Sentence:
     for i, step in enumerate(leaf.path):
         if isinstance(step, Item):
             parts += [" › ", ctx.label(leaf.path[:i + 1])]
-        elif not (i == 0 and _PLAN_SECTIONS.get(step, _ORG_SECTIONS.get(step)) == section):
+        elif not (i == 0 and (_PLAN_SECTIONS.get(step, _ORG_SECTIONS.get(step)) == section
+                              or step == "stages")):  # the stage's name follows
             parts += [" › ", step.replace("_", " ")]
     if leaf.kind == "reordered":
         order = [ctx.label(leaf.path + (Item(k, None, j),)) for j, k in enumerate(leaf.new)]
