@@ -102,6 +102,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     changes = diff(old, new)
     print(to_json(changes) if args.format == "json" else to_markdown(changes, old, new))
+    # Like `git diff --exit-code`: CI can require the approval the comment asks for.
+    if args.exit_code and any(c.needs_approval for c in changes):
+        return EXIT_ERRORS
     return EXIT_OK
 
 
@@ -287,6 +290,8 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("new", metavar="NEW", nargs="?", default="plans",
                       help="plan file, folder, or git revision (default: plans/)")
     diff.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    diff.add_argument("--exit-code", action="store_true",
+                      help="exit 1 when any change needs approval, else 0")
     diff.set_defaults(run=cmd_diff)
 
     new = sub.add_parser("new", help="scaffold a plan from a seed template")

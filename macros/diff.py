@@ -1,36 +1,329 @@
 """Diff: what a change to the plans does to the rules, in plain words.
 
-Each side is a plan file, a folder of plans, or a git revision (its plans/ folder). Changes are
-grouped per plan and section; names are resolved (people by name, uses by text); a change that
-loosens control is flagged as needing the governance owner's approval.
+Each side is a plan file, a folder of plans, or a git revision (its plans/ folder). Nothing is
+ever hidden: the two sides are walked leaf by leaf (lists matched by `id`, renames followed
+through `former_ids`, other lists by value and position) and every changed leaf becomes one
+change. Common changes read as hand-written sentences; any other leaf reads "<section> ›
+<path>: old → new".
+
+A change to a policy (pause rules, thresholds, targets, uses, data rules, reviews, gates, tier,
+authority, stage access, training requirements) needs the approval of the plan's owner of the
+definitions of good unless structured values PROVE that it tightens control: numbers with
+`better`, strength orders of enums, inclusion of list items. Free text is never parsed: a
+reworded policy always needs approval.
+
+A sentence keeps plan values apart from the tool's own words, so each output escapes them in
+its own way, once: plain text for JSON, inert code spans for GitHub comments, the handbook's
+escaping for the site.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import shutil
 import subprocess
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .load import load_text
 from .render.fragments import MODES
+from .render.text import inline
+from .tiers import TIERS, relaxed
 
+ORG_FILE = "_org.yaml"
 MODE_STRENGTH = {"spot_check": 0, "review_before_use": 1, "approval_first": 2}
-TIER_STRENGTH = {"low": 0, "medium": 1, "high": 2}
-SECTIONS = ["Plan", "Uses", "Data rules", "Human review", "Stages", "Gates", "Training",
-            "Monitoring", "Pause"]
+CADENCE_STRENGTH = {"quarterly": 0, "monthly": 1, "weekly": 2, "daily": 3}
+TOOL_OPENNESS = {"prohibited": 0, "restricted": 1, "approved": 2}  # higher: looser
+SECTIONS = ["Plan", "Scope", "Uses", "Data rules", "Human review", "Stages", "Gates", "Training",
+            "Monitoring", "Pause", "Support", "Issue reporting", "Escalation", "Communications",
+            "Decisions", "Risks", "Budget", "Governance", "Organisation", "People", "Teams",
+            "Tools"]
+_PLAN_SECTIONS = {"scope": "Scope", "uses": "Uses", "data_rules": "Data rules",
+                  "review": "Human review", "stages": "Stages", "training": "Training",
+                  "monitoring": "Monitoring", "pause": "Pause", "support": "Support",
+                  "issue_reporting": "Issue reporting", "escalation": "Escalation",
+                  "communications": "Communications", "decisions": "Decisions",
+                  "risks": "Risks", "budget": "Budget", "governance": "Governance"}
+_ORG_SECTIONS = {"people": "People", "teams": "Teams", "tools": "Tools", "training": "Training"}
+
+
+# --- sentences: the tool's words with plan values kept apart ---------------------------------
 
 
 @dataclass(frozen=True)
-class Change:
-    plan: str
-    section: str
-    text: str  # Markdown, plan text already escaped
-    old: Any = None
-    new: Any = None
-    loosens: bool = False
+class Value:
+    """A value from a plan or the org file, shown as written. `quoted` text reads “so” in plain
+    text; ids, numbers and dates read bare."""
+
+    value: Any
+    quoted: bool = True
+
+
+Sentence = tuple  # of str (the tool's words) and Value (plan data)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return "none" if value is None else str(value)
+
+
+def plain(sentence: Sentence) -> str:
+    """Plain text: no Markdown, no HTML entities (JSON, terminals)."""
+    out = []
+    for part in sentence:
+        if isinstance(part, Value):
+            text = _shown(part.value)
+            out.append(f"“{text}”" if part.quoted else text)
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def code_span(value: Any) -> str:
+    """A GitHub-flavoured Markdown code span that shows `value` exactly and does nothing else.
+
+    Inside a code span CommonMark interprets nothing (no links, images, HTML, emphasis), and
+    GitHub turns neither @mentions, #references, commit hashes nor bare URLs in it into links
+    or notifications — unlike backslash escapes, which GitHub's autolinker and mention
+    processing ignore, or zero-width characters, which change what a reader copies. The fence
+    is one backtick longer than any run inside, so a backtick in the value cannot close it; a
+    value that starts or ends with a backtick, or with spaces at both ends, is padded with one
+    space on each side (CommonMark strips exactly one). A line break would end the paragraph
+    and let the next line start a block, so it is shown as ⏎."""
+    text = _LINE_BREAK.sub("⏎", _shown(value))
+    if not text:
+        return "“”"
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    if text[0] == "`" or text[-1] == "`" or (text[0] == text[-1] == " " and text.strip()):
+        text = f" {text} "
+    return f"{fence}{text}{fence}"
+
+
+def gfm(sentence: Sentence) -> str:
+    """GitHub-flavoured Markdown for pull-request comments: every value a code span."""
+    return "".join(code_span(p.value) if isinstance(p, Value) else p for p in sentence)
+
+
+def site(sentence: Sentence) -> str:
+    """Markdown for the handbook's own pages, escaped by render.text like all plan text."""
+    out = []
+    for part in sentence:
+        if isinstance(part, Value):
+            text = inline(_shown(part.value))
+            out.append(f"“{text}”" if part.quoted else text)
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+# --- what changed: leaves -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """A list element: by id when the list's items have ids, else by position."""
+
+    key: str | None
+    old_index: int | None
+    new_index: int | None
+
+    def __str__(self) -> str:
+        if self.key is not None:
+            return f"[{self.key}]"
+        return f"[{self.new_index if self.new_index is not None else self.old_index}]"
+
+
+def path_text(path: tuple) -> str:
+    """`stages[pilot].gate.criteria[0].threshold`: ids where items have them, else indexes."""
+    out = ""
+    for step in path:
+        out += str(step) if isinstance(step, Item) else ("." if out else "") + step
+    return out
+
+
+def _shape(path: tuple) -> tuple:
+    return tuple("*" if isinstance(step, Item) else step for step in path)
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One changed value. `old`/`new` is None where the value is absent (added or removed)."""
+
+    path: tuple
+    old: Any
+    new: Any
+    # changed | renamed (an id) | reordered (a list) | moved (a use, between allowed and
+    # prohibited) | moved-in (changed with a use moved to prohibited)
+    kind: str = "changed"
+
+    @property
+    def added(self) -> bool:
+        return self.old is None and self.new is not None
+
+    @property
+    def removed(self) -> bool:
+        return self.new is None and self.old is not None
+
+
+# Dicts shown as one change when they appear or go (elsewhere a new dict lists its keys).
+_WHOLE = {"gate"}
+
+
+def walk(old: Any, new: Any, path: tuple = ()) -> Iterator[Leaf]:
+    """Every changed leaf between two YAML values."""
+    if old == new:
+        return
+    if isinstance(old, list) or isinstance(new, list):
+        if (old is None or isinstance(old, list)) and (new is None or isinstance(new, list)):
+            yield from _walk_list(old or [], new or [], path)
+            return
+    whole = path and (isinstance(path[-1], Item) or path[-1] in _WHOLE)
+    if isinstance(old, dict) or isinstance(new, dict):
+        if (old is None or isinstance(old, dict)) and (new is None or isinstance(new, dict)) \
+                and not (whole and (old is None or new is None)):
+            a, b = old or {}, new or {}
+            for key in list(a) + [k for k in b if k not in a]:
+                yield from walk(a.get(key), b.get(key), path + (str(key),))
+            return
+    yield Leaf(path, old, new)
+
+
+def _ids(items: list) -> dict[str, int]:
+    """Position of each item by id; items without an id, or sharing one, are matched by value."""
+    seen: dict[str, int] = {}
+    shared: set[str] = set()
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            if item["id"] in seen:
+                shared.add(item["id"])
+            seen[item["id"]] = index
+    return {key: index for key, index in seen.items() if key not in shared}
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _match(old: list, new: list) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
+    """Items matched by id, old id -> new id; a renamed item lists its old id in former_ids
+    (plans, stages, training modules). Also each side's positions by id."""
+    a_ids, b_ids = _ids(old), _ids(new)
+    renamed: dict[str, str] = {}
+    for b_id, j in b_ids.items():
+        formers = new[j].get("former_ids")
+        if b_id in a_ids or not isinstance(formers, list):
+            continue
+        for former in formers:
+            if former in a_ids and former not in b_ids and former not in renamed:
+                renamed[former] = b_id
+                break
+    return {a_id: a_id for a_id in a_ids if a_id in b_ids} | renamed, a_ids, b_ids
+
+
+def _without_rename(a: dict, b: dict, a_id: str) -> tuple[dict, dict]:
+    """The two versions of a renamed item without the rename itself (its id and the former id
+    it gained), so that only its other changes remain."""
+    a, b = dict(a), dict(b)
+    a.pop("id", None), b.pop("id", None)
+    formers = b.get("former_ids")
+    if isinstance(formers, list):
+        b["former_ids"] = [f for f in formers if f != a_id]
+        if not b["former_ids"] and "former_ids" not in a:
+            b.pop("former_ids")
+    return a, b
+
+
+def _walk_list(old: list, new: list, path: tuple) -> Iterator[Leaf]:
+    matched, a_ids, b_ids = _match(old, new)
+    by_new = {b_id: a_id for a_id, b_id in matched.items()}
+    for a_id, i in a_ids.items():
+        if a_id not in matched:
+            yield Leaf(path + (Item(a_id, i, None),), old[i], None)
+    for b_id, j in b_ids.items():
+        if b_id not in by_new:
+            yield Leaf(path + (Item(b_id, None, j),), None, new[j])
+            continue
+        a_id = by_new[b_id]
+        i = a_ids[a_id]
+        here = path + (Item(b_id, i, j),)
+        if a_id == b_id:
+            yield from walk(old[i], new[j], here)
+        else:
+            yield Leaf(here + ("id",), a_id, b_id, "renamed")
+            yield from walk(*_without_rename(old[i], new[j], a_id), here)
+    order_old = [matched[a_id] for a_id in a_ids if a_id in matched]
+    order_new = [b_id for b_id in b_ids if b_id in by_new]
+    if order_old != order_new:
+        yield Leaf(path, order_old, order_new, "reordered")
+    # Items without ids: equal ones are matched by value, the rest by position.
+    a_taken, b_taken = set(a_ids.values()), set(b_ids.values())
+    a_rest = [i for i in range(len(old)) if i not in a_taken]
+    b_rest = [j for j in range(len(new)) if j not in b_taken]
+    matcher = difflib.SequenceMatcher(None, [_canonical(old[i]) for i in a_rest],
+                                      [_canonical(new[j]) for j in b_rest], autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        pairs = min(a2 - a1, b2 - b1)
+        for k in range(pairs):
+            i, j = a_rest[a1 + k], b_rest[b1 + k]
+            yield from walk(old[i], new[j], path + (Item(None, i, j),))
+        for i in a_rest[a1 + pairs:a2]:
+            yield Leaf(path + (Item(None, i, None),), old[i], None)
+        for j in b_rest[b1 + pairs:b2]:
+            yield Leaf(path + (Item(None, None, j),), None, new[j])
+
+
+def _moved_uses(leaves: list[Leaf]) -> list[Leaf]:
+    """A use removed from one list and added to the other with the same id was moved."""
+    def use(leaf: Leaf) -> bool:
+        shape = _shape(leaf.path)
+        return len(shape) == 3 and shape[0] == "uses" and shape[2] == "*" \
+            and leaf.path[2].key is not None and leaf.kind != "moved"
+
+    gone = {(lf.path[1], lf.path[2].key): lf for lf in leaves if use(lf) and lf.removed}
+    out = []
+    for leaf in leaves:
+        here = leaf.path
+        if use(leaf) and leaf.added:
+            other = "allowed" if here[1] == "prohibited" else "prohibited"
+            before = gone.pop((other, here[2].key), None)
+            if before is not None:
+                # Only the new side can be navigated: the old item sat in the other list.
+                item = Item(here[2].key, None, here[2].new_index)
+                out.append(Leaf(("uses", here[1], item), other, here[1], "moved"))
+                # What else changed with a move to prohibited belongs to a new prohibition.
+                kind = "moved-in" if here[1] == "prohibited" else "changed"
+                out += [Leaf(lf.path, lf.old, lf.new, kind)
+                        for lf in walk(before.old, leaf.new, ("uses", here[1], item))]
+                continue
+        out.append(leaf)
+    return [lf for lf in out
+            if not (use(lf) and lf.removed and (lf.path[1], lf.path[2].key) not in gone)]
+
+
+# --- names ----------------------------------------------------------------------------------
+
+# Keys whose values are ids of people or teams (one namespace), tools, modules, stages, metrics.
+_PEOPLE_KEYS = {"owner", "sponsor", "reviewer", "decider", "contact", "contacts", "champions",
+                "authority", "triage_owner", "lead", "by", "definition_owner", "people",
+                "users", "teams", "audience", "leave"}
+_LABEL_KEYS = {"stages": "name", "allowed": "text", "prohibited": "text", "modules": "title",
+               "monitoring": "metric", "triggers": "text", "review": "output",
+               "criteria": "question", "escalation": "when", "risks": "risk", "tiers": "name",
+               "training": "title", "people": "name", "teams": "name", "tools": "name",
+               "checklist": "item", "items": "category", "communications": "message"}
 
 
 @dataclass
@@ -46,6 +339,691 @@ class SideError(Exception):
     """A side that cannot be read: no such file, folder or revision."""
 
 
+def _entries(data: Any, key: str) -> list[dict]:
+    items = data.get(key) if isinstance(data, dict) else None
+    return [x for x in items if isinstance(x, dict)] if isinstance(items, list) else []
+
+
+def _get(data: Any, *keys: str) -> Any:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+class _Names:
+    """Ids to the names people read: people and teams, tools, modules, and (within a plan)
+    stages and metrics. Only values of reference keys are looked up; text is never matched."""
+
+    def __init__(self, old: Side, new: Side):
+        self.refs: dict[str, str] = {}
+        self.modules: dict[str, str] = {}
+        modules: tuple[list, list] = ([], [])
+        for side, found in zip((old, new), modules):
+            for key in ("people", "teams", "tools"):
+                self.refs.update({x["id"]: x["name"] for x in _entries(side.org, key)
+                                  if isinstance(x.get("id"), str) and x.get("name")})
+            found += _entries(side.org, "training") + [
+                m for plan in side.plans.values() for m in _entries(plan.get("training"),
+                                                                    "modules")]
+            self.modules.update({m["id"]: m["title"] for m in found
+                                 if isinstance(m.get("id"), str) and m.get("title")})
+        # Module ids are unique across the org file and all plans, so renames are found across
+        # them all (a stage may require a shared module that was renamed).
+        matched, _, _ = _match(*modules)
+        self.renamed_modules = {a: b for a, b in matched.items() if a != b}
+
+    def person(self, ref: Any) -> Value | str:
+        return Value(_name(self.refs, ref)) if ref else "nobody"
+
+
+class _Plan:
+    """Both versions of one plan (or of the org file), for names and labels along a path."""
+
+    def __init__(self, old: dict, new: dict, names: _Names):
+        self.old, self.new, self.names = old, new, names
+        # Old id -> new id of renamed stages and modules: references that follow a rename.
+        self.renames = dict(names.renamed_modules)
+        matched, _, _ = _match(_entries(old, "stages"), _entries(new, "stages"))
+        self.renames.update({a: b for a, b in matched.items() if a != b})
+        self.stages: dict[str, str] = {}
+        self.metrics: dict[str, str] = {}
+        for plan in (old, new):
+            self.stages.update({s["id"]: s.get("name") or s["id"]
+                                for s in _entries(plan, "stages") if isinstance(s.get("id"), str)})
+            self.metrics.update({m["id"]: m.get("metric") or m["id"]
+                                 for m in _entries(plan, "monitoring")
+                                 if isinstance(m.get("id"), str)})
+
+    def at(self, path: tuple, new_side: bool = True) -> Any:
+        data = self.new if new_side else self.old
+        for step in path:
+            if isinstance(step, Item):
+                index = step.new_index if new_side else step.old_index
+                ok = isinstance(data, list) and index is not None and index < len(data)
+                data = data[index] if ok else None
+            else:
+                data = data.get(step) if isinstance(data, dict) else None
+        return data
+
+    def item(self, path: tuple) -> dict:
+        """The item at `path` as it is now, else as it was."""
+        found = self.at(path) if path[-1].new_index is not None else None
+        if not isinstance(found, dict):
+            found = self.at(path, new_side=False)
+        return found if isinstance(found, dict) else {}
+
+    def label(self, path: tuple) -> Value | str:
+        """An item's name (a stage's name, a use's text, ...), else its id or position."""
+        step, key = path[-1], _last_key(path[:-1])
+        item = self.item(path)
+        text = item.get(_LABEL_KEYS.get(key, "")) if key else None
+        if isinstance(text, (str, int, float)) and text != "":
+            return Value(text)
+        if step.key is not None:
+            return Value(step.key, quoted=False)
+        index = step.new_index if step.new_index is not None else step.old_index
+        return f"item {index + 1}"
+
+    def follows_rename(self, leaf: Leaf) -> bool:
+        """A reference changed only because what it names was renamed."""
+        return isinstance(leaf.old, str) and leaf.old in self.renames \
+            and self.renames[leaf.old] == leaf.new
+
+    def value(self, path: tuple, value: Any) -> Value | str:
+        """A value with ids resolved by the key that holds it."""
+        if value is None:
+            return "none"
+        key = _last_key(path)
+        if isinstance(value, str):
+            if key in _PEOPLE_KEYS or key == "tools" and path[0] == "scope":
+                return Value(_name(self.names.refs, value))
+            if key == "training" and len(path) > 2 and path[0] == "stages":
+                return Value(_name(self.names.modules, value))
+            if key in ("from_stage", "stage") or key == "before" and path[0] == "communications":
+                return Value(_name(self.stages, value))
+            if key == "metric" and path[0] != "monitoring":
+                return Value(_name(self.metrics, value))
+            return Value(value)
+        if isinstance(value, dict) and isinstance(path[-1], Item):
+            label = _LABEL_KEYS.get(key or "")
+            if label and isinstance(value.get(label), str):
+                return Value(value[label])
+        return Value(value, quoted=isinstance(value, (dict, list)))
+
+
+def _name(names: dict, ref: Any) -> Any:
+    """The name for an id; anything else (a malformed value included) as it is."""
+    return names[ref] if isinstance(ref, str) and ref in names else ref
+
+
+def _rank(order: dict, value: Any) -> int | None:
+    return order[value] if isinstance(value, str) and value in order else None
+
+
+def _last_key(path: tuple) -> str | None:
+    return next((step for step in reversed(path) if isinstance(step, str)), None)
+
+
+# --- sentences for the common changes -------------------------------------------------------
+
+
+def _arrow(ctx: _Plan, leaf: Leaf) -> tuple:
+    return (ctx.value(leaf.path, leaf.old), " → ", ctx.value(leaf.path, leaf.new))
+
+
+def _stage(ctx: _Plan, leaf: Leaf) -> Value:
+    return ctx.label(leaf.path[:2])
+
+
+def _plan_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
+    p, shape, kind = leaf.path, _shape(leaf.path), leaf.kind
+    a, b = leaf.old, leaf.new
+    key = p[-1] if p and isinstance(p[-1], str) else None
+    if ctx.follows_rename(leaf) and kind != "renamed":
+        return None  # a reference that follows a rename reads as such (see _generic)
+    if shape == ("id",) and kind == "renamed":
+        return ("Plan ", Value(ctx.new.get("title", b)), " renamed from ", Value(a, False),
+                " — old links redirect")
+    if shape in (("risk_tier",), ("status",)):
+        return ("Risk tier" if key == "risk_tier" else "Status", ": ") + _arrow(ctx, leaf)
+    if shape in (("owner",), ("sponsor",)):
+        return ("Business owner" if key == "owner" else "Executive sponsor", ": ",
+                ctx.names.person(a), " → ", ctx.names.person(b))
+    if shape == ("governance", "definition_owner"):
+        return ("Owner of the definitions of good: ", ctx.names.person(a), " → ",
+                ctx.names.person(b))
+    if len(shape) == 3 and shape[0] == "uses" and shape[2] == "*":
+        which = p[1]
+        if kind == "moved":
+            return (ctx.label(p), f" moved from {a} to {b}")
+        if leaf.removed:
+            return (f"{which.title()} use removed: ", ctx.label(p))
+        if leaf.added:
+            stage = b.get("from_stage") if isinstance(b, dict) else None
+            return (f"New {which} use: ", ctx.label(p)) + (
+                (" (from stage ", Value(_name(ctx.stages, stage)), ")") if stage else ())
+    if len(shape) == 4 and shape[0] == "uses" and shape[2:] == ("*", "text") \
+            and a is not None and b is not None:
+        return (f"{p[1].title()} use reworded: ", Value(a), " → ", Value(b))
+    if shape == ("uses", "allowed", "*", "from_stage"):
+        return (ctx.label(p[:3]), " now applies from stage ",
+                Value(_name(ctx.stages, b)) if b else "the first", " (was ",
+                Value(_name(ctx.stages, a)) if a else "the first", ")")
+    if shape[:2] == ("data_rules", "never_enter") or shape[:2] == ("data_rules", "allowed"):
+        what = "Never enter" if p[1] == "never_enter" else "Allowed data"
+        if len(p) == 3 and leaf.removed:
+            return (f"{what} removed: ", Value(a))
+        if len(p) == 3 and leaf.added:
+            return (f"{what} added: ", Value(b))
+        if len(p) == 3:
+            return (f"{what} reworded: ", Value(a), " → ", Value(b))
+    if shape == ("review", "*"):
+        if leaf.removed:
+            return ("Review of ", ctx.label(p), " removed")
+        if leaf.added:
+            mode = _get(b, "mode")
+            return ("New review of ", ctx.label(p), ": ", Value(_name(MODES, mode)), " by ",
+                    ctx.names.person(_get(b, "reviewer")))
+    if shape == ("review", "*", "mode"):
+        return ("Review of ", ctx.label(p[:2]), ": ", Value(_name(MODES, a)) if a else "none",
+                " → ", Value(_name(MODES, b)) if b else "none")
+    if shape == ("review", "*", "reviewer"):
+        return ("Reviewer of ", ctx.label(p[:2]), ": ", ctx.names.person(a), " → ",
+                ctx.names.person(b))
+    if shape == ("stages",) and kind == "reordered":
+        names = []
+        for stage_id in b:
+            names += [" → "] if names else []
+            names.append(Value(_name(ctx.stages, stage_id)))
+        return ("Stages reordered: ", *names)
+    if shape == ("stages", "*"):
+        if leaf.removed:
+            return ("Stage ", ctx.label(p), " removed")
+        if leaf.added:
+            return ("New stage ", ctx.label(p))
+    if shape == ("stages", "*", "id") and kind == "renamed":
+        return ("Stage ", _stage(ctx, leaf), " renamed from ", Value(a, False),
+                " — old links redirect")
+    if shape == ("stages", "*", "access_percent"):
+        return ("Access share of ", _stage(ctx, leaf), ": ", ctx.value(p, a), " % → ",
+                ctx.value(p, b), " %")
+    if shape == ("stages", "*", "headcount"):
+        return ("People given access at ", _stage(ctx, leaf), ": ") + _arrow(ctx, leaf)
+    if shape in (("stages", "*", "start"), ("stages", "*", "end")):
+        return (f"{key.title()} of ", _stage(ctx, leaf), ": ", ctx.value(p, a), " → ",
+                ctx.value(p, b))
+    if shape == ("stages", "*", "training", "*"):
+        if leaf.removed:
+            return (ctx.value(p, a), " no longer required before ", _stage(ctx, leaf))
+        if leaf.added:
+            return (ctx.value(p, b), " now required before ", _stage(ctx, leaf))
+        return (ctx.value(p, b), " required before ", _stage(ctx, leaf), " instead of ",
+                ctx.value(p, a))
+    if shape in (("stages", "*", "teams", "*"), ("stages", "*", "people", "*")):
+        if leaf.removed:
+            return (ctx.value(p, a), " no longer gets access at ", _stage(ctx, leaf))
+        if leaf.added:
+            return (ctx.value(p, b), " gets access at ", _stage(ctx, leaf))
+        return (ctx.value(p, b), " gets access at ", _stage(ctx, leaf), " instead of ",
+                ctx.value(p, a))
+    if shape == ("stages", "*", "leave", "*"):
+        if leaf.removed:
+            return ("Access of ", ctx.value(p, a), " no longer ends when ", _stage(ctx, leaf),
+                    " starts")
+        if leaf.added:
+            return ("Access of ", ctx.value(p, b), " ends when ", _stage(ctx, leaf), " starts")
+    if shape == ("stages", "*", "gate"):
+        if leaf.removed:
+            return ("The gate after ", _stage(ctx, leaf), " was removed")
+        if leaf.added:
+            return ("New gate after ", _stage(ctx, leaf))
+    if shape == ("stages", "*", "gate", "decider"):
+        return ("Decider of the gate after ", _stage(ctx, leaf), ": ", ctx.names.person(a),
+                " → ", ctx.names.person(b))
+    if shape == ("stages", "*", "gate", "criteria", "*"):
+        if leaf.removed:
+            return ("Criterion ", ctx.label(p), " removed from the gate after ",
+                    _stage(ctx, leaf))
+        if leaf.added:
+            return ("New criterion for the gate after ", _stage(ctx, leaf), ": ",
+                    ctx.label(p)) + ((" (blocking)",) if _get(b, "blocking") else ())
+    if shape == ("stages", "*", "gate", "criteria", "*", "threshold"):
+        return ("Threshold of ", ctx.label(p[:5]), " at ", _stage(ctx, leaf), ": ") + _arrow(
+            ctx, leaf)
+    if shape == ("stages", "*", "gate", "criteria", "*", "value"):
+        return ("Value of ", ctx.label(p[:5]), " at ", _stage(ctx, leaf), ": ") + _arrow(
+            ctx, leaf)
+    if shape == ("stages", "*", "gate", "criteria", "*", "blocking"):
+        return (ctx.label(p[:5]), " at ", _stage(ctx, leaf),
+                " is now " + ("blocking" if b else "non-blocking"))
+    if shape == ("training", "modules", "*"):
+        if leaf.removed:
+            return ("Module ", ctx.label(p), " removed")
+        if leaf.added:
+            return ("New module ", ctx.label(p))
+    if shape == ("training", "modules", "*", "id") and kind == "renamed":
+        return ("Module ", ctx.label(p[:3]), " renamed from ", Value(a, False),
+                " — old links redirect")
+    if shape == ("training", "modules", "*", "required_before_access"):
+        return ("Module ", ctx.label(p[:3]), " is now " + (
+            "required before access" if b else "no longer required before access"))
+    if shape == ("monitoring", "*"):
+        if leaf.removed:
+            return ("Metric ", ctx.label(p), " removed")
+        if leaf.added:
+            return ("New metric ", ctx.label(p))
+    words = {"pause_threshold": "Pause threshold", "pause_value": "Pause value",
+             "target": "Target", "target_value": "Target value"}
+    if len(shape) == 3 and shape[:2] == ("monitoring", "*") and key in words:
+        if leaf.added and key.endswith("_value"):
+            return (f"{words[key]} of ", ctx.label(p[:2]), " set to ", ctx.value(p, b))
+        if leaf.removed and key.endswith("_value"):
+            return (f"{words[key]} of ", ctx.label(p[:2]), " removed (was ", ctx.value(p, a),
+                    ")")
+        return (f"{words[key]} of ", ctx.label(p[:2]), ": ") + _arrow(ctx, leaf)
+    if shape == ("pause", "authority", "*"):
+        if leaf.removed:
+            return (ctx.value(p, a), " can no longer pause the rollout")
+        if leaf.added:
+            return (ctx.value(p, b), " can now pause the rollout")
+    if shape == ("pause", "triggers", "*"):
+        if leaf.removed:
+            return ("Pause trigger removed: ", ctx.label(p))
+        if leaf.added:
+            return ("New pause trigger: ", ctx.label(p))
+    if shape == ("pause", "triggers", "*", "text") and a is not None and b is not None:
+        return ("Pause trigger reworded: ", Value(a), " → ", Value(b))
+    if shape == ("pause", "fallbacks", "*"):
+        if leaf.removed:
+            return ("Fallback removed: ", Value(a))
+        if leaf.added:
+            return ("Fallback added: ", Value(b))
+    return None
+
+
+def _org_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
+    p, shape = leaf.path, _shape(leaf.path)
+    what = {"people": "person", "teams": "team", "tools": "tool", "training": "module"}
+    if len(shape) == 2 and shape[0] in what and shape[1] == "*":
+        if leaf.removed:
+            return (what[shape[0]].title() + " ", ctx.label(p), " removed")
+        if leaf.added:
+            return ("New " + what[shape[0]] + " ", ctx.label(p))
+    if shape == ("training", "*", "id") and leaf.kind == "renamed":
+        return ("Module ", ctx.label(p[:2]), " renamed from ", Value(leaf.old, False),
+                " — old links redirect")
+    if shape == ("tools", "*", "status"):
+        return ("Tool ", ctx.label(p[:2]), ": status ") + _arrow(ctx, leaf)
+    return None
+
+
+def _generic(leaf: Leaf, ctx: _Plan, section: str) -> Sentence:
+    """`<section> › <path>: old → new` for any leaf no sentence above covers."""
+    parts: list = [section]
+    for i, step in enumerate(leaf.path):
+        if isinstance(step, Item):
+            parts += [" › ", ctx.label(leaf.path[:i + 1])]
+        elif not (i == 0 and (_PLAN_SECTIONS.get(step, _ORG_SECTIONS.get(step)) == section
+                              or step == "stages")):  # the stage's name follows
+            parts += [" › ", step.replace("_", " ")]
+    if leaf.kind == "reordered":
+        order = [ctx.label(leaf.path + (Item(k, None, j),)) for j, k in enumerate(leaf.new)]
+        parts.append(": order changed to ")
+        for i, name in enumerate(order):
+            parts += [", "] if i else []
+            parts.append(name)
+        return tuple(parts)
+    if ctx.follows_rename(leaf):
+        return (*parts, ": ", Value(leaf.old, False), " → ", Value(leaf.new, False),
+                " (renamed)")
+    if leaf.added:
+        return (*parts, ": added ", ctx.value(leaf.path, leaf.new))
+    if leaf.removed:
+        return (*parts, ": removed (was ", ctx.value(leaf.path, leaf.old), ")")
+    return (*parts, ": ") + _arrow(ctx, leaf)
+
+
+# --- approval: what cannot be proved to tighten control --------------------------------------
+
+# What adding an item to a list does: "tightens" (so removing one needs approval), "loosens"
+# (adding needs approval), "either" (both need it). Keys are path shapes.
+_SETS = {
+    ("uses", "prohibited"): ("tightens", "a prohibited use"),
+    ("uses", "allowed"): ("loosens", "an allowed use"),
+    ("data_rules", "never_enter"): ("tightens", "data that must never be entered"),
+    ("data_rules", "allowed"): ("loosens", "data that may be entered"),
+    ("review",): ("tightens", "a human review rule"),
+    ("review", "*", "checks"): ("tightens", "a review check"),
+    ("stages",): ("either", "a stage (with its access and gate)"),
+    ("stages", "*", "teams"): ("loosens", "a team given access"),
+    ("stages", "*", "people"): ("loosens", "a person given access"),
+    ("stages", "*", "leave"): ("tightens", "a team whose access ends"),
+    ("stages", "*", "training"): ("tightens", "training required before access"),
+    ("stages", "*", "gate", "criteria"): ("tightens", "a gate criterion"),
+    ("stages", "*", "gate", "outcomes"): ("either", "a gate outcome"),
+    ("monitoring",): ("tightens", "a metric"),
+    ("pause", "authority"): ("tightens", "a person who can pause"),
+    ("pause", "triggers"): ("tightens", "a pause trigger"),
+    ("pause", "fallbacks"): ("tightens", "a fallback"),
+    ("pause", "return_to_normal"): ("tightens", "a condition for returning to normal"),
+    ("training", "modules"): ("tightens", "a training module"),
+    ("training", "modules", "*", "topics"): ("tightens", "a training topic"),
+    ("training", "modules", "*", "audience"): ("tightens", "a team that must take a module"),
+}
+# Where a change is a policy change: shapes, and a "$" for "exactly this, not below".
+_POLICY = [
+    ("risk_tier",), ("uses", "prohibited"), ("uses", "allowed", "*", "$"),
+    ("uses", "allowed", "*", "text"), ("uses", "allowed", "*", "from_stage"),
+    ("data_rules",), ("review",), ("pause",), ("governance", "definition_owner"),
+    ("governance", "change_process"), ("monitoring", "$"), ("monitoring", "*", "$"),
+    *(("monitoring", "*", k) for k in ("metric", "target", "target_value", "pause_threshold",
+                                       "pause_value", "better", "unit", "cadence", "area")),
+    ("stages", "$"), ("stages", "*", "$"),
+    *(("stages", "*", k) for k in ("teams", "leave", "people", "headcount", "access_percent",
+                                   "training", "gate", "pattern")),
+    ("training", "modules", "*", "$"),
+    *(("training", "modules", "*", k) for k in ("required_before_access", "topics", "audience",
+                                                "duration_minutes")),
+]
+_WORDING = ("wording changed; cannot be judged automatically",)
+_LOWER_TIGHTENS = {"access_percent": "access share", "headcount": "people given access"}
+_BETTER_NUMBERS = {"pause_value": "pause value", "target_value": "target value",
+                   "value": "criterion value"}
+_TRUE_TIGHTENS = {"blocking": "criterion no longer blocks the gate",
+                  "required_before_access": "module no longer required before access"}
+_ORDERS = {"mode": MODE_STRENGTH, "cadence": CADENCE_STRENGTH,
+           "risk_tier": {tier: rank for rank, tier in enumerate(TIERS)}}
+_REF_KEYS = _PEOPLE_KEYS | {"metric", "from_stage", "stage", "better", "area", "pattern",
+                            "outcomes", "topics", "training", "fallbacks"}
+
+
+def _is_reference(path: tuple) -> bool:
+    """Whether the value at `path` is an id or enum (else it is text for people)."""
+    key = _last_key(path)
+    return key in _REF_KEYS and not (key == "metric" and path[0] == "monitoring")
+
+
+def _is_policy(shape: tuple) -> bool:
+    for prefix in _POLICY:
+        if prefix[-1] == "$":
+            if shape == prefix[:-1]:
+                return True
+        elif shape[:len(prefix)] == prefix:
+            return True
+    return False
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _direction(leaf: Leaf, ctx: _Plan) -> str | None:
+    """`better` for a monitoring value, or of the metric a gate criterion names; None when it
+    is missing or differs between the two versions (then nothing can be proved)."""
+    if leaf.path[0] == "monitoring":
+        a = _get(ctx.at(leaf.path[:2], False), "better")
+        b = _get(ctx.at(leaf.path[:2]), "better")
+    else:
+        def better(plan: dict, criterion: Any) -> Any:
+            metric = _get(criterion, "metric")
+            return next((m.get("better") for m in _entries(plan, "monitoring")
+                         if m.get("id") == metric), None)
+        a = better(ctx.old, ctx.at(leaf.path[:-1], False))
+        b = better(ctx.new, ctx.at(leaf.path[:-1]))
+    return b if a == b and b in ("higher", "lower") else None
+
+
+def _approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
+    """Why a plan change needs approval; None when it is no policy change or provably tighter."""
+    p, shape, a, b = leaf.path, _shape(leaf.path), leaf.old, leaf.new
+    if leaf.kind in ("renamed", "moved-in") or ctx.follows_rename(leaf) or not p \
+            or not _is_policy(shape):
+        return None
+    if leaf.kind == "reordered":
+        return ("changes the order of stages",) if shape == ("stages",) else None
+    if leaf.kind == "moved":
+        return None if b == "prohibited" else ("moves a prohibited use to allowed",)
+    if isinstance(p[-1], Item) and shape[:-1] in _SETS:
+        effect, what = _SETS[shape[:-1]]
+        if leaf.added:
+            return None if effect == "tightens" else ("adds " + what,)
+        if leaf.removed:
+            return None if effect == "loosens" else ("removes " + what,)
+        if isinstance(a, str) and isinstance(b, str) and not _is_reference(p):
+            return _WORDING
+        return (ctx.value(p, a), " replaced by ", ctx.value(p, b),
+                "; cannot be judged automatically")
+    key = _last_key(p)
+    if key == "risk_tier":
+        ra, rb = _rank(_ORDERS["risk_tier"], a), _rank(_ORDERS["risk_tier"], b)
+        if ra is not None and rb is not None and rb > ra:
+            return None
+        if ra is None or rb is None:
+            return ("risk tier changed from ", ctx.value(p, a), " to ", ctx.value(p, b),
+                    "; cannot be judged automatically")
+        dropped = relaxed(a, b)
+        return ("risk tier lowered from ", Value(a), " to ", Value(b)) + (
+            ("; no longer requires: " + "; ".join(dropped),) if dropped else ())
+    if key in _ORDERS:
+        order, what = _ORDERS[key], {"mode": "review mode"}.get(key, key)
+        ra, rb = _rank(order, a), _rank(order, b)
+        if ra is not None and rb is not None:
+            if rb > ra:
+                return None
+            shown = (Value(_name(MODES, a)), " to ", Value(_name(MODES, b))) if key == "mode" \
+                else (Value(a), " to ", Value(b))
+            return (f"{what} lowered from ", *shown)
+        if a is None and rb is not None:
+            return None if key == "cadence" else (f"{what} set to ", Value(b))
+        return (f"{what} changed from ", ctx.value(p, a), " to ", ctx.value(p, b))
+    if key in _TRUE_TIGHTENS and not isinstance(p[-1], Item):
+        if bool(b) and not bool(a):
+            return None
+        return (_TRUE_TIGHTENS[key],)
+    if key in _BETTER_NUMBERS and (_number(a) or _number(b)):
+        what = _BETTER_NUMBERS[key]
+        if a is None:
+            return None  # a new pause value, target or criterion value adds a rule
+        if b is None:
+            return (f"{what} removed (was ", Value(a, False), ")")
+        better = _direction(leaf, ctx)
+        if _number(a) and _number(b) and better:
+            if (b < a) == (better == "lower"):
+                return None
+            return (f"{what} {'raised' if b > a else 'lowered'} from ", Value(a, False), " to ",
+                    Value(b, False), f" (better: {better})")
+        return (f"{what} changed from ", ctx.value(p, a), " to ", ctx.value(p, b),
+                "; whether higher or lower is better is not given (or it changed), so it "
+                "cannot be judged")
+    if key in _LOWER_TIGHTENS and _number(a) and _number(b):
+        if b < a:
+            return None
+        return (f"{_LOWER_TIGHTENS[key]} raised from ", Value(a, False), " to ",
+                Value(b, False))
+    if key == "duration_minutes" and _number(a) and _number(b) and b > a:
+        return None
+    if key == "from_stage":
+        order = [s.get("id") for s in _entries(ctx.new, "stages")]
+        before = order.index(a) if isinstance(a, str) and a in order else 0 if a is None else None
+        after = order.index(b) if isinstance(b, str) and b in order else 0 if b is None else None
+        if before is not None and after is not None and after > before:
+            return None
+        return ("now applies from an earlier or unknown stage",)
+    if key == "gate" and leaf.added:
+        return None
+    if key == "gate" and leaf.removed:
+        return ("removes the gate",)
+    if (isinstance(a, str) or isinstance(b, str)) and not _is_reference(p) \
+            and not isinstance(a, (dict, list)) and not isinstance(b, (dict, list)):
+        return _WORDING
+    return (ctx.value(p, a), " replaced by ", ctx.value(p, b), "; cannot be judged automatically")
+
+
+def _org_approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
+    """Tools that became more open, and shared modules that require less."""
+    p, shape, a, b = leaf.path, _shape(leaf.path), leaf.old, leaf.new
+    if shape == ("tools", "*", "status"):
+        ra, rb = _rank(TOOL_OPENNESS, a), _rank(TOOL_OPENNESS, b)
+        if ra is not None and rb is not None and rb < ra:
+            return None
+        return ("tool status changed from ", ctx.value(p, a), " to ", ctx.value(p, b))
+    if shape == ("tools", "*", "account"):
+        return None if b == "enterprise" else ("account changed from ", ctx.value(p, a),
+                                               " to ", ctx.value(p, b))
+    if shape == ("tools", "*", "trains_on_inputs"):
+        return None if b is False else ("the vendor may now train on inputs",)
+    if shape == ("tools", "*") and leaf.removed:
+        return None
+    if shape[:2] == ("training", "*") and len(shape) <= 4:
+        as_plan = Leaf(("training", "modules") + p[1:], a, b, leaf.kind)
+        return _approval(as_plan, ctx)
+    return None
+
+
+def _org_approvers(leaf: Leaf, old: Side, names: _Names) -> list[str]:
+    """Who approves an org change: the owners of the definitions of good of the plans that use
+    the tool or module, as they stood before. When no plan uses it yet, the plans' sponsors,
+    who own _org.yaml (see `handbook codeowners`)."""
+    shape = _shape(leaf.path)
+    if len(shape) < 2 or shape[0] not in ("tools", "training"):
+        return []
+    step = leaf.path[1]
+    ref = step.key
+    users = []
+    for plan in old.plans.values():
+        if shape[0] == "tools":
+            used = ref in (_get(plan, "scope", "tools") or [])
+        else:
+            used = any(ref in (s.get("training") or []) for s in _entries(plan, "stages"))
+        if used:
+            users.append(_approver(plan, names))
+    if not users:
+        users = [str(_name(names.refs, p["sponsor"])) for p in old.plans.values()
+                 if isinstance(p.get("sponsor"), str)]
+    return list(dict.fromkeys(users))
+
+
+def _approver(plan: dict, names: _Names) -> str:
+    """The plan's owner of the definitions of good (seed 002), else its business owner."""
+    person = _get(plan, "governance", "definition_owner") or plan.get("owner")
+    return str(_name(names.refs, person)) if person else "the plan's owner"
+
+
+# --- the comparison -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed leaf of a plan or of the org file, in words."""
+
+    plan: str  # the plan id, or "_org.yaml"
+    section: str
+    path: str
+    old: Any
+    new: Any
+    sentence: Sentence
+    reason: Sentence | None = None  # why it needs approval; None: it does not
+    approver: str | None = None
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.reason is not None
+
+    @property
+    def loosens(self) -> bool:
+        """The name the handbook's history page reads."""
+        return self.needs_approval
+
+    @property
+    def text(self) -> str:
+        """Markdown for the handbook's pages (plan text escaped by render.text)."""
+        return site(self.sentence)
+
+    def as_json(self) -> dict:
+        return {"plan": self.plan, "section": self.section, "path": self.path,
+                "old": self.old, "new": self.new, "text": plain(self.sentence),
+                "needs_approval": self.needs_approval,
+                "reason": plain(self.reason) if self.reason else None,
+                "approver": self.approver}
+
+
+def _section(path: tuple, org: bool) -> str:
+    if not path:
+        return "Organisation" if org else "Plan"
+    if org:
+        return _ORG_SECTIONS.get(path[0], "Organisation")
+    if path[0] == "stages" and len(path) > 2 and path[2] in ("gate", "training"):
+        return "Gates" if path[2] == "gate" else "Training"
+    return _PLAN_SECTIONS.get(path[0], "Plan")
+
+
+def _plan_changes(plan_id: str, old: dict, new: dict, names: _Names) -> list[Change]:
+    ctx = _Plan(old, new, names)
+    approver = _approver(old, names)
+    changes = []
+    for leaf in _moved_uses(list(walk(old, new))):
+        section = _section(leaf.path, org=False)
+        sentence = _plan_sentence(leaf, ctx) or _generic(leaf, ctx, section)
+        reason = _approval(leaf, ctx)
+        changes.append(Change(plan_id, section, path_text(leaf.path), leaf.old, leaf.new,
+                              sentence, reason, approver if reason else None))
+    return changes
+
+
+def _org_changes(old: Side, new: Side, names: _Names) -> list[Change]:
+    if bool(old.org) != bool(new.org):  # the whole file came or went (a first commit)
+        org = new.org or old.org
+        title = _get(org, "organisation", "name") or ORG_FILE
+        words = "New organisation file: " if new.org else "Organisation file removed: "
+        return [Change(ORG_FILE, "Organisation", "", old.org or None, new.org or None,
+                       (words, Value(title)))]
+    ctx = _Plan(old.org, new.org, names)
+    changes = []
+    for leaf in walk(old.org, new.org):
+        section = _section(leaf.path, org=True)
+        sentence = _org_sentence(leaf, ctx) or _generic(leaf, ctx, section)
+        reason = _org_approval(leaf, ctx)
+        approvers = _org_approvers(leaf, old, names) if reason else []
+        changes.append(Change(ORG_FILE, section, path_text(leaf.path), leaf.old, leaf.new,
+                              sentence, reason if approvers else None,
+                              ", ".join(approvers) or None))
+    return changes
+
+
+def diff(old: Side, new: Side) -> list[Change]:
+    """Every change from `old` to `new`: plans in id order, then the org file; within a plan,
+    by section, in the order of the file."""
+    names = _Names(old, new)
+    changes: list[Change] = []
+    old_plans, new_plans = list(old.plans.values()), list(new.plans.values())
+    matched, a_ids, b_ids = _match(old_plans, new_plans)
+    for plan_id, i in a_ids.items():
+        if plan_id not in matched:
+            plan = old_plans[i]
+            changes.append(Change(plan_id, "Plan", "", plan, None, (
+                "Plan removed: ", Value(plan.get("title", plan_id))),
+                ("removes the plan and every rule in it",), _approver(plan, names)))
+    renamed_to = set(matched.values())
+    for plan_id, j in b_ids.items():
+        if plan_id not in renamed_to:
+            # A new plan has no approver from before: it carries its own `approval`.
+            plan = new_plans[j]
+            changes.append(Change(plan_id, "Plan", "", None, plan, (
+                "New plan: ", Value(plan.get("title", plan_id)))))
+    for a_id, b_id in matched.items():
+        a, b = old_plans[a_ids[a_id]], new_plans[b_ids[b_id]]
+        if a_id != b_id:
+            leaf = Leaf(("id",), a_id, b_id, "renamed")
+            changes.append(Change(b_id, "Plan", "id", a_id, b_id,
+                                  _plan_sentence(leaf, _Plan(a, b, names)) or ()))
+            a, b = _without_rename(a, b, a_id)
+        changes += _plan_changes(b_id, a, b, names)
+    changes += _org_changes(old, new, names)
+    plans = sorted({c.plan for c in changes if c.plan != ORG_FILE}) + [ORG_FILE]
+    rank = {plan: i for i, plan in enumerate(plans)}
+    return sorted(changes, key=lambda c: (rank[c.plan], SECTIONS.index(c.section)))
+
+
 # --- reading a side -------------------------------------------------------------------------
 
 
@@ -53,9 +1031,9 @@ def _load(files: dict[str, bytes], label: str) -> Side:
     plans, org = {}, {}
     for name, raw in sorted(files.items()):
         doc, problems = load_text(name, raw)
-        if doc is None or any(p.is_error for p in problems):
+        if doc is None or any(p.is_error for p in problems) or not isinstance(doc.data, dict):
             raise SideError(f"{label}: {name} cannot be read as YAML; run `handbook check` first")
-        if name == "_org.yaml":
+        if name == ORG_FILE:
             org = doc.data
         elif not name.startswith("_") and isinstance(doc.data.get("id"), str):
             plans[doc.data["id"]] = doc.data
@@ -67,9 +1045,9 @@ def read_side(spec: str, repo: Path = Path("."), folder: str = "plans") -> Side:
     path = Path(spec)
     if path.is_file():
         files = {path.name: path.read_bytes()}
-        org = path.parent / "_org.yaml"
-        if org.exists() and path.name != "_org.yaml":
-            files["_org.yaml"] = org.read_bytes()
+        org = path.parent / ORG_FILE
+        if org.exists() and path.name != ORG_FILE:
+            files[ORG_FILE] = org.read_bytes()
         return _load(files, spec)
     if path.is_dir():
         return _load({p.name: p.read_bytes() for p in path.glob("*.yaml")}, spec)
@@ -88,327 +1066,44 @@ def read_side(spec: str, repo: Path = Path("."), folder: str = "plans") -> Side:
     return _load(files, spec)
 
 
-# --- comparing ------------------------------------------------------------------------------
-
-
-def _q(text: Any) -> str:
-    from .render.text import inline
-
-    return f"“{inline(text)}”"
-
-
-def _by_id(items: Any) -> dict[str, dict]:
-    if not isinstance(items, list):
-        return {}
-    return {x["id"]: x for x in items if isinstance(x, dict) and isinstance(x.get("id"), str)}
-
-
-def _get(data: Any, *keys: str, default: Any = None) -> Any:
-    for key in keys:
-        data = data.get(key) if isinstance(data, dict) else None
-    return default if data is None else data
-
-
-_LIMIT = re.compile(r"^\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)")
-
-
-def _threshold_loosened(old: Any, new: Any) -> bool:
-    """'<= 30%' -> '<= 40%' loosens; '>= 95%' -> '>= 90%' loosens. Unreadable text: no flag."""
-    a, b = _LIMIT.match(str(old or "")), _LIMIT.match(str(new or ""))
-    if not a or not b or a.group(1)[0] != b.group(1)[0]:
-        return False
-    before, after = float(a.group(2)), float(b.group(2))
-    return after > before if a.group(1).startswith("<") else after < before
-
-
-class _Differ:
-    def __init__(self, plan_id: str, old: dict, new: dict, names: dict[str, str]):
-        self.plan, self.old, self.new, self.names = plan_id, old, new, names
-        self.changes: list[Change] = []
-
-    def name(self, ref: Any) -> str:
-        return _q(self.names.get(ref, ref)) if ref else "nobody"
-
-    def add(self, section: str, text: str, old: Any = None, new: Any = None,
-            loosens: bool = False) -> None:
-        self.changes.append(Change(self.plan, section, text, old, new, loosens))
-
-    def run(self) -> list[Change]:
-        for step in (self.plan_facts, self.uses, self.data_rules, self.review, self.stages,
-                     self.gates, self.training, self.monitoring, self.pause):
-            step()
-        return self.changes
-
-    def plan_facts(self) -> None:
-        for key, label in (("risk_tier", "Risk tier"), ("status", "Status")):
-            a, b = self.old.get(key), self.new.get(key)
-            if a != b:
-                lowered = key == "risk_tier" and TIER_STRENGTH.get(b, 0) < TIER_STRENGTH.get(a, 0)
-                self.add("Plan", f"{label}: {_q(a)} → {_q(b)}", a, b, lowered)
-        for key, label in (("owner", "Business owner"), ("sponsor", "Executive sponsor")):
-            a, b = self.old.get(key), self.new.get(key)
-            if a != b:
-                self.add("Plan", f"{label}: {self.name(a)} → {self.name(b)}", a, b)
-
-    def uses(self) -> None:
-        def table(side: dict) -> dict[str, tuple[str, dict]]:
-            found = {}
-            for kind in ("allowed", "prohibited"):
-                for use_id, use in _by_id(_get(side, "uses", kind)).items():
-                    found[use_id] = (kind, use)
-            return found
-
-        old, new = table(self.old), table(self.new)
-        for use_id in sorted(set(old) | set(new)):
-            if use_id not in new:
-                kind, use = old[use_id]
-                self.add("Uses", f"{kind.title()} use removed: {_q(use.get('text'))}",
-                         use.get("text"), None, loosens=kind == "prohibited")
-            elif use_id not in old:
-                kind, use = new[use_id]
-                stage = f" (from stage {_q(use['from_stage'])})" if use.get("from_stage") else ""
-                self.add("Uses", f"New {kind} use: {_q(use.get('text'))}{stage}", None,
-                         use.get("text"), loosens=kind == "allowed")
-            else:
-                (a_kind, a), (b_kind, b) = old[use_id], new[use_id]
-                if a_kind != b_kind:
-                    self.add("Uses", f"{_q(b.get('text'))} moved from {a_kind} to {b_kind}",
-                             a_kind, b_kind, loosens=b_kind == "allowed")
-                elif a.get("text") != b.get("text"):
-                    self.add("Uses", f"{a_kind.title()} use reworded: {_q(a.get('text'))} → "
-                             f"{_q(b.get('text'))}", a.get("text"), b.get("text"))
-                if a_kind == b_kind == "allowed" and a.get("from_stage") != b.get("from_stage"):
-                    self.add("Uses", f"{_q(b.get('text'))} now applies from stage "
-                             f"{_q(b.get('from_stage') or 'the first')} (was "
-                             f"{_q(a.get('from_stage') or 'the first')})",
-                             a.get("from_stage"), b.get("from_stage"))
-
-    def _list(self, section: str, path: tuple, what: str, removal_loosens: bool) -> None:
-        a, b = _get(self.old, *path, default=[]), _get(self.new, *path, default=[])
-        for item in a:
-            if item not in b:
-                self.add(section, f"{what} removed: {_q(item)}", item, None, removal_loosens)
-        for item in b:
-            if item not in a:
-                self.add(section, f"{what} added: {_q(item)}", None, item)
-
-    def data_rules(self) -> None:
-        self._list("Data rules", ("data_rules", "never_enter"), "Never enter", True)
-        self._list("Data rules", ("data_rules", "allowed"), "Allowed data", False)
-
-    def review(self) -> None:
-        old, new = _by_id(self.old.get("review")), _by_id(self.new.get("review"))
-        for rule_id in sorted(set(old) | set(new)):
-            a, b = old.get(rule_id), new.get(rule_id)
-            if b is None:
-                self.add("Human review", f"Review of {_q(a.get('output'))} removed", rule_id,
-                         None, loosens=True)
-            elif a is None:
-                self.add("Human review", f"New review of {_q(b.get('output'))}: "
-                         f"{_q(MODES.get(b.get('mode'), b.get('mode')))} by "
-                         f"{self.name(b.get('reviewer'))}")
-            else:
-                if a.get("mode") != b.get("mode"):
-                    weaker = MODE_STRENGTH.get(b.get("mode"), 0) < MODE_STRENGTH.get(
-                        a.get("mode"), 0)
-                    self.add("Human review", f"Review of {_q(b.get('output'))}: "
-                             f"{_q(MODES.get(a.get('mode'), a.get('mode')))} → "
-                             f"{_q(MODES.get(b.get('mode'), b.get('mode')))}", a.get("mode"),
-                             b.get("mode"), weaker)
-                if a.get("reviewer") != b.get("reviewer"):
-                    self.add("Human review", f"Reviewer of {_q(b.get('output'))}: "
-                             f"{self.name(a.get('reviewer'))} → {self.name(b.get('reviewer'))}",
-                             a.get("reviewer"), b.get("reviewer"))
-
-    def stages(self) -> None:
-        old, new = _by_id(self.old.get("stages")), _by_id(self.new.get("stages"))
-        for stage_id in old:
-            if stage_id not in new:
-                self.add("Stages", f"Stage {_q(old[stage_id].get('name'))} removed")
-        for stage_id in new:
-            if stage_id not in old:
-                self.add("Stages", f"New stage {_q(new[stage_id].get('name'))}")
-        common_old = [s for s in old if s in new]
-        common_new = [s for s in new if s in old]
-        if common_old != common_new:
-            self.add("Stages", "Stages reordered: " + " → ".join(
-                _q(new[s].get("name")) for s in common_new), common_old, common_new)
-        for stage_id in common_new:
-            a, b = old[stage_id], new[stage_id]
-            label = _q(b.get("name"))
-            if a.get("access_percent") != b.get("access_percent"):
-                self.add("Stages", f"Access share of {label}: {a.get('access_percent')} % → "
-                         f"{b.get('access_percent')} %", a.get("access_percent"),
-                         b.get("access_percent"))
-            for key, what in (("start", "Start"), ("end", "End")):
-                if a.get(key) != b.get(key):
-                    self.add("Stages", f"{what} of {label}: {a.get(key) or 'none'} → "
-                             f"{b.get(key) or 'none'}", a.get(key), b.get(key))
-            removed = [m for m in a.get("training", []) if m not in b.get("training", [])]
-            added = [m for m in b.get("training", []) if m not in a.get("training", [])]
-            for module in removed:
-                self.add("Training", f"{self.name(module)} no longer required before {label}",
-                         module, None, loosens=True)
-            for module in added:
-                self.add("Training", f"{self.name(module)} now required before {label}", None,
-                         module)
-
-    def gates(self) -> None:
-        old, new = _by_id(self.old.get("stages")), _by_id(self.new.get("stages"))
-        for stage_id in (s for s in new if s in old):
-            a, b = old[stage_id].get("gate") or {}, new[stage_id].get("gate") or {}
-            label = _q(new[stage_id].get("name"))
-            if a and not b:
-                self.add("Gates", f"The gate after {label} was removed", loosens=True)
-                continue
-            if b and not a:
-                self.add("Gates", f"New gate after {label}")
-                continue
-            if a.get("decider") != b.get("decider"):
-                self.add("Gates", f"Decider of the gate after {label}: "
-                         f"{self.name(a.get('decider'))} → {self.name(b.get('decider'))}",
-                         a.get("decider"), b.get("decider"))
-            criteria_a = {c.get("id") or c.get("question"): c for c in a.get("criteria", [])
-                          if isinstance(c, dict)}
-            criteria_b = {c.get("id") or c.get("question"): c for c in b.get("criteria", [])
-                          if isinstance(c, dict)}
-            for key, ca in criteria_a.items():
-                cb = criteria_b.get(key)
-                if cb is None:
-                    self.add("Gates", f"Criterion {_q(ca.get('question'))} removed from the gate "
-                             f"after {label}", loosens=bool(ca.get("blocking")))
-                    continue
-                if ca.get("threshold") != cb.get("threshold"):
-                    self.add("Gates", f"Threshold of {_q(cb.get('question'))} at {label}: "
-                             f"`{ca.get('threshold')}` → `{cb.get('threshold')}`",
-                             ca.get("threshold"), cb.get("threshold"),
-                             _threshold_loosened(ca.get("threshold"), cb.get("threshold")))
-                if bool(ca.get("blocking")) != bool(cb.get("blocking")):
-                    now = "blocking" if cb.get("blocking") else "non-blocking"
-                    self.add("Gates", f"{_q(cb.get('question'))} at {label} is now {now}",
-                             bool(ca.get("blocking")), bool(cb.get("blocking")),
-                             loosens=not cb.get("blocking"))
-            for key, cb in criteria_b.items():
-                if key not in criteria_a:
-                    self.add("Gates", f"New criterion for the gate after {label}: "
-                             f"{_q(cb.get('question'))}"
-                             + (" (blocking)" if cb.get("blocking") else ""))
-
-    def training(self) -> None:
-        old = _by_id(_get(self.old, "training", "modules"))
-        new = _by_id(_get(self.new, "training", "modules"))
-        for module_id in old:
-            if module_id not in new:
-                self.add("Training", f"Module {_q(old[module_id].get('title'))} removed")
-        for module_id in new:
-            if module_id not in old:
-                self.add("Training", f"New module {_q(new[module_id].get('title'))}")
-
-    def monitoring(self) -> None:
-        old, new = _by_id(self.old.get("monitoring")), _by_id(self.new.get("monitoring"))
-        for metric_id in old:
-            if metric_id not in new:
-                self.add("Monitoring", f"Metric {_q(old[metric_id].get('metric'))} removed",
-                         loosens=True)
-        for metric_id, b in new.items():
-            a = old.get(metric_id)
-            if a is None:
-                self.add("Monitoring", f"New metric {_q(b.get('metric'))}")
-                continue
-            if a.get("pause_threshold") != b.get("pause_threshold"):
-                self.add("Monitoring", f"Pause threshold of {_q(b.get('metric'))}: "
-                         f"`{a.get('pause_threshold')}` → `{b.get('pause_threshold')}`",
-                         a.get("pause_threshold"), b.get("pause_threshold"),
-                         _threshold_loosened(a.get("pause_threshold"), b.get("pause_threshold")))
-            pa, pb = a.get("pause_value"), b.get("pause_value")
-            if pa != pb and isinstance(pb, (int, float)) and isinstance(pa, (int, float)):
-                looser = pb > pa if b.get("better") == "lower" else pb < pa
-                self.add("Monitoring", f"Pause value of {_q(b.get('metric'))}: {pa:g} → {pb:g}",
-                         pa, pb, looser)
-            elif pa is None and isinstance(pb, (int, float)):
-                self.add("Monitoring", f"Pause value of {_q(b.get('metric'))} set to {pb:g}",
-                         None, pb)
-            elif pa is not None and pb is None:
-                self.add("Monitoring", f"Pause value of {_q(b.get('metric'))} removed", pa,
-                         None, loosens=True)
-            if a.get("target") != b.get("target"):
-                self.add("Monitoring", f"Target of {_q(b.get('metric'))}: `{a.get('target')}` → "
-                         f"`{b.get('target')}`", a.get("target"), b.get("target"))
-
-    def pause(self) -> None:
-        a, b = self.old.get("pause") or {}, self.new.get("pause") or {}
-        for person in a.get("authority", []):
-            if person not in b.get("authority", []):
-                self.add("Pause", f"{self.name(person)} can no longer pause the rollout",
-                         person, None, loosens=True)
-        for person in b.get("authority", []):
-            if person not in a.get("authority", []):
-                self.add("Pause", f"{self.name(person)} can now pause the rollout", None, person)
-        old, new = _by_id(a.get("triggers")), _by_id(b.get("triggers"))
-        for trigger_id in old:
-            if trigger_id not in new:
-                self.add("Pause", f"Pause trigger removed: {_q(old[trigger_id].get('text'))}",
-                         loosens=True)
-        for trigger_id in new:
-            if trigger_id not in old:
-                self.add("Pause", f"New pause trigger: {_q(new[trigger_id].get('text'))}")
-        self._list("Pause", ("pause", "fallbacks"), "Fallback", True)
-
-
-def diff(old: Side, new: Side) -> list[Change]:
-    names = {p.get("id"): p.get("name") for side in (old, new)
-             for p in side.org.get("people", []) if isinstance(p, dict)}
-    names.update({t.get("id"): t.get("name") for side in (old, new)
-                  for t in side.org.get("teams", []) if isinstance(t, dict)})
-    for side in (old, new):
-        modules = list(side.org.get("training", [])) + [
-            m for plan in side.plans.values() for m in _get(plan, "training", "modules",
-                                                            default=[])]
-        names.update({m.get("id"): m.get("title") for m in modules if isinstance(m, dict)})
-    changes: list[Change] = []
-    for plan_id in sorted(set(old.plans) | set(new.plans)):
-        if plan_id not in new.plans:
-            changes.append(Change(plan_id, "Plan", "Plan removed: "
-                                  + _q(old.plans[plan_id].get("title")), loosens=True))
-        elif plan_id not in old.plans:
-            changes.append(Change(plan_id, "Plan", "New plan: "
-                                  + _q(new.plans[plan_id].get("title"))))
-        else:
-            changes += _Differ(plan_id, old.plans[plan_id], new.plans[plan_id], names).run()
-    return changes
-
-
 # --- output ---------------------------------------------------------------------------------
 
 
 def to_markdown(changes: list[Change], old: Side, new: Side) -> str:
-    from .render.text import inline
-
+    """A pull-request comment. Only the tool's own words make structure: every value from a
+    plan, the org file or the command line is an inert code span (see `code_span`)."""
     if not changes:
-        return f"**No policy changes** between `{old.label}` and `{new.label}`.\n"
-    lines = [f"### Policy changes: `{old.label}` → `{new.label}`", ""]
+        return (f"**No policy changes** between {code_span(old.label)} and "
+                f"{code_span(new.label)}.\n")
+    lines = [f"### Policy changes: {code_span(old.label)} → {code_span(new.label)}", ""]
     for plan_id in dict.fromkeys(c.plan for c in changes):
-        # Approval comes from the governance owner as the plan stood before the change.
-        plan = old.plans.get(plan_id) or new.plans.get(plan_id) or {}
         mine = [c for c in changes if c.plan == plan_id]
-        lines += [f"#### {inline(plan.get('title', plan_id))} (`{plan_id}`)", ""]
-        loose = [c for c in mine if c.loosens]
-        if loose:
-            owner = _get(plan, "governance", "definition_owner") or plan.get("owner")
-            name = next((p.get("name") for p in old.org.get("people", []) + new.org.get(
-                "people", []) if p.get("id") == owner), owner)
-            lines += [f"> **Needs approval by the governance owner ({inline(name)}):** "
-                      f"{len(loose)} change(s) loosen control.", ""]
+        if plan_id == ORG_FILE:
+            lines += [f"#### Organisation ({code_span(ORG_FILE)})", ""]
+        else:
+            plan = new.plans.get(plan_id) or old.plans.get(plan_id) or {}
+            lines += [f"#### {code_span(plan.get('title', plan_id))} ({code_span(plan_id)})", ""]
+        approvers = list(dict.fromkeys(c.approver for c in mine if c.needs_approval))
+        if approvers:
+            count = sum(c.needs_approval for c in mine)
+            who = " and ".join(code_span(a) for a in approvers)
+            lines += [f"> ⚠️ **Needs approval by {who}:** {count} change(s) below cannot be "
+                      "proved to tighten control.", ""]
         for section in SECTIONS:
             in_section = [c for c in mine if c.section == section]
-            if in_section:
-                lines.append(f"**{section}**")
-                lines += [("- ⚠️ **Loosens control:** " if c.loosens else "- ") + c.text
-                          for c in in_section]
-                lines.append("")
+            if not in_section:
+                continue
+            lines.append(f"**{section}**")
+            for c in in_section:
+                if c.needs_approval:
+                    lines.append(f"- ⚠️ {gfm(c.sentence)} — **needs approval by "
+                                 f"{code_span(c.approver)}:** {gfm(c.reason)}")
+                else:
+                    lines.append(f"- {gfm(c.sentence)}")
+            lines.append("")
     return "\n".join(lines)
 
 
 def to_json(changes: list[Change]) -> str:
-    return json.dumps([asdict(c) for c in changes], indent=2, ensure_ascii=False, default=str)
-
+    """Plain text throughout: no Markdown, no HTML entities."""
+    return json.dumps([c.as_json() for c in changes], indent=2, ensure_ascii=False, default=str)
