@@ -11,6 +11,7 @@ import difflib
 import hashlib
 import json
 import multiprocessing as mp
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
