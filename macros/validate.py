@@ -24,6 +24,7 @@ import yaml
 from cerberus import errors as cerr
 
 from .diagnostics import ERROR, WARNING, Diagnostic
+from .editor_schema import stale_editor_schemas
 from .load import Document, display_path, load_file
 from .measurements import SUFFIX as MEASUREMENTS
 from .measurements import MeasurementFile, load_measurements
@@ -494,5 +495,7 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
         if loaded is not None:
             measurements[loaded.plan_id] = loaded
     diagnostics += run_rules(org, plans, today or dt.date.today(), diagnostics, measurements)
+    # The editor schema the repository wrote (schema/ beside plans/) may predate this tool.
+    diagnostics += stale_editor_schemas(org_path.resolve().parent.parent / "schema")
     diagnostics = sorted(set(diagnostics), key=lambda d: (d.file, d.line, d.column, d.rule, d.message))
     return Checked(org, plans, diagnostics, files=len(files), measurements=measurements)
