@@ -27,7 +27,7 @@ from .tiers import (
     TIERS,
     Requirements,
 )
-from .validate import DATE, SLUG, Schemas, schemas
+from .validate import DATE, SLUG, TYPE_WORDS, Schemas, schemas
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
@@ -57,15 +57,22 @@ def _types(kind: str) -> dict[str, dict]:
     """JSON Schema for each Cerberus type. A text is refused as the check refuses it: blank,
     holding an invisible character, or (in a plan) still a placeholder."""
     todo = _PLACEHOLDER if kind == "plan" else ""
+    # `patternErrorMessage`: the sentence the VS Code YAML server shows instead of the regex.
+    clean = "no invisible control or direction characters" + (
+        ", and not a TODO(...) placeholder left by handbook new" if todo else "")
     text = {"type": "string", "minLength": 1,
-            "pattern": f"^{todo}[^{_HAZARD}]*[^\\s{_HAZARD}][^{_HAZARD}]*$"}
+            "pattern": f"^{todo}[^{_HAZARD}]*[^\\s{_HAZARD}][^{_HAZARD}]*$",
+            "patternErrorMessage": f"Expected text: not blank, {clean}."}
     return {
-        "slug": {"type": "string", "pattern": SLUG.pattern, "maxLength": 64},
+        "slug": {"type": "string", "pattern": SLUG.pattern, "maxLength": 64,
+                 "patternErrorMessage": f"Expected {TYPE_WORDS['slug']}."},
         # YAML 1.1-minded servers read an unquoted date as a date; both are accepted by the check.
-        "date": {"type": "string", "pattern": DATE.pattern, "format": "date"},
+        "date": {"type": "string", "pattern": DATE.pattern, "format": "date",
+                 "patternErrorMessage": f"Expected {TYPE_WORDS['date']}."},
         "text": text,
         "markdown": dict(text),  # the check reads Markdown as text: non-blank, no hazards
-        "string": {"type": "string", "pattern": f"^{todo}[^{_HAZARD}]*$"},
+        "string": {"type": "string", "pattern": f"^{todo}[^{_HAZARD}]*$",
+                   "patternErrorMessage": f"Expected text with {clean}."},
         # JSON Schema counts 2.0 as a whole number; the check does not (see LIMITS).
         "integer": {"type": "integer"},
         "number": {"type": "number"},
@@ -106,11 +113,15 @@ class _Export:
         if "allowed" in rules:
             out["enum"] = list(rules["allowed"])
             out.pop("pattern", None)  # the values are the schema's own
+            out.pop("patternErrorMessage", None)
         if "regex" in rules:
             own = f"^(?:{rules['regex']})$"  # Cerberus matches the whole value
             if "pattern" in out:
-                out.setdefault("allOf", []).append({"pattern": out["pattern"]})
+                out.setdefault("allOf", []).append(
+                    {"pattern": out["pattern"], "patternErrorMessage": out["patternErrorMessage"]})
             out["pattern"] = own
+            out["patternErrorMessage"] = " ".join(
+                ["Does not have the expected form.", meta.get("description", "")]).strip()
         if "min" in rules:
             out["minimum"] = rules["min"]
         if "max" in rules:
