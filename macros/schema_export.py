@@ -150,7 +150,8 @@ class _Export:
         required = [name for name, rules in fields_.items() if rules.get("required")]
         out: dict[str, Any] = {
             "type": "object",
-            "properties": {name: self.field(rules, where + name) for name, rules in fields_.items()},
+            "properties": {name: self.field(rules, where + name)
+                           for name, rules in fields_.items()},
             "additionalProperties": False,
         }
         if required:
@@ -234,6 +235,7 @@ def _last_stage(schema: dict) -> dict:
 def _tier_rules(required: Requirements, export: _Export, top: dict) -> list[dict]:
     """One column of the tier table (macros/tiers.py) as JSON Schema."""
     s = export.s
+    # Every kind of review requirement starts with at least one rule.
     out = [_rule("tier-review", _at(("review",), {"minItems": 1}))]
     if required.review == APPROVAL_FIRST:
         read_only_first = _at(("stages",), {"minItems": 1, "prefixItems": [
@@ -244,10 +246,11 @@ def _tier_rules(required: Requirements, export: _Export, top: dict) -> list[dict
     out.append(_rule("tier-stages", _at(("stages",), {"minItems": required.min_stages})))
     if required.gate_on_every_stage_but_last:
         gated = {"required": ["gate"]}
-        out.append(_rule("tier-stages", _at(("stages",), export.define("gate-on-every-stage-but-last", {
+        every_gate = export.define("gate-on-every-stage-but-last", {
             **_each_stage_but_last(gated),
             # Beyond the positions spelled out: at most one stage without a gate.
-            "contains": {"not": gated}, "minContains": 0, "maxContains": 1}), required=False)))
+            "contains": {"not": gated}, "minContains": 0, "maxContains": 1})
+        out.append(_rule("tier-stages", _at(("stages",), every_gate, required=False)))
     if required.blocking_criterion_on_every_gate:
         blocking = _at(("blocking",), {"const": True})
         out.append(_rule("tier-stages", _at(("stages", "*", "gate"), _at(
@@ -270,10 +273,11 @@ def _tier_rules(required: Requirements, export: _Export, top: dict) -> list[dict
     for key in required.pause_keys:
         out.append(_rule("tier-pause", _at(("pause", key),
                                            _given(_cerberus_rules(s, top, ("pause", key))))))
-    if required.min_pause_authority > 1:
-        out.append(_rule("tier-pause", _at(("pause", "authority"),
-                                           {"minItems": required.min_pause_authority},
-                                           required=False)))
+    if required.min_pause_authority > 1:  # `0 < people < minimum`: none is another matter
+        enough = {"minItems": required.min_pause_authority}
+        if "authority" not in required.pause_keys:
+            enough = {"anyOf": [{"maxItems": 0}, enough]}
+        out.append(_rule("tier-pause", _at(("pause", "authority"), enough, required=False)))
     if required.communication_before_first_stage:
         out.append(_rule("tier-communications", _at(("communications",), {"minItems": 1})))
     if required.risks_and_governance == ERROR:
@@ -296,13 +300,15 @@ def _plan_rules(export: _Export, top: dict) -> list[dict]:
         _at(("training", "modules"), {"minItems": 1}),
         _at(("stages",), {"contains": _at(("training",), {"minItems": 1})})]}))
     for tier in TIERS:
-        out.append({"if": _at(("risk_tier",), {"const": tier}),
+        out.append({"$comment": f"what a {tier}-tier plan requires (macros/tiers.py)",
+                    "if": _at(("risk_tier",), {"const": tier}),
                     "then": {"allOf": _tier_rules(TABLE[tier], export, top)}})
     out.append(_rule("approval", {
         "if": _at(("status",), {"enum": list(APPROVAL_STATUSES)}),
         "then": {"required": ["approval", "review_by"]}}))
     # Rule 6: the tier an impact calls for, unless tier_rationale says why not (a warning then).
-    for impacts, rank in ((sorted(HIGH_IMPACTS), TIERS.index("high")), (None, 1)):
+    for impacts, rank in ((sorted(HIGH_IMPACTS), TIERS.index("high")),
+                          (None, TIERS.index("medium"))):
         named = {"enum": impacts} if impacts else {"type": "string"}
         out.append(_rule("impact-tier", {
             "if": {**_at(("impact",), {"contains": named}),
