@@ -287,3 +287,35 @@ def test_new_plans_name_the_written_schema(tmp_path: Path):
     assert first == "# yaml-language-server: $schema=../schema/plan.schema.json"
     assert (ROOT / "plans" / first.split("=", 1)[1]).resolve() == \
         (ROOT / "schema" / "plan.schema.json")
+
+
+def test_a_medium_plan_without_communications_is_refused():
+    """LIMITS leaves the timing of tier-communications to the check; having a message at all
+    is still in the schema."""
+    doc, _ = load_file(FIXTURES / "valid" / "phased" / "email-replies.yaml", "x")
+    data = json.loads(json.dumps(doc.data))
+    assert data["risk_tier"] == "medium" and validator("plan").is_valid(data)
+    del data["communications"]
+    assert [e.validator for e in validator("plan").iter_errors(data)] == ["required"]
+
+
+def test_a_new_plan_is_red_in_the_editor_until_filled(tmp_path: Path):
+    """What `handbook new` writes: its TODO(...) values are refused, as the check refuses them;
+    filled in, it passes the schema as it passes the check."""
+    from macros.templates import TEMPLATES, render_template
+
+    from .test_templates import fill
+
+    (tmp_path / "plan.schema.json").write_text(schema_text("plan"), encoding="utf-8")
+    drafts, filled = [], []
+    for name in sorted(TEMPLATES):
+        for folder, text in ((tmp_path / "draft" / name, render_template(name, "new-plan")),
+                             (tmp_path / "filled" / name,
+                              fill(render_template(name, "new-plan")))):
+            folder.mkdir(parents=True)
+            (folder / "new-plan.yaml").write_text(text, encoding="utf-8")
+        drafts.append(tmp_path / "draft" / name / "new-plan.yaml")
+        filled.append(tmp_path / "filled" / name / "new-plan.yaml")
+    refused = refused_by_schema(tmp_path / "plan.schema.json", drafts + filled)
+    assert sorted(refused) == sorted(map(str, drafts))
+    assert all("TODO(" in message for path in drafts for message in refused[str(path)])
