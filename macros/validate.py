@@ -496,6 +496,10 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
             measurements[loaded.plan_id] = loaded
     diagnostics += run_rules(org, plans, today or dt.date.today(), diagnostics, measurements)
     # The editor schema the repository wrote (schema/ beside plans/) may predate this tool.
-    diagnostics += stale_editor_schemas(org_path.resolve().parent.parent / "schema")
+    for stale in stale_editor_schemas(org_path.resolve().parent.parent / "schema"):
+        diagnostics.append(Diagnostic(
+            _shown(stale), 1, 1, WARNING, "editor-schema", "differs from the schema of the "
+            "installed handbook tool: the editor may accept what the check refuses",
+            "Run handbook schema --write to update it."))
     diagnostics = sorted(set(diagnostics), key=lambda d: (d.file, d.line, d.column, d.rule, d.message))
     return Checked(org, plans, diagnostics, files=len(files), measurements=measurements)
