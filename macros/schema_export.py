@@ -467,9 +467,3 @@ LIMITS: tuple[Limit, ...] = (
 def beyond_schema(rule: str, message: str) -> bool:
     """Whether a diagnostic of the check is one the editor schema cannot give."""
     return any(limit.covers(rule, message) for limit in LIMITS)
-
-
-def limits_reference() -> list[tuple[tuple[str, ...], str]]:
-    """(rule ids, reason) for the format reference page, in the order of LIMITS."""
-    return [(limit.rules, limit.reason) for limit in LIMITS]
-

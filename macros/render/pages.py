@@ -10,7 +10,7 @@ from collections import defaultdict
 from ..model import Handbook, Plan, Stage
 from ..readiness import readiness
 from ..rules import RULES
-from ..schema_export import limits_reference
+from ..schema_export import LIMITS
 from .charts import adoption_chart, timeline_chart
 from .fragments import (
     CAPTURE,
@@ -503,8 +503,8 @@ def rules_reference() -> str:
 
 def editor_schema_limits() -> str:
     """What the editor schema (JSON Schema) cannot state, so only `handbook check` finds it."""
-    rows = [[", ".join(f"`{r}`" for r in rules), cell(reason)]  # rule ids are our own slugs
-            for rules, reason in limits_reference()]
+    rows = [[", ".join(f"`{r}`" for r in limit.rules), cell(limit.reason)]  # ids: our slugs
+            for limit in LIMITS]
     return ("## What the editor schema cannot check {#editor-schema}\n\nThe editor schema "
             "(`schema/plan.schema.json`, written by `handbook schema --write`) holds the shape "
             "above and every rule a JSON Schema can state, so an editor such as VS Code marks "
