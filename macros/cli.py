@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import signal
 import sys
@@ -80,9 +79,20 @@ def _docs_beside(paths: list[Path]) -> Path | None:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema_export import json_schema
+    from .schema_export import schema_text, write_schemas
 
-    print(json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False))
+    if args.write is None:
+        sys.stdout.write(schema_text(args.kind))
+        return EXIT_OK
+    # The repository's schema/ sits beside plans/: where `handbook new` points the modeline.
+    folder = Path(args.write) if args.write else Path("schema")
+    try:
+        written = write_schemas(folder)
+    except OSError as error:
+        print(f"handbook schema: cannot write {folder}/: {error.strerror}", file=sys.stderr)
+        return EXIT_ERRORS
+    for path, changed in written:
+        print(f"Wrote {path}" if changed else f"{path} unchanged", file=sys.stderr)
     return EXIT_OK
 
 
@@ -282,7 +292,11 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(run=cmd_check)
 
     schema = sub.add_parser("schema", help="print the JSON Schema (draft 2020-12) for editors")
-    schema.add_argument("--kind", choices=["plan", "org"], default="plan")
+    schema.add_argument("--kind", choices=["plan", "org"], default="plan",
+                        help="which schema to print: a plan file's or plans/_org.yaml's")
+    schema.add_argument("--write", nargs="?", const="", metavar="DIR",
+                        help="write plan.schema.json and org.schema.json into DIR "
+                             "(default: schema/, beside plans/) instead of printing")
     schema.set_defaults(run=cmd_schema)
 
     diff = sub.add_parser("diff", help="what a change does to the rules, in plain words")

@@ -1,82 +1,469 @@
 """The JSON Schema (draft 2020-12) for editors, generated from the Cerberus schema in schema/.
 
-Never written by hand: a YAML language server reads it for completion and inline errors. The
-semantic rules (references, tiers) are the check's job; this covers shape, types and values.
+Never written by hand: a YAML language server reads it for completion and inline errors. Besides
+shape, types and values it carries every rule of the check that JSON Schema can state: what each
+tier requires (read from the tier table in macros/tiers.py, never restated), approval for
+approved plans, gate outcomes, numeric values with a direction, placeholders and invisible
+characters. What it cannot state is listed in LIMITS, with the reason, and shown on the format
+reference page; those rules only `handbook check` enforces.
 """
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from .validate import DATE, SLUG, schemas
+from .diagnostics import ERROR
+from .editor_schema import FILES
+from .load import HAZARDS
+from .rules import HIGH_IMPACTS
+from .tiers import (
+    ALWAYS_REQUIRED,
+    APPROVAL_FIRST,
+    APPROVAL_STATUSES,
+    TABLE,
+    TIERS,
+    Requirements,
+)
+from .validate import DATE, SLUG, TYPE_WORDS, Schemas, schemas
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
-_TYPES: dict[str, dict] = {
-    "slug": {"type": "string", "pattern": SLUG.pattern, "maxLength": 64},
-    # YAML 1.1-minded servers read an unquoted date as a date; both are accepted by the check.
-    "date": {"type": "string", "pattern": DATE.pattern, "format": "date"},
-    "text": {"type": "string", "minLength": 1, "pattern": r"\S"},
-    "markdown": {"type": "string", "minLength": 1},
-    "string": {"type": "string"},
-    "integer": {"type": "integer"},
-    "number": {"type": "number"},
-    "boolean": {"type": "boolean"},
-    "list": {"type": "array"},
-    "dict": {"type": "object"},
-}
+# "Every stage but the last" and "the last stage" have no JSON Schema keyword: they are spelled
+# out position by position, for plans of up to this many stages (beyond, LIMITS says so).
+STAGE_POSITIONS = 20
 
 
-def _field(rules: dict) -> dict[str, Any]:
-    out: dict[str, Any] = dict(_TYPES[rules["type"]])
-    meta = rules.get("meta") or {}
-    if "description" in meta:
-        out["description"] = meta["description"] + (
-            f" Tier requirement: {meta['tiers']}." if "tiers" in meta else ""
-        )
-    if "allowed" in rules:
-        out["enum"] = list(rules["allowed"])
-    if "regex" in rules:
-        out["pattern"] = f"^(?:{rules['regex']})$"  # Cerberus matches the whole value
-    if "min" in rules:
-        out["minimum"] = rules["min"]
-    if "max" in rules:
-        out["maximum"] = rules["max"]
-    length = ("minItems", "maxItems") if rules["type"] == "list" else ("minLength", "maxLength")
-    if "minlength" in rules:
-        out[length[0]] = rules["minlength"]
-    if "maxlength" in rules:
-        out[length[1]] = rules["maxlength"]
-    sub = rules.get("schema")
-    if rules["type"] == "list" and isinstance(sub, dict):
-        out["items"] = _field(sub)
-    elif rules["type"] == "dict" and isinstance(sub, str):
-        out = {"$ref": f"#/$defs/{sub}", **{k: v for k, v in out.items() if k == "description"}}
-    elif rules["type"] == "dict" and isinstance(sub, dict):
-        out.update(_object(sub))
+def _char_class(codes: set[int]) -> str:
+    """The code points as the inside of a regex class, in ranges: `\\u0000-\\u0008...`."""
+    out, ordered = [], sorted(codes)
+    start = prev = ordered[0]
+    for code in ordered[1:] + [-1]:
+        if code == prev + 1:
+            prev = code
+            continue
+        out.append(f"\\u{start:04x}" + (f"-\\u{prev:04x}" if prev > start else ""))
+        start = prev = code
+    return "".join(out)
+
+
+_HAZARD = _char_class(HAZARDS)
+_PLACEHOLDER = r"(?!TODO\()"  # `handbook new` leaves TODO(kind): ... for the editor to replace
+
+
+def _types(kind: str) -> dict[str, dict]:
+    """JSON Schema for each Cerberus type. A text is refused as the check refuses it: blank,
+    holding an invisible character, or (in a plan) still a placeholder."""
+    todo = _PLACEHOLDER if kind == "plan" else ""
+    # `patternErrorMessage`: the sentence the VS Code YAML server shows instead of the regex.
+    clean = "no invisible control or direction characters" + (
+        ", and not a TODO(...) placeholder left by handbook new" if todo else "")
+    text = {"type": "string", "minLength": 1,
+            "pattern": f"^{todo}[^{_HAZARD}]*[^\\s{_HAZARD}][^{_HAZARD}]*$",
+            "patternErrorMessage": f"Expected text: not blank, {clean}."}
+    return {
+        "slug": {"type": "string", "pattern": SLUG.pattern, "maxLength": 64,
+                 "patternErrorMessage": f"Expected {TYPE_WORDS['slug']}."},
+        # YAML 1.1-minded servers read an unquoted date as a date; both are accepted by the check.
+        "date": {"type": "string", "pattern": DATE.pattern, "format": "date",
+                 "patternErrorMessage": f"Expected {TYPE_WORDS['date']}."},
+        "text": text,
+        "markdown": dict(text),  # the check reads Markdown as text: non-blank, no hazards
+        "string": {"type": "string", "pattern": f"^{todo}[^{_HAZARD}]*$",
+                   "patternErrorMessage": f"Expected text with {clean}."},
+        # JSON Schema counts 2.0 as a whole number; the check does not (see LIMITS).
+        "integer": {"type": "integer"},
+        "number": {"type": "number"},
+        "boolean": {"type": "boolean"},
+        "list": {"type": "array"},
+        "dict": {"type": "object"},
+    }
+
+
+# The Cerberus rules this generator translates. Any other rule in schema/ stops the export (and
+# its test) rather than being dropped without a word.
+_KNOWN_RULES = {"type", "required", "meta", "allowed", "regex", "min", "max", "minlength",
+                "maxlength", "schema", "excludes", "dependencies", "empty", "nullable"}
+
+
+class _Export:
+    def __init__(self, s: Schemas, kind: str):
+        self.s, self.kind, self.types = s, kind, _types(kind)
+        self.used: set[str] = set()
+        self.shared: dict[str, Any] = {}  # rule schemas used by more than one tier
+
+    def define(self, name: str, schema: dict) -> dict:
+        """A $ref to `schema`, written once in $defs under `name`."""
+        self.shared[name] = schema
+        return {"$ref": f"#/$defs/{name}"}
+
+    def field(self, rules: dict, where: str) -> dict[str, Any]:
+        unknown = set(rules) - _KNOWN_RULES
+        if unknown:
+            raise ValueError(f"schema_export cannot translate {sorted(unknown)} at {where}")
+        kind = rules["type"]
+        out: dict[str, Any] = dict(self.types[kind])
+        meta = rules.get("meta") or {}
+        if "description" in meta:
+            out["description"] = meta["description"] + (
+                f" Tier requirement: {meta['tiers']}." if "tiers" in meta else ""
+            )
+        if "allowed" in rules:
+            out["enum"] = list(rules["allowed"])
+            out.pop("pattern", None)  # the values are the schema's own
+            out.pop("patternErrorMessage", None)
+        if "regex" in rules:
+            own = f"^(?:{rules['regex']})$"  # Cerberus matches the whole value
+            if "pattern" in out:
+                out.setdefault("allOf", []).append(
+                    {"pattern": out["pattern"], "patternErrorMessage": out["patternErrorMessage"]})
+            out["pattern"] = own
+            out["patternErrorMessage"] = " ".join(
+                ["Does not have the expected form.", meta.get("description", "")]).strip()
+        if "min" in rules:
+            out["minimum"] = rules["min"]
+        if "max" in rules:
+            out["maximum"] = rules["max"]
+        length = ("minItems", "maxItems") if kind == "list" else ("minLength", "maxLength")
+        if "minlength" in rules:
+            out[length[0]] = rules["minlength"]
+        if "maxlength" in rules:
+            out[length[1]] = rules["maxlength"]
+        if rules.get("empty") is False:
+            key = {"list": "minItems", "dict": "minProperties"}.get(kind, "minLength")
+            out[key] = max(out.get(key, 0), 1)
+        sub = rules.get("schema")
+        if kind == "list" and isinstance(sub, dict):
+            out["items"] = self.field(sub, where + "[]")
+        elif kind == "dict" and isinstance(sub, str):
+            self.used.add(sub)
+            out = {"$ref": f"#/$defs/{sub}", **{k: v for k, v in out.items() if k == "description"}}
+        elif kind == "dict" and isinstance(sub, dict):
+            out.update(self.object(sub, where + "."))
+        if rules.get("nullable"):
+            out = {"anyOf": [out, {"type": "null"}]}
+        return out
+
+    def object(self, fields_: dict, where: str = "") -> dict[str, Any]:
+        required = [name for name, rules in fields_.items() if rules.get("required")]
+        out: dict[str, Any] = {
+            "type": "object",
+            "properties": {name: self.field(rules, where + name)
+                           for name, rules in fields_.items()},
+            "additionalProperties": False,
+        }
+        if required:
+            out["required"] = required
+        dependent_required, dependent_schemas = {}, {}
+        for name, rules in fields_.items():
+            needs = rules.get("dependencies")
+            if isinstance(needs, str):
+                needs = [needs]
+            if isinstance(needs, list):
+                dependent_required[name] = needs
+            elif needs is not None:
+                raise ValueError(f"schema_export cannot translate dependencies at {where}{name}")
+            excluded = rules.get("excludes")
+            if excluded:
+                excluded = [excluded] if isinstance(excluded, str) else list(excluded)
+                dependent_schemas[name] = {"not": {"anyOf": [{"required": [e]} for e in excluded]}}
+        if dependent_required:
+            out["dependentRequired"] = dependent_required
+        if dependent_schemas:
+            out["dependentSchemas"] = dependent_schemas
+        return out
+
+    def definitions(self) -> dict[str, Any]:
+        """Every part the schema refers to, and the parts those refer to."""
+        done: dict[str, Any] = {}
+        while self.used - done.keys():
+            for name in sorted(self.used - done.keys()):
+                done[name] = self.object(self.s.parts[name], name + ".")
+        return dict(sorted((done | self.shared).items()))
+
+
+# --- the rules of the check, as far as JSON Schema can say them ------------------------------
+
+
+def _at(path: tuple, schema: Any, *, required: bool = True) -> dict[str, Any]:
+    """`schema` for the value at `path` from the top ("*": every list item). With `required`,
+    every key on the way must be there; without, the schema applies only where they are."""
+    for key in reversed(path):
+        if key == "*":
+            schema = {"items": schema}
+        else:
+            schema = {"properties": {key: schema}} | ({"required": [key]} if required else {})
+    return schema
+
+
+def _rule(rule_id: str, schema: dict) -> dict:
+    return {"$comment": f"handbook check [{rule_id}]", **schema}
+
+
+def _given(rules_at: dict) -> dict[str, Any]:
+    """Present with a value, as a tier rule asks (`not value`): a list has an entry, a mapping
+    a key; text is never blank anyway."""
+    kind = rules_at.get("type")
+    return {"list": {"minItems": 1}, "dict": {"minProperties": 1}}.get(kind, {})
+
+
+def _cerberus_rules(s: Schemas, top: dict, path: tuple) -> dict:
+    """The Cerberus rules of the field at `path` (keys only)."""
+    rules: dict = {"type": "dict", "schema": top}
+    for key in path:
+        fields_ = rules.get("schema")
+        if isinstance(fields_, str):
+            fields_ = s.parts[fields_]
+        rules = fields_[key]
+    return rules
+
+
+def _each_stage_but_last(schema: dict) -> dict:
+    """Every stage but the last matches `schema`: position n when there is a stage after it."""
+    return {"allOf": [{"if": {"minItems": n + 2}, "then": {"prefixItems": [True] * n + [schema]}}
+                      for n in range(STAGE_POSITIONS)]}
+
+
+def _last_stage(schema: dict) -> dict:
+    return {"allOf": [{"if": {"minItems": n, "maxItems": n},
+                       "then": {"prefixItems": [True] * (n - 1) + [schema]}}
+                      for n in range(1, STAGE_POSITIONS + 1)]}
+
+
+def _tier_rules(required: Requirements, export: _Export, top: dict) -> list[dict]:
+    """One column of the tier table (macros/tiers.py) as JSON Schema."""
+    s = export.s
+    # Every kind of review requirement starts with at least one rule.
+    out = [_rule("tier-review", _at(("review",), {"minItems": 1}))]
+    if required.review == APPROVAL_FIRST:
+        read_only_first = _at(("stages",), {"minItems": 1, "prefixItems": [
+            _at(("pattern",), {"const": "read_only"})]})
+        every_approval_first = _at(("review", "*", "mode"), {"const": "approval_first"},
+                                   required=False)
+        out.append(_rule("tier-review", {"anyOf": [read_only_first, every_approval_first]}))
+    out.append(_rule("tier-stages", _at(("stages",), {"minItems": required.min_stages})))
+    if required.gate_on_every_stage_but_last:
+        gated = {"required": ["gate"]}
+        every_gate = export.define("gate-on-every-stage-but-last", {
+            **_each_stage_but_last(gated),
+            # Beyond the positions spelled out: at most one stage without a gate.
+            "contains": {"not": gated}, "minContains": 0, "maxContains": 1})
+        out.append(_rule("tier-stages", _at(("stages",), every_gate, required=False)))
+    if required.blocking_criterion_on_every_gate:
+        blocking = _at(("blocking",), {"const": True})
+        out.append(_rule("tier-stages", _at(("stages", "*", "gate"), _at(
+            ("criteria",), {"contains": blocking}), required=False)))
+    if required.training_per_stage_that_adds_people:
+        adds_people = _at(("headcount",), {"type": "number", "exclusiveMinimum": 0})
+        out.append(_rule("tier-training", _at(("stages", "*"), {
+            "if": adds_people, "then": _at(("training",), {"minItems": 1})}, required=False)))
+    if required.issue_reporting:
+        out.append(_rule("tier-support", {"required": ["issue_reporting"]}))
+    if required.support_tiers:
+        out.append(_rule("tier-support", _at(("support", "tiers"), {"minItems": 1})))
+    if required.response_time_on_every_tier:
+        out.append(_rule("tier-support", _at(("support", "tiers", "*"),
+                                             {"required": ["response_time"]}, required=False)))
+    if required.escalation == ERROR:
+        out.append(_rule("tier-escalation", _at(("escalation",), {"minItems": 1})))
+    areas = [{"contains": _at(("area",), {"const": area})} for area in required.monitoring_areas]
+    out.append(_rule("tier-monitoring", _at(("monitoring",), {"allOf": areas})))
+    for key in required.pause_keys:
+        out.append(_rule("tier-pause", _at(("pause", key),
+                                           _given(_cerberus_rules(s, top, ("pause", key))))))
+    if required.min_pause_authority > 1:  # `0 < people < minimum`: none is another matter
+        enough = {"minItems": required.min_pause_authority}
+        if "authority" not in required.pause_keys:
+            enough = {"anyOf": [{"maxItems": 0}, enough]}
+        out.append(_rule("tier-pause", _at(("pause", "authority"), enough, required=False)))
+    if required.communication_before_first_stage:
+        out.append(_rule("tier-communications", _at(("communications",), {"minItems": 1})))
+    if required.risks_and_governance == ERROR:
+        for key in ("risks", "governance"):
+            out.append(_rule(f"tier-{key}", _at((key,), _given(_cerberus_rules(s, top, (key,))))))
     return out
 
 
-def _object(fields: dict) -> dict[str, Any]:
-    required = [name for name, rules in fields.items() if rules.get("required")]
-    out: dict[str, Any] = {
-        "type": "object",
-        "properties": {name: _field(rules) for name, rules in fields.items()},
-        "additionalProperties": False,
-    }
-    if required:
-        out["required"] = required
+def _plan_rules(export: _Export, top: dict) -> list[dict]:
+    """The plan rules JSON Schema can state, each marked with the check's rule id."""
+    s = export.s
+    out = []
+    for path in ALWAYS_REQUIRED:  # `value in (None, [], "")`: an empty list counts as missing
+        rules_at = _cerberus_rules(s, top, path)
+        out.append(_rule("tier-required", _at(path, {"minItems": 1} if rules_at["type"] == "list"
+                                              else {})))
+    # Rows of the tier table that hold at every tier, beside the columns of TABLE.
+    out.append(_rule("tier-support", _at(("support", "owner"), {})))
+    out.append(_rule("tier-training", {"anyOf": [
+        _at(("training", "modules"), {"minItems": 1}),
+        _at(("stages",), {"contains": _at(("training",), {"minItems": 1})})]}))
+    for tier in TIERS:
+        out.append({"$comment": f"what a {tier}-tier plan requires (macros/tiers.py)",
+                    "if": _at(("risk_tier",), {"const": tier}),
+                    "then": {"allOf": _tier_rules(TABLE[tier], export, top)}})
+    out.append(_rule("approval", {
+        "if": _at(("status",), {"enum": list(APPROVAL_STATUSES)}),
+        "then": {"required": ["approval", "review_by"]}}))
+    # Rule 6: the tier an impact calls for, unless tier_rationale says why not (a warning then).
+    for impacts, rank in ((sorted(HIGH_IMPACTS), TIERS.index("high")),
+                          (None, TIERS.index("medium"))):
+        named = {"enum": impacts} if impacts else {"type": "string"}
+        out.append(_rule("impact-tier", {
+            "if": {**_at(("impact",), {"contains": named}),
+                   "not": {"required": ["tier_rationale"]}},
+            "then": _at(("risk_tier",), {"enum": list(TIERS[rank:])}, required=False)}))
+    out.append(_rule("monitoring-adoption-only", {"not": _at(("monitoring",), {
+        "minItems": 1, "items": _at(("area",), {"const": "adoption"})})}))
+    out.append(_rule("gate-outcomes", _at(("stages", "*", "gate"), _at(("outcomes",), {"allOf": [
+        {"contains": {"const": "proceed"}}, {"contains": {"enum": ["pause", "stop"]}}]}),
+        required=False)))
+    out.append(_rule("stage-access", {
+        "if": _at(("end_state",), {"not": {"const": "limited"}}, required=False),
+        "then": _at(("stages",), _last_stage(_at(("access_percent",), {"const": 100},
+                                                 required=False)), required=False)}))
+    out.append(_rule("monitor-values", _at(("monitoring", "*"), {"dependentRequired": {
+        "target_value": ["better"], "pause_value": ["better"]}}, required=False)))
     return out
 
 
 def json_schema(kind: str = "plan") -> dict[str, Any]:
     s = schemas()
     top = s.plan if kind == "plan" else s.org
+    export = _Export(s, kind)
     title = "AI rollout plan" if kind == "plan" else "Organisation registries (_org.yaml)"
+    body = export.object(top)
+    if kind == "plan":
+        body["allOf"] = _plan_rules(export, top)
     return {
         "$schema": SCHEMA_URI,
         "$id": f"rollout-handbook/{kind}.schema.json",
         "title": title,
-        "description": "Plan format v1, generated from schema/ by `handbook schema`.",
-        **_object(top),
-        "$defs": {name: _object(fields) for name, fields in sorted(s.parts.items())},
+        "description": "Plan format v1, generated from schema/ by `handbook schema`; "
+                       "`handbook check` also applies the rules this schema cannot state.",
+        **body,
+        "$defs": export.definitions(),
     }
+
+
+def schema_text(kind: str) -> str:
+    """The exported schema as written to schema/<kind>.schema.json: byte for byte the same
+    on every run, so that a stale copy is found by comparing bytes."""
+    return _dump(json_schema(kind)) + "\n"
+
+
+def _dump(value: Any, indent: str = "") -> str:
+    """JSON with two-space indents, plain values side by side on one line (enums, the padding
+    of positions): readable in review, and the same bytes on every run."""
+    inner = indent + "  "
+    if isinstance(value, dict) and value:
+        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_dump(v, inner)}"
+                 for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
+    if isinstance(value, list) and any(_nested(v) for v in value):
+        lines: list[list[str]] = []  # runs of plain values share a line
+        for v in value:
+            if not _nested(v) and lines and not _nested(lines[-1][-1]):
+                lines[-1].append(v)
+            else:
+                lines.append([v])
+        return "[\n" + ",\n".join(inner + ", ".join(_dump(v, inner) for v in run)
+                                   for run in lines) + f"\n{indent}]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _nested(value: Any) -> bool:
+    return isinstance(value, (dict, list)) and bool(value)
+
+
+def write_schemas(folder: Path) -> list[tuple[Path, bool]]:
+    """Write both schema files into `folder`; (path, changed) for each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, name in FILES.items():
+        path, text = folder / name, schema_text(kind)
+        changed = not path.is_file() or path.read_text(encoding="utf-8") != text
+        if changed:
+            path.write_text(text, encoding="utf-8")
+        written.append((path, changed))
+    return written
+
+
+# --- what the schema cannot say --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Rules (by id) the editor schema cannot check, and why. With `only`, just the
+    diagnostics of those rules whose message matches it: the rest of the rule is in the
+    schema."""
+
+    rules: tuple[str, ...]
+    reason: str
+    only: str = ""
+
+    def covers(self, rule: str, message: str) -> bool:
+        return rule in self.rules and (not self.only or re.search(self.only, message) is not None)
+
+
+_BEYOND = "|".join(map(str, range(STAGE_POSITIONS)))
+
+LIMITS: tuple[Limit, ...] = (
+    Limit(("yaml-syntax", "yaml-alias", "yaml-duplicate-key", "yaml-11-boolean", "yaml-tag",
+           "yaml-key", "yaml-comment", "yaml-question", "yaml-depth", "file-encoding",
+           "file-size", "file-read", "file-link"),
+          "How the file is written and read: a schema sees only the values once YAML has been "
+          "read, and a file with a YAML syntax error cannot be read at all."),
+    Limit(("text-hazard",), "An invisible line or paragraph separator typed into the file "
+                            "itself: YAML readers take it for a line break, so no value holds "
+                            "it.", only="^the file contains"),
+    Limit(("file-name",), "The file name is not part of the values in the file."),
+    Limit(("ref",), "A reference names an entry elsewhere in the plan or in plans/_org.yaml; "
+                    "a schema cannot compare one value with another."),
+    Limit(("unique-id", "former-id"), "Ids must differ from each other across entries and "
+                                      "files; a schema can only refuse entries that are wholly "
+                                      "equal."),
+    Limit(("tool-status",), "The status of a tool is in plans/_org.yaml, another file."),
+    Limit(("review-output",), "A review rule's output must be one of scope.outputs: a "
+                              "comparison between two parts of the plan."),
+    Limit(("tier-review",), "One review rule per output compares review[].output with "
+                            "scope.outputs.", only="has no review rule"),
+    Limit(("tier-training",), "Trained reviewers: the reviewer must be in the audience of a "
+                              "module a stage requires, which follows ids between parts.",
+          only="is not in the audience"),
+    Limit(("training-topics",), "The topics covered before access follow stage training ids "
+                                "to the modules, here and in plans/_org.yaml."),
+    Limit(("tier-escalation",), "At high tier a path ends at someone listed in "
+                                "pause.authority: a comparison between two parts.",
+          only="who has no pause authority"),
+    Limit(("tier-communications",), "A message before the first stage: its before must name "
+                                    "the first stage, or its date fall before that stage's "
+                                    "start; the schema asks only for at least one message."),
+    Limit(("tier-pause",), "The schema counts the entries of pause.authority, not different "
+                           "people: the same person twice passes it.",
+          only="people must be able to pause"),
+    Limit(("tier-stages", "stage-access"),
+          f"A gate on every stage but the last, and 100 % at the last stage, are checked for "
+          f"plans of up to {STAGE_POSITIONS} stages (a schema has no word for 'the last').",
+          only=rf"^stages\[(?!(?:{_BEYOND})\])\d+\]"),
+    Limit(("stage-access",), "Access rising from stage to stage compares one stage with the "
+                             "one before.", only="does not rise above"),
+    Limit(("stage-dates",), "Dates in order, and a decision after its stage's start, compare "
+                            "dates with each other."),
+    Limit(("decision-log",), "A decision must be one its gate offers and follow the one "
+                             "before: comparisons between parts and between entries."),
+    Limit(("budget-total",), "A stated total equals the sum of the items: a schema cannot add "
+                             "up."),
+    Limit(("measurement-header", "measurement-date", "measurement-value", "measurement-metric",
+           "measurement-duplicate", "measurement-plan"),
+          "Measurements are CSV files beside the plan, not YAML."),
+    Limit(("type",), "A whole number written with a decimal point (headcount: 2.0): JSON "
+                     "Schema counts 2.0 as the whole number 2; the check refuses it. Write 2.",
+          only=r"expected a whole number but found the number -?\d+\.0$"),
+)
+
+
+def beyond_schema(rule: str, message: str) -> bool:
+    """Whether a diagnostic of the check is one the editor schema cannot give."""
+    return any(limit.covers(rule, message) for limit in LIMITS)

@@ -94,7 +94,7 @@ def render_template(name: str, plan_id: str) -> str:
     t = TEMPLATES[name]
     first = t.stages[0][0]
     mode = "approval_first" if t.tier == "high" else "review_before_use"
-    return f"""# yaml-language-server: $schema=../plan.schema.json
+    return f"""# yaml-language-server: $schema=../schema/plan.schema.json
 # Scaffolded by `handbook new --template {name}`. {t.summary}
 # Replace every value that starts with TODO; `handbook check` lists those that remain.
 schema_version: 1

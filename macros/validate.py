@@ -26,6 +26,7 @@ from cerberus import errors as cerr
 
 from . import cache as sealed
 from .diagnostics import ERROR, WARNING, Diagnostic
+from .editor_schema import stale_editor_schemas
 from .load import Document, display_path, load_file
 from .measurements import SUFFIX as MEASUREMENTS
 from .measurements import MeasurementFile, load_measurements
@@ -597,5 +598,11 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
         if loaded is not None:
             measurements[loaded.plan_id] = loaded
     diagnostics += run_rules(org, plans, today or dt.date.today(), diagnostics, measurements)
+    # The editor schema the repository wrote (schema/ beside plans/) may predate this tool.
+    for stale in stale_editor_schemas(org_path.resolve().parent.parent / "schema"):
+        diagnostics.append(Diagnostic(
+            _shown(stale), 1, 1, WARNING, "editor-schema", "differs from the schema of the "
+            "installed handbook tool: the editor may accept what the check refuses",
+            "Run handbook schema --write to update it."))
     diagnostics = sorted(set(diagnostics), key=lambda d: (d.file, d.line, d.column, d.rule, d.message))
     return Checked(org, plans, diagnostics, files=len(files), measurements=measurements)

@@ -44,7 +44,7 @@ def test_filled_template_passes_the_check(template: str, tmp_path: Path):
     done, path = scaffold(tmp_path, template)
     assert done.returncode == 0, done.stderr
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../plan.schema.json\n")
+    assert text.startswith("# yaml-language-server: $schema=../schema/plan.schema.json\n")
     unfilled = check([path.parent], today=TODAY)
     rules = {d.rule for d in unfilled.diagnostics if d.file.endswith("new-plan.yaml")}
     assert rules == {"placeholder"}, rules  # the check explains what is left to fill in

@@ -10,6 +10,7 @@ from collections import defaultdict
 from ..model import Access, Grant, Handbook, Plan, Stage
 from ..readiness import NO_DATA, NOT_READY, readiness
 from ..rules import RULES
+from ..schema_export import LIMITS
 from .charts import adoption_chart, timeline_chart
 from .fragments import (
     CAPTURE,
@@ -519,6 +520,7 @@ def reference_page() -> str:
     for name, part in sorted(s.parts.items()):
         blocks.append(f"### {name} {{#{name}}}\n\n" + table(headers, rows(part)))
     blocks.append(rules_reference())
+    blocks.append(editor_schema_limits())
     return _page(
         "Plan format reference",
         "Every key of the plan format (version 1), generated from the schema that the check "
@@ -526,7 +528,7 @@ def reference_page() -> str:
         "YYYY-MM-DD. Measurements live beside a plan in `plans/<plan-id>.measurements.csv` "
         "with the columns `date,metric,value` and an optional `note`.",
         *blocks[:2], "## Parts {#parts}\n\nThe entries that lists and sections above are "
-        "made of.", *blocks[2:-1], blocks[-1])
+        "made of.", *blocks[2:])
 
 
 def rules_reference() -> str:
@@ -541,6 +543,18 @@ def rules_reference() -> str:
             "a key is present: the words of a text field are shown to people and never decide "
             "an error, a warning, a verdict or a diff.\n\n"
             + table(["Rule", "What it checks", "Fields it reads"], rows))
+
+
+def editor_schema_limits() -> str:
+    """What the editor schema (JSON Schema) cannot state, so only `handbook check` finds it."""
+    rows = [[", ".join(f"`{r}`" for r in limit.rules), cell(limit.reason)]  # ids: our slugs
+            for limit in LIMITS]
+    return ("## What the editor schema cannot check {#editor-schema}\n\nThe editor schema "
+            "(`schema/plan.schema.json`, written by `handbook schema --write`) holds the shape "
+            "above and every rule a JSON Schema can state, so an editor such as VS Code marks "
+            "most mistakes as you type. It cannot state these; only `handbook check` finds "
+            "them, and warnings, too, come only from the check.\n\n"
+            + table(["Rules", "Why the editor schema cannot check it"], rows))
 
 
 def all_pages(hb: Handbook) -> dict[str, str]:
