@@ -93,10 +93,17 @@ _resolver(_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""])
 
 _CLAIMED = {c for resolvers in StrictLoader.yaml_implicit_resolvers for c in resolvers if c}
 
+def _number(text: str) -> int | float:
+    """A YAML float; a whole one (`2.0`, `1e3`) is the whole number it is, as JSON Schema and
+    the editor count it, so that the check and the editor agree on `headcount: 2.0`."""
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
 _SCALARS = {
     _STR: str,
     _INT: int,
-    _FLOAT: float,
+    _FLOAT: _number,
     _BOOL: lambda v: v in ("true", "True", "TRUE"),
     _NULL: lambda v: None,
 }

@@ -73,7 +73,7 @@ def _types(kind: str) -> dict[str, dict]:
         "markdown": dict(text),  # the check reads Markdown as text: non-blank, no hazards
         "string": {"type": "string", "pattern": f"^{todo}[^{_HAZARD}]*$",
                    "patternErrorMessage": f"Expected text with {clean}."},
-        # JSON Schema counts 2.0 as a whole number; the check does not (see LIMITS).
+        # JSON Schema counts 2.0 as a whole number; so does the loader (load._number).
         "integer": {"type": "integer"},
         "number": {"type": "number"},
         "boolean": {"type": "boolean"},
@@ -458,9 +458,6 @@ LIMITS: tuple[Limit, ...] = (
     Limit(("measurement-header", "measurement-date", "measurement-value", "measurement-metric",
            "measurement-duplicate", "measurement-plan"),
           "Measurements are CSV files beside the plan, not YAML."),
-    Limit(("type",), "A whole number written with a decimal point (headcount: 2.0): JSON "
-                     "Schema counts 2.0 as the whole number 2; the check refuses it. Write 2.",
-          only=r"expected a whole number but found the number -?\d+\.0$"),
 )
 
 
