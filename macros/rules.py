@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+from .content import render as render_content
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .load import HAZARDS, Document, display_path
 from .measurements import SUFFIX as MEASUREMENTS_SUFFIX
@@ -897,6 +898,73 @@ def rule_pause_triggered(scope: Scope) -> Iterator[Diagnostic]:
                              "in the decision log.")
 
 
+def _content_lines(doc: Document, path: tuple, text: str) -> tuple[int, list[str]] | None:
+    """For content written as a literal block (`content: |`): the file line of its first line
+    and the file's lines; None when the file's lines are not exactly the content's."""
+    line, col = doc.position(path)
+    try:
+        source = doc.source.read_text(encoding="utf-8").splitlines() if doc.source else []
+    except (OSError, UnicodeError):
+        return None
+    if not (0 < line <= len(source)) or not source[line - 1][col - 1:].startswith("|"):
+        return None
+    lines = text.split("\n")
+    if any(wanted and not have.endswith(wanted)
+           for wanted, have in zip(lines, source[line:line + len(lines)])):
+        return None
+    return line + 1, source
+
+
+def rule_content_link(scope: Scope) -> Iterator[Diagnostic]:
+    """Training content: every link or image that the published page would drop or change is an
+    error. The findings come from the renderer itself (macros/content.py), so the check and the
+    page can never disagree; each is reported on the line that holds it where that can be told."""
+    places = [(scope.org, ("training",))] if scope.org else []
+    places += [(doc, ("training", "modules")) for doc in scope.plans]
+    for doc, where in places:
+        for index, module in entries(get(doc.data, *where)):
+            text = module.get("content")
+            if not isinstance(text, str) or not text:
+                continue
+            path = (*where, index, "content")
+            _, findings = render_content(text)
+            if not findings:
+                continue
+            start, col = doc.position(path)
+            block = _content_lines(doc, path, text)
+            lines = text.split("\n")
+            after: dict[str, int] = {}
+            reported = set()
+            for finding in findings:
+                line, column = start, col
+                target = finding.target
+                hits = [n for n, text_line in enumerate(lines) if target and target in text_line]
+                if block and hits:
+                    # The same target twice: the second finding is on its second line.
+                    later = [n for n in hits if n > after.get(target, -1)]
+                    hit = later[0] if later else hits[-1]
+                    after[target] = hit
+                    first, source = block
+                    line = first + hit
+                    column = source[line - 1].find(target) + 1
+                what = "image" if finding.kind == "image" else "link"
+                message = f"{display_path(path)}: {what} '{target}': {finding.reason}"
+                if finding.published is not None:
+                    message += f" (it would be published as '{finding.published}')"
+                if (line, column, message) in reported:
+                    continue
+                reported.add((line, column, message))
+                hint = (CONTENT_IMAGE_HINT if finding.kind == "image" else CONTENT_LINK_HINT)
+                yield Diagnostic(doc.file, line, column, ERROR, "content-link", message, hint)
+
+
+CONTENT_LINK_HINT = ("Link to an https://, http:// or mailto: address, or to a handbook page by "
+                     "a relative address; to show an address without linking it, put it in "
+                     "`backticks`.")
+CONTENT_IMAGE_HINT = ("Training content shows no images. Remove it, or link to it instead: "
+                      "[what it shows](https://...).")
+
+
 RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_file_name, rule_unique_id, rule_former_id, rule_placeholder, rule_ref, rule_tool_status, rule_text_hazard, rule_approval,
     rule_review_overdue, rule_tier_required, rule_tier_review, rule_tier_stages,
@@ -904,12 +972,12 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_monitoring_adoption_only, rule_tier_pause, rule_tier_communications,
     rule_tier_risks_governance, rule_impact_tier, rule_stage_access, rule_stage_dates,
     rule_gate_outcomes, rule_decision_log, rule_training_topics, rule_budget_total,
-    rule_monitor_values, rule_measurement_ref, rule_pause_triggered,
+    rule_monitor_values, rule_measurement_ref, rule_pause_triggered, rule_content_link,
 ]
 
 
 CROSS_PLAN_RULES = {rule_unique_id, rule_former_id, rule_text_hazard, rule_ref,
-                    rule_measurement_ref}
+                    rule_measurement_ref, rule_content_link}
 
 
 def _count(value: Any) -> float:
