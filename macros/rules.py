@@ -898,21 +898,27 @@ def rule_pause_triggered(scope: Scope) -> Iterator[Diagnostic]:
                              "in the decision log.")
 
 
-def _content_lines(doc: Document, path: tuple, text: str) -> tuple[int, list[str]] | None:
-    """For content written as a literal block (`content: |`): the file line of its first line
-    and the file's lines; None when the file's lines are not exactly the content's."""
+def _content_lines(doc: Document, path: tuple, text: str) -> dict[int, tuple[int, str]]:
+    """Where each line of `content` sits in the file: {line of the text: (file line, file
+    text)}, for a literal block (`content: |`) or a value on one line; {} when the file's lines
+    are not exactly the content's (folded or escaped text), and the value's own line is used."""
     line, col = doc.position(path)
     try:
         source = doc.source.read_text(encoding="utf-8").splitlines() if doc.source else []
     except (OSError, UnicodeError):
-        return None
-    if not (0 < line <= len(source)) or not source[line - 1][col - 1:].startswith("|"):
-        return None
+        return {}
+    if not 0 < line <= len(source):
+        return {}
     lines = text.split("\n")
-    if any(wanted and not have.endswith(wanted)
-           for wanted, have in zip(lines, source[line:line + len(lines)])):
-        return None
-    return line + 1, source
+    if "\n" not in text:  # only what follows the value's start, not an earlier field
+        return {0: (line, " " * (col - 1) + source[line - 1][col - 1:])}
+    if not source[line - 1][col - 1:].startswith("|"):
+        return {}
+    body = source[line:line + len(lines)]
+    if len(body) < len(lines) - 1 or any(want and not have.endswith(want)
+                                         for want, have in zip(lines, body)):
+        return {}
+    return {n: (line + 1 + n, have) for n, have in enumerate(body)}
 
 
 def rule_content_link(scope: Scope) -> Iterator[Diagnostic]:
@@ -924,45 +930,34 @@ def rule_content_link(scope: Scope) -> Iterator[Diagnostic]:
     for doc, where in places:
         for index, module in entries(get(doc.data, *where)):
             text = module.get("content")
-            if not isinstance(text, str) or not text:
-                continue
             path = (*where, index, "content")
-            _, findings = render_content(text)
-            if not findings:
-                continue
-            start, col = doc.position(path)
-            block = _content_lines(doc, path, text)
-            lines = text.split("\n")
-            after: dict[str, int] = {}
+            findings = render_content(text)[1] if isinstance(text, str) else []
+            in_file = _content_lines(doc, path, text) if findings else {}
+            last: dict[str, int] = {}  # the same target again is looked for further down
             reported = set()
             for finding in findings:
-                line, column = start, col
-                target = finding.target
-                hits = [n for n, text_line in enumerate(lines) if target and target in text_line]
-                if block and hits:
-                    # The same target twice: the second finding is on its second line.
-                    later = [n for n in hits if n > after.get(target, -1)]
-                    hit = later[0] if later else hits[-1]
-                    after[target] = hit
-                    first, source = block
-                    line = first + hit
-                    column = source[line - 1].find(target) + 1
-                what = "image" if finding.kind == "image" else "link"
-                message = f"{display_path(path)}: {what} '{target}': {finding.reason}"
-                if finding.published is not None:
-                    message += f" (it would be published as '{finding.published}')"
-                if (line, column, message) in reported:
-                    continue
-                reported.add((line, column, message))
-                hint = (CONTENT_IMAGE_HINT if finding.kind == "image" else CONTENT_LINK_HINT)
-                yield Diagnostic(doc.file, line, column, ERROR, "content-link", message, hint)
+                line, column = doc.position(path)
+                hits = [n for n, (_, have) in in_file.items() if finding.target in have]
+                if finding.target and hits:
+                    later = [n for n in hits if n > last.get(finding.target, -1)]
+                    last[finding.target] = hit = later[0] if later else hits[-1]
+                    line, have = in_file[hit]
+                    column = have.find(finding.target) + 1
+                message = f"{display_path(path)}: {finding.kind} '{finding.target}': " + (
+                    finding.reason if finding.published is None else
+                    f"{finding.reason}; it would be published as '{finding.published}'")
+                if (line, column, message) not in reported:
+                    reported.add((line, column, message))
+                    yield Diagnostic(doc.file, line, column, ERROR, "content-link", message,
+                                     CONTENT_HINTS[finding.kind])
 
 
-CONTENT_LINK_HINT = ("Link to an https://, http:// or mailto: address, or to a handbook page by "
-                     "a relative address; to show an address without linking it, put it in "
-                     "`backticks`.")
-CONTENT_IMAGE_HINT = ("Training content shows no images. Remove it, or link to it instead: "
-                      "[what it shows](https://...).")
+CONTENT_HINTS = {
+    "link": "Link to an https://, http:// or mailto: address, or to a handbook page by a "
+            "relative address; to show an address without linking it, put it in `backticks`.",
+    "image": "Training content shows no images. Remove it, or link to it instead: "
+             "[what it shows](https://...).",
+}
 
 
 RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
