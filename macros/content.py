@@ -9,6 +9,7 @@ link or image the sanitiser removed, so a plan that checks clean is published ex
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from xml.etree.ElementTree import Element
@@ -30,6 +31,7 @@ _MARK = "data-handbook-mark"  # numbers each link between the two sanitiser pass
 ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 CLASSES = {"div": {"admonition", *ADMONITIONS}, "p": {"admonition-title"}}
 WRAPPER = "handbook-content"
+_LINE_NOT_A_TAG = re.compile(r"\n(?!<)")
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,9 @@ def scheme_of(target: str) -> str:
 
 def _link_reason(target: str) -> str:
     scheme = scheme_of(target)
-    if scheme:
+    if scheme and scheme not in SCHEMES:
         return f"{scheme}: links are not allowed"
-    return "the link's address is not allowed"
+    return "it is not a valid address"
 
 
 def _image_reason(target: str) -> str:
@@ -108,14 +110,24 @@ def _image_reason(target: str) -> str:
             else "images are not shown in training content")
 
 
-def render(text: str) -> tuple[str, list[Finding]]:
-    """Sanitised HTML for a module's Markdown, and what the sanitiser removed or changed."""
+def _converter() -> tuple[python_markdown.Markdown, _Links]:
     md = python_markdown.Markdown(extensions=EXTENSIONS, output_format="html")
     # Raw HTML in the source is text to show ("use the <ticket-id> format"), not markup.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     links = _Links(md)
     md.treeprocessors.register(links, "handbook-links", 5)  # after inline patterns made links
+    return md, links
+
+
+def unsanitised(text: str) -> str:
+    """What Markdown alone makes of the content, before the sanitiser (for tests to compare)."""
+    return _converter()[0].convert(text.replace("\r\n", "\n"))
+
+
+def render(text: str) -> tuple[str, list[Finding]]:
+    """Sanitised HTML for a module's Markdown, and what the sanitiser removed or changed."""
+    md, links = _converter()
     raw = md.convert(text.replace("\r\n", "\n"))
     marked = _clean(raw, marked=True)
     written, kept = _Anchors(raw).hrefs, _Anchors(marked).hrefs
@@ -133,8 +145,13 @@ def render(text: str) -> tuple[str, list[Finding]]:
 
 
 def embed(text: str) -> str:
-    """The module's content as one HTML block that Markdown passes through untouched. Braces
-    become character references so no template engine ever sees `{{` in it."""
+    """The module's content as one HTML block that the page's Markdown passes through untouched.
+
+    Character references (the same characters to a browser) keep the page's Markdown and any
+    template engine away: braces, so nothing sees `{{`; tabs, which Markdown would expand; and
+    every line break not followed by a tag, so that no line of the block can start a fenced
+    code block (which Markdown finds before raw HTML) and no line is blank or only spaces."""
     body, _ = render(text)
-    body = body.strip("\n").replace("{", "&#123;").replace("}", "&#125;")
+    body = body.strip("\n").translate({ord("{"): "&#123;", ord("}"): "&#125;", ord("\t"): "&#9;"})
+    body = _LINE_NOT_A_TAG.sub("&#10;", body)
     return f'<div class="{WRAPPER}">\n{body}\n</div>' if body else ""
