@@ -144,14 +144,67 @@ def render(text: str) -> tuple[str, list[Finding]]:
     return _clean(marked, marked=False), findings
 
 
-def embed(text: str) -> str:
-    """The module's content as one HTML block that the page's Markdown passes through untouched.
+class _TopHeadings(HTMLParser):
+    """Where each heading outside any other element starts and ends, and its text."""
+
+    VOID = {"br", "hr"}
+
+    def __init__(self, fragment: str):
+        super().__init__(convert_charrefs=True)
+        self.line_starts = [0] + [i + 1 for i, c in enumerate(fragment) if c == "\n"]
+        self.depth = 0
+        self.found: list[tuple[int, int, int, str]] = []  # (start, end, level, text)
+        self.open: tuple[int, str, list[str]] | None = None
+        self.feed(fragment)
+        self.close()
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if self.depth == 0 and tag in ("h3", "h4", "h5", "h6"):
+            self.open = (self._offset(), tag, [])
+        if tag not in self.VOID:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= 1
+        if self.depth == 0 and self.open and tag == self.open[1]:
+            start, _, words = self.open
+            end = self._offset() + len(f"</{tag}>")
+            shown = " ".join("".join(words).split())
+            if shown:  # a heading left empty (its image removed) stays where it is
+                self.found.append((start, end, int(tag[1]), shown))
+            self.open = None
+
+    def handle_data(self, data: str) -> None:
+        if self.open:
+            self.open[2].append(data)
+
+
+def sections(text: str) -> list[tuple[int, str]]:
+    """The sanitised content in page order: (level, text) for each heading that stands on its
+    own, so the page can make it a heading of its own table of contents, and (0, HTML) for
+    what lies between."""
+    body, _ = render(text)
+    out: list[tuple[int, str]] = []
+    done = 0
+    for start, end, level, words in _TopHeadings(body).found:
+        out += [(0, body[done:start]), (level, words)]
+        done = end
+    out.append((0, body[done:]))
+    return [(level, value) for level, value in out if level or value.strip()]
+
+
+def embed(fragment: str) -> str:
+    """Sanitised HTML as one block that the page's Markdown passes through untouched.
 
     Character references (the same characters to a browser) keep the page's Markdown and any
     template engine away: braces, so nothing sees `{{`; tabs, which Markdown would expand; and
     every line break not followed by a tag, so that no line of the block can start a fenced
     code block (which Markdown finds before raw HTML) and no line is blank or only spaces."""
-    body, _ = render(text)
-    body = body.strip("\n").translate({ord("{"): "&#123;", ord("}"): "&#125;", ord("\t"): "&#9;"})
+    body = fragment.strip("\n").translate({ord("{"): "&#123;", ord("}"): "&#125;",
+                                             ord("\t"): "&#9;"})
     body = _LINE_NOT_A_TAG.sub("&#10;", body)
     return f'<div class="{WRAPPER}">\n{body}\n</div>' if body else ""

