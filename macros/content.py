@@ -89,8 +89,8 @@ def _clean(fragment: str, *, marked: bool) -> str:
 def scheme_of(target: str) -> str:
     """The scheme a browser would read in `target` ("" for a relative link), for messages:
     character references decoded, tabs and newlines dropped, case folded."""
-    url = html.unescape(target)
-    url = "".join(c for c in url if c not in "\t\n\r").strip("\x00 \x0b\x0c").lower()
+    url = html.unescape(target).strip("".join(map(chr, range(0x21))))  # C0 controls, space
+    url = "".join(c for c in url if c not in "\t\n\r").lower()
     head, colon, _ = url.partition(":")
     if colon and head[:1].isalpha() and all(c.isalnum() or c in "+.-" for c in head):
         return head
