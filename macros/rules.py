@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+from .content import render as render_content
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .load import HAZARDS, Document, display_path
 from .measurements import SUFFIX as MEASUREMENTS_SUFFIX
@@ -1089,6 +1090,69 @@ def rule_criterion_value(scope: Scope) -> Iterator[Diagnostic]:
                                        f"the metric {metric}.")
 
 
+def _content_lines(doc: Document, path: tuple, text: str) -> dict[int, tuple[int, str]]:
+    """Where each line of `content` sits in the file: {line of the text: (file line, file
+    text)}, for a literal block (`content: |`) or a value on one line; {} when the file's lines
+    are not exactly the content's (folded or escaped text), and the value's own line is used."""
+    line, col = doc.position(path)
+    try:
+        source = doc.source.read_text(encoding="utf-8").splitlines() if doc.source else []
+    except (OSError, UnicodeError):
+        return {}
+    if not 0 < line <= len(source):
+        return {}
+    lines = text.split("\n")
+    if "\n" not in text:  # only what follows the value's start, not an earlier field
+        return {0: (line, " " * (col - 1) + source[line - 1][col - 1:])}
+    if not source[line - 1][col - 1:].startswith("|"):
+        return {}
+    body = source[line:line + len(lines)]
+    if len(body) < len(lines) - 1 or any(want and not have.endswith(want)
+                                         for want, have in zip(lines, body)):
+        return {}
+    return {n: (line + 1 + n, have) for n, have in enumerate(body)}
+
+
+@reads('training modules\' content (rendered and sanitised as the page would be)')
+def rule_content_link(scope: Scope) -> Iterator[Diagnostic]:
+    """Training content: every link or image that the published page would drop or change is an
+    error. The findings come from the renderer itself (macros/content.py), so the check and the
+    page can never disagree; each is reported on the line that holds it where that can be told."""
+    places = [(scope.org, ("training",))] if scope.org else []
+    places += [(doc, ("training", "modules")) for doc in scope.plans]
+    for doc, where in places:
+        for index, module in entries(get(doc.data, *where)):
+            text = module.get("content")
+            path = (*where, index, "content")
+            findings = render_content(text)[1] if isinstance(text, str) else []
+            in_file = _content_lines(doc, path, text) if findings else {}
+            last: dict[str, int] = {}  # the same target again is looked for further down
+            reported = set()
+            for finding in findings:
+                line, column = doc.position(path)
+                hits = [n for n, (_, have) in in_file.items() if finding.target in have]
+                if finding.target and hits:
+                    later = [n for n in hits if n > last.get(finding.target, -1)]
+                    last[finding.target] = hit = later[0] if later else hits[-1]
+                    line, have = in_file[hit]
+                    column = have.find(finding.target) + 1
+                message = f"{display_path(path)}: {finding.kind} '{finding.target}': " + (
+                    finding.reason if finding.published is None else
+                    f"{finding.reason}; it would be published as '{finding.published}'")
+                if (line, column, message) not in reported:
+                    reported.add((line, column, message))
+                    yield Diagnostic(doc.file, line, column, ERROR, "content-link", message,
+                                     CONTENT_HINTS[finding.kind])
+
+
+CONTENT_HINTS = {
+    "link": "Link to an https://, http:// or mailto: address, or to a handbook page by a "
+            "relative address; to show an address without linking it, put it in `backticks`.",
+    "image": "Training content shows no images. Remove it, or link to it instead: "
+             "[what it shows](https://...).",
+}
+
+
 RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_file_name, rule_unique_id, rule_former_id, rule_placeholder, rule_ref, rule_tool_status, rule_text_hazard, rule_approval,
     rule_review_overdue, rule_tier_required, rule_tier_review, rule_tier_stages,
@@ -1097,12 +1161,12 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_tier_risks_governance, rule_impact_tier, rule_stage_access, rule_stage_dates,
     rule_gate_outcomes, rule_decision_log, rule_training_topics, rule_budget_total,
     rule_monitor_values, rule_measurement_ref, rule_pause_triggered,
-    rule_measurement_sane, rule_stage_team, rule_criterion_value,
+    rule_measurement_sane, rule_stage_team, rule_criterion_value, rule_content_link,
 ]
 
 
 CROSS_PLAN_RULES = {rule_unique_id, rule_former_id, rule_text_hazard, rule_placeholder, rule_ref,
-                    rule_measurement_ref}
+                    rule_measurement_ref, rule_content_link}
 
 
 def _count(value: Any) -> float:

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from .conftest import ROOT
+from .test_hostile import refused_site  # noqa: F401 - a fixture shared with the HTML tests
 
 pytestmark = pytest.mark.browser
 
@@ -115,5 +116,39 @@ def test_hostile_plan_text_runs_nothing_in_the_browser(browser, hostile_site):
             for link in page.locator("article a[href]").all()[:40]:
                 href = link.get_attribute("href") or ""
                 assert not href.lower().startswith("javascript:"), (url, href)
+        context.close()
+    assert dialogs == [] and foreign == []
+
+
+def test_refused_training_content_runs_nothing_in_the_browser(browser, refused_site):
+    """Content the check refuses (javascript: links hidden by case, entities, tabs and list
+    indentation; outside images; raw HTML with handlers) rendered anyway, on a built page: the
+    sanitiser alone keeps it inert. Every visible element is hovered, every link without an address
+    clicked; no dialog opens and no request leaves the origin."""
+    from .conftest import serve
+
+    with serve(refused_site) as site_origin:
+        context = browser.new_context()
+        page = context.new_page()
+        dialogs, foreign = [], []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("request", lambda r: None if r.url.startswith(site_origin) else
+                foreign.append(r.url))
+        page.goto(f"{site_origin}/refused-content/")
+        page.wait_for_load_state("networkidle")
+        content = page.locator("article .handbook-content")
+        assert "defined inside the item" in content.inner_text()
+        assert content.locator("img, iframe, object, embed, svg, script, style").count() == 0
+        for element in content.locator("*").all():
+            if element.is_visible():  # the paragraph emptied of its images is not
+                element.hover()
+        for link in content.locator("a").all():
+            href = link.get_attribute("href")
+            if href is None:
+                link.click()
+            else:
+                assert href.startswith(("https:", "http:", "mailto:")), href
+        page.wait_for_load_state("networkidle")
+        assert page.url == f"{site_origin}/refused-content/"
         context.close()
     assert dialogs == [] and foreign == []

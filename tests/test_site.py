@@ -87,8 +87,8 @@ def test_table_cells_stay_one_cell(hostile_site: Path):
 def test_training_markdown_keeps_formatting_and_drops_active_content(hostile_site: Path):
     html = (hostile_site / "training/hostile-training/index.html").read_text(encoding="utf-8")
     page = Page(html)
-    assert '<a href="https://example.com">good link</a>' in html
-    assert "bad link (link removed)" in page.visible
+    assert '<a href="https://example.com" rel="noopener noreferrer">good link</a>' in html
+    assert '<a href="javascript:alert(8)">raw link</a>' in page.visible  # shown, not a link
     assert "<script>alert(4)</script>" in page.visible  # shown, not run
     assert "{{ config }}" in page.visible
     assert "<code>&lt;ticket-id&gt;</code>" in html

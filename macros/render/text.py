@@ -1,4 +1,5 @@
-"""Escaping: the only place plan text is turned into Markdown or HTML.
+"""Escaping: the only place plan text is turned into Markdown or HTML (training content, the
+one Markdown field, goes through macros/content.py from `markdown()` here).
 
 Plan text is data. It is shown exactly as written and is never interpreted: not as HTML, not as
 Markdown, not as a template. Characters that Markdown, its extensions (tables, attr_list) or HTML
@@ -11,6 +12,8 @@ import html
 import json
 import re
 from urllib.parse import urlsplit
+
+from ..content import embed, sections
 
 # `|` splits table cells, `{` opens attr_list (which can set onclick=), `[`/`!` start links and
 # images, `*`/`_`/`` ` ``/`~`/`^`/`=` emphasis and code, `<`/`&` HTML, `\` escapes, `$` maths.
@@ -58,49 +61,16 @@ def link_or_text(label: object, url: object) -> str:
     return f'<a href="{attr(target)}">{inline(label if label is not None else url)}</a>'
 
 
-_HTML_TAG = re.compile(r"<(?=[A-Za-z/!?])")
-# [label](target "title") with one level of parentheses in the target, and [ref]: target lines.
-_INLINE_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?[^)\n]*\)")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*<?(\S*?)>?(?:[ \t].*)?$", re.M)
-
-
-_CODE = re.compile(r"(^```.*?^```[ \t]*$|^~~~.*?^~~~[ \t]*$|`[^`\n]+`)", re.M | re.S)
-
-
 def markdown(text: object) -> str:
-    """Markdown written by an editor (training content): formatting kept, everything active
-    neutralised. Raw HTML is shown as text; links other than http(s)/mailto/relative lose their
-    target; attribute lists and template tags are shown literally. Code is left to Markdown,
-    which already shows its content literally."""
+    """Markdown written by an editor (training content), sanitised (see macros/content.py):
+    formatting kept; raw HTML, template tags and attribute lists shown literally; links other
+    than http(s), mailto and relative ones lose their target; no images. Headings that stand
+    on their own become the page's headings (in its table of contents, at least level 3), as
+    plain text; everything between them is embedded as HTML that Markdown leaves alone."""
     if not text:
         return ""
-    parts = _CODE.split(str(text).replace("\r\n", "\n"))
-    # split() with one group: even indexes are prose, odd ones code.
-    out = [part if i % 2 else _prose(part) for i, part in enumerate(parts)]
-    return "".join(out).strip("\n")
-
-
-def _safe_target(target: str) -> bool:
-    # Relative links, anchors and web/mail addresses only: no javascript:, data:, vbscript:.
-    scheme = urlsplit(re.sub(r"[\x00-\x20]", "", target).lower()).scheme
-    return scheme in ("", "http", "https", "mailto")
-
-
-def _prose(value: str) -> str:
-    value = value.replace("&", "&amp;")
-    value = _HTML_TAG.sub("&lt;", value)
-    value = value.replace("{", "&#123;").replace("}", "&#125;")
-
-    def inline_link(match: re.Match) -> str:
-        return match.group(0) if _safe_target(match.group(3)) else (
-            f"{match.group(2)} (link removed)")
-
-    def reference(match: re.Match) -> str:
-        return match.group(0) if _safe_target(match.group(1)) else ""
-
-    value = _REFERENCE.sub(reference, _INLINE_LINK.sub(inline_link, value))
-    # Headings inside content must not outrank the page's own sections.
-    return re.sub(r"^(#{1,2})(?=\s)", "###", value, flags=re.M)
+    return "\n\n".join("#" * level + " " + inline(value) if level else embed(value)
+                        for level, value in sections(str(text)))
 
 
 def cell(text: object) -> str:
