@@ -233,7 +233,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     if anything fails)."""
     from .diagnostics import format_text
     from .publish_site import Stopped, build_site, run_child
-    from .validate import check
 
     # The repository is here, where mkdocs.yml is: the hook checks against the same folder.
     result = _check_all([Path("plans")], _today(args.today), repository=Path.cwd())

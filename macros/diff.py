@@ -18,6 +18,7 @@ escaping for the site.
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import re
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .history import _FORMAT, Commit, since_option
 from .load import load_text
 from .render.fragments import MODES
 from .render.text import inline
@@ -930,9 +932,9 @@ class Change:
         return self.reason is not None
 
     @property
-    def loosens(self) -> bool:
-        """The name the handbook's history page reads."""
-        return self.needs_approval
+    def reason_text(self) -> str:
+        """Why it needs approval, as Markdown for the handbook's pages."""
+        return site(self.reason) if self.reason else ""
 
     @property
     def text(self) -> str:
@@ -1107,3 +1109,68 @@ def to_markdown(changes: list[Change], old: Side, new: Side) -> str:
 def to_json(changes: list[Change]) -> str:
     """Plain text throughout: no Markdown, no HTML entities."""
     return json.dumps([c.as_json() for c in changes], indent=2, ensure_ascii=False, default=str)
+
+
+# --- over git history ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """One commit's effect on the rules, through the diff engine."""
+
+    change: Commit
+    effects: tuple  # of diff.Change
+
+
+def policy_changes(plans_dir: Path, limit: int = 20, since: str | None = None
+                   ) -> list[PolicyChange]:
+    """The latest commits that changed the rules, newest first; commits that only reformat a
+    plan (no policy effect) are left out. Empty outside a git checkout. With `since`, the
+    plans as they stood then are not compared with: what came before is not this history."""
+    git = shutil.which("git")
+    if git is None:
+        return []
+    try:
+        prefix = subprocess.run([git, "rev-parse", "--show-prefix"], cwd=plans_dir,
+                                capture_output=True, text=True, timeout=30)
+        log = subprocess.run([git, "log", f"-n{limit}", f"--format={_FORMAT}%x1f%P",
+                              *since_option(since),
+                              "--", "."], cwd=plans_dir, capture_output=True, text=True,
+                             timeout=30)
+        range_ = since_option(since)
+        inside = subprocess.run([git, "rev-list", *range_, *([] if ".." in "".join(range_)
+                                                             else ["HEAD"])], cwd=plans_dir,
+                                capture_output=True, text=True, timeout=30) if since else None
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if prefix.returncode != 0 or log.returncode != 0:
+        return []
+    folder = prefix.stdout.strip().rstrip("/") or "."
+    in_history = set(inside.stdout.split()) if inside and inside.returncode == 0 else None
+    sides: dict[str, object] = {}
+
+    def side(revision: str):
+        if revision not in sides:
+            try:
+                sides[revision] = read_side(revision, plans_dir, folder)
+            except SideError:
+                sides[revision] = None
+        return sides[revision]
+
+    found = []
+    for record in log.stdout.split("\x1e")[1:]:
+        commit, date, author, rest = record.strip("\n").split("\x1f", 3)
+        subject, _, parents = rest.rpartition("\x1f")
+        new = side(commit)
+        if new is None:
+            continue
+        parent = next(iter(parents.split()), None)
+        old = side(parent) if parent and (in_history is None or parent in in_history) else None
+        if old is None:  # the first commit of this history: everything is new
+            old = Side(f"{commit}^", {}, {})
+        effects = diff(old, new)
+        if effects:
+            found.append(PolicyChange(Commit(commit, dt.date.fromisoformat(date), author,
+                                             subject), tuple(effects)))
+    return found
+

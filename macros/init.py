@@ -3,12 +3,13 @@
 It removes the example plans this tool shipped (only files whose bytes are exactly a shipped
 example: an edited file is kept and named), writes a commented `plans/_org.yaml` skeleton whose
 `TODO(...)` values the check explains one by one, optionally scaffolds a first plan, and starts
-the organisation's policy history now. It asks nothing and says what it touched.
+the organisation's policy history at the commit it starts from. It asks nothing and says what it touched.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def is_shipped_example(path: Path) -> bool:
     return hashlib.sha256(path.read_bytes()).hexdigest() in SHIPPED_EXAMPLES
 
 
-def org_skeleton(name: str, since: dt.datetime) -> str:
+def org_skeleton(name: str, since: str | None) -> str:
     # JSON-style quoting keeps any organisation name valid YAML.
     quoted = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return f"""# yaml-language-server: $schema=../schema/org.schema.json
@@ -44,9 +45,7 @@ organisation:
   name: {quoted}
   headcount: "TODO(number): how many staff work here, e.g. 250"
 
-# "Recent policy changes" and "last changed" start here, not in this tool's own history.
-history_since: "{since.strftime('%Y-%m-%dT%H:%M:%SZ')}"
-
+{_history(since)}
 people:
   # Everyone a plan names: business owners, sponsors, gate deciders, contacts, champions.
   - id: "TODO(id): firstname-lastname of the executive sponsor"
@@ -77,19 +76,39 @@ tools:
 """
 
 
+def _history(since: str | None) -> str:
+    if since is None:  # a repository of its own: every commit is the organisation's
+        return ""
+    return ('# "Recent policy changes" and "last changed" count only commits after this one, the\n'
+            f'# commit the handbook was started from: nothing before it is this organisation\'s.\n'
+            f'history_since: "{since}"\n')
+
+
+def starting_commit(folder: Path) -> str | None:
+    """The commit the repository holding `folder` is at, when it has history; else None."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    try:
+        done = subprocess.run([git, "rev-parse", "HEAD"], cwd=folder, capture_output=True,
+                              text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
 def init(plans_dir: Path, name: str, plan_id: str | None = None, template: str = "minimum",
-         now: dt.datetime | None = None) -> Outcome:
+         since: str | None = None) -> Outcome:
     """Start an organisation's handbook in `plans_dir`. Refuses (and changes nothing) when the
     organisation file exists and is not a shipped example: its people would be lost."""
     outcome = Outcome()
-    # The next whole second: a commit made in the same second as init is not in this history.
-    now = now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(seconds=1)
     org = plans_dir / ORG_FILE
     if org.exists() and not is_shipped_example(org):
         outcome.refused = (f"{org} is not the example this tool shipped: it is kept. Move it "
                            "away first if you want to start again.")
         return outcome
     plans_dir.mkdir(parents=True, exist_ok=True)
+    since = since or starting_commit(plans_dir)
     for path in sorted(plans_dir.iterdir()):
         if not path.is_file():
             continue
@@ -98,7 +117,7 @@ def init(plans_dir: Path, name: str, plan_id: str | None = None, template: str =
             outcome.removed.append(path)
         else:
             outcome.kept.append(path)
-    org.write_text(org_skeleton(name, now), encoding="utf-8")
+    org.write_text(org_skeleton(name, since), encoding="utf-8")
     outcome.written.append(org)
     if plan_id:
         outcome.written.append(write_template(template, plan_id, plans_dir))

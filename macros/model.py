@@ -10,10 +10,10 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from .history import Change
+from .history import Commit
 from .measurements import Measurement
 from .rules import ORG_REFERENCES, PLAN_REFERENCES, latest_breaches, select
-from .validate import parse_date
+from .values import parse_date
 
 
 def _list(value: Any) -> tuple:
@@ -262,7 +262,7 @@ class Plan:
     decisions: tuple[Decision, ...] = ()
     monitors: tuple[Monitor, ...] = ()
     measurements: tuple[Measurement, ...] = ()
-    last_change: Change | None = None  # from git; None outside a checkout
+    last_change: Commit | None = None  # from git; None outside a checkout
 
     def get(self, *keys: str, default: Any = None) -> Any:
         data: Any = self.raw
@@ -528,7 +528,7 @@ class Handbook:
     plans: dict[str, Plan]
     today: dt.date
     org: dict = field(default_factory=dict)
-    changelog: list = field(default_factory=list)  # history.PolicyChange, newest first
+    changelog: list = field(default_factory=list)  # diff.PolicyChange, newest first
 
     def person_name(self, ref: str | None) -> str:
         return self.people[ref].name if ref in self.people else (ref or "")
@@ -639,7 +639,7 @@ _MONITOR_FIELDS = {f for f in Monitor.__dataclass_fields__}
 
 def build_plan(raw: dict, file: str, today: dt.date,
                measurements: tuple[Measurement, ...] = (),
-               last_change: Change | None = None) -> Plan:
+               last_change: Commit | None = None) -> Plan:
     uses = raw.get("uses") or {}
     # A row dated after today is not evidence yet: no page, verdict or chart counts it.
     measurements = tuple(m for m in measurements if m.date <= today)
@@ -667,7 +667,7 @@ def build_plan(raw: dict, file: str, today: dt.date,
 
 def build_handbook(org: dict, plans: list[tuple[dict, str]], today: dt.date,
                    measurements: dict[str, tuple[Measurement, ...]] | None = None,
-                   history: dict[str, Change] | None = None) -> Handbook:
+                   history: dict[str, Commit] | None = None) -> Handbook:
     """From checked data (org mapping, (plan mapping, file) pairs, measurements by plan id and
     git history by file name) to the model."""
     measurements, history = measurements or {}, history or {}

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic
-from .history import last_changes, policy_changes
+from .diff import policy_changes
+from .history import last_changes
 from .model import Handbook, build_handbook
 from .render import all_pages, navigation
 from .render.redirects import redirects

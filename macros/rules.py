@@ -27,7 +27,7 @@ from .tiers import (
     Requirements,
     requirements,
 )
-from .validate import is_placeholder, is_slug, parse_date
+from .values import is_placeholder, is_slug, parse_date
 
 _HAZARD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(HAZARDS)) + "]")
 
@@ -1012,6 +1012,7 @@ def _already_paused(plan: dict, decisions: list[dict], breach_since: dt.date) ->
 ABSURD = 1e12  # no count, duration, share or amount a rollout measures comes near this
 
 
+@reads('the measurements\' dates and values', 'stages[0].start', 'monitoring[].unit (only the exact unit "%")')
 def rule_measurement_sane(scope: Scope) -> Iterator[Diagnostic]:
     """A measurement is evidence only if it could have been taken: not in the future, not
     before the rollout began, and a value the metric's unit allows. `unit` is free text, so
@@ -1115,8 +1116,8 @@ def _content_lines(doc: Document, path: tuple, text: str) -> dict[int, tuple[int
 
 @reads('training modules\' content (rendered and sanitised as the page would be)')
 def rule_content_link(scope: Scope) -> Iterator[Diagnostic]:
-    """Training content: every link or image that the published page would drop or change is an
-    error. The findings come from the renderer itself (macros/content.py), so the check and the
+    """Training content: every link or image that the published page would drop or change is a
+    warning. The findings come from the renderer itself (macros/content.py), so the check and the
     page can never disagree; each is reported on the line that holds it where that can be told."""
     places = [(scope.org, ("training",))] if scope.org else []
     places += [(doc, ("training", "modules")) for doc in scope.plans]
@@ -1141,7 +1142,10 @@ def rule_content_link(scope: Scope) -> Iterator[Diagnostic]:
                     f"{finding.reason}; it would be published as '{finding.published}'")
                 if (line, column, message) not in reported:
                     reported.add((line, column, message))
-                    yield Diagnostic(doc.file, line, column, ERROR, "content-link", message,
+                    # A warning: the format shows such a link inert (its text stays, its
+                    # target goes), it does not refuse the plan; the page shows what the
+                    # check says, to the letter.
+                    yield Diagnostic(doc.file, line, column, WARNING, "content-link", message,
                                      CONTENT_HINTS[finding.kind])
 
 

@@ -453,6 +453,8 @@ LIMITS: tuple[Limit, ...] = (
                             "dates with each other."),
     Limit(("decision-log",), "A decision must be one its gate offers and follow the one "
                              "before: comparisons between parts and between entries."),
+    Limit(("criterion-value",), "A criterion's value is judged in the direction of its metric's "
+                                "`better`: the metric is another entry of the plan."),
     Limit(("budget-total",), "A stated total equals the sum of the items: a schema cannot add "
                              "up."),
     Limit(("measurement-header", "measurement-date", "measurement-value", "measurement-metric",

@@ -18,4 +18,7 @@ SHIPPED_EXAMPLES: dict[str, str] = {
     "d809955a1b493518e8755dcf35b08fc846a0372f1b4aae3e5a32fda41526c307": "_org.yaml",
     "fa4d0e3ed67de8e1487bfecfcab8db2371f37607cc68b75bbc49abf66ab39604": "marketing-drafts.measurements.csv",
     "fd71798d3eaec88af678143e327e12989ce988ba7ef115e16b04d2b1afc7604f": "hr-policy-answers.yaml",
+    "eb186a7fd601bf6402f5d92389ff250e4233ef64cc59c1ce69edcbb845d019a5": "hr-policy-answers.yaml",
+    "17803c591c757c00832ec6613c29a696deac9e843bc103cd555b7e622ce8ab82": "marketing-drafts.yaml",
+    "7c9edf4d2d44b6b16f27cca0b99c57b828ef3d64f571234a0b292397cadbc6d9": "support-replies.yaml",
 }

@@ -195,6 +195,7 @@ governance:
 
 def write_template(name: str, plan_id: str, plans_dir: Path) -> Path:
     target = plans_dir / f"{plan_id}.yaml"
+    plans_dir.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite a plan
         handle.write(render_template(name, plan_id))
     return target

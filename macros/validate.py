@@ -30,34 +30,16 @@ from .editor_schema import stale_editor_schemas
 from .load import Document, display_path, load_file
 from .measurements import SUFFIX as MEASUREMENTS
 from .measurements import MeasurementFile, load_measurements
+from .rules import run_rules
+from .values import DATE, SLUG, is_placeholder, is_slug, parse_date  # noqa: F401 (re-exported)
 
 # Package data (pyproject.toml maps schema/ to macros.schema): the installed tool reads its own
 # copy, an editable install the live folder; never a path relative to the source tree.
 SCHEMA_DIR = Path(str(resources.files("macros.schema")))
 DISTRIBUTION = "rollout-handbook"
 ORG_FILE = "_org.yaml"
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _KEY_WITHOUT_COLON = re.compile(r"^([a-z][a-z0-9_]*)\s+(\S.*)$")
 _WITH_PERCENT = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")  # `22%`, `22 %`
-
-
-def is_placeholder(value: Any) -> bool:
-    """`TODO(person): the business owner` — left by `handbook new` for the editor to fill."""
-    return isinstance(value, str) and value.startswith("TODO(")
-
-
-def is_slug(value: Any) -> bool:
-    return isinstance(value, str) and len(value) <= 64 and SLUG.match(value) is not None
-
-
-def parse_date(value: Any) -> dt.date | None:
-    if not isinstance(value, str) or not DATE.match(value):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 with warnings.catch_warnings():
@@ -558,8 +540,6 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
     """Load and validate plans (and the _org.yaml beside them); collect every problem.
     With `cache_dir`, unchanged files are not parsed or validated again. Files must resolve
     inside `repository` (default: the folder that holds the plans folder)."""
-    from .rules import run_rules  # rules import validate's helpers
-
     paths = list(paths)
     repository = repository or repository_of(paths)
     files, diagnostics = discover(paths, repository)
@@ -599,7 +579,7 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
             measurements[loaded.plan_id] = loaded
     diagnostics += run_rules(org, plans, today or dt.date.today(), diagnostics, measurements)
     # The editor schema the repository wrote (schema/ beside plans/) may predate this tool.
-    for stale in stale_editor_schemas(org_path.resolve().parent.parent / "schema"):
+    for stale in stale_editor_schemas(Path(os.path.abspath(repository)) / "schema"):
         diagnostics.append(Diagnostic(
             _shown(stale), 1, 1, WARNING, "editor-schema", "differs from the schema of the "
             "installed handbook tool: the editor may accept what the check refuses",

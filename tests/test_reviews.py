@@ -66,6 +66,7 @@ def test_changelog_lists_recent_policy_changes_newest_first(tmp_path: Path):
     page = run(tmp_path / "plans", TODAY).pages["changes.md"]
     newest, oldest = page.index("Let staff write allergen notes"), page.index("Add the menu plan")
     assert newest < oldest
-    assert ("- [Drafting menu descriptions](plans/menu-drafts/index.md) — Uses: ⚠️ **Loosens "
-            "control:** “Write allergen information” moved from prohibited to allowed") in page
+    assert ("- [Drafting menu descriptions](plans/menu-drafts/index.md) — Uses: ⚠️ **Needed "
+            "approval by Ana Silva** (moves a prohibited use to allowed): “Write allergen "
+            "information” moved from prohibited to allowed") in page
     assert "New plan: “Drafting menu descriptions”" in page

@@ -11,6 +11,7 @@ from ..model import Access, Grant, Handbook, Plan, Stage
 from ..readiness import NO_DATA, NOT_READY, readiness
 from ..rules import RULES
 from ..schema_export import LIMITS
+from ..validate import schemas
 from .charts import adoption_chart, timeline_chart
 from .fragments import (
     CAPTURE,
@@ -357,12 +358,14 @@ def changes_page(hb: Handbook) -> str:
         for effect in entry.effects:
             plan = hb.plans.get(effect.plan)
             name = f.plan_link(plan) if plan else f"`{effect.plan}`"
-            flag = "⚠️ **Loosens control:** " if effect.loosens else ""
+            flag = (f"⚠️ **Needed approval by {inline(effect.approver)}** "
+                    f"({effect.reason_text}): " if effect.needs_approval else "")
             lines.append(f"- {name} — {effect.section}: {flag}{effect.text}")
         blocks.append("\n".join(lines))
     return _page("Recent policy changes",
-                 "What each recent change to the plans did to the rules, newest first. Changes "
-                 "that loosen control needed the governance owner's approval.",
+                 "What each recent change to the plans did to the rules, newest first. A change "
+                 "that could not be shown to tighten control needed the approval of the plan's "
+                 "owner of the definitions of good.",
                  *blocks or ["_No history: the handbook was built outside a git checkout, or no "
                              "plan has changed yet._"])
 
@@ -481,8 +484,6 @@ def teams_index(hb: Handbook) -> str:
 
 def reference_page() -> str:
     """The plan format for editors, generated from schema/ (never written by hand)."""
-    from ..validate import schemas
-
     s = schemas()
 
     def type_of(rules: dict) -> str:
