@@ -154,7 +154,13 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"handbook init: {plans}/{args.plan}.yaml exists; it was not overwritten",
               file=sys.stderr)
         return EXIT_ERRORS
-    outcome = init(plans, args.name.strip(), args.plan, args.template)
+    # Which layout: beside an mkdocs.yml this is a copy of the tool's repository, and only
+    # plans/ is the organisation's to change; without one, the organisation owns mkdocs.yml too
+    # and the tool comes from the installed package (README "A repository of your own").
+    config = Path(args.plans).resolve().parent / "mkdocs.yml"
+    own = not config.exists()
+    outcome = init(plans, args.name.strip(), args.plan, args.template,
+                   config=config if own else None)
     if outcome.refused:
         print(f"handbook init: {outcome.refused}", file=sys.stderr)
         return EXIT_ERRORS
@@ -164,6 +170,10 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"kept     {path}  (not a shipped example: yours, or an edited example)")
     for path in outcome.written:
         print(f"wrote    {path}")
+    print("Layout: a repository of your own (no mkdocs.yml was here): mkdocs.yml uses the "
+          "installed tool's plugin; pin rollout-handbook in your requirements." if own else
+          "Layout: a copy of the tool's repository (mkdocs.yml is here): only plans/ is yours "
+          "to change; upgrade by merging the tool's release tag.", file=sys.stderr)
     print("Next: replace every TODO(...) value, run `handbook check` until it is clean, commit, "
           "then `make build`.", file=sys.stderr)
     return EXIT_OK

@@ -28,6 +28,26 @@ class Outcome:
     refused: str = ""  # why nothing was done
 
 
+# A repository of the organisation's own: the tool comes from the pinned package (README "A
+# repository of your own"); `docs_dir: plans` because MkDocs needs a folder and the organisation
+# has no pages yet (the plugin publishes none of the plan files themselves).
+MINIMAL_MKDOCS = """\
+site_name: AI handbook       # replaced by "<organisation> AI handbook" from plans/_org.yaml
+docs_dir: plans              # MkDocs needs a folder; no plan file is published as a file
+strict: true
+theme:
+  name: material             # the plugin adds the overrides and turns off Google Fonts
+plugins:
+  - search
+  - handbook
+  - macros:
+      modules: ["rollout-handbook:macros.main"]
+      render_by_default: false   # only pages that say render_macros: true are templates
+      on_undefined: strict
+      on_error_fail: true
+"""
+
+
 def is_shipped_example(path: Path) -> bool:
     return hashlib.sha256(path.read_bytes()).hexdigest() in SHIPPED_EXAMPLES
 
@@ -98,9 +118,11 @@ def starting_commit(folder: Path) -> str | None:
 
 
 def init(plans_dir: Path, name: str, plan_id: str | None = None, template: str = "minimum",
-         since: str | None = None) -> Outcome:
+         since: str | None = None, config: Path | None = None) -> Outcome:
     """Start an organisation's handbook in `plans_dir`. Refuses (and changes nothing) when the
-    organisation file exists and is not a shipped example: its people would be lost."""
+    organisation file exists and is not a shipped example: its people would be lost. With
+    `config` (a repository of its own, with no mkdocs.yml yet), also writes the minimal
+    mkdocs.yml there."""
     outcome = Outcome()
     org = plans_dir / ORG_FILE
     if org.exists() and not is_shipped_example(org):
@@ -119,6 +141,9 @@ def init(plans_dir: Path, name: str, plan_id: str | None = None, template: str =
             outcome.kept.append(path)
     org.write_text(org_skeleton(name, since), encoding="utf-8")
     outcome.written.append(org)
+    if config is not None and not config.exists():
+        config.write_text(MINIMAL_MKDOCS, encoding="utf-8")
+        outcome.written.append(config)
     if plan_id:
         outcome.written.append(write_template(template, plan_id, plans_dir))
     return outcome

@@ -144,3 +144,27 @@ def test_the_format_reference_is_readable_without_building():
     assert done.returncode == 0
     assert done.stdout.startswith("# Plan format reference")
     assert "`history_since`" in done.stdout and "## Rules and the fields they read" in done.stdout
+
+
+def test_init_without_an_mkdocs_yml_writes_a_repository_of_its_own(tmp_path: Path):
+    """No mkdocs.yml beside plans/: the organisation owns it, and init writes the minimal one
+    that README "A repository of your own" shows, saying which layout it chose and why."""
+    from macros.init import MINIMAL_MKDOCS
+
+    done = handbook(tmp_path, "init", "--name", "Fjordline Ferries", "--plan", "first-plan")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "mkdocs.yml").read_text(encoding="utf-8") == MINIMAL_MKDOCS
+    assert "Layout: a repository of your own" in done.stderr
+    assert sorted(done.stdout.split()) == sorted(
+        ["wrote", "plans/_org.yaml", "wrote", "plans/first-plan.yaml", "wrote",
+         str(tmp_path / "mkdocs.yml")])
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert MINIMAL_MKDOCS.replace("site_name", "# mkdocs.yml\nsite_name", 1) in readme
+
+
+def test_init_beside_an_mkdocs_yml_changes_only_plans(tmp_path: Path):
+    (tmp_path / "mkdocs.yml").write_text("site_name: ours\n", encoding="utf-8")
+    done = handbook(tmp_path, "init", "--name", "Fjordline Ferries")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "mkdocs.yml").read_text(encoding="utf-8") == "site_name: ours\n"
+    assert "Layout: a copy of the tool's repository" in done.stderr

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from macros.init import MINIMAL_MKDOCS
 from macros.validate import format_version
 
 from .conftest import ROOT, TODAY
@@ -98,22 +99,8 @@ stages:
     checklist:
       - {item: Everyone took the intro, owner: omar-haddad, evidence: Sign-off sheet}
 """
-# The minimal layout, as README "A repository of your own" shows it.
-MKDOCS = """\
-site_name: AI handbook
-docs_dir: plans
-strict: true
-theme:
-  name: material
-plugins:
-  - search
-  - handbook
-  - macros:
-      modules: ["rollout-handbook:macros.main"]
-      render_by_default: false
-      on_undefined: strict
-      on_error_fail: true
-"""
+# The minimal layout, as `handbook init` writes it and README "A repository of your own" shows.
+MKDOCS = MINIMAL_MKDOCS
 
 
 def write_org(folder: Path, *, mkdocs: str = MKDOCS) -> Path:
@@ -234,7 +221,6 @@ def test_installed_wheel_runs_every_command_outside_the_checkout(venv: Path, tmp
     assert schema.returncode == 0, schema.stderr
     assert "schema_version" in json.loads(schema.stdout)["properties"]
 
-    (org / "drafts").mkdir()  # `new --plans` into a missing folder crashes today (reported)
     new = run(venv, "new", "--template", "minimum", "returns-desk", "--plans", "drafts",
               cwd=org, env=env)
     assert new.returncode == 0, new.stderr
