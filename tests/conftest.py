@@ -72,13 +72,62 @@ def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess:
                            str(site)], cwd=project, env=env, capture_output=True, text=True)
 
 
-@pytest.fixture(scope="session")
-def hostile_site(tmp_path_factory) -> Path:
-    where = tmp_path_factory.mktemp("hostile")
-    project = make_project(FIXTURES / "valid" / "hostile", where)
+def built_site(tmp_path_factory, case: str) -> Path:
+    """The site of the valid fixture set `case`, built once by the real MkDocs build."""
+    where = tmp_path_factory.mktemp(case)
+    project = make_project(FIXTURES / "valid" / case, where)
     done = mkdocs_build(project, where / "site")
     assert done.returncode == 0, done.stderr
     return where / "site"
+
+
+def add_page(project: Path, name: str, text: str, nav_title: str | None = None) -> None:
+    """A hand-written page in docs/, listed in the nav under About (title from the page when
+    `nav_title` is None)."""
+    (project / "docs" / name).write_text(text, encoding="utf-8")
+    entry = f"{nav_title}: {name}" if nav_title else name
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      - How to read this handbook: about.md",
+        f"      - How to read this handbook: about.md\n      - {entry}"), encoding="utf-8")
+
+
+def watched_page(browser, site_origin: str):
+    """A page that records every dialog it opens and every request that leaves the origin."""
+    page = browser.new_context().new_page()
+    dialogs: list[str] = []
+    foreign: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("request", lambda r: None if r.url.startswith(site_origin) else
+            foreign.append(r.url))
+    return page, dialogs, foreign
+
+
+REFUSED = (FIXTURES / "content" / "refused.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def refused_site(tmp_path_factory) -> Path:
+    """The hostile fixture's handbook plus one hand-written page holding content the check
+    refuses, rendered anyway: the sanitiser alone must make it harmless."""
+    from macros.render import text
+
+    where = tmp_path_factory.mktemp("refused")
+    project = make_project(FIXTURES / "valid" / "hostile", where)
+    page = text.front_matter("Refused content") + "\n" + text.markdown(REFUSED) + "\n"
+    (project / "docs" / "refused-content.md").write_text(page, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - Home: index.md\n", "  - Home: index.md\n  - Refused content: refused-content.md\n"),
+        encoding="utf-8")
+    done = mkdocs_build(project, where / "site")
+    assert done.returncode == 0, done.stderr
+    return where / "site"
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory) -> Path:
+    return built_site(tmp_path_factory, "hostile")
 
 
 @pytest.fixture(scope="session")
@@ -135,8 +184,4 @@ def browser():
 @pytest.fixture(scope="session")
 def hostile_titles_site(tmp_path_factory) -> Path:
     """A site whose plan, stage, module, team and organisation names are `Q&A & R&D <b> "x"`."""
-    where = tmp_path_factory.mktemp("hostile-titles")
-    project = make_project(FIXTURES / "valid" / "hostile-titles", where)
-    done = mkdocs_build(project, where / "site")
-    assert done.returncode == 0, done.stderr
-    return where / "site"
+    return built_site(tmp_path_factory, "hostile-titles")

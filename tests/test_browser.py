@@ -10,7 +10,6 @@ import pytest
 import yaml
 
 from .conftest import ROOT
-from .test_hostile import refused_site  # noqa: F401 - a fixture shared with the HTML tests
 
 pytestmark = pytest.mark.browser
 
@@ -98,15 +97,10 @@ def test_escalation_diagram_is_drawn(page, origin):
 def test_hostile_plan_text_runs_nothing_in_the_browser(browser, hostile_site):
     """Every page built from the hostile fixture (script tags, javascript: links, event
     handlers, template syntax in every field) opens without a single dialog or foreign request."""
-    from .conftest import serve
+    from .conftest import serve, watched_page
 
     with serve(hostile_site) as site_origin:
-        context = browser.new_context()
-        page = context.new_page()
-        dialogs, foreign = [], []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("request", lambda r: None if r.url.startswith(site_origin) else
-                foreign.append(r.url))
+        page, dialogs, foreign = watched_page(browser, site_origin)
         pages = sorted(hostile_site.rglob("index.html"))
         assert len(pages) > 10
         for path in pages:
@@ -116,7 +110,7 @@ def test_hostile_plan_text_runs_nothing_in_the_browser(browser, hostile_site):
             for link in page.locator("article a[href]").all()[:40]:
                 href = link.get_attribute("href") or ""
                 assert not href.lower().startswith("javascript:"), (url, href)
-        context.close()
+        page.context.close()
     assert dialogs == [] and foreign == []
 
 
@@ -125,15 +119,10 @@ def test_refused_training_content_runs_nothing_in_the_browser(browser, refused_s
     indentation; outside images; raw HTML with handlers) rendered anyway, on a built page: the
     sanitiser alone keeps it inert. Every visible element is hovered, every link without an address
     clicked; no dialog opens and no request leaves the origin."""
-    from .conftest import serve
+    from .conftest import serve, watched_page
 
     with serve(refused_site) as site_origin:
-        context = browser.new_context()
-        page = context.new_page()
-        dialogs, foreign = [], []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("request", lambda r: None if r.url.startswith(site_origin) else
-                foreign.append(r.url))
+        page, dialogs, foreign = watched_page(browser, site_origin)
         page.goto(f"{site_origin}/refused-content/")
         page.wait_for_load_state("networkidle")
         content = page.locator("article .handbook-content")
@@ -150,5 +139,5 @@ def test_refused_training_content_runs_nothing_in_the_browser(browser, refused_s
                 assert href.startswith(("https:", "http:", "mailto:")), href
         page.wait_for_load_state("networkidle")
         assert page.url == f"{site_origin}/refused-content/"
-        context.close()
+        page.context.close()
     assert dialogs == [] and foreign == []

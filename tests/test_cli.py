@@ -210,12 +210,17 @@ def test_a_yaml_mistake_is_named_with_its_fix(tmp_path: Path, case: str, first: 
     assert lines[1].startswith("    hint: ") and hint in lines[1], lines
 
 
-def test_a_percentage_key_says_the_key_already_holds_the_unit(tmp_path: Path):
+def minimum_with(tmp_path: Path, old: bytes, new: bytes) -> Path:
+    """tmp_path/plans: the minimum fixture set with one edit made in its files."""
     plans = tmp_path / "plans"
     plans.mkdir()
     for source in (FIXTURES / "valid" / "minimum").iterdir():
-        (plans / source.name).write_bytes(source.read_bytes().replace(
-            b"access_percent: 100", b"access_percent: 100 %"))
+        (plans / source.name).write_bytes(source.read_bytes().replace(old, new))
+    return plans
+
+
+def test_a_percentage_key_says_the_key_already_holds_the_unit(tmp_path: Path):
+    minimum_with(tmp_path, b"access_percent: 100", b"access_percent: 100 %")
     done = handbook("check", "plans", cwd=tmp_path)
     assert done.stdout.splitlines() == [
         "plans/menu-drafts.yaml:42:21: error: stages[0].access_percent: expected a number but "
@@ -244,11 +249,7 @@ def test_control_characters_in_a_message_are_shown_escaped():
 
 
 def test_the_only_key_of_a_mapping_without_its_colon_gets_the_rewritten_line(tmp_path: Path):
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    for source in (FIXTURES / "valid" / "minimum").iterdir():
-        (plans / source.name).write_bytes(source.read_bytes().replace(
-            b"support:\n  owner: ben-cho", b"support:\n  owner ben-cho"))
+    minimum_with(tmp_path, b"support:\n  owner: ben-cho", b"support:\n  owner ben-cho")
     lines = handbook("check", "plans", cwd=tmp_path).stdout.splitlines()
     found = lines.index("plans/menu-drafts.yaml:26:3: error: support: expected a mapping of keys "
                         "to values but found 'owner ben-cho' [type]")

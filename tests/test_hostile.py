@@ -29,7 +29,7 @@ from macros.load import HAZARDS
 from macros.pipeline import run
 from macros.render import text
 
-from .conftest import FIXTURES, TODAY, make_project, mkdocs_build
+from .conftest import FIXTURES, REFUSED, TODAY
 
 BASE = FIXTURES / "valid" / "minimum"
 PLAN = yaml.safe_load((BASE / "menu-drafts.yaml").read_text(encoding="utf-8"))
@@ -132,7 +132,6 @@ CONTENT_TAGS = {"h3", "h4", "h5", "h6", "p", "br", "hr", "strong", "em", "code",
                 "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "a",
                 "div"}
 SITE_EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list"]  # MkDocs' + ours
-REFUSED = (FIXTURES / "content" / "refused.md").read_text(encoding="utf-8")
 
 
 def browser_scheme(href: str) -> str:
@@ -387,23 +386,6 @@ def test_a_built_page_carries_the_sanitised_content_untouched(hostile_site: Path
     assert "A template {{ config }} and {% raw %} tags." in shown
     assert '<a href="javascript:alert(8)">raw link</a>' in shown
     assert [tag for tag, _ in article.tags if tag in ("script", "img", "iframe", "svg")] == []
-
-
-@pytest.fixture(scope="session")
-def refused_site(tmp_path_factory) -> Path:
-    """The hostile fixture's handbook plus one hand-written page holding content the check
-    refuses, rendered anyway: the sanitiser alone must make it harmless."""
-    where = tmp_path_factory.mktemp("refused")
-    project = make_project(FIXTURES / "valid" / "hostile", where)
-    page = text.front_matter("Refused content") + "\n" + text.markdown(REFUSED) + "\n"
-    (project / "docs" / "refused-content.md").write_text(page, encoding="utf-8")
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "  - Home: index.md\n", "  - Home: index.md\n  - Refused content: refused-content.md\n"),
-        encoding="utf-8")
-    done = mkdocs_build(project, where / "site")
-    assert done.returncode == 0, done.stderr
-    return where / "site"
 
 
 def test_refused_content_is_harmless_on_a_built_page(refused_site: Path):

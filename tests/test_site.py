@@ -8,7 +8,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .conftest import FIXTURES, ROOT, TODAY, make_project
+from .conftest import FIXTURES, ROOT, TODAY, add_page, make_project
 
 # The theme's bundle, and our own docs/javascripts/ (404.html uses absolute paths).
 THEME_SCRIPT = re.compile(r"^/?(\.\./)*(assets/)?javascripts/")
@@ -210,12 +210,8 @@ def test_pages_without_opt_in_are_not_templates(tmp_path: Path):
     from .conftest import mkdocs_build
 
     project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
-    (project / "docs" / "notes.md").write_text("# Notes\n\nWrite {{ config.site_name }} "
-                                               "to show the site name.\n", encoding="utf-8")
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "      - How to read this handbook: about.md",
-        "      - How to read this handbook: about.md\n      - Notes: notes.md"), encoding="utf-8")
+    add_page(project, "notes.md", "# Notes\n\nWrite {{ config.site_name }} to show the site "
+             "name.\n", nav_title="Notes")
     done = mkdocs_build(project, tmp_path / "site")
     assert done.returncode == 0, done.stderr
     html = (tmp_path / "site" / "notes" / "index.html").read_text(encoding="utf-8")
@@ -349,11 +345,7 @@ def test_a_title_taken_from_the_first_heading_is_escaped_once(tmp_path: Path):
     from .conftest import mkdocs_build
 
     project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
-    (project / "docs" / "notes.md").write_text("# Q&A & R&D\n\nNotes.\n", encoding="utf-8")
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "      - How to read this handbook: about.md",
-        "      - How to read this handbook: about.md\n      - notes.md"), encoding="utf-8")
+    add_page(project, "notes.md", "# Q&A & R&D\n\nNotes.\n")
     done = mkdocs_build(project, tmp_path / "site")
     assert done.returncode == 0, done.stderr
     notes = tree(tmp_path / "site", "notes")
