@@ -13,6 +13,7 @@ the command), so runs do not contaminate each other.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import shutil
@@ -56,13 +57,23 @@ def generate(n: int, folder: Path) -> Path:
     return plans
 
 
-def timed(command: list[str], cwd: Path, runs: int) -> tuple[float, float]:
+def _fresh_cache() -> str:
+    """An empty cache folder for one measurement, outside the run's working directory (the
+    tool ignores a cache folder inside it, as it would be inside a checkout)."""
+    folder = tempfile.mkdtemp(prefix="handbook-bench-cache-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def timed(command: list[str], cwd: Path, runs: int, env: dict | None = None
+          ) -> tuple[float, float]:
     """Best wall seconds over `runs`, and the peak RSS in MB of the slowest-memory run."""
-    seconds, peak = timed_runs(command, cwd, runs)
+    seconds, peak = timed_runs(command, cwd, runs, env)
     return min(seconds), peak
 
 
-def timed_runs(command: list[str], cwd: Path, runs: int) -> tuple[list[float], float]:
+def timed_runs(command: list[str], cwd: Path, runs: int, env: dict | None = None
+               ) -> tuple[list[float], float]:
     """Wall seconds of each run, and the peak RSS in MB over the runs."""
     probe = ("import resource, subprocess, sys, time;"
              "t = time.perf_counter();"
@@ -72,7 +83,7 @@ def timed_runs(command: list[str], cwd: Path, runs: int) -> tuple[list[float], f
              " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)")
     times, peak = [], 0.0
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", probe, *command], cwd=cwd, env=ENV,
+        out = subprocess.run([sys.executable, "-c", probe, *command], cwd=cwd, env=env or ENV,
                              capture_output=True, text=True, check=True).stdout.split()
         seconds, rss_kb, code = float(out[0]), int(out[1]), int(out[2])
         if code not in (0, 1):
@@ -89,8 +100,11 @@ def bench_check(sizes: list[int]) -> list[str]:
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             plans = generate(n, Path(tmp))
+            # The caches live in the user's cache folder: each measurement gets its own, so
+            # that the first timed run is cold and the others warm.
             ok = subprocess.run([str(BIN / "handbook"), "check", str(plans), "--today", TODAY],
-                                capture_output=True, text=True, env=ENV)
+                                capture_output=True, text=True,
+                                env={**ENV, "XDG_CACHE_HOME": _fresh_cache()})
             if ok.returncode != 0:
                 raise SystemExit(f"generated plans do not check:\n{ok.stdout[:2000]}")
             schema = Path(tmp) / "plan.schema.json"
@@ -98,7 +112,8 @@ def bench_check(sizes: list[int]) -> list[str]:
                                              capture_output=True, text=True,
                                              check=True).stdout)
             runs, ours_mb = timed_runs([str(BIN / "handbook"), "check", str(plans), "--today",
-                                        TODAY], Path(tmp), 3)
+                                        TODAY], Path(tmp), 3,
+                                       {**ENV, "XDG_CACHE_HOME": _fresh_cache()})
             cold, warm = runs[0], min(runs[1:])
             files = sorted(str(p) for p in plans.glob("*.yaml") if not p.name.startswith("_"))
             theirs, theirs_mb = timed([str(BIN / "check-jsonschema"), "--schemafile",
@@ -146,7 +161,8 @@ def bench_build(sizes: list[int]) -> list[str]:
             plans = generate(n, where / "gen")
             project = make_project(plans, where)
             runs, ours_mb = timed_runs([sys.executable, "-m", "macros", "build", "--today",
-                                        TODAY], project, 2)
+                                        TODAY], project, 2,
+                                       {**ENV, "XDG_CACHE_HOME": _fresh_cache()})
             cold, warm = runs[0], min(runs[1:])
             pages = sum(1 for _ in (project / "site").rglob("index.html"))
             plain = _plain_project(plans, where)
