@@ -49,7 +49,8 @@ def last_changes(plans_dir: Path, since: str | None = None) -> dict[str, Commit]
     if git is None:
         return {}
     try:
-        done = subprocess.run([git, "log", f"--format={_FORMAT}", *since_option(since), "--name-only",
+        done = subprocess.run([git, "log", f"--format={_FORMAT}", *since_option(since),
+                               "--name-only",
                                "--", "."],
                               cwd=plans_dir, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError):

@@ -3,7 +3,8 @@
 It removes the example plans this tool shipped (only files whose bytes are exactly a shipped
 example: an edited file is kept and named), writes a commented `plans/_org.yaml` skeleton whose
 `TODO(...)` values the check explains one by one, optionally scaffolds a first plan, and starts
-the organisation's policy history at the commit it starts from. It asks nothing and says what it touched.
+the organisation's policy history at the commit it starts from. It asks nothing and says what
+it touched.
 """
 from __future__ import annotations
 

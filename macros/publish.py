@@ -70,7 +70,8 @@ def on_config(config):
     if not site.ok:
         errors = [d for d in site.diagnostics if d.is_error]
         if pipeline.mode != "serve":
-            raise PluginError(f"{len(errors)} error(s) in the plans or pages; nothing was published.\n"
+            raise PluginError(f"{len(errors)} error(s) in the plans or pages; nothing was "
+                              "published.\n"
                               + format_text(errors))
         config.extra["handbook_errors"] = len(errors)
     shown = site if site.ok else pipeline.last_good()

@@ -115,7 +115,9 @@ def get(data: Any, *keys: Any, default: Any = None) -> Any:
 
 
 def entries(value: Any) -> list[tuple[int, dict]]:
-    return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
+    if not isinstance(value, list):
+        return []
+    return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)]
 
 
 def texts(value: Any) -> list[str]:
@@ -1012,7 +1014,8 @@ def _already_paused(plan: dict, decisions: list[dict], breach_since: dt.date) ->
 ABSURD = 1e12  # no count, duration, share or amount a rollout measures comes near this
 
 
-@reads('the measurements\' dates and values', 'stages[0].start', 'monitoring[].unit (only the exact unit "%")')
+@reads("the measurements' dates and values", 'stages[0].start',
+       'monitoring[].unit (only the exact unit "%")')
 def rule_measurement_sane(scope: Scope) -> Iterator[Diagnostic]:
     """A measurement is evidence only if it could have been taken: not in the future, not
     before the rollout began, and a value the metric's unit allows. `unit` is free text, so
@@ -1158,7 +1161,8 @@ CONTENT_HINTS = {
 
 
 RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
-    rule_file_name, rule_unique_id, rule_former_id, rule_placeholder, rule_ref, rule_tool_status, rule_text_hazard, rule_approval,
+    rule_file_name, rule_unique_id, rule_former_id, rule_placeholder, rule_ref, rule_tool_status,
+    rule_text_hazard, rule_approval,
     rule_review_overdue, rule_tier_required, rule_tier_review, rule_tier_stages,
     rule_tier_training, rule_tier_support, rule_tier_escalation, rule_tier_monitoring,
     rule_monitoring_adoption_only, rule_tier_pause, rule_tier_communications,

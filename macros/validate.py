@@ -563,7 +563,8 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
     elif org_path is not None:
         diagnostics.append(Diagnostic(_shown(org_path), 1, 1, ERROR, "file-read",
                                       f"{ORG_FILE} is missing: people, teams and tools live there",
-                                      "Create it beside the plans: it lists the people, teams and tools that plans name."))
+                                      "Create it beside the plans: it lists the people, teams "
+                                      "and tools that plans name (handbook init writes one)."))
     plans = []
     plan_files = [p for p in files if p.suffix == ".yaml" and not p.name.startswith("_")]
     cache = PlanCache(cache_dir, s) if cache_dir is not None else None
@@ -584,5 +585,6 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
             _shown(stale), 1, 1, WARNING, "editor-schema", "differs from the schema of the "
             "installed handbook tool: the editor may accept what the check refuses",
             "Run handbook schema --write to update it."))
-    diagnostics = sorted(set(diagnostics), key=lambda d: (d.file, d.line, d.column, d.rule, d.message))
+    diagnostics = sorted(set(diagnostics),
+                         key=lambda d: (d.file, d.line, d.column, d.rule, d.message))
     return Checked(org, plans, diagnostics, files=len(files), measurements=measurements)

@@ -111,7 +111,8 @@ def check_page(file: str, text: str, handbook: Handbook) -> list[Diagnostic]:
             if close:
                 column = max(lines[call.lineno - 1].find(name), 0) + 1 if call.lineno <= len(
                     lines) else 1
-                found.append(Diagnostic(file, call.lineno, column, ERROR, "page-macro", f"there is no macro '{name}'; did "
+                found.append(Diagnostic(file, call.lineno, column, ERROR, "page-macro",
+                                        f"there is no macro '{name}'; did "
                                         f"you mean '{close[0]}'?", "Macros: "
                                         + ", ".join(MACRO_ARGUMENTS)))
             continue
