@@ -742,7 +742,9 @@ def rule_impact_tier(scope: Scope) -> Iterator[Diagnostic]:
 def rule_stage_access(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 2: access shares rise to 100 (unless end_state: limited); headcounts match access
     shares within 10 %. An adoption target is a share of those with access at that stage
-    (seed 003): it may fall as access widens, and may be above the access share itself."""
+    (seed 003): it may fall as access widens, and may be above the access share itself. Once a
+    stage says a team leaves (`leave`), access may fall: from there on neither the rise, the
+    headcounts nor the final 100 % can be judged from the numbers, and none is."""
     for doc in scope.plans:
         plan = doc.data
         stages = _stages(plan)
@@ -751,6 +753,8 @@ def rule_stage_access(scope: Scope) -> Iterator[Diagnostic]:
         previous_access = None
         added = 0
         for i, stage in stages:
+            if texts(stage.get("leave")):
+                break
             access = stage.get("access_percent")
             numeric = isinstance(access, (int, float)) and not isinstance(access, bool)
             if numeric and previous_access is not None and access <= previous_access:
@@ -771,7 +775,8 @@ def rule_stage_access(scope: Scope) -> Iterator[Diagnostic]:
                                            "(within 10 %), or fix the teams' headcounts.")
             if numeric:
                 previous_access = access
-        if stages and plan.get("end_state") != "limited":
+        leaves = any(texts(s.get("leave")) for _, s in stages)
+        if stages and plan.get("end_state") != "limited" and not leaves:
             i, last = stages[-1]
             access = last.get("access_percent")
             if isinstance(access, (int, float)) and access != 100:
