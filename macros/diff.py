@@ -477,6 +477,17 @@ def _stage(ctx: _Plan, leaf: Leaf) -> Value:
     return ctx.label(leaf.path[:2])
 
 
+
+def _member(ctx, leaf: Leaf, added: str, removed: str, replaced: str) -> tuple:
+    """An item of a stage's list (a module, a team, a person) added, removed or replaced."""
+    p, a, b = leaf.path, leaf.old, leaf.new
+    if leaf.removed:
+        return (ctx.value(p, a), removed, _stage(ctx, leaf))
+    if leaf.added:
+        return (ctx.value(p, b), added, _stage(ctx, leaf))
+    return (ctx.value(p, b), replaced, _stage(ctx, leaf), " instead of ", ctx.value(p, a))
+
+
 def _plan_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
     p, shape, kind = leaf.path, _shape(leaf.path), leaf.kind
     a, b = leaf.old, leaf.new
@@ -555,19 +566,11 @@ def _plan_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
         return (f"{key.title()} of ", _stage(ctx, leaf), ": ", ctx.value(p, a), " → ",
                 ctx.value(p, b))
     if shape == ("stages", "*", "training", "*"):
-        if leaf.removed:
-            return (ctx.value(p, a), " no longer required before ", _stage(ctx, leaf))
-        if leaf.added:
-            return (ctx.value(p, b), " now required before ", _stage(ctx, leaf))
-        return (ctx.value(p, b), " required before ", _stage(ctx, leaf), " instead of ",
-                ctx.value(p, a))
+        return _member(ctx, leaf, " now required before ", " no longer required before ",
+                       " required before ")
     if shape in (("stages", "*", "teams", "*"), ("stages", "*", "people", "*")):
-        if leaf.removed:
-            return (ctx.value(p, a), " no longer gets access at ", _stage(ctx, leaf))
-        if leaf.added:
-            return (ctx.value(p, b), " gets access at ", _stage(ctx, leaf))
-        return (ctx.value(p, b), " gets access at ", _stage(ctx, leaf), " instead of ",
-                ctx.value(p, a))
+        return _member(ctx, leaf, " gets access at ", " no longer gets access at ",
+                       " gets access at ")
     if shape == ("stages", "*", "leave", "*"):
         if leaf.removed:
             return ("Access of ", ctx.value(p, a), " no longer ends when ", _stage(ctx, leaf),
