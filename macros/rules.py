@@ -743,8 +743,9 @@ def rule_stage_access(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 2: access shares rise to 100 (unless end_state: limited); headcounts match access
     shares within 10 %. An adoption target is a share of those with access at that stage
     (seed 003): it may fall as access widens, and may be above the access share itself. Once a
-    stage says a team leaves (`leave`), access may fall: from there on neither the rise, the
-    headcounts nor the final 100 % can be judged from the numbers, and none is."""
+    stage says a team leaves (`leave`), access may fall: from there on neither the rise nor the
+    headcounts can be judged from the sums, and neither is; a rollout that ends below 100 %
+    says so with end_state: limited."""
     for doc in scope.plans:
         plan = doc.data
         stages = _stages(plan)
@@ -775,8 +776,7 @@ def rule_stage_access(scope: Scope) -> Iterator[Diagnostic]:
                                            "(within 10 %), or fix the teams' headcounts.")
             if numeric:
                 previous_access = access
-        leaves = any(texts(s.get("leave")) for _, s in stages)
-        if stages and plan.get("end_state") != "limited" and not leaves:
+        if stages and plan.get("end_state") != "limited":
             i, last = stages[-1]
             access = last.get("access_percent")
             if isinstance(access, (int, float)) and access != 100:
