@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SHIPPED = Path(__file__).resolve().parent.parent / "schema"
 FILES = {"plan": "plan.schema.json", "org": "org.schema.json"}
 
 
-def stale_editor_schemas(repository_schema: Path, shipped: Path = SHIPPED) -> list[Path]:
+def stale_editor_schemas(repository_schema: Path, shipped: Path) -> list[Path]:
     """The schema files in `repository_schema` (the schema/ folder beside plans/) that differ
-    from the installed tool's; none when a file is absent or is the tool's own."""
+    from the installed tool's in `shipped` (its package data, validate.SCHEMA_DIR); none when a
+    file is absent or is the tool's own."""
     stale = []
     for name in FILES.values():
         written, ours = repository_schema / name, shipped / name

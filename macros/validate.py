@@ -30,7 +30,7 @@ from .editor_schema import stale_editor_schemas
 from .load import Document, display_path, load_file
 from .measurements import SUFFIX as MEASUREMENTS
 from .measurements import MeasurementFile, load_measurements
-from .rules import run_rules
+from .rules import get, run_rules
 from .values import DATE, SLUG, is_placeholder, is_slug, parse_date  # noqa: F401 (re-exported)
 
 # Package data (pyproject.toml maps schema/ to macros.schema): the installed tool reads its own
@@ -184,15 +184,6 @@ def _did_you_mean(word: Any, choices: Iterable[str]) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
-def get_parent(data: Any, path: tuple) -> Any:
-    """The mapping that holds the value at `path`."""
-    for part in path[:-1]:
-        data = data[part] if isinstance(data, (dict, list)) and (
-            isinstance(data, dict) and part in data or isinstance(data, list)
-            and isinstance(part, int) and part < len(data)) else None
-    return data
-
-
 def _leaves(errors: Iterable[cerberus.errors.ValidationError]):
     for error in errors:
         if error.is_group_error:
@@ -290,7 +281,7 @@ def _schema_diagnostic(doc: Document, top: dict, error: Any, s: Schemas) -> Diag
     elif code == cerr.EXCLUDES_FIELD.code:
         rule = "exclusive"
         line, col = doc.position(path, key=True)
-        others = [o for o in error.constraint if o in (get_parent(doc.data, path) or {})]
+        others = [o for o in error.constraint if o in (get(doc.data, *path[:-1]) or {})]
         message = (f"{where}: give only one of '{path[-1]}' and "
                    f"{', '.join(repr(o) for o in others)}")
         hint = "Keep the one that says when this happens, and remove the others."
@@ -580,7 +571,7 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
             measurements[loaded.plan_id] = loaded
     diagnostics += run_rules(org, plans, today or dt.date.today(), diagnostics, measurements)
     # The editor schema the repository wrote (schema/ beside plans/) may predate this tool.
-    for stale in stale_editor_schemas(Path(os.path.abspath(repository)) / "schema"):
+    for stale in stale_editor_schemas(Path(os.path.abspath(repository)) / "schema", SCHEMA_DIR):
         diagnostics.append(Diagnostic(
             _shown(stale), 1, 1, WARNING, "editor-schema", "differs from the schema of the "
             "installed handbook tool: the editor may accept what the check refuses",
