@@ -13,6 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -33,6 +34,21 @@ def require_tool(name: str, how: str) -> str:
 @pytest.fixture
 def today() -> dt.date:
     return TODAY
+
+
+def invalid_case_plans(case: Path, work: Path) -> Path:
+    """The plans folder of an invalid fixture case at `work`: a copy of its base (a valid set,
+    or `examples` for plans/) with the case's files replacing or adding files, and `remove`d
+    ones gone (see tests/test_fixtures.py)."""
+    spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
+    base = ROOT / "plans" if spec["base"] == "examples" else FIXTURES / "valid" / spec["base"]
+    shutil.copytree(base, work)
+    for removed in spec.get("remove", []):
+        (work / removed).unlink()
+    for path in case.iterdir():
+        if path.name != "case.yaml":
+            shutil.copyfile(path, work / path.name)
+    return work
 
 
 def defined_macros() -> dict:

@@ -10,7 +10,6 @@ invalid/<case>/  case.yaml says which base to start from (a valid/ case, or `exa
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ import yaml
 from macros.diagnostics import format_text
 from macros.validate import check
 
-from .conftest import FIXTURES, ROOT, TODAY
+from .conftest import FIXTURES, ROOT, TODAY, invalid_case_plans
 
 
 def cases(kind: str) -> list[Path]:
@@ -56,14 +55,7 @@ def test_example_plans_are_clean(monkeypatch):
 @pytest.mark.parametrize("case", cases("invalid"), ids=lambda p: p.name)
 def test_invalid_case_reports_exactly(case: Path, tmp_path: Path, monkeypatch):
     spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
-    base = ROOT / "plans" if spec["base"] == "examples" else FIXTURES / "valid" / spec["base"]
-    work = tmp_path / "plans"
-    shutil.copytree(base, work)
-    for name in spec.get("remove", []):
-        (work / name).unlink()
-    for path in case.iterdir():
-        if path.name != "case.yaml":
-            shutil.copyfile(path, work / path.name)
+    work = invalid_case_plans(case, tmp_path / "plans")
     assert diagnostics_in(work, monkeypatch) == spec["expect"]
 
 

@@ -15,14 +15,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-import yaml
 
 from macros.diagnostics import Diagnostic
 from macros.load import load_file
 from macros.schema_export import LIMITS, beyond_schema, json_schema, schema_text
 from macros.validate import check
 
-from .conftest import FIXTURES, ROOT, TODAY
+from .conftest import FIXTURES, ROOT, TODAY, invalid_case_plans
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 
@@ -40,16 +39,7 @@ def build(name: str, where: Path) -> Path:
     if not name.startswith("invalid/"):
         return FIXTURES / name
     case = FIXTURES / name
-    spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
-    base = ROOT / "plans" if spec["base"] == "examples" else FIXTURES / "valid" / spec["base"]
-    work = where / case.name / "plans"
-    shutil.copytree(base, work)
-    for removed in spec.get("remove", []):
-        (work / removed).unlink()
-    for path in case.iterdir():
-        if path.name != "case.yaml":
-            shutil.copyfile(path, work / path.name)
-    return work
+    return invalid_case_plans(case, where / case.name / "plans")
 
 
 def checked(folder: Path) -> list[Diagnostic]:
