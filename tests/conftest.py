@@ -201,3 +201,54 @@ def browser():
 def hostile_titles_site(tmp_path_factory) -> Path:
     """A site whose plan, stage, module, team and organisation names are `Q&A & R&D <b> "x"`."""
     return built_site(tmp_path_factory, "hostile-titles")
+
+
+# --- the tool as another organisation gets it (tests/test_package.py, test_hostile_titles.py) --
+# One wheel and one virtualenv per test session, shared by every test that needs them.
+
+
+def git(*args: str, cwd: Path) -> str:
+    done = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.com",
+                           "-c", "init.defaultBranch=main", *args], cwd=cwd,
+                          capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def source_commit(tmp_path_factory) -> Path:
+    """This worktree's files as they are now (tracked and new, not ignored), committed in a
+    repository of their own: what a wheel is built from and what pre-commit clones. Building
+    from a copy also keeps a stale build/ folder of the checkout out of the wheel."""
+    copy = tmp_path_factory.mktemp("source") / "rollout-handbook"
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, capture_output=True, check=True).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file() and not source.is_symlink():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / name)
+    git("init", "-q", cwd=copy)
+    git("add", "-A", cwd=copy)
+    git("commit", "-q", "-m", "the worktree under test", cwd=copy)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def wheel(source_commit: Path, tmp_path_factory) -> Path:
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist),
+                    str(source_commit)], check=True, capture_output=True)
+    (found,) = dist.glob("rollout_handbook-*.whl")
+    return found
+
+
+@pytest.fixture(scope="session")
+def venv(wheel: Path, tmp_path_factory) -> Path:
+    """A fresh virtualenv outside the checkout with the wheel and its pinned dependencies."""
+    where = tmp_path_factory.mktemp("venv") / "env"
+    assert not where.resolve().is_relative_to(ROOT)
+    subprocess.run([sys.executable, "-m", "venv", str(where)], check=True)
+    done = subprocess.run([str(where / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                           str(wheel)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return where

@@ -2,13 +2,13 @@
 only mkdocs.yml and plans/, and the pre-commit hook run by pre-commit itself.
 
 Slow on purpose (pip installs the pinned dependencies, from pip's local cache when it can): one
-wheel and one virtualenv per test session, shared by the tests below.
+wheel and one virtualenv per test session (conftest.py), shared by the tests below and by
+tests/test_hostile_titles.py.
 """
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -20,7 +20,7 @@ import pytest
 from macros.init import MINIMAL_MKDOCS
 from macros.validate import format_version
 
-from .conftest import ROOT, TODAY
+from .conftest import ROOT, TODAY, git
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 VERSION = PYPROJECT["project"]["version"]
@@ -112,13 +112,6 @@ def write_org(folder: Path, *, mkdocs: str = MKDOCS) -> Path:
     return folder
 
 
-def git(*args: str, cwd: Path) -> str:
-    done = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.com",
-                           "-c", "init.defaultBranch=main", *args], cwd=cwd,
-                          capture_output=True, text=True, check=True)
-    return done.stdout
-
-
 def outside_env(tmp: Path) -> dict[str, str]:
     """The environment of someone who has only the installed tool: no PYTHONPATH, no venv of
     ours on PATH, caches in a folder of the test's own."""
@@ -128,46 +121,6 @@ def outside_env(tmp: Path) -> dict[str, str]:
                                   if not Path(p).resolve().is_relative_to(ROOT))
     return {**env, "XDG_CACHE_HOME": str(tmp / "xdg-cache"), "NO_MKDOCS_2_WARNING": "1",
             "HANDBOOK_TODAY": TODAY.isoformat()}
-
-
-@pytest.fixture(scope="session")
-def source_commit(tmp_path_factory) -> Path:
-    """This worktree's files as they are now (tracked and new, not ignored), committed in a
-    repository of their own: what a wheel is built from and what pre-commit clones. Building
-    from a copy also keeps a stale build/ folder of the checkout out of the wheel."""
-    copy = tmp_path_factory.mktemp("source") / "rollout-handbook"
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=ROOT, capture_output=True, check=True).stdout.decode()
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file() and not source.is_symlink():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / name)
-    git("init", "-q", cwd=copy)
-    git("add", "-A", cwd=copy)
-    git("commit", "-q", "-m", "the worktree under test", cwd=copy)
-    return copy
-
-
-@pytest.fixture(scope="session")
-def wheel(source_commit: Path, tmp_path_factory) -> Path:
-    dist = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist),
-                    str(source_commit)], check=True, capture_output=True)
-    (found,) = dist.glob("rollout_handbook-*.whl")
-    return found
-
-
-@pytest.fixture(scope="session")
-def venv(wheel: Path, tmp_path_factory) -> Path:
-    """A fresh virtualenv outside the checkout with the wheel and its pinned dependencies."""
-    where = tmp_path_factory.mktemp("venv") / "env"
-    assert not where.resolve().is_relative_to(ROOT)
-    subprocess.run([sys.executable, "-m", "venv", str(where)], check=True)
-    done = subprocess.run([str(where / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                           str(wheel)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return where
 
 
 def test_the_wheel_carries_the_schema_and_site_files_byte_for_byte(wheel: Path):
@@ -190,6 +143,29 @@ def test_the_wheel_carries_the_schema_and_site_files_byte_for_byte(wheel: Path):
                    "macros/site/macros.md", "macros/site/index.md", "macros/schema/plan.yaml",
                    "macros/schema/parts/stage.yaml"]:
         assert needed in shipped, needed
+
+
+def test_the_wheel_ships_every_file_the_plugin_reads(wheel: Path):
+    """What the plugin opens at run time, listed from where it opens it (macros/plugin.py, the
+    schema folder validate reads): the theme overrides at every depth, the stylesheet, script
+    and tool pages, the schema. A folder missing from pyproject.toml's `packages` is left out
+    of the wheel without a word, and the theme then prints titles unescaped."""
+    from macros import plugin
+    from macros.validate import SCHEMA_DIR
+
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = set(archive.namelist())
+
+    def files(folder: Path) -> set[Path]:
+        return {p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+
+    read = {f"macros/site/{p.relative_to(plugin.SITE_DATA).as_posix()}"
+            for p in files(plugin.OVERRIDES)}
+    assert "macros/site/overrides/partials/nav-item.html" in read  # the listing is not empty
+    read |= {f"macros/site/{name}" for name in [*plugin.TOOL_PAGES, plugin.STYLESHEET,
+                                                 plugin.SCRIPT]}
+    read |= {f"macros/schema/{p.relative_to(SCHEMA_DIR).as_posix()}" for p in files(SCHEMA_DIR)}
+    assert sorted(read - shipped) == []
 
 
 def run(venv: Path, *args: str, cwd: Path, env: dict) -> subprocess.CompletedProcess:
