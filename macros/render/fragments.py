@@ -451,7 +451,6 @@ class Fragments:
             return "_This stage has no gate: it is the last one._" if \
                 stage.index == len(plan.stages) - 1 else "_This stage has no gate._"
         rows = []
-        decided = any(d.stage == stage.id for d in plan.decisions if d.date <= plan.today)
         for c in gate.criteria:
             monitor = plan.monitor(c.metric)
             metric_text = (self.link(monitor.metric if monitor else c.metric,
@@ -464,25 +463,32 @@ class Fragments:
             rows.append([anchor(c.anchor) + cell(c.question), metric_text,
                          cell(c.threshold or _judged_value(evidence, monitor)),
                          "**Blocking**" if c.blocking else "Advisory", cell(latest),
-                         self.verdict(evidence, monitor, decided)])
+                         self.verdict(evidence, monitor)])
         parts = [f"**Decided by:** {self.person(gate.decider)}",
                  table(["Question", "Metric", "Threshold", "Blocking", "Latest", "Evidence"],
                        rows),
                  "**Possible outcomes:** " + ", ".join(inline(o) for o in gate.outcomes)]
         return "\n\n".join(p for p in parts if p)
 
-    def verdict(self, evidence: Evidence, monitor, decided: bool = False) -> str:
-        """Met, not met, no data yet (for a decided gate: no data when it was decided), or
-        judged by the decider with the field that would let the handbook judge it."""
+    def verdict(self, evidence: Evidence, monitor) -> str:
+        """Met, not met, no data yet, or judged by the decider with the field that would let
+        the handbook judge it. A decided gate is judged as the decider saw it, on the decision's
+        date, and never 'blocks the next stage': the decision has been taken."""
         c = evidence.criterion
         value = inline(_judged_value(evidence, monitor))
+        closed = evidence.decision
+        if closed is not None and evidence.verdict in ("met", "not_met"):
+            seen = f"at the decision on {closed.date.isoformat()} ({value})"
+            if evidence.verdict == "met":
+                return f"✔ Met {seen}"
+            return f"✘ Not met {seen}; the gate {GATE_OUTCOME_PAST[closed.outcome]}"
         if evidence.verdict == "met":
             return f"✔ Met ({value})"
         if evidence.verdict == "not_met":
             return (f"**✘ Not met ({value}) — blocks the next stage**" if c.blocking
                     else f"✘ Not met ({value})")
         if evidence.verdict == "no_data":
-            return "No data when decided" if decided else "No data yet"
+            return "No data when decided" if closed else "No data yet"
         if not c.metric:
             field = "add `metric` and `value` to the criterion"
         elif monitor is not None and monitor.better not in ("higher", "lower"):
@@ -669,6 +675,11 @@ def _unit(unit: str | None) -> str:
 
 def _planned(stage: Stage) -> str:
     return f" (planned from {stage.start.isoformat()})" if stage.start else ""
+
+
+# What a closing decision did, after "the gate …".
+GATE_OUTCOME_PAST = {"proceed": "proceeded", "limit": "limited the rollout",
+                     "redesign": "sent the stage for redesign", "stop": "stopped the rollout"}
 
 
 def _judged_value(evidence: Evidence, monitor) -> str | None:
