@@ -503,6 +503,18 @@ class Plan:
             found.append(Breach(self.monitor(monitor["id"]), latest, since, triggers))
         return tuple(found)
 
+    @property
+    def decision_due(self) -> dt.date | None:
+        """The planned end of the current stage once it has passed with the stage's gate still
+        to decide: the page says the decision is due, not that all is in progress."""
+        position = self.position
+        stage = position.stage
+        if (position.state == "in_progress" and stage is not None and stage.gate is not None
+                and stage.end is not None and stage.end < self.today
+                and self.gate_decision(stage) is None):
+            return stage.end
+        return None
+
     def gate_decision(self, stage: Stage) -> Decision | None:
         """The decision that closed the stage's gate: its last `proceed`, `limit`, `redesign`
         or `stop` not after today. `extend` and `pause` leave the gate open."""
@@ -570,8 +582,8 @@ class Handbook:
         for pattern, _kind in ORG_REFERENCES:
             role = ROLE_NAMES.get(pattern)
             if role:
-                for _path, ref in select(self.org, pattern):
-                    add(ref, None, role)
+                for path, ref in select(self.org, pattern):
+                    add(ref, None, self._org_role(role, path))
         for plan in self.plans.values():
             for pattern, _kind in PLAN_REFERENCES:
                 role = ROLE_NAMES.get(pattern)
@@ -579,6 +591,13 @@ class Handbook:
                     for _path, ref in select(plan.raw, pattern):
                         add(ref, plan, role)
         return found
+
+    def _org_role(self, role: str, path: tuple) -> str:
+        """A team lead's role names the team: 'Team lead' alone does not say of which."""
+        if path[:1] == ("teams",) and path[-1:] == ("lead",):
+            team = self.org["teams"][path[1]]
+            return f"{role}, {team.get('name') or team.get('id')}"
+        return role
 
 
 ROLE_NAMES: dict[tuple, str] = {

@@ -83,3 +83,70 @@ def test_the_last_closing_decision_decides_after_a_pause_and_a_resume():
     assert evidence.decision.date == dt.date(2026, 11, 6)
     assert evidence.latest.value == 40
     assert shown == "✔ Met at the decision on 2026-11-06 (at most 50 %)"
+
+
+# --- small untruths (issue 20, item 7): each on the page's own words ---------------------------
+
+
+def _pages(plans_changed=None, today: dt.date = TODAY) -> dict[str, str]:
+    """The states fixture's pages, with `plans_changed(data)` applied to data-met first."""
+    from macros.render import all_pages
+
+    checked = check([STATES], today=TODAY)
+    plans = [(copy.deepcopy(d.data), d.file) for d in checked.plans]
+    for data, _file in plans:
+        if data["id"] == "data-met" and plans_changed:
+            plans_changed(data)
+    rows = {plan_id: m.rows for plan_id, m in checked.measurements.items()}
+    return all_pages(build_handbook(checked.org.data, plans, today, rows))
+
+
+def test_a_stage_past_its_planned_end_with_its_gate_undecided_says_the_decision_is_due():
+    # The pilot ran until 2026-10-30 and nobody has decided its gate.
+    late = _pages()["plans/data-met/index.md"]
+    assert "in progress since 2026-10-05; the gate's decision is due since 2026-10-30" in late
+    in_time = _pages(today=dt.date(2026, 10, 20))["plans/data-met/index.md"]
+    assert "in progress since 2026-10-05" in in_time and "decision is due" not in in_time
+
+
+def test_a_last_stage_without_a_gate_does_not_wait_for_a_decision():
+    page = _pages()["plans/data-met/stages/everyone.md"]
+    assert "No decision yet" not in page
+    assert "no gate, so no decision is taken at it" in page
+
+
+def test_latest_readings_carry_their_unit():
+    page = _pages()["plans/data-met/index.md"]
+    assert "28 % on 2026-11-23" in page
+    assert "75 minutes on 2026-11-23" in page
+
+
+def test_pause_triggers_name_the_metric_not_its_id():
+    def trigger(data):
+        data["pause"]["triggers"] = [{"id": "edit-spike", "text": "Heavy edits two weeks running",
+                                      "metric": "edits"}]
+    page = _pages(trigger)["plans/data-met/index.md"]
+    assert "[Drafts needing heavy edits](index.md#metric-edits)" in page
+    assert "[edits](" not in page
+
+
+def test_a_channel_with_a_comma_stays_one_channel():
+    def tiers(data):
+        data["support"]["tiers"] = [{"level": 1, "name": "Ask first",
+                                     "channels": ["Drop-in, Room 4", "#ai-help"]}]
+    page = _pages(tiers)["plans/data-met/index.md"]
+    assert "Drop-in, Room 4<br>&#35;ai-help" in page or "Drop-in, Room 4<br>#ai-help" in page
+
+
+def test_an_escalation_text_alternative_reads_as_one_sentence():
+    def steps(data):
+        data["escalation"][0]["steps"] = [
+            {"contact": "ben-cho", "within": "1 hour", "action": "Take the text down."},
+            {"contact": "ana-silva", "action": "Tell the customer."}]
+    page = _pages(steps)["plans/data-met/index.md"]
+    assert ".; then" not in page
+    assert "Take the text down; then Ana Silva" in page
+
+
+def test_a_team_lead_is_named_with_the_team():
+    assert "Team lead, Shop staff" in _pages()["contacts.md"]

@@ -385,6 +385,8 @@ class Fragments:
             since = position.since.isoformat() if position.since else ""
             word = "on" if position.state == "stopped" else "since"
             when = f"{word} {since}" if since else ""
+            if plan.decision_due:
+                when += f"; the gate's decision is due since {plan.decision_due.isoformat()}"
         return " ".join(p for p in ([label] if with_label else []) + [when] if p)
 
     # --- stages --------------------------------------------------------------------------------
@@ -453,13 +455,9 @@ class Fragments:
         rows = []
         for c in gate.criteria:
             monitor = plan.monitor(c.metric)
-            metric_text = (self.link(monitor.metric if monitor else c.metric,
-                                     Paths.plan(plan.id), f"metric-{c.metric}")
-                           if c.metric else cell(None))
+            metric_text = self.metric_link(plan, c.metric) if c.metric else cell(None)
             evidence = plan.evidence(c, stage)
-            unit = _unit(monitor.unit if monitor else "")
-            latest = (f"{evidence.latest.value:g}{unit} on {evidence.latest.date}"
-                      if evidence.latest else None)
+            latest = _reading(evidence.latest, monitor.unit if monitor else "")
             rows.append([anchor(c.anchor) + cell(c.question), metric_text,
                          cell(c.threshold or _judged_value(evidence, monitor)),
                          "**Blocking**" if c.blocking else "Advisory", cell(latest),
@@ -469,6 +467,12 @@ class Fragments:
                        rows),
                  "**Possible outcomes:** " + ", ".join(inline(o) for o in gate.outcomes)]
         return "\n\n".join(p for p in parts if p)
+
+    def metric_link(self, plan: Plan, metric_id: str) -> str:
+        """A metric by its name (never its id), linked to its row on the plan page."""
+        monitor = plan.monitor(metric_id)
+        return self.link(monitor.metric if monitor else metric_id, Paths.plan(plan.id),
+                         f"metric-{metric_id}")
 
     def verdict(self, evidence: Evidence, monitor) -> str:
         """Met, not met, no data yet, or judged by the decider with the field that would let
@@ -576,7 +580,8 @@ class Fragments:
         for t in sorted(plan.get("support", "tiers", default=[]), key=lambda t: t["level"]):
             where = [inline(c) for c in t.get("channels", [])]
             where += [self.person(c) for c in t.get("contacts", [])]
-            rows.append([str(t["level"]), cell(t["name"]), ", ".join(where) or cell(None),
+            # One per line: a channel's own name may hold a comma.
+            rows.append([str(t["level"]), cell(t["name"]), "<br>".join(where) or cell(None),
                          cell(t.get("response_time"))])
         return table(["Tier", "Name", "Where to ask", "Response time"], rows)
 
@@ -586,7 +591,7 @@ class Fragments:
             latest = plan.latest(m.id)
             rows.append([anchor(f"metric-{m.id}") + cell(m.metric), cell(m.area.title()),
                          cell(m.target), cell(m.pause_threshold),
-                         cell(f"{latest.value:g} on {latest.date}" if latest else None),
+                         cell(_reading(latest, m.unit)),
                          cell(m.cadence), self.person(m.owner), cell(m.supports)])
         return table(["Metric", "Area", "Target", "Pause threshold", "Latest", "Cadence",
                       "Owner", "Decision it supports"], rows) or "_No metrics._"
@@ -667,6 +672,13 @@ def fields_as_code(text: str) -> str:
                    (" " if p[:1].isspace() else "") + inline(p)
                    + (" " if p[-1:].isspace() and p.strip() else "")
                    for i, p in enumerate(parts))
+
+
+def _reading(measured, unit: str | None) -> str | None:
+    """A measurement as plain text, with its metric's unit: '28 % on 2026-11-23'."""
+    if measured is None:
+        return None
+    return f"{measured.value:g}{' ' + unit if unit else ''} on {measured.date.isoformat()}"
 
 
 def _unit(unit: str | None) -> str:
