@@ -159,12 +159,15 @@ class Breach:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A gate criterion against the latest measurement of its metric: met, not met, no data
-    yet, or judged by the decider (the criterion has no `value`, or no metric to measure)."""
+    """A gate criterion against its metric: met, not met, no data yet, or judged by the decider
+    (the criterion has no `value`, or no metric to measure). An open gate is judged on the latest
+    measurement not after today; a decided gate on the latest one on its decision's date (what
+    the decider saw), and `decision` says which decision that was."""
 
     criterion: Criterion
     latest: Measurement | None
     verdict: str  # met | not_met | no_data | judged
+    decision: Decision | None = None  # the decision that closed the gate, if any
 
     LABELS = {"met": "Met", "not_met": "Not met", "no_data": "No data yet",
               "judged": "Judged by the decider"}
@@ -172,6 +175,10 @@ class Evidence:
     @property
     def label(self) -> str:
         return self.LABELS[self.verdict]
+
+
+# Decisions that settle a gate; `extend` and `pause` keep it open.
+GATE_CLOSING = frozenset({"proceed", "limit", "redesign", "stop"})
 
 
 def at_least_as_good(value: float, target: float, better: str) -> bool:
@@ -496,24 +503,43 @@ class Plan:
             found.append(Breach(self.monitor(monitor["id"]), latest, since, triggers))
         return tuple(found)
 
+    @property
+    def decision_due(self) -> dt.date | None:
+        """The planned end of the current stage once it has passed with the stage's gate still
+        to decide: the page says the decision is due, not that all is in progress."""
+        position = self.position
+        stage = position.stage
+        if (position.state == "in_progress" and stage is not None and stage.gate is not None
+                and stage.end is not None and stage.end < self.today
+                and self.gate_decision(stage) is None):
+            return stage.end
+        return None
+
+    def gate_decision(self, stage: Stage) -> Decision | None:
+        """The decision that closed the stage's gate: its last `proceed`, `limit`, `redesign`
+        or `stop` not after today. `extend` and `pause` leave the gate open."""
+        closing = [d for d in self.decisions if d.stage == stage.id
+                   and d.outcome in GATE_CLOSING and d.date <= self.today]
+        # The latest by date; of two on one day, the one written last (a stable sort).
+        return sorted(closing, key=lambda d: d.date)[-1] if closing else None
+
     def evidence(self, criterion: Criterion, stage: Stage) -> Evidence:
-        """A criterion against the latest measurement of its metric; for a gate already
-        decided, the latest one on the decision date (what the decider saw). Only the
-        structured `value` and the metric's `better` are read, never the threshold text."""
-        latest = None
-        if criterion.metric:
-            decided = [d.date for d in self.decisions if d.stage == stage.id]
-            series = [m for m in self.series(criterion.metric)
-                      if not decided or m.date <= decided[-1]]
-            latest = series[-1] if series else None
+        """A criterion against its metric's latest measurement not after today; for a decided
+        gate, not after the decision's date. Only the structured `value` and the metric's
+        `better` are read, never the threshold text."""
+        decision = self.gate_decision(stage)
+        last_day = decision.date if decision else self.today
+        series = ([m for m in self.series(criterion.metric) if m.date <= last_day]
+                  if criterion.metric else [])
+        latest = series[-1] if series else None
         monitor = self.monitor(criterion.metric)
         better = monitor.better if monitor else None
         if criterion.value is None or better not in ("higher", "lower"):
-            return Evidence(criterion, latest, "judged")
+            return Evidence(criterion, latest, "judged", decision)
         if latest is None:
-            return Evidence(criterion, None, "no_data")
+            return Evidence(criterion, None, "no_data", decision)
         met = at_least_as_good(latest.value, criterion.value, better)
-        return Evidence(criterion, latest, "met" if met else "not_met")
+        return Evidence(criterion, latest, "met" if met else "not_met", decision)
 
 
 @dataclass
@@ -556,8 +582,8 @@ class Handbook:
         for pattern, _kind in ORG_REFERENCES:
             role = ROLE_NAMES.get(pattern)
             if role:
-                for _path, ref in select(self.org, pattern):
-                    add(ref, None, role)
+                for path, ref in select(self.org, pattern):
+                    add(ref, None, self._org_role(role, path))
         for plan in self.plans.values():
             for pattern, _kind in PLAN_REFERENCES:
                 role = ROLE_NAMES.get(pattern)
@@ -565,6 +591,13 @@ class Handbook:
                     for _path, ref in select(plan.raw, pattern):
                         add(ref, plan, role)
         return found
+
+    def _org_role(self, role: str, path: tuple) -> str:
+        """A team lead's role names the team: 'Team lead' alone does not say of which."""
+        if path[:1] == ("teams",) and path[-1:] == ("lead",):
+            team = self.org["teams"][path[1]]
+            return f"{role}, {team.get('name') or team.get('id')}"
+        return role
 
 
 ROLE_NAMES: dict[tuple, str] = {

@@ -43,9 +43,10 @@ def escalation_svg(svg_id: str, title: str, steps: list[tuple[str, str, str]]) -
             y += GAP
     height = y + 10
     description = "; then ".join(
-        f"{who}" + (f" within {within}" if within else "") + (f": {action}" if action else "")
+        _without_full_stop(f"{who}" + (f" within {within}" if within else "")
+                           + (f": {action}" if action else ""))
         for who, within, action in steps
-    )
+    ) + "."
     return (
         f'<svg class="escalation-diagram" role="img" viewBox="0 0 {BOX_WIDTH + 20} {height}" '
         f'width="{BOX_WIDTH + 20}" height="{height}" aria-labelledby="{svg_id}-title {svg_id}-desc">'
@@ -53,3 +54,9 @@ def escalation_svg(svg_id: str, title: str, steps: list[tuple[str, str, str]]) -
         f'<desc id="{svg_id}-desc">{attr(description)}</desc>'
         + "".join(parts) + "</svg>"
     )
+
+
+def _without_full_stop(step: str) -> str:
+    """A step as a clause of the one description sentence: not '….; then'."""
+    step = step.rstrip()
+    return step[:-1] if step.endswith(".") else step

@@ -385,6 +385,8 @@ class Fragments:
             since = position.since.isoformat() if position.since else ""
             word = "on" if position.state == "stopped" else "since"
             when = f"{word} {since}" if since else ""
+            if plan.decision_due:
+                when += f"; the gate's decision is due since {plan.decision_due.isoformat()}"
         return " ".join(p for p in ([label] if with_label else []) + [when] if p)
 
     # --- stages --------------------------------------------------------------------------------
@@ -451,38 +453,46 @@ class Fragments:
             return "_This stage has no gate: it is the last one._" if \
                 stage.index == len(plan.stages) - 1 else "_This stage has no gate._"
         rows = []
-        decided = any(d.stage == stage.id for d in plan.decisions if d.date <= plan.today)
         for c in gate.criteria:
             monitor = plan.monitor(c.metric)
-            metric_text = (self.link(monitor.metric if monitor else c.metric,
-                                     Paths.plan(plan.id), f"metric-{c.metric}")
-                           if c.metric else cell(None))
+            metric_text = self.metric_link(plan, c.metric) if c.metric else cell(None)
             evidence = plan.evidence(c, stage)
-            unit = _unit(monitor.unit if monitor else "")
-            latest = (f"{evidence.latest.value:g}{unit} on {evidence.latest.date}"
-                      if evidence.latest else None)
+            latest = _reading(evidence.latest, monitor.unit if monitor else "")
             rows.append([anchor(c.anchor) + cell(c.question), metric_text,
                          cell(c.threshold or _judged_value(evidence, monitor)),
                          "**Blocking**" if c.blocking else "Advisory", cell(latest),
-                         self.verdict(evidence, monitor, decided)])
+                         self.verdict(evidence, monitor)])
         parts = [f"**Decided by:** {self.person(gate.decider)}",
                  table(["Question", "Metric", "Threshold", "Blocking", "Latest", "Evidence"],
                        rows),
                  "**Possible outcomes:** " + ", ".join(inline(o) for o in gate.outcomes)]
         return "\n\n".join(p for p in parts if p)
 
-    def verdict(self, evidence: Evidence, monitor, decided: bool = False) -> str:
-        """Met, not met, no data yet (for a decided gate: no data when it was decided), or
-        judged by the decider with the field that would let the handbook judge it."""
+    def metric_link(self, plan: Plan, metric_id: str) -> str:
+        """A metric by its name (never its id), linked to its row on the plan page."""
+        monitor = plan.monitor(metric_id)
+        return self.link(monitor.metric if monitor else metric_id, Paths.plan(plan.id),
+                         f"metric-{metric_id}")
+
+    def verdict(self, evidence: Evidence, monitor) -> str:
+        """Met, not met, no data yet, or judged by the decider with the field that would let
+        the handbook judge it. A decided gate is judged as the decider saw it, on the decision's
+        date, and never 'blocks the next stage': the decision has been taken."""
         c = evidence.criterion
         value = inline(_judged_value(evidence, monitor))
+        closed = evidence.decision
+        if closed is not None and evidence.verdict in ("met", "not_met"):
+            seen = f"at the decision on {closed.date.isoformat()} ({value})"
+            if evidence.verdict == "met":
+                return f"✔ Met {seen}"
+            return f"✘ Not met {seen}; the gate {GATE_OUTCOME_PAST[closed.outcome]}"
         if evidence.verdict == "met":
             return f"✔ Met ({value})"
         if evidence.verdict == "not_met":
             return (f"**✘ Not met ({value}) — blocks the next stage**" if c.blocking
                     else f"✘ Not met ({value})")
         if evidence.verdict == "no_data":
-            return "No data when decided" if decided else "No data yet"
+            return "No data when decided" if closed else "No data yet"
         if not c.metric:
             field = "add `metric` and `value` to the criterion"
         elif monitor is not None and monitor.better not in ("higher", "lower"):
@@ -570,7 +580,8 @@ class Fragments:
         for t in sorted(plan.get("support", "tiers", default=[]), key=lambda t: t["level"]):
             where = [inline(c) for c in t.get("channels", [])]
             where += [self.person(c) for c in t.get("contacts", [])]
-            rows.append([str(t["level"]), cell(t["name"]), ", ".join(where) or cell(None),
+            # One per line: a channel's own name may hold a comma.
+            rows.append([str(t["level"]), cell(t["name"]), "<br>".join(where) or cell(None),
                          cell(t.get("response_time"))])
         return table(["Tier", "Name", "Where to ask", "Response time"], rows)
 
@@ -580,7 +591,7 @@ class Fragments:
             latest = plan.latest(m.id)
             rows.append([anchor(f"metric-{m.id}") + cell(m.metric), cell(m.area.title()),
                          cell(m.target), cell(m.pause_threshold),
-                         cell(f"{latest.value:g} on {latest.date}" if latest else None),
+                         cell(_reading(latest, m.unit)),
                          cell(m.cadence), self.person(m.owner), cell(m.supports)])
         return table(["Metric", "Area", "Target", "Pause threshold", "Latest", "Cadence",
                       "Owner", "Decision it supports"], rows) or "_No metrics._"
@@ -663,12 +674,24 @@ def fields_as_code(text: str) -> str:
                    for i, p in enumerate(parts))
 
 
+def _reading(measured, unit: str | None) -> str | None:
+    """A measurement as plain text, with its metric's unit: '28 % on 2026-11-23'."""
+    if measured is None:
+        return None
+    return f"{measured.value:g}{' ' + unit if unit else ''} on {measured.date.isoformat()}"
+
+
 def _unit(unit: str | None) -> str:
     return f" {inline(unit)}" if unit else ""
 
 
 def _planned(stage: Stage) -> str:
     return f" (planned from {stage.start.isoformat()})" if stage.start else ""
+
+
+# What a closing decision did, after "the gate …".
+GATE_OUTCOME_PAST = {"proceed": "proceeded", "limit": "limited the rollout",
+                     "redesign": "sent the stage for redesign", "stop": "stopped the rollout"}
 
 
 def _judged_value(evidence: Evidence, monitor) -> str | None:

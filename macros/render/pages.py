@@ -158,8 +158,7 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
                  if pause.get("authority") else "",
                  table(["Trigger", "Metric"], [
                      [anchor(f"trigger-{t['id']}") + cell(t["text"]),
-                      f.link(t["metric"], Paths.plan(plan.id), f"metric-{t['metric']}")
-                      if t.get("metric") else cell(None)]
+                      f.metric_link(plan, t["metric"]) if t.get("metric") else cell(None)]
                      for t in pause.get("triggers", [])]),
                  ("**Fallbacks when paused:**\n\n" + _bullets(
                      pause["fallbacks"], lambda x: inline(FALLBACKS.get(x, x))))
@@ -258,7 +257,9 @@ def stage_page(hb: Handbook, plan: Plan, stage: Stage) -> str:
                  "**Never enter into the tool:**\n\n" + f.never_enter(plan)),
         _section("Checklist", "checklist", f.checklist(plan, stage)),
         _section("Gate", "gate", f.gate(plan, stage)),
-        _section("Decision", "decision", f.decisions(plan, stage) or "_No decision yet._"),
+        _section("Decision", "decision", f.decisions(plan, stage) or (
+            "_No decision yet._" if stage.gate else
+            "_This stage has no gate, so no decision is taken at it._")),
     )
 
 

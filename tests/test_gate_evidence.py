@@ -1,0 +1,152 @@
+"""A gate's evidence follows the gate's state (issue 20): an open gate is judged on the latest
+measurement not after today; a decided gate as its decider saw it, and never "blocks" a stage
+that has started. `extend` and `pause` leave a gate open."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+from macros.measurements import Measurement
+from macros.model import build_handbook
+from macros.render import Fragments
+from macros.render.pages import evidence_summary
+from macros.validate import check
+
+from .conftest import FIXTURES, TODAY
+
+STATES = FIXTURES / "states"
+
+
+def _plan(decisions: list[dict], rows: list[tuple[str, str, float]]):
+    """The fixture plan `data-met` with these decisions and these `edits` readings."""
+    checked = check([STATES], today=TODAY)
+    assert checked.ok, checked.diagnostics
+    plans = [(copy.deepcopy(d.data), d.file) for d in checked.plans]
+    for data, _file in plans:
+        if data["id"] == "data-met":
+            data["decisions"] = decisions
+    measured = [Measurement(dt.date.fromisoformat(day), metric, value, "", n + 2)
+                for n, (day, metric, value) in enumerate(rows)]
+    handbook = build_handbook(checked.org.data, plans, TODAY, {"data-met": tuple(measured)})
+    return handbook, handbook.plans["data-met"]
+
+
+def _edits(handbook, plan, stage_id: str):
+    stage = plan.stage(stage_id)
+    criterion = next(c for c in stage.gate.criteria if c.metric == "edits")
+    evidence = plan.evidence(criterion, stage)
+    shown = Fragments(handbook, "x.md").verdict(evidence, plan.monitor("edits"))
+    return evidence, shown
+
+
+def test_an_open_gate_with_a_pause_logged_is_judged_on_the_latest_reading():
+    pause = {"stage": "wave", "date": "2026-11-20", "outcome": "pause", "by": "ana-silva",
+             "rationale": "Complaints"}
+    handbook, plan = _plan([pause], [("2026-11-16", "edits", 30), ("2026-11-23", "edits", 60)])
+    evidence, shown = _edits(handbook, plan, "wave")
+    assert evidence.decision is None  # a pause keeps the gate open
+    assert (evidence.verdict, evidence.latest.value) == ("not_met", 60)
+    assert "blocks the next stage" in shown
+    assert "1 not met" in evidence_summary(plan, plan.stage("wave"))
+
+
+def test_an_extended_gate_stays_open():
+    extend = {"stage": "wave", "date": "2026-11-20", "outcome": "extend", "by": "ana-silva"}
+    _handbook, plan = _plan([extend], [("2026-11-16", "edits", 30),
+                                       ("2026-11-23", "edits", 60)])
+    stage = plan.stage("wave")
+    assert plan.gate_decision(stage) is None
+    criterion = next(c for c in stage.gate.criteria if c.metric == "edits")
+    assert plan.evidence(criterion, stage).verdict == "not_met"
+
+
+def test_a_passed_gate_is_judged_at_its_decision_and_blocks_nothing():
+    proceed = {"stage": "pilot", "date": "2026-11-06", "outcome": "proceed", "by": "ana-silva",
+               "rationale": "Good enough"}
+    handbook, plan = _plan([proceed], [("2026-10-20", "edits", 80),
+                                       ("2026-11-16", "edits", 30)])
+    evidence, shown = _edits(handbook, plan, "pilot")
+    assert evidence.decision is not None and evidence.decision.outcome == "proceed"
+    assert (evidence.verdict, evidence.latest.value) == ("not_met", 80)
+    assert shown == "✘ Not met at the decision on 2026-11-06 (at most 50 %); the gate proceeded"
+    assert "blocks" not in shown
+
+
+def test_the_last_closing_decision_decides_after_a_pause_and_a_resume():
+    decisions = [
+        {"stage": "pilot", "date": "2026-10-20", "outcome": "pause", "by": "ana-silva"},
+        {"stage": "pilot", "date": "2026-11-06", "outcome": "proceed", "by": "ana-silva"},
+    ]
+    handbook, plan = _plan(decisions, [("2026-10-15", "edits", 80),
+                                       ("2026-11-02", "edits", 40)])
+    evidence, shown = _edits(handbook, plan, "pilot")
+    assert evidence.decision.date == dt.date(2026, 11, 6)
+    assert evidence.latest.value == 40
+    assert shown == "✔ Met at the decision on 2026-11-06 (at most 50 %)"
+
+
+# --- small untruths (issue 20, item 7): each on the page's own words ---------------------------
+
+
+def _pages(plans_changed=None, today: dt.date = TODAY) -> dict[str, str]:
+    """The states fixture's pages, with `plans_changed(data)` applied to data-met first."""
+    from macros.render import all_pages
+
+    checked = check([STATES], today=TODAY)
+    plans = [(copy.deepcopy(d.data), d.file) for d in checked.plans]
+    for data, _file in plans:
+        if data["id"] == "data-met" and plans_changed:
+            plans_changed(data)
+    rows = {plan_id: m.rows for plan_id, m in checked.measurements.items()}
+    return all_pages(build_handbook(checked.org.data, plans, today, rows))
+
+
+def test_a_stage_past_its_planned_end_with_its_gate_undecided_says_the_decision_is_due():
+    # The pilot ran until 2026-10-30 and nobody has decided its gate.
+    late = _pages()["plans/data-met/index.md"]
+    assert "in progress since 2026-10-05; the gate's decision is due since 2026-10-30" in late
+    in_time = _pages(today=dt.date(2026, 10, 20))["plans/data-met/index.md"]
+    assert "in progress since 2026-10-05" in in_time and "decision is due" not in in_time
+
+
+def test_a_last_stage_without_a_gate_does_not_wait_for_a_decision():
+    page = _pages()["plans/data-met/stages/everyone.md"]
+    assert "No decision yet" not in page
+    assert "no gate, so no decision is taken at it" in page
+
+
+def test_latest_readings_carry_their_unit():
+    page = _pages()["plans/data-met/index.md"]
+    assert "28 % on 2026-11-23" in page
+    assert "75 minutes on 2026-11-23" in page
+
+
+def test_pause_triggers_name_the_metric_not_its_id():
+    def trigger(data):
+        data["pause"]["triggers"] = [{"id": "edit-spike", "text": "Heavy edits two weeks running",
+                                      "metric": "edits"}]
+    page = _pages(trigger)["plans/data-met/index.md"]
+    assert "[Drafts needing heavy edits](index.md#metric-edits)" in page
+    assert "[edits](" not in page
+
+
+def test_a_channel_with_a_comma_stays_one_channel():
+    def tiers(data):
+        data["support"]["tiers"] = [{"level": 1, "name": "Ask first",
+                                     "channels": ["Drop-in, Room 4", "#ai-help"]}]
+    page = _pages(tiers)["plans/data-met/index.md"]
+    assert "Drop-in, Room 4<br>&#35;ai-help" in page or "Drop-in, Room 4<br>#ai-help" in page
+
+
+def test_an_escalation_text_alternative_reads_as_one_sentence():
+    def steps(data):
+        data["escalation"][0]["steps"] = [
+            {"contact": "ben-cho", "within": "1 hour", "action": "Take the text down."},
+            {"contact": "ana-silva", "action": "Tell the customer."}]
+    page = _pages(steps)["plans/data-met/index.md"]
+    assert ".; then" not in page
+    assert "Take the text down; then Ana Silva" in page
+
+
+def test_a_team_lead_is_named_with_the_team():
+    assert "Team lead, Shop staff" in _pages()["contacts.md"]
