@@ -423,6 +423,15 @@ class Plan:
         return next((s for s in reversed(self.stages[: self.access.stage.index + 1])
                      if team in s.leave), None)
 
+    def returns_later(self, team: str, after: Stage) -> bool:
+        """Whether a stage after `after` gives `team` access again."""
+        return any(team in s.teams for s in self.stages[after.index + 1:])
+
+    @property
+    def ends_limited(self) -> bool:
+        """The plan says its rollout deliberately stops short of everyone (end_state)."""
+        return self.get("end_state") == "limited"
+
     def stage_done(self, stage: Stage) -> bool:
         """Whether `stage` is behind the rollout today: its gate moved on."""
         position = self.position

@@ -150,3 +150,66 @@ def test_an_escalation_text_alternative_reads_as_one_sentence():
 
 def test_a_team_lead_is_named_with_the_team():
     assert "Team lead, Shop staff" in _pages()["contacts.md"]
+
+
+# --- what the plan says is published (issue 20, item 4) ---------------------------------------
+
+
+def _org_pages(org_changed, plans_changed=None) -> dict[str, str]:
+    from macros.render import all_pages
+
+    checked = check([STATES], today=TODAY)
+    org = copy.deepcopy(checked.org.data)
+    org_changed(org)
+    plans = [(copy.deepcopy(d.data), d.file) for d in checked.plans]
+    for data, _file in plans:
+        if data["id"] == "data-met" and plans_changed:
+            plans_changed(data)
+    rows = {plan_id: m.rows for plan_id, m in checked.measurements.items()}
+    return all_pages(build_handbook(org, plans, TODAY, rows))
+
+
+def test_tool_instructions_written_as_text_are_shown_under_their_status():
+    def tools(org):
+        org["tools"] = [
+            {"id": "chat", "name": "ShopChat", "status": "approved",
+             "instructions": "Ask the office for a licence"},
+            {"id": "scribe", "name": "Scribe", "status": "restricted",
+             "instructions": "Only for the weekly notice, never with customer names"},
+            {"id": "freebot", "name": "FreeBot", "status": "prohibited",
+             "instructions": "Consumer account: it keeps what you type"},
+        ]
+    page = _org_pages(tools)["tools.md"]
+    assert "**How to get it:** Ask the office for a licence" in page
+    assert "**Condition of use:** Only for the weekly notice, never with customer names" in page
+    assert "**Why not:** Consumer account&#58; it keeps what you type" in page
+    assert page.count("How to get it") == 1  # a banned tool never invites "How to get it"
+
+
+def test_a_deliberately_limited_rollout_says_where_it_stops():
+    def limited(data):
+        data["end_state"] = "limited"
+        data["stages"][-1]["access_percent"] = 90
+    page = _pages(limited)["plans/data-met/index.md"]
+    assert "This rollout deliberately stops at 90 %" in page
+
+
+def test_structured_message_timing_is_shown_beside_the_words():
+    def comms(data):
+        data["communications"] = [
+            {"when": "Before the wave", "before": "wave", "audience": ["shop"],
+             "message": "The wave starts"},
+            {"when": "On launch day", "date": "2026-10-05", "message": "Welcome"},
+            {"when": "After each decision", "at_each_gate": True, "message": "What we decided"}]
+    page = _pages(comms)["plans/data-met/index.md"]
+    assert "Before the wave<br>(before [Wave](stages/wave.md) (from 2026-11-09))" in page
+    assert "On launch day<br>(on 2026-10-05)" in page
+    assert "After each decision<br>(at every gate decision)" in page
+
+
+def test_a_team_sees_what_it_reviews_on_its_own_page():
+    def reviewer(data):
+        data["review"][0]["reviewer"] = "shop"
+    page = _pages(reviewer)["teams/shop.md"]
+    assert "### What your team reviews" in page
+    assert "[Menu text](../plans/data-met/index.md#owner-check)" in page

@@ -13,7 +13,7 @@ from ..readiness import PRODUCTION, readiness
 from .charts import metric_chart
 from .diagram import escalation_svg
 from .sentences import and_list, capitalised, count, plain_end, sentence, sentences
-from .text import anchor, cell, inline, link_or_text, markdown, table
+from .text import anchor, cell, inline, link_or_text, markdown, safe_url, table
 
 MODES = {
     "spot_check": "Spot check after use",
@@ -353,8 +353,11 @@ class Fragments:
         """A team without access today: when it joins, or why not."""
         left = plan.left_at(team)
         if left is not None:
+            ended = f" on {left.start.isoformat()}" if left.start else ""
+            final = ("" if plan.returns_later(team, left)
+                     else " and does not return under this plan")
             return sentence(f"**Nothing**: your team's access ended when "
-                            f"{self.stage_link(plan, left)} started")
+                            f"{self.stage_link(plan, left)} started{ended}{final}")
         joins = plan.joins_at(team)
         if joins is None:
             return "**Nothing**: no stage of this plan gives your team access."
@@ -411,6 +414,32 @@ class Fragments:
         if stage.start:
             return f"Planned — starts on {stage.start.isoformat()}"
         return "Planned"
+
+    def message_timing(self, plan: Plan, message: dict) -> str:
+        """When a message goes out: the plan's own words, then the structured timing the
+        check reads (a date, before a stage, at every gate), so the two can be compared."""
+        when = inline(message.get("when"))
+        if message.get("date"):
+            fixed = f"on {message['date']}"
+        elif message.get("before"):
+            stage = plan.stage(message["before"])
+            fixed = ("before " + (self.stage_link(plan, stage) if stage
+                                  else inline(message["before"]))
+                     + (f" (from {stage.start.isoformat()})" if stage and stage.start else ""))
+        elif message.get("at_each_gate"):
+            fixed = "at every gate decision"
+        else:
+            return when or cell(None)
+        return f"{when}<br>({fixed})" if when else fixed
+
+    def end_state(self, plan: Plan) -> str:
+        """A rollout that deliberately stops short of everyone says so, with its last share."""
+        if not plan.ends_limited or not plan.stages:
+            return ""
+        last = plan.stages[-1].access_percent
+        share = f" at {last:g} %" if last is not None else ""
+        return (f"This rollout deliberately stops{share}: it does not go on to everyone in its "
+                "teams.")
 
     def stages_table(self, plan: Plan) -> str:
         rows = []
@@ -653,11 +682,27 @@ class Fragments:
                 cell(tool.account.title() if tool.account else None),
                 cell({True: "Yes", False: "No"}.get(tool.trains_on_inputs)),
                 ", ".join(self.plan_link(p) for p in users) or cell(None),
-                link_or_text("How to get it", tool.instructions) if tool.instructions
-                else cell(None),
+                self.tool_instructions(tool),
             ])
         return table(["Tool", "Vendor", "Status", "Account", "Trains on inputs", "Used by",
                       "Instructions"], rows)
+
+    def tool_link(self, tool_id: str) -> str:
+        """A tool by name, linked to its row; a tool that is not plainly approved says so."""
+        tool = self.hb.tools.get(tool_id)
+        link = self.link(tool.name if tool else tool_id, Paths.tools, tool_id)
+        return link + (f" ({tool.status})" if tool and tool.status != "approved" else "")
+
+    def tool_instructions(self, tool) -> str:
+        """A tool's `instructions` under the words its status calls for: how to get an approved
+        tool, the condition of a restricted one, why not for a prohibited one. A link is a
+        link; text is shown as written (for a restricted tool it is its only rule)."""
+        if not tool.instructions:
+            return cell(None)
+        label = INSTRUCTIONS_LABEL.get(tool.status, "Instructions")
+        if safe_url(tool.instructions):
+            return link_or_text(label, tool.instructions)
+        return f"**{label}:** {inline(tool.instructions)}"
 
 
 _FIELD = re.compile(r"`([a-z_][a-z0-9_.]*(?:: [a-z_]+)?)`")
@@ -688,6 +733,10 @@ def _unit(unit: str | None) -> str:
 def _planned(stage: Stage) -> str:
     return f" (planned from {stage.start.isoformat()})" if stage.start else ""
 
+
+# The heading a tool's `instructions` go under, by the tool's status.
+INSTRUCTIONS_LABEL = {"approved": "How to get it", "restricted": "Condition of use",
+                      "prohibited": "Why not"}
 
 # What a closing decision did, after "the gate …".
 GATE_OUTCOME_PAST = {"proceed": "proceeded", "limit": "limited the rollout",

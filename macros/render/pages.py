@@ -74,8 +74,7 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
     scope_rows = [
         ["Purpose", cell(scope.get("purpose"))],
         ["Users", f.people(scope.get("users", []))],
-        ["Tools", ", ".join(f.link(hb.tools[t].name if t in hb.tools else t, Paths.tools, t)
-                            for t in scope.get("tools", [])) or cell(None)],
+        ["Tools", ", ".join(f.tool_link(t) for t in scope.get("tools", [])) or cell(None)],
         ["Data sources", cell("; ".join(scope.get("data_sources", [])))],
         ["Outputs", cell("; ".join(scope.get("outputs", [])))],
         ["Out of scope", cell("; ".join(scope.get("out_of_scope", [])))],
@@ -95,8 +94,9 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
                                        else None)])
     reporting = plan.get("issue_reporting", default={})
     pause = plan.get("pause", default={})
-    comms_rows = [[cell(c["when"]), f.people(c.get("audience", [])), cell(c.get("channel")),
-                   cell(c.get("message"))] for c in plan.get("communications", default=[])]
+    comms_rows = [[f.message_timing(plan, c), f.people(c.get("audience", [])),
+                   cell(c.get("channel")), cell(c.get("message"))]
+                  for c in plan.get("communications", default=[])]
     risk_rows = [[anchor(f"risk-{r['id']}") + cell(r["risk"]), cell(r.get("mitigation")),
                   cell(r.get("contingency")), f.person(r.get("owner"))]
                  for r in plan.get("risks", default=[])]
@@ -140,7 +140,7 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
             ["Output", "Reviewer", "Mode", "Before", "Checks", "Time allowed"], review_rows)),
         _section("Training", "training", table(["Stage", "Required module", "Length", "Format"],
                                                training_rows)),
-        _section("Stages", "stages", f.stages_table(plan)),
+        _section("Stages", "stages", f.end_state(plan), f.stages_table(plan)),
         _section("Gate decisions", "decisions", f.decisions(plan)),
         _section("Support", "support", f.support(plan)),
         _section("Reporting an issue", "issue-reporting",
@@ -462,6 +462,7 @@ def team_page(hb: Handbook, team_id: str) -> str:
                                                          default=[]))),
             "### Training before access\n\n" + (_bullets(dict.fromkeys(modules), f.module_link)
                                                 or "_None required._"),
+            _team_reviews(f, plan, team_id),
             "### Help\n\n" + f.support(plan),
             "### If something goes wrong\n\n" + ("\n".join(contacts) or "_No escalation path._"),
         ] if b))
@@ -469,6 +470,17 @@ def team_page(hb: Handbook, team_id: str) -> str:
              "New to the team? Start here.")
     return _page(team.name, intro, *blocks) if blocks else _page(
         team.name, intro, "_No plan involves this team yet._")
+
+
+def _team_reviews(f: Fragments, plan: Plan, team_id: str) -> str:
+    """The outputs this team reviews under the plan: a duty staff must see on their own
+    page, not only on the contacts page."""
+    rules = [r for r in plan.get("review", default=[]) if r.get("reviewer") == team_id]
+    if not rules:
+        return ""
+    rows = [[f.link(r["output"], Paths.plan(plan.id), r["id"]), cell(_mode(r["mode"])),
+             cell(r.get("before")), cell("; ".join(r.get("checks", [])))] for r in rules]
+    return "### What your team reviews\n\n" + table(["Output", "How", "Before", "Checks"], rows)
 
 
 def teams_index(hb: Handbook) -> str:
