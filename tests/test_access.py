@@ -171,7 +171,8 @@ def test_leave_ends_a_teams_access_when_the_stage_starts():
     plan = handbook(raw, dt.date(2026, 6, 2)).plans["p"]
     assert plan.access.teams == ("finance", "kitchen")
     assert now_for(raw, "shop", dt.date(2026, 6, 2)) == (
-        "**Nothing**: your team's access ended when [C](../plans/p/stages/c.md) started on 2026-06-01 and does not return under this plan.")
+        "**Nothing**: your team's access ended when [C](../plans/p/stages/c.md) started on "
+        "2026-06-01 and does not return under this plan.")
     # Before stage c starts, shop keeps its access.
     assert handbook(raw, dt.date(2026, 5, 15)).plans["p"].access.has("shop")
 
