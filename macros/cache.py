@@ -13,10 +13,16 @@ import hmac
 import os
 import secrets
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 APP = "rollout-handbook"
 KEY_BYTES = 32
+DISTRIBUTION = "rollout-handbook"
+# What a cached result depends on besides its input and our code: the schema library, the YAML
+# parser, the Markdown renderer, the sanitiser and the chart library.
+LIBRARIES = ("Cerberus", "PyYAML", "Markdown", "nh3", "matplotlib")
+PACKAGE = Path(__file__).resolve().parent
 
 
 def root() -> Path | None:
@@ -95,3 +101,43 @@ def write(path: Path, purpose: str, data: bytes) -> None:
         os.replace(partial, path)
     except OSError:
         pass
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:  # a source tree that was never installed
+        return "absent"
+
+
+def _sources() -> list[Path]:
+    """Every module of the tool: a result may depend on any of them (values.py decides what a
+    date is for the loader, the model what a chart draws)."""
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+@lru_cache(maxsize=1)
+def _tool() -> bytes:
+    digest = hashlib.sha256()
+    for name in (DISTRIBUTION, *LIBRARIES):
+        digest.update(f"{name}=={_version(name)}\n".encode())
+    for path in _sources():
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()
+
+
+@lru_cache(maxsize=4)
+def _data(files: tuple[tuple[str, int], ...]) -> bytes:
+    digest = hashlib.sha256()
+    for name, _mtime in files:
+        digest.update(name.encode() + b"\0" + hashlib.sha256(Path(name).read_bytes()).digest())
+    return digest.digest()
+
+
+def tool_key(data_files: tuple[tuple[str, int], ...] = ()) -> bytes:
+    """A digest of everything a cached result depends on besides its own input: the tool's
+    version and every source file, the libraries' versions, and `data_files` ((path, mtime)
+    pairs, such as the schema, which `make serve` picks up when edited). Code and libraries
+    cannot change within a process, so they are hashed once."""
+    return hashlib.sha256(_tool() + _data(data_files)).digest()

@@ -418,7 +418,7 @@ def _load_plan(path: Path) -> tuple[Document | None, list[Diagnostic]]:
 
 class PlanCache:
     """Per-file results (data and schema diagnostics) keyed by the file's bytes, the schema and
-    the loader's own code: an unchanged plan is not parsed or validated again. One JSON file,
+    the whole tool with its libraries (macros/cache.py: tool_key): an unchanged plan is not parsed or validated again. One JSON file,
     sealed (macros/cache.py) and kept outside the repository: data only, so a planted or damaged
     file is a miss, never code that runs. Entries not used by a run are dropped, so it stays the
     size of plans/."""
@@ -427,12 +427,7 @@ class PlanCache:
 
     def __init__(self, folder: Path, s: Schemas):
         self.file = folder / "plans.json"
-        salt = hashlib.sha256()
-        for path in [Path(__file__), Path(__file__).with_name("load.py")]:
-            salt.update(path.read_bytes())
-        for name, _mtime in _schema_files():
-            salt.update(Path(name).read_bytes())
-        self.salt = salt.digest()
+        self.salt = sealed.tool_key(_schema_files())
         self.entries: dict[str, tuple] = {}
         raw = sealed.read(self.file, self.PURPOSE)
         if raw is not None:

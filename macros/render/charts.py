@@ -12,7 +12,6 @@ import hashlib
 import io
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from .. import cache
 from ..model import Monitor, Plan
@@ -50,17 +49,17 @@ PURPOSE = "chart-svg-v1"
 
 def cached(draw):
     """Keep each drawn chart under a hash of everything it is drawn from (the plan's data, today's
-    date, this module's code): a rebuild redraws only charts whose data changed. matplotlib takes
-    ~50 ms a chart, most of a cold build's own time. The SVG is inlined into pages, so an entry
-    is used only when its seal verifies (macros/cache.py): a planted file is redrawn over."""
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    date, the tool's code and matplotlib's version: cache.tool_key): a rebuild redraws only
+    charts whose data changed. matplotlib takes ~50 ms a chart, most of a cold build's own time.
+    The SVG is inlined into pages, so an entry is used only when its seal verifies
+    (macros/cache.py): a planted file is redrawn over."""
 
     @functools.wraps(draw)
     def chart(plan: Plan, *args):
         folder = cache.folder(CACHE_DIR)
         if folder is None:
             return draw(plan, *args)
-        inputs = repr((draw.__name__, code, plan.today, plan.title, plan.stages,
+        inputs = repr((draw.__name__, cache.tool_key().hex(), plan.today, plan.title, plan.stages,
                        plan.decisions, plan.monitors, plan.series_key, args))
         path = folder / (hashlib.sha256(inputs.encode()).hexdigest() + ".svg")
         stored = cache.read(path, PURPOSE)
