@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+from .codeowners import named_owners
+from .codeowners import problem as codeowners_problem
 from .content import render as render_content
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .load import HAZARDS, Document, display_path
@@ -389,6 +391,26 @@ def rule_text_hazard(scope: Scope) -> Iterator[Diagnostic]:
                                    f"contains the invisible character U+{ord(bad.group()):04X}",
                                    "Retype the text; invisible control and direction characters "
                                    "can hide what it says.")
+
+
+@reads("people's `github`, and `contact` when it holds an @, of those plans name as owner, "
+       "definition_owner or sponsor (only whether CODEOWNERS can use it)")
+def rule_codeowners_handle(scope: Scope) -> Iterator[Diagnostic]:
+    """CODEOWNERS is written from the `github` user name or e-mail contact of the people who
+    own plans: each must be one clean owner, so no contact can add a line or an owner."""
+    if scope.org is None:
+        return
+    named = named_owners(doc.data for doc in scope.plans)
+    for index, person in entries(scope.org.data.get("people")):
+        found = codeowners_problem(person) if is_slug(person.get("id")) \
+            and person["id"] in named else None
+        if found is not None:
+            field, message = found
+            yield scope.report(
+                scope.org, ("people", index, field), ERROR, "codeowners-handle", message,
+                "Write one e-mail address (name@example.com) or one GitHub @user or @org/team "
+                "and nothing else; or give the person a `github:` user name, and the contact "
+                "stays free text for the pages.")
 
 
 @reads('status', 'approval', 'review_by')
@@ -1167,7 +1189,7 @@ CONTENT_HINTS = {
 
 RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_file_name, rule_unique_id, rule_former_id, rule_placeholder, rule_ref, rule_tool_status,
-    rule_text_hazard, rule_approval,
+    rule_text_hazard, rule_codeowners_handle, rule_approval,
     rule_review_overdue, rule_tier_required, rule_tier_review, rule_tier_stages,
     rule_tier_training, rule_tier_support, rule_tier_escalation, rule_tier_monitoring,
     rule_monitoring_adoption_only, rule_tier_pause, rule_tier_communications,
@@ -1179,7 +1201,7 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
 
 
 CROSS_PLAN_RULES = {rule_unique_id, rule_former_id, rule_text_hazard, rule_placeholder, rule_ref,
-                    rule_measurement_ref, rule_content_link}
+                    rule_measurement_ref, rule_content_link, rule_codeowners_handle}
 
 
 def _count(value: Any) -> float:
