@@ -6,7 +6,6 @@ defensively: a file may also have schema errors, and a rule must never crash on 
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import difflib
 import re
@@ -1207,33 +1206,3 @@ CROSS_PLAN_RULES = {rule_unique_id, rule_former_id, rule_text_hazard, rule_place
 def _count(value: Any) -> float:
     """A number from a field the schema may have rejected ('ten'): 0 for anything else."""
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-
-
-def run_rules(org: Document | None, plans: list[Document], today: dt.date,
-              found: list[Diagnostic], measurements: dict | None = None) -> list[Diagnostic]:
-    """Every rule over every plan. A rule that trips over data the schema already rejected is
-    skipped quietly; one that fails on schema-clean data is reported, never raised."""
-    scope = Scope(org, plans, today, found, measurements or {})
-    files_with_errors = {d.file for d in found if d.is_error}
-    results: list[Diagnostic] = []
-    for rule in RULES:
-        # Rules that compare plans see them all; the others run plan by plan, so one plan's
-        # malformed data can never hide another plan's problems.
-        groups = [plans] if rule in CROSS_PLAN_RULES else [[doc] for doc in plans]
-        for group in groups:
-            one = copy.copy(scope)  # shares the registries built once
-            one.plans = group
-            try:
-                results.extend(rule(one))
-            except Exception as exc:  # noqa: BLE001 - the check must never crash on a plan
-                if not files_with_errors & {d.file for d in group}:
-                    results.append(Diagnostic(group[0].file if group else "plans", 1, 1, ERROR,
-                                              "internal",
-                                              f"the rule {rule.__name__} failed: {exc!r}",
-                                              "Please report this with the plan that caused it."))
-    # One mistake, one diagnostic: where the loader or the schema already reported an error,
-    # a rule's finding at the very same place is its echo ("owner ben-cho" without a colon is
-    # a type error; "no support owner" there says it again).
-    taken = {(d.file, d.line, d.column) for d in found if d.is_error}
-    return [d for d in results if (d.file, d.line, d.column) not in taken]
-

@@ -30,7 +30,8 @@ from .editor_schema import stale_editor_schemas
 from .load import Document, display_path, load_file
 from .measurements import SUFFIX as MEASUREMENTS
 from .measurements import MeasurementFile, load_measurements
-from .rules import get, run_rules
+from .rule_runner import run_rules
+from .rules import get
 from .values import DATE, SLUG, is_placeholder, is_slug, parse_date  # noqa: F401 (re-exported)
 
 # Package data (pyproject.toml maps schema/ to macros.schema): the installed tool reads its own
