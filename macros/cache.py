@@ -13,7 +13,7 @@ import hmac
 import os
 import secrets
 from functools import lru_cache
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 
 APP = "rollout-handbook"
@@ -127,17 +127,24 @@ def _tool() -> bytes:
     return digest.digest()
 
 
+@lru_cache(maxsize=1)
+def _schema_paths() -> tuple[Path, ...]:
+    folder = Path(str(resources.files("macros.schema")))  # package data, as validate reads it
+    return tuple(sorted(folder.rglob("*.yaml")))
+
+
 @lru_cache(maxsize=4)
-def _data(files: tuple[tuple[str, int], ...]) -> bytes:
+def _schema(files: tuple[tuple[Path, int], ...]) -> bytes:
     digest = hashlib.sha256()
-    for name, _mtime in files:
-        digest.update(name.encode() + b"\0" + hashlib.sha256(Path(name).read_bytes()).digest())
+    for path, _mtime in files:
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.digest()
 
 
-def tool_key(data_files: tuple[tuple[str, int], ...] = ()) -> bytes:
+def tool_key() -> bytes:
     """A digest of everything a cached result depends on besides its own input: the tool's
-    version and every source file, the libraries' versions, and `data_files` ((path, mtime)
-    pairs, such as the schema, which `make serve` picks up when edited). Code and libraries
-    cannot change within a process, so they are hashed once."""
-    return hashlib.sha256(_tool() + _data(data_files)).digest()
+    version and every source file, the libraries' versions, and the schema. Code and libraries
+    cannot change within a process, so they are hashed once; the schema again only when a file
+    of it changes (`make serve` picks up an edited schema)."""
+    files = tuple((path, path.stat().st_mtime_ns) for path in _schema_paths())
+    return hashlib.sha256(_tool() + _schema(files)).digest()

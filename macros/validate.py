@@ -418,17 +418,18 @@ def _load_plan(path: Path) -> tuple[Document | None, list[Diagnostic]]:
 
 
 class PlanCache:
-    """Per-file results (data and schema diagnostics) keyed by the file's bytes, the schema and
-    the whole tool with its libraries (macros/cache.py: tool_key): an unchanged plan is not parsed or validated again. One JSON file,
-    sealed (macros/cache.py) and kept outside the repository: data only, so a planted or damaged
-    file is a miss, never code that runs. Entries not used by a run are dropped, so it stays the
+    """Per-file results (data and schema diagnostics) keyed by the file's bytes and everything
+    else they depend on (macros/cache.py: tool_key: the tool's code and version, the schema,
+    the libraries): an unchanged plan is not parsed or validated again. One JSON file, sealed
+    (macros/cache.py) and kept outside the repository: data only, so a planted or damaged file
+    is a miss, never code that runs. Entries not used by a run are dropped, so it stays the
     size of plans/."""
 
     PURPOSE = "plans-v1"
 
     def __init__(self, folder: Path, s: Schemas):
         self.file = folder / "plans.json"
-        self.salt = sealed.tool_key(_schema_files())
+        self.salt = sealed.tool_key()
         self.entries: dict[str, tuple] = {}
         raw = sealed.read(self.file, self.PURPOSE)
         if raw is not None:
