@@ -15,7 +15,6 @@ from typing import Any, Iterable
 
 # GitHub's user and organisation names: letters, digits and single inner hyphens, 39 at most.
 _NAME = r"[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}"
-USER = re.compile(_NAME)
 HANDLE = re.compile(rf"@{_NAME}(?:/[A-Za-z0-9](?:[A-Za-z0-9_-]{{0,98}}[A-Za-z0-9])?)?")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL = re.compile(rf"[A-Za-z0-9._%+-]{{1,64}}@{_LABEL}(?:\.{_LABEL})+")
@@ -41,17 +40,21 @@ def entry(person: Any) -> tuple[str, str] | None:
 
 def is_clean(text: str) -> bool:
     """One e-mail address or one @user / @org/team, and nothing else."""
-    name = text[1:].split("/", 1)[0]
     if HANDLE.fullmatch(text):
-        return len(name) <= NAME_LENGTH
+        return len(text[1:].split("/", 1)[0]) <= NAME_LENGTH
     return EMAIL.fullmatch(text) is not None and len(text) <= 254
+
+
+def _clean(field: str, text: str) -> bool:
+    # `github` is a user name: a team is written in `contact` (the schema refuses a slash).
+    return is_clean(text) and (field != "github" or "/" not in text)
 
 
 def problem(person: Any) -> tuple[str, str] | None:
     """(field, what is wrong) when CODEOWNERS would write something that is not one clean
     owner; None when the person's entry is clean or empty."""
     found = entry(person)
-    if found is None or is_clean(found[1]):
+    if found is None or _clean(*found):
         return None
     field, text = found
     if field == "github":
@@ -69,7 +72,7 @@ def problem(person: Any) -> tuple[str, str] | None:
 def owner(person: Any) -> str | None:
     """The person's CODEOWNERS owner, only when it is clean."""
     found = entry(person)
-    return found[1] if found is not None and is_clean(found[1]) else None
+    return found[1] if found is not None and _clean(*found) else None
 
 
 def _ref(plan: dict, path: tuple) -> str | None:
