@@ -13,10 +13,16 @@ import hmac
 import os
 import secrets
 from functools import lru_cache
+from importlib import metadata, resources
 from pathlib import Path
 
 APP = "rollout-handbook"
 KEY_BYTES = 32
+DISTRIBUTION = "rollout-handbook"
+# What a cached result depends on besides its input and our code: the schema library, the YAML
+# parser, the Markdown renderer, the sanitiser and the chart library.
+LIBRARIES = ("Cerberus", "PyYAML", "Markdown", "nh3", "matplotlib")
+PACKAGE = Path(__file__).resolve().parent
 
 
 def root() -> Path | None:
@@ -95,3 +101,50 @@ def write(path: Path, purpose: str, data: bytes) -> None:
         os.replace(partial, path)
     except OSError:
         pass
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:  # a source tree that was never installed
+        return "absent"
+
+
+def _sources() -> list[Path]:
+    """Every module of the tool: a result may depend on any of them (values.py decides what a
+    date is for the loader, the model what a chart draws)."""
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+@lru_cache(maxsize=1)
+def _tool() -> bytes:
+    digest = hashlib.sha256()
+    for name in (DISTRIBUTION, *LIBRARIES):
+        digest.update(f"{name}=={_version(name)}\n".encode())
+    for path in _sources():
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()
+
+
+@lru_cache(maxsize=1)
+def _schema_paths() -> tuple[Path, ...]:
+    folder = Path(str(resources.files("macros.schema")))  # package data, as validate reads it
+    return tuple(sorted(folder.rglob("*.yaml")))
+
+
+@lru_cache(maxsize=4)
+def _schema(files: tuple[tuple[Path, int], ...]) -> bytes:
+    digest = hashlib.sha256()
+    for path, _mtime in files:
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()
+
+
+def tool_key() -> bytes:
+    """A digest of everything a cached result depends on besides its own input: the tool's
+    version and every source file, the libraries' versions, and the schema. Code and libraries
+    cannot change within a process, so they are hashed once; the schema again only when a file
+    of it changes (`make serve` picks up an edited schema)."""
+    files = tuple((path, path.stat().st_mtime_ns) for path in _schema_paths())
+    return hashlib.sha256(_tool() + _schema(files)).digest()

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .codeowners import entry as codeowners_entry
 from .history import _FORMAT, Commit, since_option
 from .load import load_text
 from .render.fragments import MODES
@@ -882,6 +883,11 @@ def _org_approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
     if shape[:2] == ("training", "*") and len(shape) <= 4:
         as_plan = Leaf(("training", "modules") + p[1:], a, b, leaf.kind)
         return _approval(as_plan, ctx)
+    if shape in (("people", "*", "contact"), ("people", "*", "github")):
+        was, now = ((codeowners_entry(ctx.at(p[:2], side)) or ("", "none"))[1]
+                    for side in (False, True))
+        if was != now:  # who CODEOWNERS names as the owner of this person's plans
+            return ("the CODEOWNERS owner changes from ", Value(was), " to ", Value(now))
     return None
 
 
@@ -890,6 +896,8 @@ def _org_approvers(leaf: Leaf, old: Side, names: _Names) -> list[str]:
     the tool or module, as they stood before. When no plan uses it yet, the plans' sponsors,
     who own _org.yaml (see `handbook codeowners`)."""
     shape = _shape(leaf.path)
+    if shape[:1] == ("people",):  # a CODEOWNERS owner: _org.yaml belongs to the sponsors
+        return _sponsors(old, names)
     if len(shape) < 2 or shape[0] not in ("tools", "training"):
         return []
     step = leaf.path[1]
@@ -902,10 +910,12 @@ def _org_approvers(leaf: Leaf, old: Side, names: _Names) -> list[str]:
             used = any(ref in (s.get("training") or []) for s in _entries(plan, "stages"))
         if used:
             users.append(_approver(plan, names))
-    if not users:
-        users = [str(_name(names.refs, p["sponsor"])) for p in old.plans.values()
-                 if isinstance(p.get("sponsor"), str)]
-    return list(dict.fromkeys(users))
+    return list(dict.fromkeys(users)) or _sponsors(old, names)
+
+
+def _sponsors(old: Side, names: _Names) -> list[str]:
+    return list(dict.fromkeys(str(_name(names.refs, p["sponsor"])) for p in old.plans.values()
+                              if isinstance(p.get("sponsor"), str)))
 
 
 def _approver(plan: dict, names: _Names) -> str:

@@ -834,6 +834,24 @@ def _decode(file: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
         )
 
 
+def raw_hazard(file: str, source: str) -> Diagnostic | None:
+    """The first invisible character or non-character in a file's text, where it stands (plans
+    and measurement files alike)."""
+    hazard = _RAW_HAZARD.search(source)
+    if hazard is None:
+        return None
+    line = source.count("\n", 0, hazard.start()) + 1
+    column = hazard.start() - (source.rfind("\n", 0, hazard.start()) + 1) + 1
+    code = ord(hazard.group())
+    if code in _NONCHARACTERS:
+        return Diagnostic(file, line, column, ERROR, "text-hazard", f"the file contains "
+                          f"U+{code:04X}, which is not a character (left by a broken copy or "
+                          "conversion)", "Delete it and retype the text around it.")
+    return Diagnostic(file, line, column, ERROR, "text-hazard", "the file contains the invisible "
+                      f"character U+{code:04X}", "Retype the text around it; invisible control "
+                      "and direction characters can hide what it says.")
+
+
 def load_text(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
     """Parse one file's bytes. Returns the document (None if unusable) and its problems."""
 
@@ -849,18 +867,9 @@ def load_text(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]
     source, problem = _decode(file, raw)
     if problem:
         return None, [problem]
-    hazard = _RAW_HAZARD.search(source)
+    hazard = raw_hazard(file, source)
     if hazard:
-        line = source.count("\n", 0, hazard.start()) + 1
-        column = hazard.start() - (source.rfind("\n", 0, hazard.start()) + 1) + 1
-        code = ord(hazard.group())
-        if code in _NONCHARACTERS:
-            return fail("text-hazard", f"the file contains U+{code:04X}, which is not a "
-                        "character (left by a broken copy or conversion)",
-                        "Delete it and retype the text around it.", line, column)
-        return fail("text-hazard", f"the file contains the invisible character "
-                    f"U+{code:04X}", "Retype the text around it; invisible "
-                    "control and direction characters can hide what it says.", line, column)
+        return None, [hazard]
     try:
         excess = _prescan(source)
         if excess:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import ERROR, Diagnostic
-from .load import MAX_BYTES, _decode
+from .load import MAX_BYTES, _decode, raw_hazard
 
 SUFFIX = ".measurements.csv"
 COLUMNS = ["date", "metric", "value"]
@@ -56,6 +56,8 @@ def load_measurements(path: Path, shown: str) -> tuple[MeasurementFile | None, l
                                  "Keep one file per plan and drop measurements older than a "
                                  "year.")]
     text, problem = _decode(shown, raw)
+    # A note is published like plan text: no control or direction character may reach a page.
+    problem = problem or raw_hazard(shown, text)
     if problem:
         return None, [problem]
     lines = text.splitlines()

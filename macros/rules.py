@@ -6,13 +6,14 @@ defensively: a file may also have schema errors, and a rule must never crash on 
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+from .codeowners import named_owners
+from .codeowners import problem as codeowners_problem
 from .content import render as render_content
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .load import HAZARDS, Document, display_path
@@ -389,6 +390,26 @@ def rule_text_hazard(scope: Scope) -> Iterator[Diagnostic]:
                                    f"contains the invisible character U+{ord(bad.group()):04X}",
                                    "Retype the text; invisible control and direction characters "
                                    "can hide what it says.")
+
+
+@reads("people's `github`, and `contact` when it holds an @, of those plans name as owner, "
+       "definition_owner or sponsor (only whether CODEOWNERS can use it)")
+def rule_codeowners_handle(scope: Scope) -> Iterator[Diagnostic]:
+    """CODEOWNERS is written from the `github` user name or e-mail contact of the people who
+    own plans: each must be one clean owner, so no contact can add a line or an owner."""
+    if scope.org is None:
+        return
+    named = named_owners(doc.data for doc in scope.plans)
+    for index, person in entries(scope.org.data.get("people")):
+        found = codeowners_problem(person) if is_slug(person.get("id")) \
+            and person["id"] in named else None
+        if found is not None:
+            field, message = found
+            yield scope.report(
+                scope.org, ("people", index, field), ERROR, "codeowners-handle", message,
+                "Write one e-mail address (name@example.com) or one GitHub @user or @org/team "
+                "and nothing else; or give the person a `github:` user name, and the contact "
+                "stays free text for the pages.")
 
 
 @reads('status', 'approval', 'review_by')
@@ -1167,7 +1188,7 @@ CONTENT_HINTS = {
 
 RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_file_name, rule_unique_id, rule_former_id, rule_placeholder, rule_ref, rule_tool_status,
-    rule_text_hazard, rule_approval,
+    rule_text_hazard, rule_codeowners_handle, rule_approval,
     rule_review_overdue, rule_tier_required, rule_tier_review, rule_tier_stages,
     rule_tier_training, rule_tier_support, rule_tier_escalation, rule_tier_monitoring,
     rule_monitoring_adoption_only, rule_tier_pause, rule_tier_communications,
@@ -1179,39 +1200,9 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
 
 
 CROSS_PLAN_RULES = {rule_unique_id, rule_former_id, rule_text_hazard, rule_placeholder, rule_ref,
-                    rule_measurement_ref, rule_content_link}
+                    rule_measurement_ref, rule_content_link, rule_codeowners_handle}
 
 
 def _count(value: Any) -> float:
     """A number from a field the schema may have rejected ('ten'): 0 for anything else."""
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-
-
-def run_rules(org: Document | None, plans: list[Document], today: dt.date,
-              found: list[Diagnostic], measurements: dict | None = None) -> list[Diagnostic]:
-    """Every rule over every plan. A rule that trips over data the schema already rejected is
-    skipped quietly; one that fails on schema-clean data is reported, never raised."""
-    scope = Scope(org, plans, today, found, measurements or {})
-    files_with_errors = {d.file for d in found if d.is_error}
-    results: list[Diagnostic] = []
-    for rule in RULES:
-        # Rules that compare plans see them all; the others run plan by plan, so one plan's
-        # malformed data can never hide another plan's problems.
-        groups = [plans] if rule in CROSS_PLAN_RULES else [[doc] for doc in plans]
-        for group in groups:
-            one = copy.copy(scope)  # shares the registries built once
-            one.plans = group
-            try:
-                results.extend(rule(one))
-            except Exception as exc:  # noqa: BLE001 - the check must never crash on a plan
-                if not files_with_errors & {d.file for d in group}:
-                    results.append(Diagnostic(group[0].file if group else "plans", 1, 1, ERROR,
-                                              "internal",
-                                              f"the rule {rule.__name__} failed: {exc!r}",
-                                              "Please report this with the plan that caused it."))
-    # One mistake, one diagnostic: where the loader or the schema already reported an error,
-    # a rule's finding at the very same place is its echo ("owner ben-cho" without a colon is
-    # a type error; "no support owner" there says it again).
-    taken = {(d.file, d.line, d.column) for d in found if d.is_error}
-    return [d for d in results if (d.file, d.line, d.column) not in taken]
-

@@ -457,6 +457,9 @@ LIMITS: tuple[Limit, ...] = (
                                 "`better`: the metric is another entry of the plan."),
     Limit(("budget-total",), "A stated total equals the sum of the items: a schema cannot add "
                              "up."),
+    Limit(("codeowners-handle",), "Whether CODEOWNERS uses a person's contact or GitHub name "
+                                  "depends on the plans that name the person as an owner: "
+                                  "other files."),
     Limit(("measurement-header", "measurement-date", "measurement-value", "measurement-metric",
            "measurement-duplicate", "measurement-plan"),
           "Measurements are CSV files beside the plan, not YAML."),

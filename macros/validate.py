@@ -30,7 +30,8 @@ from .editor_schema import stale_editor_schemas
 from .load import Document, display_path, load_file
 from .measurements import SUFFIX as MEASUREMENTS
 from .measurements import MeasurementFile, load_measurements
-from .rules import get, run_rules
+from .rule_runner import run_rules
+from .rules import get
 from .values import DATE, SLUG, is_placeholder, is_slug, parse_date  # noqa: F401 (re-exported)
 
 # Package data (pyproject.toml maps schema/ to macros.schema): the installed tool reads its own
@@ -417,22 +418,18 @@ def _load_plan(path: Path) -> tuple[Document | None, list[Diagnostic]]:
 
 
 class PlanCache:
-    """Per-file results (data and schema diagnostics) keyed by the file's bytes, the schema and
-    the loader's own code: an unchanged plan is not parsed or validated again. One JSON file,
-    sealed (macros/cache.py) and kept outside the repository: data only, so a planted or damaged
-    file is a miss, never code that runs. Entries not used by a run are dropped, so it stays the
+    """Per-file results (data and schema diagnostics) keyed by the file's bytes and everything
+    else they depend on (macros/cache.py: tool_key: the tool's code and version, the schema,
+    the libraries): an unchanged plan is not parsed or validated again. One JSON file, sealed
+    (macros/cache.py) and kept outside the repository: data only, so a planted or damaged file
+    is a miss, never code that runs. Entries not used by a run are dropped, so it stays the
     size of plans/."""
 
     PURPOSE = "plans-v1"
 
     def __init__(self, folder: Path, s: Schemas):
         self.file = folder / "plans.json"
-        salt = hashlib.sha256()
-        for path in [Path(__file__), Path(__file__).with_name("load.py")]:
-            salt.update(path.read_bytes())
-        for name, _mtime in _schema_files():
-            salt.update(Path(name).read_bytes())
-        self.salt = salt.digest()
+        self.salt = sealed.tool_key()
         self.entries: dict[str, tuple] = {}
         raw = sealed.read(self.file, self.PURPOSE)
         if raw is not None:

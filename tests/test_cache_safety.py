@@ -187,3 +187,69 @@ def test_plan_cache_keeps_only_what_json_gives_back_exactly():
     kept = PlanCache._encode(({"a": [1, 2.5, True, None]}, {("a",)}, set(), []))
     assert PlanCache._decode(json.loads(json.dumps(kept))) == (
         {"a": [1, 2.5, True, None]}, {("a",)}, set(), [])
+
+
+@pytest.fixture
+def tool_copy(tmp_path: Path, monkeypatch) -> Path:
+    """The cache key reads the tool's sources from a copy the test may edit, as an upgrade
+    would; the once-per-process digest is recomputed around the test."""
+    copy = tmp_path / "tool" / "macros"
+    package = Path(cache.__file__).resolve().parent
+    for source in package.rglob("*.py"):
+        target = copy / source.relative_to(package)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+    monkeypatch.setattr(cache, "PACKAGE", copy, raising=False)
+    cleared = getattr(cache, "_tool", None)
+    if cleared is not None:
+        cleared.cache_clear()
+    yield copy
+    if cleared is not None:
+        cleared.cache_clear()
+
+
+def test_the_cache_key_covers_every_module_and_each_library_version(tool_copy: Path,
+                                                                     monkeypatch):
+    before = cache.tool_key()
+    assert cache.tool_key() == before  # computed once, the same for the whole process
+    values = tool_copy / "values.py"
+    values.write_text(values.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    cache._tool.cache_clear()
+    after_source = cache.tool_key()
+    assert after_source != before
+    for library in cache.LIBRARIES:
+        cache._tool.cache_clear()
+        real = cache._version
+        monkeypatch.setattr(cache, "_version",
+                            lambda name, real=real, library=library:
+                            "99.0" if name == library else real(name))
+        assert cache.tool_key() != after_source, library
+        monkeypatch.setattr(cache, "_version", real)
+
+
+def test_a_warm_check_after_a_tool_change_validates_again(tool_copy: Path, tmp_path: Path,
+                                                          monkeypatch):
+    """After an upgrade that changes only values.py, a warm check said 0 errors where the tool
+    found 12: the plan cache's salt hashed validate.py, load.py and the schema only."""
+    from macros import validate
+
+    loaded: list[Path] = []
+    real = validate._load_plan
+    monkeypatch.setattr(validate, "_load_plan", lambda path: loaded.append(path) or real(path))
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+
+    def check() -> int:
+        loaded.clear()
+        result = validate.check([ROOT / "plans"], today=TODAY, cache_dir=folder)
+        assert result.ok
+        return len(loaded)
+
+    cold = check()
+    assert cold >= 3 and check() == 0  # warm: nothing parsed or validated again
+    values = tool_copy / "values.py"
+    values.write_text(values.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    if hasattr(cache, "_tool"):  # the digest of the sources is computed once per process
+        cache._tool.cache_clear()
+    assert check() == cold
+    assert check() == 0

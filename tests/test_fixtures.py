@@ -10,6 +10,7 @@ invalid/<case>/  case.yaml says which base to start from (a valid/ case, or `exa
 """
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,8 @@ COVERED_ELSEWHERE = {
     "file-size": "test_cli.py::test_hostile_structure_is_refused_quickly",
     "yaml-depth": "test_cli.py::test_hostile_structure_is_refused_quickly",
     "pause-triggered": "fixtures/invalid/pause-triggered (a warning case)",
-    "internal": "never expected: a rule crash on schema-clean data",
+    "internal": "test_fixtures.py::test_a_rule_failing_on_one_plan_is_reported_there_only "
+                "(a rule crash on schema-clean data, simulated)",
     "schema": "fallback for Cerberus rules the schema does not use",
     "editor-schema": "test_schema_export.py::test_check_warns_when_the_written_schema_is_stale "
                      "(schema/ sits beside plans/, where a fixture cannot put a file)",
@@ -97,3 +99,39 @@ def test_every_rule_declares_the_fields_it_reads():
     from macros.rules import RULES
 
     assert [rule.__name__ for rule in RULES if not getattr(rule, "reads", ())] == []
+
+
+def test_a_rule_failing_on_one_plan_is_reported_there_only(tmp_path: Path, monkeypatch):
+    """A rule that compares plans failed for all of them at once, and its error was put on
+    whichever plan came first: the finding below in another plan was lost."""
+    from macros import rules
+
+    plans = tmp_path / "plans"
+    shutil.copytree(ROOT / "plans", plans)
+    plan = plans / "support-replies.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "\nowner: maria-lopez\n", "\nowner: maria-lopes\n", 1), encoding="utf-8")
+
+    def failing_on_marketing(real):
+        def rule(scope):
+            if any(doc.data.get("id") == "marketing-drafts" for doc in scope.plans):
+                raise KeyError("stages")
+            yield from real(scope)
+        rule.__name__ = real.__name__
+        return rule
+
+    patched = {real: failing_on_marketing(real) for real in (rules.rule_ref, rules.rule_approval)}
+    monkeypatch.setattr(rules, "RULES", [patched.get(r, r) for r in rules.RULES])
+    monkeypatch.setattr(rules, "CROSS_PLAN_RULES",
+                        {patched.get(r, r) for r in rules.CROSS_PLAN_RULES})
+    monkeypatch.chdir(tmp_path)
+    found = check([Path("plans")], today=TODAY).diagnostics
+    internal = [d for d in found if d.rule == "internal"]
+    assert [(d.file, d.line, d.severity) for d in internal] == [
+        ("plans/marketing-drafts.yaml", 1, "error")] * 2
+    assert sorted(d.message for d in internal) == [
+        f"internal error: the check's rule '{name}' failed on this file (KeyError('stages')); "
+        "its findings here are missing" for name in ("approval", "ref")]
+    assert all("bug in the handbook tool" in d.hint for d in internal)
+    assert [(d.file, d.rule) for d in found if d.rule == "ref"] == [
+        ("plans/support-replies.yaml", "ref")]

@@ -115,6 +115,25 @@ def test_invisible_hazards_are_refused_clearly(text: str, tmp_path: Path):
                for d in site.diagnostics if d.rule == "text-hazard")
 
 
+@pytest.mark.parametrize("hazard", sorted(HAZARDS - {0x0D}))
+def test_a_hazard_in_a_measurement_note_is_refused_where_it_stands(hazard: int, tmp_path: Path):
+    """Notes are shown on the plan page like plan text: an ESC (terminal colours) or a direction
+    override reached the page unchecked."""
+    plans = tmp_path / "plans"
+    shutil.copytree(BASE, plans)
+    note = f"Fell after training {chr(hazard)}[31m"
+    (plans / "menu-drafts.measurements.csv").write_text(
+        f"date,metric,value,note\n2026-10-01,edits,40,ok\n2026-10-08,edits,35,{note}\n",
+        encoding="utf-8", newline="")
+    site = run(plans, TODAY)
+    assert not site.ok and not site.pages
+    [problem] = [d for d in site.diagnostics if d.is_error]
+    assert (problem.file.rsplit("/", 1)[-1], problem.line, problem.column, problem.rule) == (
+        "menu-drafts.measurements.csv", 3, 41, "text-hazard")
+    assert problem.message == f"the file contains the invisible character U+{hazard:04X}"
+    assert problem.hint
+
+
 @settings(max_examples=120, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(min_size=1, max_size=80).filter(lambda s: s.strip() and not is_hazard(s)))

@@ -109,3 +109,31 @@ def test_format_reference_lists_every_key_of_the_schema():
         for key in keys(fields):
             assert f"| `{key}` |" in page, key
     assert "| `pause_value` | number |" in page and "| `better` | string |  | higher, lower |" in page
+
+
+def test_chart_text_is_drawn_literally_never_as_mathtext_or_markup(tmp_path: Path,
+                                                                    monkeypatch):
+    """matplotlib reads `$…$` as mathtext: two dollar signs crashed the build or dropped text.
+    The SVG's ids, references and ink colour are rewritten in tags only, never in the text."""
+    monkeypatch.setenv("HANDBOOK_CACHE", "off")  # draw, do not reuse an earlier drawing
+    plans = tmp_path / "plans"
+    shutil.copytree(ROOT / "plans", plans)
+    names = {"Wave 1 — pilot (10 %)": "Wave 3: $1.5M spend (50 % of $4M)",
+             "Wave 2 (25 %)": "Costs $5 to $10",
+             "Wave 3 (50 %)": 'Keep id="b" and #010203 as written'}
+    plan = plans / "support-replies.yaml"
+    text = plan.read_text(encoding="utf-8")
+    for old, new in names.items():
+        text = text.replace(f"name: {old}\n", f"name: '{new}'\n", 1)
+    text = text.replace('unit: minutes,', 'unit: "$ per $100",', 1)
+    plan.write_text(text, encoding="utf-8")
+    site = run(plans, TODAY)
+    assert site.ok
+    page = site.pages["plans/support-replies/index.md"]
+    timeline = page[page.index('<svg class="chart" role="img" aria-labelledby="chart-timeline'):]
+    timeline = timeline[:timeline.index("</svg>")]
+    for shown in ["Wave 3: $1.5M spend (50 % of $4M)", "Costs $5 to $10",
+                  'Keep id="b" and #010203 as written']:
+        assert f">{shown}</text>" in timeline, shown
+    assert ">$ per $100</text>" in page  # a unit on the y axis
+    assert 'id="chart-timeline-b"' not in timeline

@@ -12,7 +12,6 @@ import hashlib
 import io
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from .. import cache
 from ..model import Monitor, Plan
@@ -31,6 +30,8 @@ def _pyplot():
 
     plt.rcParams.update({
         "svg.fonttype": "none",  # real <text>: selectable, uses the page's font, no font files
+        # Plan text is text: "$5 to $10" is not mathtext, and no text is TeX.
+        "text.parse_math": False, "text.usetex": False,
         "svg.hashsalt": "rollout-handbook",
         "font.size": 10,
         "font.family": "sans-serif",
@@ -48,17 +49,17 @@ PURPOSE = "chart-svg-v1"
 
 def cached(draw):
     """Keep each drawn chart under a hash of everything it is drawn from (the plan's data, today's
-    date, this module's code): a rebuild redraws only charts whose data changed. matplotlib takes
-    ~50 ms a chart, most of a cold build's own time. The SVG is inlined into pages, so an entry
-    is used only when its seal verifies (macros/cache.py): a planted file is redrawn over."""
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    date, the tool's code and matplotlib's version: cache.tool_key): a rebuild redraws only
+    charts whose data changed. matplotlib takes ~50 ms a chart, most of a cold build's own time.
+    The SVG is inlined into pages, so an entry is used only when its seal verifies
+    (macros/cache.py): a planted file is redrawn over."""
 
     @functools.wraps(draw)
     def chart(plan: Plan, *args):
         folder = cache.folder(CACHE_DIR)
         if folder is None:
             return draw(plan, *args)
-        inputs = repr((draw.__name__, code, plan.today, plan.title, plan.stages,
+        inputs = repr((draw.__name__, cache.tool_key().hex(), plan.today, plan.title, plan.stages,
                        plan.decisions, plan.monitors, plan.series_key, args))
         path = folder / (hashlib.sha256(inputs.encode()).hexdigest() + ".svg")
         stored = cache.read(path, PURPOSE)
@@ -83,17 +84,31 @@ def _svg(figure, chart_id: str, title: str, description: str) -> str:
     plt.close(figure)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]  # drop the XML declaration and doctype: inline in HTML
-    svg = svg.replace(INK, "currentColor")
+    svg = _COMMENT.sub("", svg)
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
-    svg = re.sub(r'\sid="([^"]+)"', lambda m: f' id="{chart_id}-{m.group(1)}"', svg)
-    svg = re.sub(r'(xlink:href|href|clip-path)="(url\()?#([^")]+)(\))?"',
-                 lambda m: f'{m.group(1)}="{m.group(2) or ""}#{chart_id}-{m.group(3)}'
-                           f'{m.group(4) or ""}"', svg)
+    svg = _TAG.sub(lambda m: _scoped_tag(m.group(), chart_id), svg)
     head = (f'<svg class="chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"')
     svg = svg.replace("<svg", head, 1)
     first_close = svg.index(">") + 1
     return (svg[:first_close] + f'<title id="{chart_id}-title">{attr(title)}</title>'
             f'<desc id="{chart_id}-desc">{attr(description)}</desc>' + svg[first_close:])
+
+
+# matplotlib escapes `<` and `>` in text nodes, attribute values and comments alike, so a tag is
+# `<` to the next `>`; plan text drawn as <text> lies between tags and is never rewritten.
+_TAG = re.compile(r"<[^<>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)  # text drawn as paths is repeated in a comment
+_ID = re.compile(r'\sid="([^"]+)"')
+_REFERENCE = re.compile(r'(xlink:href|href|clip-path)="(url\()?#([^")]+)(\))?"')
+
+
+def _scoped_tag(tag: str, chart_id: str) -> str:
+    """One tag with its ids and references made unique to the chart (several charts share a
+    page) and the ink colour drawn as currentColor."""
+    tag = tag.replace(INK, "currentColor")
+    tag = _ID.sub(lambda m: f' id="{chart_id}-{m.group(1)}"', tag)
+    return _REFERENCE.sub(lambda m: f'{m.group(1)}="{m.group(2) or ""}#{chart_id}-{m.group(3)}'
+                                    f'{m.group(4) or ""}"', tag)
 
 
 def _stage_lines(ax, plan: Plan, first: dt.date, last: dt.date) -> None:
