@@ -53,15 +53,15 @@ _HAZARD = _char_class(HAZARDS)
 _PLACEHOLDER = r"(?!TODO\()"  # `handbook new` leaves TODO(kind): ... for the editor to replace
 
 
-def _types(kind: str) -> dict[str, dict]:
+def _types() -> dict[str, dict]:
     """JSON Schema for each Cerberus type. A text is refused as the check refuses it: blank,
-    holding an invisible character, or (in a plan) still a placeholder."""
-    todo = _PLACEHOLDER if kind == "plan" else ""
+    holding an invisible character, or still a placeholder (in a plan or in _org.yaml, which
+    `handbook init` fills with them)."""
     # `patternErrorMessage`: the sentence the VS Code YAML server shows instead of the regex.
-    clean = "no invisible control or direction characters" + (
-        ", and not a TODO(...) placeholder left by handbook new" if todo else "")
+    clean = ("no invisible control or direction characters, and not a TODO(...) placeholder "
+             "left by handbook new or init")
     text = {"type": "string", "minLength": 1,
-            "pattern": f"^{todo}[^{_HAZARD}]*[^\\s{_HAZARD}][^{_HAZARD}]*$",
+            "pattern": f"^{_PLACEHOLDER}[^{_HAZARD}]*[^\\s{_HAZARD}][^{_HAZARD}]*$",
             "patternErrorMessage": f"Expected text: not blank, {clean}."}
     return {
         "slug": {"type": "string", "pattern": SLUG.pattern, "maxLength": 64,
@@ -71,7 +71,7 @@ def _types(kind: str) -> dict[str, dict]:
                  "patternErrorMessage": f"Expected {TYPE_WORDS['date']}."},
         "text": text,
         "markdown": dict(text),  # the check reads Markdown as text: non-blank, no hazards
-        "string": {"type": "string", "pattern": f"^{todo}[^{_HAZARD}]*$",
+        "string": {"type": "string", "pattern": f"^{_PLACEHOLDER}[^{_HAZARD}]*$",
                    "patternErrorMessage": f"Expected text with {clean}."},
         # JSON Schema counts 2.0 as a whole number; so does the loader (load._number).
         "integer": {"type": "integer"},
@@ -90,7 +90,7 @@ _KNOWN_RULES = {"type", "required", "meta", "allowed", "regex", "min", "max", "m
 
 class _Export:
     def __init__(self, s: Schemas, kind: str):
-        self.s, self.kind, self.types = s, kind, _types(kind)
+        self.s, self.kind, self.types = s, kind, _types()
         self.used: set[str] = set()
         self.shared: dict[str, Any] = {}  # rule schemas used by more than one tier
 
