@@ -20,10 +20,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 _VERSION = re.compile(r'^version\s*=\s*"([^"]+)"', re.MULTILINE)
-# The places the README names a release: a pip pin, pre-commit's rev, the merge of a copy, and
-# the tag push of the release step and the `handbook --version` line it shows.
+# The places the README names a release: a pip pin, pre-commit's rev, the merge of a copy, the
+# tag push of the release step, and the `handbook --version` line it shows.
 _NAMED = re.compile(r"@v(\d+\.\d+\.\d+)|rev: v(\d+\.\d+\.\d+)"
-                    r"|git (?:merge|push origin) v(\d+\.\d+\.\d+)|# handbook (\d+\.\d+\.\d+) \(plan format")
+                    r"|git (?:merge|push origin) v(\d+\.\d+\.\d+)"
+                    r"|# handbook (\d+\.\d+\.\d+) \(plan format")
 # The upgrade example replaces an older pin on purpose: `sed -i 's/@v0.1.0/@v0.2.0/'`.
 _SED_OLD = re.compile(r"sed -i 's/@v\d+\.\d+\.\d+/")
 
