@@ -161,7 +161,8 @@ def cmd_init(args: argparse.Namespace) -> int:
                        schema_dir=None if layout == COPY else root / "schema",
                        gitignore=root / ".gitignore")
     except OSError as error:
-        print(f"handbook init: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
+        print(f"handbook init: cannot write {error.filename or 'a file'}: {error.strerror}",
+              file=sys.stderr)
         return EXIT_ERRORS
     if outcome.refused:
         print(f"handbook init: {outcome.refused}", file=sys.stderr)

@@ -3,8 +3,11 @@
 It removes the example plans this tool shipped (only files whose bytes are exactly a shipped
 example: an edited file is kept and named), writes a commented `plans/_org.yaml` skeleton whose
 `TODO(...)` values the check explains one by one, optionally scaffolds a first plan, and starts
-the organisation's policy history at the commit it starts from. It asks nothing and says what
-it touched.
+the organisation's policy history at the commit it starts from. Beside plans/ it writes what
+the repository's layout (macros/layout.py) lacks: the minimal mkdocs.yml where there is none,
+the editor schemas its `$schema=../schema/...` modelines name in a repository of the
+organisation's own, and the `.gitignore` lines for the build output. It looks at everything
+before it changes anything, never writes through a link, asks nothing and says what it touched.
 """
 from __future__ import annotations
 
@@ -15,10 +18,10 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .editor_schema import FILES
 from .layout import missing_ignores
 from .load import HAZARDS
 from .schema_export import write_schemas
-from .editor_schema import FILES
 from .shipped import SHIPPED_EXAMPLES
 from .templates import write_template
 from .validate import ORG_FILE
@@ -199,8 +202,9 @@ def _refusal(plans_dir: Path, plan_id: str | None, config: Path | None,
              schema_dir: Path | None) -> str:
     """Why init must not start here; "" when it may. Checked before anything is touched."""
     org = plans_dir / ORG_FILE
-    if _present(plans_dir) and not plans_dir.is_dir():
-        return f"{plans_dir} is not a folder."
+    for folder in [plans_dir] + ([schema_dir] if schema_dir is not None else []):
+        if _present(folder) and not folder.is_dir():
+            return f"{folder} is not a folder. Nothing was changed."
     if org.is_symlink():
         return (f"{org} is a link ({_link_note(org)}): init writes only a file of its own "
                 "there, never through a link. Nothing was changed; remove the link first.")

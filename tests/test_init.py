@@ -300,3 +300,13 @@ def test_any_printable_name_is_written_as_yaml_text(tmp_path: Path, name: str):
     checked = handbook(tmp_path, "check", "--format", "json", "--today", TODAY.isoformat())
     rules = {d["rule"] for d in json.loads(checked.stdout)}
     assert rules <= {"placeholder"}, rules
+
+
+def test_init_refuses_a_schema_path_that_is_not_a_folder_before_removing_anything(
+        tmp_path: Path):
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    (tmp_path / "schema").write_text("ours\n", encoding="utf-8")
+    before = sorted(p.name for p in (tmp_path / "plans").iterdir())
+    outcome = init(tmp_path / "plans", "Fjordline Ferries", schema_dir=tmp_path / "schema")
+    assert outcome.refused.endswith("schema is not a folder. Nothing was changed.")
+    assert sorted(p.name for p in (tmp_path / "plans").iterdir()) == before
