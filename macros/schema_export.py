@@ -50,7 +50,7 @@ def _char_class(codes: set[int]) -> str:
 
 
 _HAZARD = _char_class(HAZARDS)
-_PLACEHOLDER = r"(?!TODO\()"  # `handbook new` leaves TODO(kind): ... for the editor to replace
+_PLACEHOLDER = r"(?!TODO\()"  # `handbook new` and `init` leave TODO(kind): ... to replace
 
 
 def _types() -> dict[str, dict]:
