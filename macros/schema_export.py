@@ -53,13 +53,13 @@ _HAZARD = _char_class(HAZARDS)
 _PLACEHOLDER = r"(?!TODO\()"  # `handbook new` and `init` leave TODO(kind): ... to replace
 
 
-def _types() -> dict[str, dict]:
+def _types(kind: str) -> dict[str, dict]:
     """JSON Schema for each Cerberus type. A text is refused as the check refuses it: blank,
-    holding an invisible character, or still a placeholder (in a plan or in _org.yaml, which
-    `handbook init` fills with them)."""
+    holding an invisible character, or still a placeholder (in a plan, left by `handbook new`;
+    in _org.yaml, by `handbook init`)."""
     # `patternErrorMessage`: the sentence the VS Code YAML server shows instead of the regex.
     clean = ("no invisible control or direction characters, and not a TODO(...) placeholder "
-             "left by handbook new or init")
+             f"left by handbook {'new' if kind == 'plan' else 'init'}")
     text = {"type": "string", "minLength": 1,
             "pattern": f"^{_PLACEHOLDER}[^{_HAZARD}]*[^\\s{_HAZARD}][^{_HAZARD}]*$",
             "patternErrorMessage": f"Expected text: not blank, {clean}."}
@@ -90,7 +90,7 @@ _KNOWN_RULES = {"type", "required", "meta", "allowed", "regex", "min", "max", "m
 
 class _Export:
     def __init__(self, s: Schemas, kind: str):
-        self.s, self.kind, self.types = s, kind, _types()
+        self.s, self.kind, self.types = s, kind, _types(kind)
         self.used: set[str] = set()
         self.shared: dict[str, Any] = {}  # rule schemas used by more than one tier
 
