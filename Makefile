@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test serve check bench clean
+.PHONY: build test serve check bench release release-check clean
 
 build: $(STAMP)          ## validate every plan, then build site/ atomically
 	$(BIN)/handbook build
@@ -20,6 +20,12 @@ check: $(STAMP)          ## validate plans/ only
 
 bench: $(STAMP)          ## print speed figures (not a test)
 	$(BIN)/python -m tests.bench
+
+release:                 ## tag v<version> at HEAD once README, CHANGELOG and pyproject agree
+	$(PYTHON) -m tests.release tag
+
+release-check:           ## fails while the tag the README pins (v<version>) does not exist
+	$(PYTHON) -m tests.release check $(TAG)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -138,60 +138,78 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    """Start a new organisation's handbook: examples out, an _org.yaml skeleton in."""
-    from .init import init
+    """Start a new organisation's handbook: examples out, an _org.yaml skeleton in, and what
+    its layout needs beside plans/."""
+    from .init import init, name_problem
+    from .layout import COPY, NONE, layout_of, next_steps
     from .validate import is_slug
 
     if args.plan and not is_slug(args.plan):
         print(f"handbook init: '{args.plan}' is not an id (lowercase letters, digits, hyphens)",
               file=sys.stderr)
         return EXIT_USAGE
-    if not args.name.strip():
-        print("handbook init: --name needs the organisation's name", file=sys.stderr)
+    name = args.name.strip()
+    if name_problem(name):
+        print(f"handbook init: {name_problem(name)}", file=sys.stderr)
         return EXIT_USAGE
     plans = Path(args.plans)
-    if args.plan and (plans / f"{args.plan}.yaml").exists() and not _shipped(plans, args.plan):
-        print(f"handbook init: {plans}/{args.plan}.yaml exists; it was not overwritten",
+    root = plans.resolve().parent  # where mkdocs.yml is, or would be
+    layout = layout_of(root)
+    try:
+        outcome = init(plans, name, args.plan, args.template,
+                       config=root / "mkdocs.yml" if layout == NONE else None,
+                       schema_dir=None if layout == COPY else root / "schema",
+                       gitignore=root / ".gitignore")
+    except OSError as error:
+        print(f"handbook init: cannot write {error.filename or 'a file'}: {error.strerror}",
               file=sys.stderr)
         return EXIT_ERRORS
-    # Which layout: beside an mkdocs.yml this is a copy of the tool's repository, and only
-    # plans/ is the organisation's to change; without one, the organisation owns mkdocs.yml too
-    # and the tool comes from the installed package (README "A repository of your own").
-    config = Path(args.plans).resolve().parent / "mkdocs.yml"
-    own = not config.exists()
-    outcome = init(plans, args.name.strip(), args.plan, args.template,
-                   config=config if own else None)
     if outcome.refused:
         print(f"handbook init: {outcome.refused}", file=sys.stderr)
         return EXIT_ERRORS
     for path in outcome.removed:
-        print(f"removed  {path}  (an example shipped with the tool, unedited)")
+        print(f"removed  {_shown(path)}  (an example shipped with the tool, unedited)")
     for path in outcome.kept:
-        print(f"kept     {path}  (not a shipped example: yours, or an edited example)")
+        print(f"kept     {_shown(path)}  (not a shipped example: yours, or an edited example)")
+    for path, why in outcome.skipped:
+        print(f"skipped  {_shown(path)}  ({why})")
     for path in outcome.written:
-        print(f"wrote    {path}")
-    print("Layout: a repository of your own (no mkdocs.yml was here): mkdocs.yml uses the "
-          "installed tool's plugin; pin rollout-handbook in your requirements." if own else
-          "Layout: a copy of the tool's repository (mkdocs.yml is here): only plans/ is yours "
-          "to change; upgrade by merging the tool's release tag.", file=sys.stderr)
-    print("Next: replace every TODO(...) value, run `handbook check` until it is clean, commit, "
-          "then `make build`.", file=sys.stderr)
+        added = f"  (added {', '.join(outcome.ignored)})" if path.name == ".gitignore" else ""
+        print(f"wrote    {_shown(path)}{added}")
+    for path in outcome.unchanged:
+        print(f"kept     {_shown(path)}  (already this tool's)")
+    print(next_steps(layout, root), file=sys.stderr)
     return EXIT_OK
 
 
-def _shipped(plans: Path, plan_id: str) -> bool:
-    from .init import is_shipped_example
-
-    return is_shipped_example(plans / f"{plan_id}.yaml")
+def _shown(path: Path) -> Path:
+    """A path as the editor typed it: relative to the working folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd()) if path.is_absolute() else path
+    except ValueError:
+        return path
 
 
 def cmd_reference(args: argparse.Namespace) -> int:
-    """The plan format reference, as Markdown: the page the handbook publishes."""
+    """The plan format reference: the page the handbook publishes, as Markdown; for a terminal
+    (the default when stdout is one) the same text with its HTML entities decoded."""
     from .render.pages import reference_page
 
     text = reference_page()
-    print(text.split("---\n", 2)[2].lstrip("\n") if text.startswith("---\n") else text)
+    text = text.split("---\n", 2)[2].lstrip("\n") if text.startswith("---\n") else text
+    text_format = args.format or ("text" if sys.stdout.isatty() else "markdown")
+    print(_terminal_text(text) if text_format == "text" else text)
     return EXIT_OK
+
+
+def _terminal_text(markdown: str) -> str:
+    """Markdown as a terminal shows it readably: `&#58;` and `&#8212;` as `:` and `—`. An
+    entity that decodes to a control character is dropped: a terminal would obey it."""
+    import html
+
+    from .load import HAZARDS
+
+    return "".join(ch for ch in html.unescape(markdown) if ord(ch) not in HAZARDS)
 
 
 def cmd_codeowners(args: argparse.Namespace) -> int:
@@ -230,7 +248,9 @@ def cmd_build(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_ERRORS
     site = Path(args.site_dir)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # Material prints its end-of-life notice once, as the child starts (to stderr, not a
+    # logged warning: `--strict` does not fail on it); NO_MKDOCS_2_WARNING=1 is the user's.
+    env = dict(os.environ)
     if args.today:
         env["HANDBOOK_TODAY"] = args.today  # the hook reads the same frozen date
 
@@ -256,7 +276,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .publish_site import Stopped, run_child
 
     extra = ["--dev-addr", args.dev_addr] if args.dev_addr else []
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = dict(os.environ)  # Material's end-of-life notice shows once, as in cmd_build
     try:
         return run_child(_mkdocs("serve", *extra), env, stop=signal.SIGINT)
     except (KeyboardInterrupt, Stopped):
@@ -309,7 +329,10 @@ def parser() -> argparse.ArgumentParser:
     start.add_argument("--plans", default="plans")
     start.set_defaults(run=cmd_init)
 
-    reference = sub.add_parser("reference", help="print the plan format reference (Markdown)")
+    reference = sub.add_parser("reference", help="print the plan format reference")
+    reference.add_argument("--format", choices=["text", "markdown"],
+                           help="text (entities decoded; the default for a terminal) or "
+                                "markdown, the published page (the default otherwise)")
     reference.set_defaults(run=cmd_reference)
 
     owners = sub.add_parser("codeowners", help="print a CODEOWNERS file from plan owners")

@@ -3,20 +3,32 @@
 It removes the example plans this tool shipped (only files whose bytes are exactly a shipped
 example: an edited file is kept and named), writes a commented `plans/_org.yaml` skeleton whose
 `TODO(...)` values the check explains one by one, optionally scaffolds a first plan, and starts
-the organisation's policy history at the commit it starts from. It asks nothing and says what
-it touched.
+the organisation's policy history at the commit it starts from. Beside plans/ it writes what
+the repository's layout (macros/layout.py) lacks: the minimal mkdocs.yml where there is none,
+the editor schemas its `$schema=../schema/...` modelines name in a repository of the
+organisation's own, and the `.gitignore` lines for the build output. It looks at everything
+before it changes anything, never writes through a link, asks nothing and says what it touched.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .editor_schema import FILES
+from .layout import missing_ignores
+from .load import HAZARDS
+from .schema_export import write_schemas
 from .shipped import SHIPPED_EXAMPLES
 from .templates import write_template
 from .validate import ORG_FILE
+
+# Characters a name written into one YAML line may not hold: the check's hazards, plus the line
+# break and tab it allows in longer text.
+NAME_HAZARDS = HAZARDS | {0x09, 0x0A, 0x0D, 0x85, 0xFFFE, 0xFFFF}
 
 
 @dataclass
@@ -25,7 +37,10 @@ class Outcome:
 
     removed: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # edited examples and the organisation's own
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # left alone, and why
     written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)  # schema files already the tool's
+    ignored: list[str] = field(default_factory=list)  # lines appended to .gitignore
     refused: str = ""  # why nothing was done
 
 
@@ -53,9 +68,26 @@ def is_shipped_example(path: Path) -> bool:
     return hashlib.sha256(path.read_bytes()).hexdigest() in SHIPPED_EXAMPLES
 
 
+def name_problem(name: str) -> str:
+    """Why `name` cannot be an organisation's name in _org.yaml ("" when it can): a line break
+    would end the YAML comment and value it is written into; other control or direction
+    characters would hide in every page (the check refuses them in any text)."""
+    if not name.strip():
+        return "--name needs the organisation's name"
+    bad = sorted({ch for ch in name if ord(ch) in NAME_HAZARDS})
+    if bad:
+        shown = ", ".join(f"U+{ord(ch):04X}" for ch in bad)
+        return (f"--name holds a line break, tab or invisible control character ({shown}): "
+                "give the name on one line, as staff should read it")
+    return ""
+
+
 def org_skeleton(name: str, since: str | None) -> str:
-    # JSON-style quoting keeps any organisation name valid YAML.
-    quoted = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if name_problem(name):
+        raise ValueError(name_problem(name))
+    # A JSON string is a YAML double-quoted scalar: quotes, backslashes, `#`, `: `, `&`, `*`
+    # and any other YAML special stay text.
+    quoted = json.dumps(name, ensure_ascii=False)
     return f"""# yaml-language-server: $schema=../schema/org.schema.json
 # plans/_org.yaml: the people, teams and AI tools that {name}'s rollout plans name.
 # Written by `handbook init`. Replace every value that starts with TODO( — `handbook check`
@@ -119,32 +151,113 @@ def starting_commit(folder: Path) -> str | None:
 
 
 def init(plans_dir: Path, name: str, plan_id: str | None = None, template: str = "minimum",
-         since: str | None = None, config: Path | None = None) -> Outcome:
-    """Start an organisation's handbook in `plans_dir`. Refuses (and changes nothing) when the
-    organisation file exists and is not a shipped example: its people would be lost. With
-    `config` (a repository of its own, with no mkdocs.yml yet), also writes the minimal
-    mkdocs.yml there."""
+         since: str | None = None, config: Path | None = None, schema_dir: Path | None = None,
+         gitignore: Path | None = None) -> Outcome:
+    """Start an organisation's handbook in `plans_dir`. Everything is looked at before anything
+    is touched: it refuses, changing nothing, when the organisation file exists and is not a
+    shipped example (its people would be lost), when a file it would write is a link, or when
+    the first plan exists. With `config`, also writes the minimal mkdocs.yml there (no
+    mkdocs.yml yet); with `schema_dir`, the editor schemas its modelines name (a repository of
+    the organisation's own); with `gitignore`, appends the build output lines it lacks."""
     outcome = Outcome()
-    org = plans_dir / ORG_FILE
-    if org.exists() and not is_shipped_example(org):
-        outcome.refused = (f"{org} is not the example this tool shipped: it is kept. Move it "
-                           "away first if you want to start again.")
+    outcome.refused = name_problem(name) or _refusal(plans_dir, plan_id, config, schema_dir)
+    if outcome.refused:
         return outcome
+    org = plans_dir / ORG_FILE
     plans_dir.mkdir(parents=True, exist_ok=True)
     since = since or starting_commit(plans_dir)
+    removals = []
     for path in sorted(plans_dir.iterdir()):
-        if not path.is_file():
-            continue
-        if is_shipped_example(path):
-            path.unlink()
-            outcome.removed.append(path)
-        else:
-            outcome.kept.append(path)
+        if path.is_symlink():  # never followed, never removed: not a file init wrote
+            outcome.skipped.append((path, _link_note(path)))
+        elif path.is_file():
+            try:
+                (removals if is_shipped_example(path) else outcome.kept).append(path)
+            except OSError as error:
+                outcome.skipped.append((path, f"unreadable ({error.strerror}), kept"))
+    for path in removals:
+        path.unlink()
+        outcome.removed.append(path)
     org.write_text(org_skeleton(name, since), encoding="utf-8")
     outcome.written.append(org)
-    if config is not None and not config.exists():
+    if config is not None and not _present(config):
         config.write_text(MINIMAL_MKDOCS, encoding="utf-8")
         outcome.written.append(config)
+    if schema_dir is not None:
+        for path, changed in write_schemas(schema_dir):
+            (outcome.written if changed else outcome.unchanged).append(path)
+    if gitignore is not None:
+        _ignore_build_output(gitignore, outcome)
     if plan_id:
         outcome.written.append(write_template(template, plan_id, plans_dir))
     return outcome
+
+
+def _present(path: Path) -> bool:
+    """There, as a file or as a link (a dangling link too: writing would follow it)."""
+    return path.is_symlink() or path.exists()
+
+
+def _refusal(plans_dir: Path, plan_id: str | None, config: Path | None,
+             schema_dir: Path | None) -> str:
+    """Why init must not start here; "" when it may. Checked before anything is touched."""
+    org = plans_dir / ORG_FILE
+    for folder in [plans_dir] + ([schema_dir] if schema_dir is not None else []):
+        if _present(folder) and not folder.is_dir():
+            return f"{folder} is not a folder. Nothing was changed."
+    if org.is_symlink():
+        return (f"{org} is a link ({_link_note(org)}): init writes only a file of its own "
+                "there, never through a link. Nothing was changed; remove the link first.")
+    if org.exists() and not _is_example_file(org):
+        return (f"{org} is not the example this tool shipped: it is kept. Move it "
+                "away first if you want to start again.")
+    plan = plans_dir / f"{plan_id}.yaml" if plan_id else None
+    targets = [plan] if plan else []
+    targets += [config] if config is not None else []
+    targets += [schema_dir / name for name in FILES.values()] if schema_dir is not None else []
+    for target in targets:
+        if target.is_symlink():
+            return (f"{target} is a link ({_link_note(target)}): init never writes through a "
+                    "link. Nothing was changed; remove the link first.")
+    if plan and plan.exists() and not _is_example_file(plan):
+        return f"{plan} exists; it was not overwritten. Nothing was changed."
+    return ""
+
+
+def _is_example_file(path: Path) -> bool:
+    try:
+        return path.is_file() and is_shipped_example(path)
+    except OSError:
+        return False
+
+
+def _link_note(path: Path) -> str:
+    try:
+        target = path.readlink()
+    except OSError:
+        return "a link"
+    where = "which points nowhere" if not path.exists() else "not followed"
+    return f"a link to {target}, {where}"
+
+
+def _ignore_build_output(gitignore: Path, outcome: Outcome) -> None:
+    """Append the build output lines `.gitignore` lacks; a user's lines are never changed."""
+    if gitignore.is_symlink() or (gitignore.exists() and not gitignore.is_file()):
+        outcome.skipped.append((gitignore, "not a plain file: add "
+                                + ", ".join(missing_ignores("")) + " yourself"))
+        return
+    try:
+        text = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
+    except (OSError, UnicodeDecodeError):
+        outcome.skipped.append((gitignore, "unreadable: add "
+                                + ", ".join(missing_ignores("")) + " yourself"))
+        return
+    missing = missing_ignores(text)
+    if not missing:
+        return
+    lines = "".join(f"{line}\n" for line in missing)
+    head = "" if not text or text.endswith("\n") else "\n"
+    with open(gitignore, "a", encoding="utf-8") as handle:
+        handle.write(f"{head}# What `handbook build` writes (added by `handbook init`)\n{lines}")
+    outcome.ignored = missing
+    outcome.written.append(gitignore)

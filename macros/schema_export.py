@@ -50,18 +50,18 @@ def _char_class(codes: set[int]) -> str:
 
 
 _HAZARD = _char_class(HAZARDS)
-_PLACEHOLDER = r"(?!TODO\()"  # `handbook new` leaves TODO(kind): ... for the editor to replace
+_PLACEHOLDER = r"(?!TODO\()"  # `handbook new` and `init` leave TODO(kind): ... to replace
 
 
 def _types(kind: str) -> dict[str, dict]:
     """JSON Schema for each Cerberus type. A text is refused as the check refuses it: blank,
-    holding an invisible character, or (in a plan) still a placeholder."""
-    todo = _PLACEHOLDER if kind == "plan" else ""
+    holding an invisible character, or still a placeholder (in a plan, left by `handbook new`;
+    in _org.yaml, by `handbook init`)."""
     # `patternErrorMessage`: the sentence the VS Code YAML server shows instead of the regex.
-    clean = "no invisible control or direction characters" + (
-        ", and not a TODO(...) placeholder left by handbook new" if todo else "")
+    clean = ("no invisible control or direction characters, and not a TODO(...) placeholder "
+             f"left by handbook {'new' if kind == 'plan' else 'init'}")
     text = {"type": "string", "minLength": 1,
-            "pattern": f"^{todo}[^{_HAZARD}]*[^\\s{_HAZARD}][^{_HAZARD}]*$",
+            "pattern": f"^{_PLACEHOLDER}[^{_HAZARD}]*[^\\s{_HAZARD}][^{_HAZARD}]*$",
             "patternErrorMessage": f"Expected text: not blank, {clean}."}
     return {
         "slug": {"type": "string", "pattern": SLUG.pattern, "maxLength": 64,
@@ -71,7 +71,7 @@ def _types(kind: str) -> dict[str, dict]:
                  "patternErrorMessage": f"Expected {TYPE_WORDS['date']}."},
         "text": text,
         "markdown": dict(text),  # the check reads Markdown as text: non-blank, no hazards
-        "string": {"type": "string", "pattern": f"^{todo}[^{_HAZARD}]*$",
+        "string": {"type": "string", "pattern": f"^{_PLACEHOLDER}[^{_HAZARD}]*$",
                    "patternErrorMessage": f"Expected text with {clean}."},
         # JSON Schema counts 2.0 as a whole number; so does the loader (load._number).
         "integer": {"type": "integer"},

@@ -343,3 +343,41 @@ def test_the_site_build_refuses_a_plans_folder_linked_from_outside(tmp_path: Pat
     assert done.returncode != 0
     assert "plans:1:1: error: is a link to the folder" in done.stderr
     assert not (tmp_path / "site" / "plans" / "menu-drafts").exists()
+
+
+def test_the_reference_in_a_terminal_is_text_with_its_entities_decoded(monkeypatch, capsys):
+    from macros import cli
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert cli.main(["reference"]) == 0
+    shown = capsys.readouterr().out
+    assert "&#" not in shown, [line for line in shown.splitlines() if "&#" in line][:3]
+    assert "| `id` | id | yes | — | — |" in shown and "/plans/<id>/" in shown
+    assert cli.main(["reference", "--format", "markdown"]) == 0
+    assert "&#8212;" in capsys.readouterr().out  # the published page, as it is
+
+
+def test_the_reference_piped_is_the_markdown_page_unless_text_is_asked_for():
+    piped = handbook("reference")
+    assert piped.returncode == 0 and "| `id` | id | yes | &#8212; |" in piped.stdout
+    text = handbook("reference", "--format", "text")
+    assert text.returncode == 0 and "&#" not in text.stdout
+
+
+@pytest.mark.parametrize("command", [["serve"], ["build", "--site-dir", "site"]])
+def test_build_and_serve_let_material_show_its_end_of_life_notice(
+        monkeypatch, tmp_path: Path, command: list[str]):
+    """Material prints its notice (once, as MkDocs starts) unless NO_MKDOCS_2_WARNING is set:
+    the commands no longer set it; a user who sets it still can."""
+    from macros import cli, publish_site
+
+    shutil.copytree(FIXTURES / "valid" / "minimum", tmp_path / "plans")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NO_MKDOCS_2_WARNING", raising=False)
+    envs: list[dict] = []
+    monkeypatch.setattr(publish_site, "run_child", lambda argv, env, stop: envs.append(env) or 1)
+    cli.main([*command, *(["--today", "2026-11-24"] if command[0] == "build" else [])])
+    assert envs and "NO_MKDOCS_2_WARNING" not in envs[0]
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    cli.main([*command, *(["--today", "2026-11-24"] if command[0] == "build" else [])])
+    assert envs[1]["NO_MKDOCS_2_WARNING"] == "1"

@@ -3,6 +3,8 @@ handbook — touching only plans/, and nothing of ours in it."""
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -27,9 +29,9 @@ def git(cwd: Path, *args: str) -> str:
     return done.stdout
 
 
-def handbook(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+def handbook(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "macros", *args], cwd=cwd, capture_output=True,
-                          text=True)
+                          text=True, env=env)
 
 
 def fill(skeleton: str, values: list[str]) -> str:
@@ -86,8 +88,13 @@ def test_a_new_organisation_publishes_its_own_handbook_touching_only_plans(copie
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout == ""
     site = tmp_path / "site"
-    built = handbook(repo, "build", "--site-dir", str(site), "--today", TODAY.isoformat())
+    quiet = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}
+    built = handbook(repo, "build", "--site-dir", str(site), "--today", TODAY.isoformat(),
+                     env=quiet)
     assert built.returncode == 0, built.stderr
+    # Material's end-of-life notice (its own words, printed once as MkDocs starts) is shown,
+    # and `--strict` does not fail on it.
+    assert built.stderr.count("Material for MkDocs reaches end of life") == 1, built.stderr
 
     changed = git(repo, "diff", "--name-only", copied, "HEAD").split()
     assert changed and all(name.startswith("plans/") for name in changed), changed
@@ -146,25 +153,160 @@ def test_the_format_reference_is_readable_without_building():
     assert "`history_since`" in done.stdout and "## Rules and the fields they read" in done.stdout
 
 
+def modeline_targets(folder: Path) -> dict[Path, Path]:
+    """Each YAML file under `folder` with the file its `$schema=` modeline names."""
+    targets = {}
+    for path in folder.rglob("*.yaml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        if "$schema=" in first:
+            targets[path] = path.parent / first.split("$schema=", 1)[1].strip()
+    return targets
+
+
 def test_init_without_an_mkdocs_yml_writes_a_repository_of_its_own(tmp_path: Path):
     """No mkdocs.yml beside plans/: the organisation owns it, and init writes the minimal one
-    that README "A repository of your own" shows, saying which layout it chose and why."""
+    that README "A repository of your own" shows, the schema files its modelines name and a
+    .gitignore, saying which layout it chose and the command that exists there."""
     from macros.init import MINIMAL_MKDOCS
 
     done = handbook(tmp_path, "init", "--name", "Fjordline Ferries", "--plan", "first-plan")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "mkdocs.yml").read_text(encoding="utf-8") == MINIMAL_MKDOCS
     assert "Layout: a repository of your own" in done.stderr
-    assert sorted(done.stdout.split()) == sorted(
-        ["wrote", "plans/_org.yaml", "wrote", "plans/first-plan.yaml", "wrote",
-         str(tmp_path / "mkdocs.yml")])
+    assert "`handbook build`" in done.stderr and "make build" not in done.stderr
+    assert done.stdout.splitlines() == [
+        "wrote    plans/_org.yaml", "wrote    mkdocs.yml", "wrote    schema/plan.schema.json",
+        "wrote    schema/org.schema.json", "wrote    .gitignore  (added /site, /.site-*)",
+        "wrote    plans/first-plan.yaml"]
+    targets = modeline_targets(tmp_path / "plans")
+    assert len(targets) == 2 and all(target.is_file() for target in targets.values()), targets
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert MINIMAL_MKDOCS.replace("site_name", "# mkdocs.yml\nsite_name", 1) in readme
 
 
-def test_init_beside_an_mkdocs_yml_changes_only_plans(tmp_path: Path):
-    (tmp_path / "mkdocs.yml").write_text("site_name: ours\n", encoding="utf-8")
+COPY_MKDOCS = "site_name: ours\nhooks:\n  - macros/publish.py\nplugins: [search]\n"
+PLUGIN_MKDOCS = ("site_name: ours\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+                 "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+                 "plugins:\n  - search\n  - handbook\n  - macros: {render_by_default: false}\n")
+
+
+@pytest.mark.parametrize("config, makefile, words, command, schema", [
+    (COPY_MKDOCS, True, "Layout: a copy of the tool's repository", "make build", False),
+    (COPY_MKDOCS, False, "Layout: a copy of the tool's repository", "handbook build", False),
+    (PLUGIN_MKDOCS, False, "Layout: a repository of your own (mkdocs.yml uses the handbook "
+                           "plugin)", "handbook build", True),
+    ("site_name: ours\n", False, "Layout: not wired in yet", "handbook build", True),
+], ids=["copy", "copy-without-makefile", "plugin", "neither"])
+def test_init_names_the_layout_it_is_in_and_the_next_command_there(
+        tmp_path: Path, config: str, makefile: bool, words: str, command: str, schema: bool):
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    if makefile:
+        (tmp_path / "Makefile").write_text("build:\n\ttrue\n", encoding="utf-8")
+    done = handbook(tmp_path, "init", "--name", "Fjordline Ferries", "--plan", "first-plan")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "mkdocs.yml").read_text(encoding="utf-8") == config
+    assert words in done.stderr
+    assert done.stderr.rstrip().endswith(f"then `{command}`."), done.stderr
+    assert "make build" not in done.stderr or makefile
+    # A copy has the tool's schema/ already; a repository of its own gets it from init.
+    assert (tmp_path / "schema" / "org.schema.json").is_file() == schema
+    if schema:
+        assert all(t.is_file() for t in modeline_targets(tmp_path / "plans").values())
+
+
+def test_init_appends_only_the_build_output_lines_a_gitignore_lacks(tmp_path: Path):
+    """The organisation's .gitignore keeps every line; a `site/` line does not cover the `site`
+    link a build leaves, so `/site` is added; a second init adds nothing."""
+    (tmp_path / "mkdocs.yml").write_text(PLUGIN_MKDOCS, encoding="utf-8")
+    ours = "node_modules/\nsite/\n.site-builds/"  # no newline at the end
+    (tmp_path / ".gitignore").write_text(ours, encoding="utf-8")
     done = handbook(tmp_path, "init", "--name", "Fjordline Ferries")
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "mkdocs.yml").read_text(encoding="utf-8") == "site_name: ours\n"
-    assert "Layout: a copy of the tool's repository" in done.stderr
+    assert "wrote    .gitignore  (added /site, /.site-*)" in done.stdout.splitlines()
+    text = (tmp_path / ".gitignore").read_text(encoding="utf-8")
+    assert text.startswith(ours + "\n") and text.endswith("/site\n/.site-*\n")
+    (tmp_path / ".site-builds" / "1").mkdir(parents=True)
+    (tmp_path / ".site-builds" / "1" / "index.html").write_text("x", encoding="utf-8")
+    (tmp_path / "site").symlink_to(".site-builds/1")
+    (tmp_path / ".site-new-7").symlink_to(".site-builds/1")
+    git(tmp_path, "init", "-q")
+    ignored = git(tmp_path, "status", "--porcelain", "--ignored").splitlines()
+    assert {"!! site", "!! .site-builds/", "!! .site-new-7"} <= set(ignored), ignored
+    (tmp_path / "plans" / "_org.yaml").unlink()
+    again = handbook(tmp_path, "init", "--name", "Fjordline Ferries")
+    assert again.returncode == 0, again.stderr
+    assert ".gitignore" not in again.stdout
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == text
+
+
+def test_init_refuses_an_org_file_that_is_a_link_and_touches_nothing(tmp_path: Path):
+    """A dangling `plans/_org.yaml` link to a file outside the repository: writing would create
+    that file. Nothing is written or removed; the editor is told why."""
+    repo, outside = tmp_path / "repo", tmp_path / "outside" / "org.yaml"
+    shutil.copytree(ROOT / "plans", repo / "plans")
+    (repo / "plans" / "_org.yaml").unlink()
+    (repo / "plans" / "_org.yaml").symlink_to(outside)
+    before = sorted(p.name for p in (repo / "plans").iterdir())
+    done = handbook(repo, "init", "--name", "Fjordline Ferries")
+    assert done.returncode == 1
+    assert "plans/_org.yaml is a link" in done.stderr and "Nothing was changed" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert not outside.exists() and not outside.parent.exists()
+    assert sorted(p.name for p in (repo / "plans").iterdir()) == before
+    assert sorted(p.name for p in repo.iterdir()) == ["plans"]
+
+
+def test_init_checks_the_first_plan_before_removing_any_example(tmp_path: Path):
+    """`--plan first-plan` where plans/first-plan.yaml is a dangling link: refused before the
+    examples are removed (it used to remove them, then die with a traceback)."""
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    (tmp_path / "plans" / "first-plan.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    before = sorted(p.name for p in (tmp_path / "plans").iterdir())
+    done = handbook(tmp_path, "init", "--name", "Fjordline Ferries", "--plan", "first-plan")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "plans/first-plan.yaml is a link" in done.stderr, done.stderr
+    assert sorted(p.name for p in (tmp_path / "plans").iterdir()) == before
+    assert not (tmp_path / "nowhere.yaml").exists()
+
+
+def test_init_reports_a_link_among_the_plans_and_leaves_it(tmp_path: Path):
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    link = tmp_path / "plans" / "old-plan.yaml"
+    link.symlink_to(tmp_path / "nowhere.yaml")
+    done = handbook(tmp_path, "init", "--name", "Fjordline Ferries")
+    assert done.returncode == 0, done.stderr
+    assert (f"skipped  plans/old-plan.yaml  (a link to {tmp_path / 'nowhere.yaml'}, which "
+            "points nowhere)") in done.stdout.splitlines(), done.stdout
+    assert link.is_symlink()
+
+
+@pytest.mark.parametrize("name", ["Fjordline\nFerries", "Fjordline\rFerries", "Fjord\tline",
+                                  "Fjord\u2028line", "Fjord\u202eline", "Fjord\x1b[2Jline"])
+def test_a_name_with_a_control_character_is_a_usage_error(tmp_path: Path, name: str):
+    done = handbook(tmp_path, "init", "--name", name)
+    assert done.returncode == 2, done.stderr
+    assert "--name holds a line break, tab or invisible control character" in done.stderr
+    assert not (tmp_path / "plans").exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ['Fjord "line" #1', "O'Brien & *Sons*: ferries", "- [a]: {b}",
+                                  "| > % @ ` !x \\ \\n", "Ørsted — fjord 🚢", "yes", "null"])
+def test_any_printable_name_is_written_as_yaml_text(tmp_path: Path, name: str):
+    done = handbook(tmp_path, "init", "--name", name)
+    assert done.returncode == 0, done.stderr
+    written = (tmp_path / "plans" / "_org.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(written)["organisation"]["name"] == name
+    checked = handbook(tmp_path, "check", "--format", "json", "--today", TODAY.isoformat())
+    rules = {d["rule"] for d in json.loads(checked.stdout)}
+    assert rules <= {"placeholder"}, rules
+
+
+def test_init_refuses_a_schema_path_that_is_not_a_folder_before_removing_anything(
+        tmp_path: Path):
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    (tmp_path / "schema").write_text("ours\n", encoding="utf-8")
+    before = sorted(p.name for p in (tmp_path / "plans").iterdir())
+    outcome = init(tmp_path / "plans", "Fjordline Ferries", schema_dir=tmp_path / "schema")
+    assert outcome.refused.endswith("schema is not a folder. Nothing was changed.")
+    assert sorted(p.name for p in (tmp_path / "plans").iterdir()) == before

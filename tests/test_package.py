@@ -226,6 +226,26 @@ def test_installed_wheel_runs_every_command_outside_the_checkout(venv: Path, tmp
     assert f"rollout-handbook {VERSION} reads plan format up to 1" in newer.stdout
 
 
+def test_installed_init_starts_a_repository_of_its_own_that_builds(venv: Path, tmp_path: Path):
+    """From the wheel, in an empty folder: init writes the plugin's mkdocs.yml, the schema files
+    its modelines name and a .gitignore, and names `handbook build` (there is no Makefile)."""
+    org = tmp_path / "harbour"
+    org.mkdir()
+    env = outside_env(tmp_path)
+    done = run(venv, "init", "--name", "Harbour Library", "--plan", "first-plan", cwd=org,
+               env=env)
+    assert done.returncode == 0, done.stderr
+    assert "then `handbook build`." in done.stderr and "make build" not in done.stderr
+    assert (org / "mkdocs.yml").read_text(encoding="utf-8") == MKDOCS
+    for name in ("_org.yaml", "first-plan.yaml"):
+        modeline = (org / "plans" / name).read_text(encoding="utf-8").splitlines()[0]
+        target = org / "plans" / modeline.split("$schema=", 1)[1]
+        assert json.loads(target.read_text(encoding="utf-8"))["$schema"], name
+    assert "/site\n" in (org / ".gitignore").read_text(encoding="utf-8")
+    reference = run(venv, "reference", "--format", "text", cwd=org, env=env)
+    assert reference.returncode == 0 and "&#" not in reference.stdout
+
+
 def test_an_organisation_page_replaces_the_tool_page_of_the_same_path(venv: Path,
                                                                       tmp_path: Path):
     """docs/ of the organisation's own: its about.md wins over the package's, the tool's other

@@ -307,3 +307,21 @@ def test_a_new_plan_is_red_in_the_editor_until_filled(tmp_path: Path):
     refused = refused_by_schema(tmp_path / "plan.schema.json", drafts + filled)
     assert sorted(refused) == sorted(map(str, drafts))
     assert all("TODO(" in message for path in drafts for message in refused[str(path)])
+
+
+def test_the_org_schema_flags_every_placeholder_init_writes(tmp_path: Path):
+    """An editor opening the `_org.yaml` that `handbook init` writes sees a mark on exactly the
+    values `handbook check` calls placeholders (the id and number ones only, before)."""
+    from macros.init import init
+
+    plans = tmp_path / "plans"
+    assert not init(plans, "Fjordline Ferries", since="2026-01-01").refused
+    (tmp_path / "org.schema.json").write_text(schema_text("org"), encoding="utf-8")
+    done = subprocess.run([str(CHECK_JSONSCHEMA), "--schemafile", str(tmp_path / "org.schema.json"),
+                           "-o", "json", str(plans / "_org.yaml")], capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    flagged = {error["path"] for error in json.loads(done.stdout)["errors"]}
+    placeholders = {"$." + d.message.split(": still a placeholder", 1)[0]
+                    for d in checked(plans) if d.rule == "placeholder"}
+    assert len(placeholders) == 17
+    assert flagged == placeholders
