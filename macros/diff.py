@@ -1186,7 +1186,7 @@ def to_markdown(changes: list[Change], old: Side, new: Side) -> str:
                     lines.append(f"- ⚠️ {gfm(c.sentence)} — **needs approval by "
                                  f"{code_span(c.approver)}:** {gfm(c.reason)}")
                 else:
-                    lines.append(f"- {gfm(c.sentence)} — *{c.judgement_text}*")
+                    lines.append(f"- {gfm(c.sentence)} — **{c.judgement_text}**")
             lines.append("")
     return "\n".join(lines)
 

@@ -24,6 +24,7 @@ NEEDS_APPROVAL = "needs-approval"
 TIGHTENS = "tightens"
 NO_EFFECT = "no-policy-effect"
 NOT_JUDGED = "not-judged"
+JUDGEMENTS = (NEEDS_APPROVAL, TIGHTENS, NO_EFFECT, NOT_JUDGED)
 # How each judgement reads in a comment or a terminal.
 WORDS = {NEEDS_APPROVAL: "needs approval", TIGHTENS: "tightens", NO_EFFECT: "no policy effect",
          NOT_JUDGED: "not judged, review by hand"}
