@@ -1001,10 +1001,12 @@ class Change:
     judgement: str = NOT_JUDGED
 
     def __post_init__(self) -> None:
+        # needs_approval and judgement never disagree: approval comes with its reason (and one
+        # no approver can give is not judged).
         if self.reason is not None:
             object.__setattr__(self, "judgement", NEEDS_APPROVAL)
         elif self.judgement == NEEDS_APPROVAL:
-            raise ValueError("a change that needs approval says why")
+            object.__setattr__(self, "judgement", NOT_JUDGED)
 
     @property
     def needs_approval(self) -> bool:
