@@ -17,11 +17,13 @@ import pytest
 from macros.diff import Side, diff
 from macros.diff_judgement import JUDGEMENTS
 from macros.diff_text import to_text
+from macros.load import HAZARDS
 from macros.tiers import HIGH_IMPACTS, TIERS, implied_tier
 from macros.validate import check
 
 from .conftest import FIXTURES, ROOT
 from .test_diff import CASES, EXAMPLES, changed, handbook, old_side
+from .test_diff_properties import hostile_sides
 
 # --- the tier is policy -----------------------------------------------------------------------
 
@@ -314,3 +316,33 @@ def test_a_git_revision_that_fails_the_check_is_noted(tmp_path: Path):
     assert "    needs approval    " in done.stdout
     clean = handbook("diff", "HEAD~1", "HEAD~1", "--format", "text", cwd=tmp_path)
     assert "Note:" not in clean.stdout
+
+
+def with_hazards(data, counter: list[int]):
+    """Every text leaf gains a terminal escape, a bidi override or a bell (ids kept)."""
+    hazards = ["\x1b[2J\x1b]0;owned\x07", "\u202edesrever", "\x9b31m", "\r\x08\x00", "\u2028"]
+    if isinstance(data, dict):
+        return {k: v if k in ("id", "schema_version") else with_hazards(v, counter)
+                for k, v in data.items()}
+    if isinstance(data, list):
+        return [with_hazards(v, counter) for v in data]
+    if isinstance(data, str):
+        counter[0] += 1
+        return data + hazards[counter[0] % len(hazards)]
+    return data
+
+
+def test_hostile_plans_read_one_change_a_line_in_text():
+    old, new = hostile_sides()
+    old = Side(old.label + "\x1b[1m", with_hazards(old.plans, [0]), with_hazards(old.org, [0]))
+    new = Side(new.label, with_hazards(new.plans, [1]), with_hazards(new.org, [1]))
+    changes = diff(old, new)
+    text = to_text(changes, old, new)
+    assert not [ch for ch in text if ord(ch) in HAZARDS or ch in "\t\r"], repr(text)
+    labels = ("needs approval    ", "tightens          ", "no policy effect  ",
+              "not judged        ")
+    lines = [line for line in text.splitlines() if line.startswith("    ")]
+    assert len(lines) == len(changes) > 30
+    for line, change in zip(lines, changes):
+        assert sum(line[4:].startswith(label) for label in labels) == 1, line
+        assert line[4:].startswith(labels[JUDGEMENTS.index(change.judgement)]), line
