@@ -911,8 +911,9 @@ def _tier_reason(why: str | None, ctx: _Plan) -> Sentence:
     before, after = tier_side(ctx.old), tier_side(ctx.new)
     if why == BELOW:
         return ("keeps the plan at the ", Value(after.applied), " tier, below the ",
-                Value(after.implied), " tier its impact calls for; a tier rationale is text and "
-                "cannot be judged automatically")
+                Value(after.implied), " tier its impact calls for; " + (
+                    "a tier rationale is text and cannot be judged automatically"
+                    if after.rationale else "the check refuses this without a tier rationale"))
     return ("lowers the tier the impact calls for from ", Value(before.implied), " to ",
             Value(after.implied))
 

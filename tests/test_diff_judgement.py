@@ -85,6 +85,7 @@ def test_adding_an_impact_while_the_tier_stays_needs_approval():
     # Without a rationale too: the check then fails, and the diff still asks for approval.
     [bare] = changed("support-replies", lambda p: p["impact"].append("safety"))
     assert bare["judgement"] == "needs-approval"
+    assert bare["reason"].endswith("; the check refuses this without a tier rationale")
 
 
 def test_an_impact_the_tier_already_meets_tightens():
