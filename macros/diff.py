@@ -10,7 +10,9 @@ A change to a policy (pause rules, thresholds, targets, uses, data rules, review
 authority, stage access, training requirements) needs the approval of the plan's owner of the
 definitions of good unless structured values PROVE that it tightens control: numbers with
 `better`, strength orders of enums, inclusion of list items. Free text is never parsed: a
-reworded policy always needs approval.
+reworded policy always needs approval. Every change carries exactly one judgement (needs
+approval, tightens, no policy effect, not judged): see macros/diff_judgement.py, which also
+holds the tier's part (the tier is policy).
 
 A sentence keeps plan values apart from the tool's own words, so each output escapes them in
 its own way, once: plain text for JSON, inert code spans for GitHub comments, the handbook's
@@ -890,9 +892,9 @@ def _approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
 def _judgement(leaf: Leaf, ctx: _Plan) -> tuple[str, Sentence | None]:
     """The change's one judgement (macros/diff_judgement.py), with the reason when it needs
     approval."""
-    shape, key = _shape(leaf.path), _last_key(leaf.path)
+    shape = _shape(leaf.path)
     if leaf.kind == "renamed" or ctx.follows_rename(leaf) \
-            or leaf.kind == "reordered" and shape != ("stages",):
+            or (leaf.kind == "reordered" and shape != ("stages",)):
         return NO_EFFECT, None
     if leaf.kind == "moved-in":  # part of a new prohibition
         return TIGHTENS, None
@@ -949,8 +951,8 @@ def _org_judgement(leaf: Leaf, ctx: _Plan, loosens: bool) -> str:
         return _judgement(Leaf(("training", "modules") + p[1:], leaf.old, leaf.new, leaf.kind),
                           ctx)[0]
     judged = shape in (("tools", "*", "status"), ("tools", "*", "account"),
-                       ("tools", "*", "trains_on_inputs")) or shape == ("tools", "*") \
-        and leaf.removed
+                       ("tools", "*", "trains_on_inputs")) or (shape == ("tools", "*")
+                                                                 and leaf.removed)
     return TIGHTENS if judged and not loosens else NOT_JUDGED
 
 
