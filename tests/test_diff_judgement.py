@@ -252,22 +252,18 @@ def test_format_text_from_the_command_line():
 def on_a_terminal(*args: str) -> str:
     """`handbook diff` with its stdout on a pseudo-terminal, as a person runs it."""
     main, child = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "macros", "diff", *args], cwd=ROOT,
+                               stdout=child, stderr=subprocess.DEVNULL)
+    os.close(child)  # read while it writes: a full terminal buffer would block it
+    out = b""
     try:
-        done = subprocess.run([sys.executable, "-m", "macros", "diff", *args], cwd=ROOT,
-                              stdout=child, stderr=subprocess.PIPE, timeout=120)
-        assert done.returncode == 0, done.stderr
-        os.close(child)
-        out = b""
-        while True:
-            try:
-                chunk = os.read(main, 65536)
-            except OSError:  # the terminal is closed: everything has been read
-                break
-            if not chunk:
-                break
+        while chunk := os.read(main, 65536):
             out += chunk
+    except OSError:  # EIO: the command has exited and closed the terminal
+        pass
     finally:
         os.close(main)
+    assert process.wait(timeout=120) == 0
     return out.decode("utf-8").replace("\r\n", "\n")
 
 
