@@ -107,7 +107,7 @@ def test_lowering_the_tier_needs_approval_and_says_what_it_relaxes():
 
 
 @pytest.mark.parametrize("impact", [[], ["records", "public_claims"],
-                                    [sorted(HIGH_IMPACTS)[0]], ["customers", "finances"]])
+                                    [min(HIGH_IMPACTS)], ["customers", "finances"]])
 @pytest.mark.parametrize("tier", TIERS)
 def test_the_diff_and_the_check_read_one_impact_rule(impact: list, tier: str, tmp_path: Path):
     """The impact-tier rule fires exactly when the tier is below the tier the diff computes."""
