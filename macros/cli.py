@@ -103,7 +103,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import SideError, diff, read_side, to_json, to_markdown
+    from .diff import SideError, diff, read_side
+    from .diff_check import check_errors
+    from .diff_text import render
 
     try:
         old, new = read_side(args.old), read_side(args.new)
@@ -111,7 +113,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(f"handbook diff: {error}", file=sys.stderr)
         return EXIT_USAGE
     changes = diff(old, new)
-    print(to_json(changes) if args.format == "json" else to_markdown(changes, old, new))
+    # A terminal gets plain text; a pipe or file (a pull-request comment) gets Markdown.
+    fmt = args.format or ("text" if sys.stdout.isatty() else "markdown")
+    errors = check_errors(args.new, _today(None))
+    print(render(fmt, changes, old, new, errors), end="" if fmt == "text" else "\n")
     # Like `git diff --exit-code`: CI can require the approval the comment asks for.
     if args.exit_code and any(c.needs_approval for c in changes):
         return EXIT_ERRORS
@@ -309,7 +314,9 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("old", metavar="OLD", help="plan file, folder, or git revision")
     diff.add_argument("new", metavar="NEW", nargs="?", default="plans",
                       help="plan file, folder, or git revision (default: plans/)")
-    diff.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    diff.add_argument("--format", choices=["text", "markdown", "json"], default=None,
+                      help="text (the default on a terminal), markdown (the default otherwise: "
+                           "a pull-request comment) or json")
     diff.add_argument("--exit-code", action="store_true",
                       help="exit 1 when any change needs approval, else 0")
     diff.set_defaults(run=cmd_diff)

@@ -10,7 +10,9 @@ A change to a policy (pause rules, thresholds, targets, uses, data rules, review
 authority, stage access, training requirements) needs the approval of the plan's owner of the
 definitions of good unless structured values PROVE that it tightens control: numbers with
 `better`, strength orders of enums, inclusion of list items. Free text is never parsed: a
-reworded policy always needs approval.
+reworded policy always needs approval. Every change carries exactly one judgement (needs
+approval, tightens, no policy effect, not judged): see macros/diff_judgement.py, which also
+holds the tier's part (the tier is policy).
 
 A sentence keeps plan values apart from the tool's own words, so each output escapes them in
 its own way, once: plain text for JSON, inert code spans for GitHub comments, the handbook's
@@ -30,6 +32,18 @@ from pathlib import Path
 from typing import Any
 
 from .codeowners import entry as codeowners_entry
+from .diff_judgement import (
+    BELOW,
+    NEEDS_APPROVAL,
+    NO_EFFECT,
+    NOT_JUDGED,
+    TIER_KEYS,
+    TIGHTENS,
+    WORDS,
+    date_judgement,
+    tier_judgement,
+    tier_side,
+)
 from .history import _FORMAT, Commit, since_option
 from .load import load_text
 from .render.fragments import MODES
@@ -288,6 +302,10 @@ def _walk_list(old: list, new: list, path: tuple) -> Iterator[Leaf]:
             yield Leaf(path + (Item(None, None, j),), None, new[j])
 
 
+# Keys of a use that only allowed uses or only prohibited uses have (schema/parts/*-use.yaml).
+_ONE_LIST_KEYS = {"from_stage", "example", "reason"}
+
+
 def _moved_uses(leaves: list[Leaf]) -> list[Leaf]:
     """A use removed from one list and added to the other with the same id was moved."""
     def use(leaf: Leaf) -> bool:
@@ -307,9 +325,11 @@ def _moved_uses(leaves: list[Leaf]) -> list[Leaf]:
                 item = Item(here[2].key, None, here[2].new_index)
                 out.append(Leaf(("uses", here[1], item), other, here[1], "moved"))
                 # What else changed with a move to prohibited belongs to a new prohibition.
+                # Keys only one list has (a reason, a first stage) go with the move's line.
                 kind = "moved-in" if here[1] == "prohibited" else "changed"
                 out += [Leaf(lf.path, lf.old, lf.new, kind)
-                        for lf in walk(before.old, leaf.new, ("uses", here[1], item))]
+                        for lf in walk(before.old, leaf.new, ("uses", here[1], item))
+                        if _last_key(lf.path) not in _ONE_LIST_KEYS]
                 continue
         out.append(leaf)
     return [lf for lf in out
@@ -508,8 +528,13 @@ def _plan_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
                 ctx.names.person(b))
     if len(shape) == 3 and shape[0] == "uses" and shape[2] == "*":
         which = p[1]
-        if kind == "moved":
-            return (ctx.label(p), f" moved from {a} to {b}")
+        if kind == "moved":  # with what only the new list has: its reason or first stage
+            item = ctx.item(p)
+            reason, stage = item.get("reason"), item.get("from_stage")
+            return (ctx.label(p), f" moved from {a} to {b}") + (
+                (" (reason: ", Value(reason), ")") if b == "prohibited" and reason else
+                (" (from stage ", Value(_name(ctx.stages, stage)), ")") if b == "allowed"
+                and stage else ())
         if leaf.removed:
             return (f"{which.title()} use removed: ", ctx.label(p))
         if leaf.added:
@@ -865,6 +890,37 @@ def _approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
     return (ctx.value(p, a), " replaced by ", ctx.value(p, b), "; cannot be judged automatically")
 
 
+def _judgement(leaf: Leaf, ctx: _Plan) -> tuple[str, Sentence | None]:
+    """The change's one judgement (macros/diff_judgement.py), with the reason when it needs
+    approval."""
+    shape = _shape(leaf.path)
+    if leaf.kind == "renamed" or ctx.follows_rename(leaf) \
+            or (leaf.kind == "reordered" and shape != ("stages",)):
+        return NO_EFFECT, None
+    if leaf.kind == "moved-in":  # part of a new prohibition
+        return TIGHTENS, None
+    if shape and shape[0] in TIER_KEYS:
+        judgement, why = tier_judgement(shape[0], leaf.old, leaf.new, ctx.old, ctx.new)
+        return judgement, _tier_reason(why, ctx) if judgement == NEEDS_APPROVAL else None
+    if shape in (("stages", "*", "start"), ("stages", "*", "end")):
+        return date_judgement(leaf.old, leaf.new), None
+    if not leaf.path or not _is_policy(shape):
+        return NOT_JUDGED, None
+    reason = _approval(leaf, ctx)
+    return (NEEDS_APPROVAL, reason) if reason else (TIGHTENS, None)
+
+
+def _tier_reason(why: str | None, ctx: _Plan) -> Sentence:
+    before, after = tier_side(ctx.old), tier_side(ctx.new)
+    if why == BELOW:
+        return ("keeps the plan at the ", Value(after.applied), " tier, below the ",
+                Value(after.implied), " tier its impact calls for; " + (
+                    "a tier rationale is text and cannot be judged automatically"
+                    if after.rationale else "the check refuses this without a tier rationale"))
+    return ("lowers the tier the impact calls for from ", Value(before.implied), " to ",
+            Value(after.implied))
+
+
 def _org_approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
     """Tools that became more open, and shared modules that require less."""
     p, shape, a, b = leaf.path, _shape(leaf.path), leaf.old, leaf.new
@@ -889,6 +945,21 @@ def _org_approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
         if was != now:  # who CODEOWNERS names as the owner of this person's plans
             return ("the CODEOWNERS owner changes from ", Value(was), " to ", Value(now))
     return None
+
+
+def _org_judgement(leaf: Leaf, ctx: _Plan, loosens: bool) -> str:
+    """The judgement of an org change whose approval `_org_approval` did not ask for (one it
+    asks for that no plan's owner can give is not judged either)."""
+    p, shape = leaf.path, _shape(leaf.path)
+    if leaf.kind in ("renamed", "reordered") or ctx.follows_rename(leaf):
+        return NO_EFFECT
+    if shape[:2] == ("training", "*") and len(shape) <= 4 and not loosens:
+        return _judgement(Leaf(("training", "modules") + p[1:], leaf.old, leaf.new, leaf.kind),
+                          ctx)[0]
+    judged = shape in (("tools", "*", "status"), ("tools", "*", "account"),
+                       ("tools", "*", "trains_on_inputs")) or (shape == ("tools", "*")
+                                                                 and leaf.removed)
+    return TIGHTENS if judged and not loosens else NOT_JUDGED
 
 
 def _org_approvers(leaf: Leaf, old: Side, names: _Names) -> list[str]:
@@ -939,10 +1010,24 @@ class Change:
     sentence: Sentence
     reason: Sentence | None = None  # why it needs approval; None: it does not
     approver: str | None = None
+    # One of diff_judgement's four; a change with a reason always needs approval.
+    judgement: str = NOT_JUDGED
+
+    def __post_init__(self) -> None:
+        # needs_approval and judgement never disagree: approval comes with its reason (and one
+        # no approver can give is not judged).
+        if self.reason is not None:
+            object.__setattr__(self, "judgement", NEEDS_APPROVAL)
+        elif self.judgement == NEEDS_APPROVAL:
+            object.__setattr__(self, "judgement", NOT_JUDGED)
 
     @property
     def needs_approval(self) -> bool:
         return self.reason is not None
+
+    @property
+    def judgement_text(self) -> str:
+        return WORDS[self.judgement]
 
     @property
     def reason_text(self) -> str:
@@ -957,7 +1042,7 @@ class Change:
     def as_json(self) -> dict:
         return {"plan": self.plan, "section": self.section, "path": self.path,
                 "old": self.old, "new": self.new, "text": plain(self.sentence),
-                "needs_approval": self.needs_approval,
+                "judgement": self.judgement, "needs_approval": self.needs_approval,
                 "reason": plain(self.reason) if self.reason else None,
                 "approver": self.approver}
 
@@ -979,9 +1064,9 @@ def _plan_changes(plan_id: str, old: dict, new: dict, names: _Names) -> list[Cha
     for leaf in _moved_uses(list(walk(old, new))):
         section = _section(leaf.path, org=False)
         sentence = _plan_sentence(leaf, ctx) or _generic(leaf, ctx, section)
-        reason = _approval(leaf, ctx)
+        judgement, reason = _judgement(leaf, ctx)
         changes.append(Change(plan_id, section, path_text(leaf.path), leaf.old, leaf.new,
-                              sentence, reason, approver if reason else None))
+                              sentence, reason, approver if reason else None, judgement))
     return changes
 
 
@@ -1001,7 +1086,8 @@ def _org_changes(old: Side, new: Side, names: _Names) -> list[Change]:
         approvers = _org_approvers(leaf, old, names) if reason else []
         changes.append(Change(ORG_FILE, section, path_text(leaf.path), leaf.old, leaf.new,
                               sentence, reason if approvers else None,
-                              ", ".join(approvers) or None))
+                              ", ".join(approvers) or None,
+                              _org_judgement(leaf, ctx, reason is not None)))
     return changes
 
 
@@ -1030,7 +1116,8 @@ def diff(old: Side, new: Side) -> list[Change]:
         if a_id != b_id:
             leaf = Leaf(("id",), a_id, b_id, "renamed")
             changes.append(Change(b_id, "Plan", "id", a_id, b_id,
-                                  _plan_sentence(leaf, _Plan(a, b, names)) or ()))
+                                  _plan_sentence(leaf, _Plan(a, b, names)) or (),
+                                  judgement=NO_EFFECT))
             a, b = _without_rename(a, b, a_id)
         changes += _plan_changes(b_id, a, b, names)
     changes += _org_changes(old, new, names)
@@ -1114,7 +1201,7 @@ def to_markdown(changes: list[Change], old: Side, new: Side) -> str:
                     lines.append(f"- ⚠️ {gfm(c.sentence)} — **needs approval by "
                                  f"{code_span(c.approver)}:** {gfm(c.reason)}")
                 else:
-                    lines.append(f"- {gfm(c.sentence)}")
+                    lines.append(f"- {gfm(c.sentence)} — **{c.judgement_text}**")
             lines.append("")
     return "\n".join(lines)
 

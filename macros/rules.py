@@ -23,9 +23,12 @@ from .tiers import (
     ALWAYS_REQUIRED,
     APPROVAL_FIRST,
     APPROVAL_STATUSES,
+    HIGH_IMPACTS,
     PER_OUTPUT,
     REQUIRED_TOPICS,
+    TIERS,
     Requirements,
+    implied_tier,
     requirements,
 )
 from .values import is_placeholder, is_slug, parse_date
@@ -87,7 +90,6 @@ PLAN_COLLECTIONS = {
     "risk": [("risks", "*", "id")],
 }
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
-HIGH_IMPACTS = {"employees", "safety", "access_to_services", "regulated_work", "finances"}
 
 
 def select(data: Any, pattern: tuple, prefix: tuple = ()) -> Iterator[tuple[tuple, Any]]:
@@ -748,7 +750,7 @@ def rule_impact_tier(scope: Scope) -> Iterator[Diagnostic]:
     for doc in scope.plans:
         plan, tier = doc.data, _required(doc.data).rank
         impact = set(texts(plan.get("impact")))
-        needed = 2 if impact & HIGH_IMPACTS else 1 if impact else 0
+        needed = TIERS.index(implied_tier(plan.get("impact")))
         if tier < needed:
             names = ", ".join(sorted(impact & HIGH_IMPACTS or impact))
             level = "high" if needed == 2 else "at least medium"

@@ -18,11 +18,11 @@ from typing import Any
 from .diagnostics import ERROR
 from .editor_schema import FILES
 from .load import HAZARDS
-from .rules import HIGH_IMPACTS
 from .tiers import (
     ALWAYS_REQUIRED,
     APPROVAL_FIRST,
     APPROVAL_STATUSES,
+    HIGH_IMPACTS,
     TABLE,
     TIERS,
     Requirements,

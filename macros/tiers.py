@@ -18,6 +18,10 @@ REQUIRED_TOPICS = ("purpose", "limits", "data_rules", "review", "escalation", "i
 ALWAYS_REQUIRED = (("owner",), ("scope", "tools"), ("uses", "allowed"), ("uses", "prohibited"),
                    ("data_rules", "never_enter"))
 APPROVAL_STATUSES = ("approved", "active")  # need approval and review_by at every tier
+# Rule 6: an impact on these means the high tier; any other impact at least medium (unless a
+# tier_rationale says why not).
+HIGH_IMPACTS = frozenset({"employees", "safety", "access_to_services", "regulated_work",
+                          "finances"})
 
 # Review: at least one rule / one rule per output / approval_first unless read_only first.
 ONE_RULE, PER_OUTPUT, APPROVAL_FIRST = "one_rule", "per_output", "approval_first"
@@ -84,6 +88,13 @@ def requirements(tier: object) -> Requirements:
     """The column for `tier`; an unknown or missing tier is held to the lowest (the schema
     reports the bad value itself)."""
     return TABLE.get(tier if isinstance(tier, str) else "", TABLE["low"])
+
+
+def implied_tier(impact: object) -> str:
+    """The lowest tier a plan's `impact` allows without a tier_rationale (rule 6). The check's
+    impact-tier rule and the diff both read it; only the named impacts count, never text."""
+    named = {x for x in impact if isinstance(x, str)} if isinstance(impact, list) else set()
+    return "high" if named & HIGH_IMPACTS else "medium" if named else "low"
 
 
 # What each requirement means, in the words of the diff and the scorecard.

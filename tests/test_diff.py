@@ -57,15 +57,16 @@ def test_diff_between_git_revisions(tmp_path: Path):
     done = handbook("diff", "HEAD~1", "HEAD", "--format", "json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     changes = json.loads(done.stdout)
-    assert [(c["section"], c["path"], c["needs_approval"]) for c in changes] == [
-        ("Plan", "owner", False),
-        ("Uses", "uses.allowed[no-allergens]", True),
-        ("Uses", "uses.allowed[no-allergens].reason", False),
-        ("Uses", "uses.prohibited[no-prices]", False),
-        ("Data rules", "data_rules.never_enter[0]", True),
-        ("Human review", "review[owner-check].mode", True),
-        ("Pause", "pause.authority[1]", False)]
-    assert set(changes[0]) == {"plan", "section", "path", "old", "new", "text",
+    assert [(c["section"], c["path"], c["judgement"]) for c in changes] == [
+        ("Plan", "owner", "not-judged"),
+        ("Uses", "uses.allowed[no-allergens]", "needs-approval"),
+        ("Uses", "uses.prohibited[no-prices]", "tightens"),
+        ("Data rules", "data_rules.never_enter[0]", "needs-approval"),
+        ("Human review", "review[owner-check].mode", "needs-approval"),
+        ("Pause", "pause.authority[1]", "tightens")]
+    assert [c["needs_approval"] for c in changes] == [
+        c["judgement"] == "needs-approval" for c in changes]
+    assert set(changes[0]) == {"plan", "section", "path", "old", "new", "text", "judgement",
                                "needs_approval", "reason", "approver"}
     assert changes[1]["approver"] == "Ana Silva"
     assert changes[1]["reason"] == "moves a prohibited use to allowed"
@@ -107,7 +108,8 @@ def test_json_is_plain_text():
     changes = json.loads(done.stdout)
     moved = next(c for c in changes if c["path"] == "uses.prohibited[translate-reply]")
     assert moved["text"] == ("“Translate your own reply into the customer's language for review "
-                             "by a fluent colleague” moved from allowed to prohibited")
+                             "by a fluent colleague” moved from allowed to prohibited (reason: "
+                             "“Translation quality was not good enough in wave 3.”)")
     for change in changes:
         for field in ("text", "reason"):
             value = change[field] or ""

@@ -1,0 +1,86 @@
+"""`handbook diff` in the format asked for: plain text for a terminal (one change a line, its
+judgement first), a pull-request comment (diff.to_markdown) or JSON (diff.to_json); each with a
+note when the new side fails `handbook check`.
+
+Plain text is not Markdown: no syntax, no escapes. Plan values are shown as written, in quotes,
+except characters that would act on a terminal instead of being read (control codes, escape
+sequences, bidi overrides, line breaks): those are shown as visible symbols.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from .diff import ORG_FILE, SECTIONS, Change, Side, plain, to_json, to_markdown
+from .diff_judgement import NEEDS_APPROVAL, NO_EFFECT, NOT_JUDGED, TIGHTENS
+from .load import HAZARDS
+
+FORMATS = ("text", "markdown", "json")
+_LABELS = {NEEDS_APPROVAL: "needs approval", TIGHTENS: "tightens", NO_EFFECT: "no policy effect",
+           NOT_JUDGED: "not judged"}
+_WIDTH = max(len(label) for label in _LABELS.values()) + 2
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_HAZARD = re.compile("[\t" + "".join(re.escape(chr(c)) for c in sorted(HAZARDS)) + "]")
+
+
+def _symbol(match: re.Match) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC, ␉ for a tab
+    return "␡" if code == 0x7F else f"<U+{code:04X}>"
+
+
+def visible(text: str) -> str:
+    """`text` on one line with nothing a terminal would act on: a line break reads ⏎, a control
+    character its picture (␛), any other invisible hazard its code point (<U+202E>)."""
+    return _HAZARD.sub(_symbol, _LINE_BREAK.sub("⏎", text))
+
+
+def _errors_note(errors: int) -> str:
+    return f"the new version has {errors} error{'s' if errors != 1 else ''}; run handbook check"
+
+
+def to_text(changes: list[Change], old: Side, new: Side, errors: int = 0) -> str:
+    """For a terminal: per plan and section, one line per change, its judgement first."""
+    lines = [f"Policy changes: {old.label} → {new.label}"] if changes else [
+        f"No policy changes between {old.label} and {new.label}."]
+    if errors:
+        lines.append(f"Note: {_errors_note(errors)}.")
+    for plan_id in dict.fromkeys(c.plan for c in changes):
+        mine = [c for c in changes if c.plan == plan_id]
+        plan = new.plans.get(plan_id) or old.plans.get(plan_id) or {}
+        title = "Organisation" if plan_id == ORG_FILE else str(plan.get("title", plan_id))
+        lines += ["", f"{title} ({plan_id})"]
+        approvers = list(dict.fromkeys(c.approver for c in mine if c.needs_approval))
+        if approvers:
+            count = sum(c.needs_approval for c in mine)
+            lines.append(f"  Needs approval by {' and '.join(approvers)}: {count} "
+                         f"change{'s' if count != 1 else ''} cannot be proved to tighten control.")
+        for section in SECTIONS:
+            in_section = [c for c in mine if c.section == section]
+            lines += [f"  {section}"] if in_section else []
+            for c in in_section:
+                line = f"    {_LABELS[c.judgement]:<{_WIDTH}}{plain(c.sentence)}"
+                if c.needs_approval:
+                    line += f" (by {c.approver}: {plain(c.reason)})"
+                elif c.judgement == NOT_JUDGED:
+                    line += " (review by hand)"
+                lines.append(line)
+    return "\n".join(visible(line) for line in lines) + "\n"
+
+
+def render(fmt: str, changes: list[Change], old: Side, new: Side, errors: int = 0) -> str:
+    """The diff in `fmt` (one of FORMATS), with the note on the new side's check errors."""
+    if fmt == "text":
+        return to_text(changes, old, new, errors)
+    if fmt == "json":
+        if not errors:
+            return to_json(changes)
+        # The note is one more object of the same shape, so readers of the list keep working.
+        note = {"plan": None, "section": "Check", "path": "", "old": None, "new": None,
+                "text": _errors_note(errors), "judgement": NOT_JUDGED, "needs_approval": False,
+                "reason": None, "approver": None, "errors": errors}
+        return json.dumps([note, *json.loads(to_json(changes))], indent=2, ensure_ascii=False)
+    note = (f"> ⚠️ **Note: {_errors_note(errors).replace('handbook check', '`handbook check`')}"
+            ".** The changes below compare with plans that fail the check.\n\n") if errors else ""
+    return note + to_markdown(changes, old, new)
