@@ -13,7 +13,7 @@ from typing import Any
 from .history import Commit
 from .measurements import Measurement
 from .rules import ORG_REFERENCES, PLAN_REFERENCES, latest_breaches, select
-from .values import parse_date
+from .values import gives_access, parse_date
 
 
 def _list(value: Any) -> tuple:
@@ -117,6 +117,7 @@ class Stage:
     checklist: tuple[ChecklistItem, ...] = ()
     gate: Gate | None = None
     former_ids: tuple[str, ...] = ()
+    gives_access: bool = False  # values.gives_access: no headcount means the whole teams
 
 
 @dataclass(frozen=True)
@@ -658,7 +659,7 @@ def _stage(raw: dict, index: int) -> Stage:
         access_percent=raw.get("access_percent"),
         adoption_target_percent=raw.get("adoption_target_percent"),
         start=parse_date(raw.get("start")), end=parse_date(raw.get("end")),
-        training=_list(raw.get("training")),
+        training=_list(raw.get("training")), gives_access=gives_access(raw),
         checklist=tuple(
             ChecklistItem(c.get("id") or f"check-{n}", c["item"], c.get("owner"),
                           c.get("evidence", ""), parse_date(c.get("done")), c.get("kind"))

@@ -90,7 +90,7 @@ def readiness(plan: Plan, handbook) -> list[Verdict]:
 
     verdicts.append(_gates(plan, need))
 
-    first = next((s for s in plan.stages if (s.headcount or 0) > 0), None)
+    first = next((s for s in plan.stages if s.gives_access), None)
     covered = {t for s in plan.stages[: (first.index + 1) if first else 0] for m in s.training
                for t in (handbook.modules[m].topics if m in handbook.modules else ())}
     gaps = [t.replace("_", " ") for t in REQUIRED_TOPICS if t not in covered]
@@ -150,7 +150,7 @@ def readiness(plan: Plan, handbook) -> list[Verdict]:
     verdicts.append(_ok(PRODUCTION, "Documentation", problems,
                         "tool instructions and training pages exist"))
 
-    untrained = [s.name for s in plan.stages if (s.headcount or 0) > 0 and not s.training]
+    untrained = [s.name for s in plan.stages if s.gives_access and not s.training]
     verdicts.append(_ok(PRODUCTION, "Training", [f"no onboarding for {_and(untrained)}"]
                         if untrained else [], "every stage that adds people requires training"))
 
@@ -165,13 +165,14 @@ def readiness(plan: Plan, handbook) -> list[Verdict]:
                         f"proportionate at {tier}: a support owner is enough"))
 
     problems = []
-    if not pause.get("fallbacks"):
+    if not pause.get("fallbacks") and "fallbacks" in need.pause_keys:
         problems.append("no fallback to the old way of working")
     if not pause.get("return_to_normal") and "return_to_normal" in need.pause_keys:
         problems.append("no conditions for returning to normal")
     way_back = " and a way back" if pause.get("return_to_normal") else ""
     verdicts.append(_ok(PRODUCTION, "Rollback", problems,
-                        f"fallbacks{way_back} are defined"))
+                        f"fallbacks{way_back} are defined" if pause.get("fallbacks") else
+                        f"proportionate at {tier}: fallbacks are not required"))
     return verdicts
 
 

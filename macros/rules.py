@@ -31,7 +31,7 @@ from .tiers import (
     implied_tier,
     requirements,
 )
-from .values import is_placeholder, is_slug, parse_date
+from .values import gives_access, is_placeholder, is_slug, parse_date
 
 _HAZARD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(HAZARDS)) + "]")
 
@@ -552,7 +552,7 @@ def rule_tier_stages(scope: Scope) -> Iterator[Diagnostic]:
 
 
 @reads('risk_tier', 'training.modules', 'stages[].training', 'stages[].headcount',
-       'review[].reviewer', "modules' audience")
+       'stages[].teams', 'stages[].people', 'review[].reviewer', "modules' audience")
 def rule_tier_training(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: low >= 1 module; medium each stage that adds people requires a module; high
     also trains the reviewers."""
@@ -567,7 +567,7 @@ def rule_tier_training(scope: Scope) -> Iterator[Diagnostic]:
                                "in a stage's training list.")
         if required.training_per_stage_that_adds_people:
             for i, stage in _stages(plan):
-                if _count(stage.get("headcount")) > 0 and not texts(stage.get("training")):
+                if gives_access(stage) and not texts(stage.get("training")):
                     yield scope.report(doc, ("stages", i), ERROR, "tier-training",
                                        f"stage '{stage.get('id')}' adds people but requires no "
                                        "training", "List the modules required before access in "
@@ -890,7 +890,8 @@ def rule_decision_log(scope: Scope) -> Iterator[Diagnostic]:
             previous = date or previous
 
 
-@reads('stages[].training', 'stages[].headcount', "modules' topics")
+@reads('stages[].training', 'stages[].headcount', 'stages[].teams', 'stages[].people',
+       "modules' topics")
 def rule_training_topics(scope: Scope) -> Iterator[Diagnostic]:
     """Rule 8: by the first stage that adds people, the required modules cover purpose, limits,
     data rules, review, escalation and issue reporting; missing overreliance is a warning."""
@@ -900,7 +901,7 @@ def rule_training_topics(scope: Scope) -> Iterator[Diagnostic]:
         required: list[str] = []
         for i, stage in _stages(plan):
             required += texts(stage.get("training"))
-            if not _count(stage.get("headcount")) > 0:
+            if not gives_access(stage):
                 continue
             if any(m not in modules for m in required):
                 break  # an unknown module is reported by rule_ref; its topics cannot be judged

@@ -29,3 +29,17 @@ def parse_date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def gives_access(stage: Any) -> bool:
+    """Whether a stage (its raw mapping) gives anyone access: a headcount above 0, or, without
+    a headcount, the teams or people it names (the format: no headcount means the whole teams).
+    A headcount of 0 gives nobody access. The rules and the model both read this one fact."""
+    if not isinstance(stage, dict):
+        return False
+    headcount = stage.get("headcount")
+    if isinstance(headcount, (int, float)) and not isinstance(headcount, bool):
+        return headcount > 0
+    if headcount is not None:
+        return False  # a value the schema refuses: judged by nothing else
+    return any(isinstance(stage.get(key), list) and stage.get(key) for key in ("teams", "people"))

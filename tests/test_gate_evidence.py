@@ -213,3 +213,57 @@ def test_a_team_sees_what_it_reviews_on_its_own_page():
     page = _pages(reviewer)["teams/shop.md"]
     assert "### What your team reviews" in page
     assert "[Menu text](../plans/data-met/index.md#owner-check)" in page
+
+
+# --- no headcount means the whole teams, for training too (issue 20, item 2) ----------------
+
+
+def _readiness(plans_changed) -> dict[str, str]:
+    from macros.readiness import readiness
+
+    checked = check([STATES], today=TODAY)
+    plans = [(copy.deepcopy(d.data), d.file) for d in checked.plans]
+    for data, _file in plans:
+        if data["id"] == "data-met":
+            plans_changed(data)
+    rows = {plan_id: m.rows for plan_id, m in checked.measurements.items()}
+    handbook = build_handbook(checked.org.data, plans, TODAY, rows)
+    return {(v.source, v.area): v for v in readiness(handbook.plans["data-met"], handbook)}
+
+
+def _whole_teams(data):
+    for stage in data["stages"]:
+        stage.pop("headcount", None)
+
+
+def test_a_stage_without_headcount_gives_its_whole_teams_access_for_training():
+    verdicts = _readiness(_whole_teams)
+    before_access = verdicts[("Rollout checklist", "Training")]
+    assert before_access.state == "ready", before_access.reason
+
+
+def test_the_check_judges_training_topics_on_a_stage_without_headcount(tmp_path):
+    import shutil
+
+    import yaml
+
+    folder = tmp_path / "plans"
+    shutil.copytree(STATES, folder)
+    path = folder / "data-met.yaml"
+    data = yaml.safe_load(path.read_text())
+    _whole_teams(data)
+    org = yaml.safe_load((folder / "_org.yaml").read_text())
+    org["training"][0]["topics"] = ["purpose", "limits"]
+    (folder / "_org.yaml").write_text(yaml.safe_dump(org, sort_keys=False))
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    found = [d for d in check([folder], today=TODAY).diagnostics
+             if d.rule == "training-topics" and d.file.endswith("data-met.yaml")]
+    assert found and "before access at stage 'pilot'" in found[0].message
+
+
+def test_readiness_does_not_ask_for_fallbacks_at_low_tier():
+    def no_fallbacks(data):
+        data["pause"].pop("fallbacks", None)
+    verdicts = _readiness(no_fallbacks)
+    rollback = verdicts[("Production readiness", "Rollback")]
+    assert rollback.state == "ready" and "not required" in rollback.reason
