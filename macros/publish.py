@@ -37,8 +37,8 @@ _RELOAD_ORDER = ["values", "diagnostics", "tiers", "load", "measurements", "cach
                  "editor_schema", "content", "rules", "validate", "history", "model",
                  "readiness", "render.text", "render.sentences", "render.diagram",
                  "render.charts", "render.examples", "render.fragments", "schema_export",
-                 "render.pages", "render.redirects", "render", "diff", "validate_pages",
-                 "pipeline"]
+                 "render.pages", "render.redirects", "render", "diff", "page_sandbox",
+                 "validate_pages", "pipeline"]
 
 
 def _reload_changed_code() -> None:
