@@ -147,13 +147,17 @@ def check_page(file: str, text: str, handbook: Handbook) -> list[Diagnostic]:
     return found
 
 
-def check_pages(docs_dir: Path, handbook: Handbook, shown: str = "docs") -> list[Diagnostic]:
-    """Every hand-written page that opts in to macros, checked against the handbook."""
+def check_pages(docs_dir: Path, handbook: Handbook, shown: str = "docs",
+                plans_dir: Path | None = None) -> list[Diagnostic]:
+    """Every hand-written page that opts in to macros, checked against the handbook. A file in
+    `plans_dir` (docs_dir: plans) is never published, so it is not a page."""
     if not docs_dir.is_dir():
         return []
+    data = plans_dir.resolve() if plans_dir is not None else None
     found = []
     for page in sorted(docs_dir.rglob("*.md")):
-        if "overrides" in page.relative_to(docs_dir).parts:
+        if "overrides" in page.relative_to(docs_dir).parts or (
+                data is not None and page.resolve().is_relative_to(data)):
             continue
         file = f"{shown}/{page.relative_to(docs_dir).as_posix()}"
         try:
