@@ -162,10 +162,23 @@ def test_a_page_in_docs_reaching_for_python_is_refused_at_its_line(tmp_path: Pat
     assert not marker.exists()
 
 
-def test_a_page_in_docs_rendered_anyway_is_stopped_by_the_sandbox(tmp_path: Path):
+def own_repository_with_docs(where: Path) -> Path:
+    """A repository of its own with pages of its own: docs_dir: docs, the pluglet form."""
+    repo = own_repository(where / "harbour")
+    config = repo / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "docs_dir: plans", "docs_dir: docs"), encoding="utf-8")
+    (repo / "docs").mkdir()
+    return repo
+
+
+@pytest.mark.parametrize("layout", ["hook", "own-repository"])
+def test_a_page_in_docs_rendered_anyway_is_stopped_by_the_sandbox(layout: str, tmp_path: Path):
     """Under serve the check's errors do not stop the build: the page is rendered, the sandbox
-    refuses `__init__`, and the build fails without running the command."""
-    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+    refuses `__init__`, and the build fails without running the command. Both ways of loading
+    the macros (`module_name:` in the hook layout, the pluglet in a repository of its own)."""
+    project = (make_project(FIXTURES / "valid" / "minimum", tmp_path) if layout == "hook"
+               else own_repository_with_docs(tmp_path))
     marker = tmp_path / "ran"
     docs_payload(project, marker)
     done = serve_build(project, tmp_path / "site")
