@@ -10,6 +10,7 @@ alone must not be what keeps a payload from running or a file from being publish
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,13 +18,14 @@ from pathlib import Path
 
 import jinja2
 import pytest
+import yaml
 from jinja2.sandbox import SecurityError
 
 from macros.init import MINIMAL_MKDOCS
 from macros.page_sandbox import page_environment
 from macros.plugin import SCRIPT, SITE_DATA
 
-from .conftest import FIXTURES, TODAY, make_project, mkdocs_build
+from .conftest import FIXTURES, ROOT, TODAY, make_project, mkdocs_build
 
 
 def payload(marker: Path) -> str:
@@ -92,6 +94,16 @@ def test_a_page_script_and_html_in_plans_are_check_errors_at_their_paths(tmp_pat
     assert located == PLANTED, done.stdout
     assert "docs_dir: docs" in done.stdout  # the hint says where pages go
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("path", ["plans/notes.md", "plans/javascripts/handbook.js",
+                                  "plans/page.html", "plans/menu.yaml", "docs/onboarding.md"])
+def test_the_pre_commit_hook_runs_when_any_file_in_plans_changes(path: str):
+    """pre-commit runs a hook only for the paths its `files` pattern matches: a commit that
+    adds only a page to plans/ must still be checked."""
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    (hook,) = [h for h in hooks if h["id"] == "handbook-check"]
+    assert re.search(hook["files"], path)
 
 
 def test_the_own_repository_build_fails_and_runs_nothing(tmp_path: Path):
