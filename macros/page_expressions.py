@@ -13,6 +13,8 @@ import re
 from typing import Collection, Iterator
 
 from jinja2 import nodes
+from jinja2.filters import FILTERS
+from jinja2.tests import TESTS
 
 # Names Jinja itself binds inside a for loop or a {% call %} block.
 _JINJA_BOUND = {"loop", "caller", "varargs", "kwargs"}
@@ -60,6 +62,8 @@ def _column(lines: list[str], node: nodes.Node) -> tuple[int, int]:
         patterns.append(rf"\.\s*{re.escape(node.attr)}\b")
     if isinstance(node, nodes.Filter):
         patterns.insert(0, rf"\|\s*{re.escape(node.name)}\b")
+    if isinstance(node, nodes.Test):
+        patterns.insert(0, rf"\bis\s+(?:not\s+)?{re.escape(node.name)}\b")
     for pattern in patterns:
         found = re.search(pattern, text)
         if found:
@@ -98,6 +102,10 @@ def _refusal(node: nodes.Node, macros: Collection[str], bound: set[str]) -> str 
             return f"'{callee.name}' is not a handbook macro; pages may call only those"
     if isinstance(node, nodes.Filter) and node.name == "attr":
         return "the attr filter reads attributes: pages may not"
+    if isinstance(node, nodes.Filter) and node.name not in FILTERS:
+        return f"'{node.name}' is not one of Jinja's filters, the only ones pages have"
+    if isinstance(node, nodes.Test) and node.name not in TESTS:
+        return f"'{node.name}' is not one of Jinja's tests, the only ones pages have"
     return None
 
 
