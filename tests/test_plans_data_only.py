@@ -9,6 +9,7 @@ alone must not be what keeps a payload from running or a file from being publish
 """
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -134,9 +135,14 @@ def test_under_serve_nothing_in_plans_is_published_or_rendered(tmp_path: Path):
     repo = own_repository(tmp_path / "harbour")
     marker = tmp_path / "ran"
     plant(repo / "plans", marker)
+    (repo / "plans" / "<img src=x onerror=alert(1)>.txt").write_text("x\n", encoding="utf-8")
     done = serve_build(repo, tmp_path / "site")
     assert done.returncode == 0, done.stderr[-3000:]
     assert_nothing_from_plans(tmp_path / "site", marker)
+    errors = (tmp_path / "site" / "handbook-errors" / "index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in errors  # the preview names each file, as text
+    assert "plans/<img src=x onerror=alert(1)>.txt:1:1" in html.unescape(errors)
+    assert "plans/notes.md:1:1" in html.unescape(errors)
     shipped = (SITE_DATA / SCRIPT).read_text(encoding="utf-8")
     assert (tmp_path / "site" / SCRIPT).read_text(encoding="utf-8") == shipped
 
