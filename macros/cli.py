@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .cache import folder
 from .diagnostics import FORMATS, summary
+from .mkdocs_config import docs_dir
 from .validate import format_version, tool_version
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -55,7 +56,7 @@ def _check_all(paths: list[Path], today: dt.date, cache: Path | None = None,
                    repository=repository)
     docs = _docs_beside(paths)
     if docs is not None and result.ok and result.org is not None:
-        check_pages_of(result, model(result, today), docs)
+        check_pages_of(result, model(result, today), docs, paths[0])
     return result
 
 
@@ -64,18 +65,13 @@ def _docs_beside(paths: list[Path]) -> Path | None:
     the mkdocs.yml beside it (default docs/). None when the check is given single files."""
     if len(paths) != 1 or not paths[0].is_dir():
         return None
-    root = paths[0].resolve().parent
-    config = root / "mkdocs.yml"
+    config = paths[0].resolve().parent / "mkdocs.yml"
     if not config.is_file():
         return None
     try:
-        # mkdocs.yml may hold !!python tags for other plugins: read it without running them.
-        text = config.read_text(encoding="utf-8")
-        docs = next((line.split(":", 1)[1].split("#")[0].strip() for line in text.splitlines()
-                     if line.startswith("docs_dir:")), "") or "docs"
-    except OSError:
+        return docs_dir(config)
+    except (OSError, UnicodeDecodeError):
         return None
-    return paths[0].parent / docs
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

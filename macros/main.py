@@ -2,7 +2,9 @@
 
 Each macro is a one-line call into `render`: hand-written pages in docs/ show exactly the
 fragments the generated pages show. Pages opt in with `render_macros: true` in their front matter.
-A macro given an unknown id raises, and the build fails (on_error_fail: true).
+A macro given an unknown id raises, and the build fails (on_error_fail: true). Both ways of
+loading this module (`module_name: macros/main` and the pluglet `rollout-handbook:macros.main`)
+call define_env and on_pre_page_macros: every page renders in the sandbox of page_sandbox.py.
 """
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ import functools
 
 from macros import pipeline
 from macros.model import Plan
+from macros.page_sandbox import PageSandbox, page_environment
 from macros.render import Fragments
 from macros.render.examples import examples
+from macros.validate_pages import MACRO_ARGUMENTS
 
 UNAVAILABLE = ('!!! danger "Not available"\n    The plans have errors, so this part of the page '
                "cannot be shown. See the Plan errors page.")
@@ -19,6 +23,15 @@ UNAVAILABLE = ('!!! danger "Not available"\n    The plans have errors, so this p
 
 class PlansBroken(Exception):
     """No good handbook yet (only under `make serve`; a build stops before macros run)."""
+
+
+def on_pre_page_macros(env) -> None:
+    """Before mkdocs-macros renders a page: its plain Jinja environment (which reaches Python,
+    `config` and the plugin) is replaced by the sandbox holding only the handbook's macros.
+    mkdocs-macros 1.5 offers no public setter; `_env` is what its `env` property returns."""
+    if not isinstance(env.env, PageSandbox):
+        env._env = page_environment({name: env.macros[name] for name in MACRO_ARGUMENTS},
+                                    env.env)
 
 
 def define_env(env) -> None:

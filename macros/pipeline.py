@@ -53,11 +53,12 @@ def model(checked: Checked, today: dt.date, plans_dir: Path | None = None) -> Ha
     return handbook
 
 
-def check_pages_of(checked: Checked, handbook: Handbook, docs_dir: Path | None) -> None:
+def check_pages_of(checked: Checked, handbook: Handbook, docs_dir: Path | None,
+                   plans_dir: Path | None = None) -> None:
     """The macro calls of the hand-written pages, checked against the plans; their problems
-    join the plans' own."""
+    join the plans' own. Files in `plans_dir` are no pages (`plans-file` names them)."""
     if docs_dir is not None:
-        checked.diagnostics += check_pages(docs_dir, handbook, _shown(docs_dir))
+        checked.diagnostics += check_pages(docs_dir, handbook, _shown(docs_dir), plans_dir)
 
 
 def _shown(folder: Path) -> str:
@@ -72,7 +73,7 @@ def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = N
     checked = check([plans_dir], today=today)
     handbook = model(checked, today, plans_dir) if checked.ok and checked.org else None
     if handbook is not None:
-        check_pages_of(checked, handbook, docs_dir)
+        check_pages_of(checked, handbook, docs_dir, plans_dir)
     if handbook is None or not checked.ok:
         site = Site(checked.diagnostics)
     else:

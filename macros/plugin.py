@@ -29,7 +29,6 @@ ABOUT_SECTION = "About this handbook"
 # The generated pages use admonitions and {#id} anchors; headings get permanent links.
 MARKDOWN = {"admonition": {}, "attr_list": {},
             "toc": {"permalink": True, "permalink_title": "Link to this section"}}
-PLAN_DATA = (".yaml", ".yml", ".csv")
 
 
 def _nav_pages(nav: Any) -> set[str]:
@@ -82,12 +81,10 @@ class HandbookPlugin(BasePlugin):
         return publish.on_config(config)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        docs, plans = Path(config.docs_dir).resolve(), Path(config.config_file_path).parent
-        if docs == (plans / "plans").resolve():
-            # `docs_dir: plans` (a repository with no pages of its own): publish the handbook,
-            # not the plan files themselves.
-            for file in [f for f in files if f.src_uri.endswith(PLAN_DATA)]:
-                files.remove(file)
+        # `docs_dir: plans` (a repository with no pages of its own): nothing of plans/ is
+        # published, so no file there takes the place of the tool's pages, stylesheet or
+        # script below; only a page of the organisation's docs/ may.
+        files = publish.without_plans_folder(files, config)
         for src in [*TOOL_PAGES, STYLESHEET, SCRIPT]:
             if files.get_file_from_path(src) is None:
                 files.append(File(src, str(SITE_DATA), config.site_dir,

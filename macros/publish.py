@@ -33,12 +33,12 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 # Under `make serve`, MkDocs re-reads this hook on every change but Python keeps the package it
 # imported; reload it (in import order) when one of its files changed, so code edits show too.
-_RELOAD_ORDER = ["values", "diagnostics", "tiers", "load", "measurements", "cache",
-                 "editor_schema", "content", "rules", "validate", "history", "model",
+_RELOAD_ORDER = ["values", "diagnostics", "tiers", "load", "measurements", "plans_folder",
+                 "cache", "editor_schema", "content", "rules", "validate", "history", "model",
                  "readiness", "render.text", "render.sentences", "render.diagram",
                  "render.charts", "render.examples", "render.fragments", "schema_export",
-                 "render.pages", "render.redirects", "render", "diff", "validate_pages",
-                 "pipeline"]
+                 "render.pages", "render.redirects", "render", "diff", "page_sandbox",
+                 "page_expressions", "validate_pages", "pipeline"]
 
 
 def _reload_changed_code() -> None:
@@ -93,7 +93,20 @@ def on_config(config):
     return config
 
 
+def without_plans_folder(files, config):
+    """`files` minus every file whose source is in plans/, whatever docs_dir is (`docs_dir:
+    plans` in a repository of its own, or `.`): plans/ is data only, so no page, script or
+    other file of it is published or rendered as a template (a plan is published only as the
+    pages generated from it). The check names each such file (`plans-file`)."""
+    plans = (Path(config.config_file_path).parent / "plans").resolve()
+    for file in list(files):
+        if file.abs_src_path and Path(file.abs_src_path).resolve().is_relative_to(plans):
+            files.remove(file)
+    return files
+
+
 def on_files(files, config):
+    files = without_plans_folder(files, config)
     site = pipeline.current()
     shown = site if site and site.ok else pipeline.last_good()
     pages = {**shown.pages, **shown.redirects} if shown else {}

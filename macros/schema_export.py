@@ -419,6 +419,8 @@ LIMITS: tuple[Limit, ...] = (
                             "itself: YAML readers take it for a line break, so no value holds "
                             "it.", only="^the file contains"),
     Limit(("file-name",), "The file name is not part of the values in the file."),
+    Limit(("plans-file",), "A file in plans/ that is not a plan, _org.yaml or measurements (a "
+                           "page, a script): a schema reads the values of one YAML file."),
     Limit(("ref",), "A reference names an entry elsewhere in the plan or in plans/_org.yaml; "
                     "a schema cannot compare one value with another."),
     Limit(("unique-id", "former-id"), "Ids must differ from each other across entries and "

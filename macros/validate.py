@@ -30,6 +30,7 @@ from .editor_schema import stale_editor_schemas
 from .load import Document, display_path, load_file
 from .measurements import SUFFIX as MEASUREMENTS
 from .measurements import MeasurementFile, load_measurements
+from .plans_folder import ORG_FILE, unread_files
 from .rule_runner import run_rules
 from .rules import get
 from .values import DATE, SLUG, is_placeholder, is_slug, parse_date  # noqa: F401 (re-exported)
@@ -38,7 +39,6 @@ from .values import DATE, SLUG, is_placeholder, is_slug, parse_date  # noqa: F40
 # copy, an editable install the live folder; never a path relative to the source tree.
 SCHEMA_DIR = Path(str(resources.files("macros.schema")))
 DISTRIBUTION = "rollout-handbook"
-ORG_FILE = "_org.yaml"
 _KEY_WITHOUT_COLON = re.compile(r"^([a-z][a-z0-9_]*)\s+(\S.*)$")
 _WITH_PERCENT = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")  # `22%`, `22 %`
 
@@ -401,6 +401,13 @@ def discover(paths: Iterable[Path], repository: Path | None = None
                     Diagnostic(_shown(stray), 1, 1, WARNING, "file-name",
                                "ignored: plan files end in .yaml", f"Rename it to {stray.stem}.yaml.")
                 )
+            for stray in unread_files(path):  # plans/ is data only: see plans_folder.py
+                problems.append(Diagnostic(
+                    _shown(stray), 1, 1, ERROR, "plans-file", "not a plan, _org.yaml or "
+                    "<plan-id>.measurements.csv: the plans folder holds data only, and the site "
+                    "publishes nothing else from it", "Move pages and other files to docs/ (in "
+                    "a repository of your own, set docs_dir: docs in mkdocs.yml and list them "
+                    "in nav); remove anything else."))
         else:
             found.append(path)
     return list(dict.fromkeys(found)), problems

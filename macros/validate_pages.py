@@ -4,6 +4,11 @@ mkdocs-macros stops at the first error of a page and reports a Jinja syntax erro
 only, with a traceback. So the check reads every page that opts in (`render_macros: true`)
 itself, before the build: each call of a handbook macro whose ids are written out is resolved
 against the plans, and a wrong id is `docs/page.md:12:18: error: … did you mean …?`.
+
+Pages render in a sandbox that holds only the handbook's macros (page_sandbox.py); the check
+refuses, at its line and column, what the sandbox would stop in the middle of a build:
+a name that is not a macro or a variable the page sets, a call of anything but a macro,
+attribute or item access other than on a variable the page sets, and include/import/extends.
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from jinja2 import nodes
 
 from .diagnostics import ERROR, Diagnostic
 from .model import Handbook
+from .page_expressions import close_macro, refused_expressions
 
 PLAN, STAGE, PATH, MODULE, TEAM = "plan", "stage", "escalation path", "training module", "team"
 
@@ -103,17 +109,20 @@ def check_page(file: str, text: str, handbook: Handbook) -> list[Diagnostic]:
                            "Macros are written {{ name('id') }}; show literal braces inside "
                            "{% raw %} … {% endraw %}.")]
     lines = source.splitlines()
-    found = []
+    found = [Diagnostic(file, line, column, ERROR, "page-expression", message,
+                        "A page may use only the handbook's macros, with ids written out or "
+                        "taken from a variable it sets: " + ", ".join(MACRO_ARGUMENTS) + ".")
+             for line, column, message in refused_expressions(tree, lines, MACRO_ARGUMENTS)]
     for call in _calls(tree):
         name = call.node.name
         if name not in MACRO_ARGUMENTS:
-            close = difflib.get_close_matches(name, MACRO_ARGUMENTS, n=1, cutoff=0.75)
+            close = close_macro(name, MACRO_ARGUMENTS)
             if close:
                 column = max(lines[call.lineno - 1].find(name), 0) + 1 if call.lineno <= len(
                     lines) else 1
                 found.append(Diagnostic(file, call.lineno, column, ERROR, "page-macro",
                                         f"there is no macro '{name}'; did "
-                                        f"you mean '{close[0]}'?", "Macros: "
+                                        f"you mean '{close}'?", "Macros: "
                                         + ", ".join(MACRO_ARGUMENTS)))
             continue
         named = list(zip(MACRO_ARGUMENTS[name], call.args))
@@ -138,13 +147,17 @@ def check_page(file: str, text: str, handbook: Handbook) -> list[Diagnostic]:
     return found
 
 
-def check_pages(docs_dir: Path, handbook: Handbook, shown: str = "docs") -> list[Diagnostic]:
-    """Every hand-written page that opts in to macros, checked against the handbook."""
+def check_pages(docs_dir: Path, handbook: Handbook, shown: str = "docs",
+                plans_dir: Path | None = None) -> list[Diagnostic]:
+    """Every hand-written page that opts in to macros, checked against the handbook. A file in
+    `plans_dir` (docs_dir: plans) is never published, so it is not a page."""
     if not docs_dir.is_dir():
         return []
+    data = plans_dir.resolve() if plans_dir is not None else None
     found = []
     for page in sorted(docs_dir.rglob("*.md")):
-        if "overrides" in page.relative_to(docs_dir).parts:
+        if "overrides" in page.relative_to(docs_dir).parts or (
+                data is not None and page.resolve().is_relative_to(data)):
             continue
         file = f"{shown}/{page.relative_to(docs_dir).as_posix()}"
         try:

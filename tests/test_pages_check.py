@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from macros.validate_pages import KEYWORDS, MACRO_ARGUMENTS
+import pytest
 
-from .conftest import FIXTURES, TODAY, defined_macros, make_project, mkdocs_build
+from macros.validate_pages import KEYWORDS, MACRO_ARGUMENTS, check_page
+
+from .conftest import FIXTURES, ROOT, TODAY, defined_macros, make_project, mkdocs_build
 
 
 def handbook(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -89,3 +91,53 @@ def test_the_table_of_macro_arguments_matches_the_macros():
     for name, function in defined.items():
         parameters = inspect.signature(function).parameters
         assert tuple(KEYWORDS[p] for p in parameters) == MACRO_ARGUMENTS[name], name
+
+
+# --- what else a page may write: the sandbox's limits, checked before the build -------------
+
+@pytest.fixture(scope="module")
+def minimum_handbook():
+    from macros.pipeline import run
+
+    return run(FIXTURES / "valid" / "minimum", TODAY).handbook
+
+
+def expressions(text: str, handbook) -> list[tuple[int, int, str]]:
+    found = check_page("docs/p.md", f"---\nrender_macros: true\n---\n{text}\n", handbook)
+    return [(d.line, d.column, d.message) for d in found if d.rule == "page-expression"]
+
+
+@pytest.mark.parametrize("text, line, column, words", [
+    ("{{ config.site_name }}", 4, 4, "reads into 'config'"),
+    ("Intro {{ page }}", 4, 10, "'page' is not a handbook macro"),
+    ("{{ range(3) }}", 4, 4, "'range' is not a handbook macro"),
+    ("{{ lipsum() }}", 4, 4, "'lipsum' is not a handbook macro"),
+    ("{% set ex = handbook_examples() %}\n{{ ex.__class__ }}", 5, 4, "'__class__'"),
+    ("{% set ex = handbook_examples() %}{{ ex['_secret'] }}", 4, 38, "'_secret'"),
+    ("{{ plans_table.__globals__ }}", 4, 4, "'__globals__'"),
+    ("{{ handbook_examples().plan }}", 4, 4, "reads into 'handbook_examples'"),
+    ("{% set f = plans_table %}{{ f() }}", 4, 29, "'f' is not a handbook macro"),
+    ("{% include 'plans/_org.yaml' %}", 4, 1, "cannot include, import or extend"),
+    ("{% import 'x.md' as x %}", 4, 1, "cannot include, import or extend"),
+    ("{% set ex = handbook_examples() %}{{ ex | attr('plan') }}", 4, 41, "attr filter"),
+    ("{{ plans_table() | pretty }}", 4, 18, "'pretty' is not one of Jinja's filters"),
+    ('{{ cycler.__init__.__globals__.os.popen("id").read() }}', 4, 4, "calls into 'cycler'"),
+])
+def test_an_expression_beyond_the_macros_is_refused_at_its_place(
+        text: str, line: int, column: int, words: str, minimum_handbook):
+    found = expressions(text, minimum_handbook)
+    assert len(found) == 1, found
+    assert found[0][:2] == (line, column), found
+    assert words in found[0][2]
+
+
+def test_what_the_macro_guide_writes_is_accepted(minimum_handbook):
+    """`{% set %}`, a variable's values, Jinja's filters and tests, loops, raw blocks."""
+    text = ("{% set ex = handbook_examples() %}{% if ex is not mapping or not ex.plan %}none"
+            "{% else %}{{ allowed_now(ex.plan, team=ex.team) }}"
+            "{{ \"{{ gate('%s') }}\" | format(ex.plan) }}{{ ex['plan'] | upper }}"
+            "{% for key in ex %}{{ loop.index }} {{ key }}{% endfor %}{% endif %}"
+            "{% raw %}{{ config }}{% endraw %}{# {{ config }} #}")
+    assert expressions(text, minimum_handbook) == []
+    guide = (ROOT / "docs" / "macros.md").read_text(encoding="utf-8")
+    assert check_page("docs/macros.md", guide, minimum_handbook) == []

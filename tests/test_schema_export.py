@@ -176,14 +176,16 @@ def test_a_whole_number_written_with_a_decimal_point_means_the_same_to_both(tmp_
     it while the editor showed green). 5.5 stays refused by both."""
     source = (FIXTURES / "valid" / "minimum" / "menu-drafts.yaml").read_text(encoding="utf-8")
     assert "headcount: 10\n" in source
-    plan = tmp_path / "menu-drafts.yaml"
-    shutil.copyfile(FIXTURES / "valid" / "minimum" / "_org.yaml", tmp_path / "_org.yaml")
+    plans = tmp_path / "plans"  # the schema sits beside plans/: nothing but data is in it
+    plans.mkdir()
+    plan = plans / "menu-drafts.yaml"
+    shutil.copyfile(FIXTURES / "valid" / "minimum" / "_org.yaml", plans / "_org.yaml")
     (tmp_path / "plan.schema.json").write_text(schema_text("plan"), encoding="utf-8")
     plan.write_text(source.replace("headcount: 10\n", "headcount: 10.0\n"), encoding="utf-8")
-    assert [d for d in checked(tmp_path) if d.is_error] == []
+    assert [d for d in checked(plans) if d.is_error] == []
     assert refused_by_schema(tmp_path / "plan.schema.json", [plan]) == {}
     plan.write_text(source.replace("headcount: 10\n", "headcount: 5.5\n"), encoding="utf-8")
-    assert [d.rule for d in checked(tmp_path) if d.is_error] == ["type"]
+    assert [d.rule for d in checked(plans) if d.is_error] == ["type"]
     assert refused_by_schema(tmp_path / "plan.schema.json", [plan]) != {}
 
 
