@@ -103,13 +103,17 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import SideError, diff, read_side, to_json, to_markdown
+    from .diff import SideError, diff, notes, plain, read_side, to_json, to_markdown
+    from .render.text import visible
 
     try:
         old, new = read_side(args.old), read_side(args.new)
-    except SideError as error:
-        print(f"handbook diff: {error}", file=sys.stderr)
+    except SideError as error:  # names from an unchecked revision: no control reaches the terminal
+        print(f"handbook diff: {visible(error)}", file=sys.stderr)
         return EXIT_USAGE
+    for side in (old, new):
+        for note in notes(side):
+            print(f"handbook diff: {visible(side.label)}: {plain(note)}", file=sys.stderr)
     changes = diff(old, new)
     print(to_json(changes) if args.format == "json" else to_markdown(changes, old, new))
     # Like `git diff --exit-code`: CI can require the approval the comment asks for.

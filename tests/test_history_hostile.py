@@ -1,0 +1,315 @@
+"""History is untrusted input: commits no check ever saw reach "Recent policy changes" and
+`handbook diff`. Whatever a commit holds — markup in keys and ids, odd bytes in its message, a
+date git itself refuses to write, files the check does not read — the build goes on, nothing
+from it becomes markup, and what cannot be read is said in plain words."""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+
+from macros.diff import SideError, diff, read_side
+from macros.history import last_changes, since_option
+from macros.pipeline import run
+from macros.validate import check
+
+from .conftest import FIXTURES, ROOT, TODAY
+from .test_hostile import EXTENSIONS, SAFE_TAGS, Html, squash
+
+BASE = FIXTURES / "valid" / "minimum"
+PLAN = yaml.safe_load((BASE / "menu-drafts.yaml").read_text(encoding="utf-8"))
+SVG = "<svg onload=alert(1)>"
+IMG = "x`<img src=x onerror=alert(2)>`"
+IDENTITY = {"GIT_AUTHOR_NAME": "Ben Cho", "GIT_AUTHOR_EMAIL": "ben@example.com",
+            "GIT_COMMITTER_NAME": "Ben Cho", "GIT_COMMITTER_EMAIL": "ben@example.com"}
+
+
+class Repo:
+    """A temporary repository holding plans/, committed step by step."""
+
+    def __init__(self, root: Path):
+        self.root, self.plans = root, root / "plans"
+        shutil.copytree(BASE, self.plans)
+        self.git("init", "-q")
+        self.commit("Add the menu plan")
+
+    def git(self, *args: str, stdin: bytes | None = None) -> str:
+        env = {**os.environ, **IDENTITY}
+        done = subprocess.run(["git", *args], cwd=self.root, input=stdin, env=env,
+                              capture_output=True, check=True)
+        return done.stdout.decode().strip()
+
+    def commit(self, message: str) -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+    def write(self, plan: dict | str, name: str = "menu-drafts.yaml") -> None:
+        text = plan if isinstance(plan, str) else yaml.safe_dump(plan, allow_unicode=True,
+                                                                 sort_keys=False)
+        (self.plans / name).write_text(text, encoding="utf-8")
+
+    def restore(self) -> None:
+        self.write((BASE / "menu-drafts.yaml").read_text(encoding="utf-8"))
+
+    def raw_commit(self, message: bytes, timestamp: int = 1_700_000_000) -> str:
+        """A commit of the index as git's own tools would never write it."""
+        self.git("add", "-A")
+        tree = self.git("write-tree")
+        head = self.git("rev-parse", "HEAD")
+        who = b"Ben Cho <ben@example.com> %d +0000" % timestamp
+        body = b"tree %s\nparent %s\nauthor %s\ncommitter %s\n\n%s\n" % (
+            tree.encode(), head.encode(), who, who, message)
+        commit = self.git("hash-object", "-t", "commit", "-w", "--stdin", stdin=body)
+        self.git("update-ref", "HEAD", commit)
+        return commit
+
+    def loosen(self) -> None:
+        """A change the page must show: the allergen prohibition becomes an allowed use."""
+        shutil.copyfile(FIXTURES / "diff" / "loosening" / "new" / "menu-drafts.yaml",
+                        self.plans / "menu-drafts.yaml")
+
+    def changes(self) -> str:
+        site = run(self.plans, TODAY)
+        assert site.ok, [d.message for d in site.diagnostics if d.is_error]
+        return site.pages["changes.md"]
+
+
+LOOSENED = "“Write allergen information” moved from prohibited to allowed"
+
+
+def assert_inert(page: str) -> Html:
+    """The page's Markdown as the site renders it: no element or attribute from plan data."""
+    source = page.split("---\n", 2)[2]
+    found = Html(markdown.markdown(source, extensions=EXTENSIONS))
+    for tag, attrs in found.tags:
+        assert tag in SAFE_TAGS and tag not in ("svg",), (tag, attrs)
+        assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
+    return found
+
+
+def shown(page: str) -> str:
+    return squash(" ".join(assert_inert(page).text))
+
+
+# --- 1. every value from a past commit is data, keys and ids included -------------------------
+
+
+def test_a_key_with_markup_in_an_intermediate_commit_publishes_none(tmp_path: Path):
+    repo = Repo(tmp_path)
+    plan = copy.deepcopy(PLAN)
+    plan[SVG] = "top"
+    plan["stages"][0][SVG] = "nested"
+    plan["uses"][SVG] = [{"id": "a", "text": "under a key no use list has"}]
+    repo.write(plan)
+    repo.commit("Add odd keys")
+    repo.restore()
+    repo.commit("Remove them again")
+    page = repo.changes()
+    text = shown(page)
+    assert text.count(SVG) >= 6, text  # three keys added, three removed: all visible as text
+    assert "<svg" not in page and "onload=" not in page.replace("onload&#61;", "")
+
+
+def test_known_keys_read_as_the_formats_words_unknown_ones_as_code(tmp_path: Path):
+    repo = Repo(tmp_path)
+    plan = copy.deepcopy(PLAN)
+    plan["support"]["owner"] = "ana-silva"
+    plan["support"]["after_hours"] = "never"
+    repo.write(plan)
+    repo.commit("Support hours")
+    repo.restore()
+    repo.commit("Undo")
+    page = repo.changes()
+    assert "Support › owner: “Ben Cho” → “Ana Silva”" in page  # a field: the format's words
+    assert "Support › <code>after&#95;hours</code>: added “never”" in page  # data
+    assert "Support › <code>after&#95;hours</code>: removed (was “never”)" in page
+
+
+def test_a_plan_id_with_markup_is_escaped_when_the_plan_is_gone(tmp_path: Path):
+    repo = Repo(tmp_path)
+    other = copy.deepcopy(PLAN) | {"id": IMG, "title": "Other plan"}
+    repo.write(other, "other.yaml")
+    repo.commit("Add a plan with an odd id")
+    (repo.plans / "other.yaml").unlink()
+    repo.commit("Remove it")
+    page = repo.changes()
+    text = shown(page)
+    assert "<img" not in page
+    assert f"{IMG} — Plan: ⚠️ Needed approval by Ana Silva (removes the plan and every rule " \
+           "in it): Plan removed: “Other plan”" in text
+    assert f"{IMG} — Plan: New plan: “Other plan”" in text
+
+
+# --- 2. git output is data: any commit, any file name ----------------------------------------
+
+
+def test_a_commit_message_that_is_not_utf8_is_shown_with_replacement(tmp_path: Path):
+    repo = Repo(tmp_path)
+    repo.loosen()
+    repo.raw_commit(b"Caf\xe9 rules \xff")
+    page = repo.changes()
+    assert "Caf\ufffd rules \ufffd" in page and LOOSENED in page
+
+
+def test_separators_in_a_subject_and_author_are_text(tmp_path: Path):
+    repo = Repo(tmp_path)
+    repo.loosen()
+    repo.raw_commit(b"one\x1etwo\x1fthree")
+    page = repo.changes()
+    assert LOOSENED in page
+    assert "\x1e" not in page and "\x1f" not in page
+    assert "one[U+001E]two[U+001F]three" in shown(page)
+    assert last_changes(repo.plans)["menu-drafts.yaml"].subject == "one\x1etwo\x1fthree"
+
+
+def test_a_commit_dated_in_the_year_10000_does_not_stop_the_build(tmp_path: Path):
+    repo = Repo(tmp_path)
+    repo.loosen()
+    repo.raw_commit(b"From the future", timestamp=253_402_300_800)  # 10000-01-01
+    page = repo.changes()
+    assert "date unknown — From the future" in page and LOOSENED in page
+    site = run(repo.plans, TODAY)
+    assert "date unknown in commit" in site.pages["plans/menu-drafts/index.md"]
+
+
+def test_a_file_name_with_a_space_is_read(tmp_path: Path):
+    repo = Repo(tmp_path)
+    repo.write(copy.deepcopy(PLAN) | {"id": "spaced", "title": "Spaced out"}, "spaced out.yaml")
+    repo.commit("Add a plan under an odd name")
+    (repo.plans / "spaced out.yaml").unlink()
+    repo.commit("Remove it")
+    page = repo.changes()
+    assert "Plan removed: “Spaced out”" in page and "New plan: “Spaced out”" in page
+
+
+@pytest.mark.parametrize("odd", ["link", "notes", "nested"])
+def test_files_the_check_does_not_read_are_skipped_with_a_note(tmp_path: Path, odd: str):
+    repo = Repo(tmp_path)
+    if odd == "link":
+        (repo.plans / "linked.yaml").symlink_to("menu-drafts.yaml")
+        name, why = "linked.yaml", "a link"
+    elif odd == "notes":
+        repo.write("just a note\n", "_notes.yaml")
+        name, why = "_notes.yaml", "only plan files and _org.yaml are read"
+    else:
+        repo.write("- not a mapping\n", "drafts.yml")
+        name, why = "drafts.yml", "plan files end in .yaml"
+    repo.commit("Add a file the check does not read")
+    repo.loosen()
+    repo.commit("Loosen while it is there")
+    if odd != "link":  # the check reads a link to a plan as that plan: it cannot stay
+        assert LOOSENED in repo.changes()
+    else:
+        (repo.plans / "linked.yaml").unlink()
+        repo.commit("Drop the link")
+    page = repo.changes()
+    assert LOOSENED in page
+    assert f"Not compared: <code>{name.replace('_', '&#95;')}</code> ({why})" in page
+
+
+def test_a_commit_whose_plans_do_not_load_is_listed_as_not_readable(tmp_path: Path):
+    repo = Repo(tmp_path)
+    repo.write("id: [broken\n")
+    repo.commit("Break the plan")
+    repo.loosen()
+    repo.commit("Fix it and loosen")
+    page = repo.changes()
+    broken = page.index("Break the plan")
+    assert "Not readable: <code>menu-drafts.yaml</code> does not load" in page[broken:]
+    fixed = page[page.index("Fix it and loosen"):broken]
+    # Compared with the last readable commit: the loosening, not a "new plan".
+    assert LOOSENED in fixed and "New plan" not in fixed
+
+
+def test_an_unhashable_former_id_does_not_stop_the_build(tmp_path: Path):
+    repo = Repo(tmp_path)
+    plan = copy.deepcopy(PLAN) | {"id": "menu", "former_ids": [["x"]]}
+    plan["stages"][0] |= {"id": "try", "former_ids": [["trial"]]}
+    repo.write(plan)
+    repo.commit("Rename with list former ids")
+    repo.restore()
+    repo.commit("Undo")
+    page = repo.changes()
+    assert "Undo" in page and "Rename with list former ids" in page
+
+
+def test_handbook_diff_reads_every_odd_commit(tmp_path: Path):
+    repo = Repo(tmp_path)
+    first = repo.git("rev-parse", "HEAD")
+    repo.write("just a note\n", "_notes.yaml")
+    (repo.plans / "linked.yaml").symlink_to("menu-drafts.yaml")
+    repo.write(copy.deepcopy(PLAN) | {"id": "spaced"}, "spaced out.yaml")
+    repo.loosen()
+    repo.raw_commit(b"Caf\xe9\x1e", timestamp=253_402_300_800)
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "handbook"), "diff", first, "HEAD"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "moved from prohibited to allowed" in done.stdout and "`spaced`" in done.stdout
+    assert "HEAD: Not compared: _notes.yaml (only plan files and _org.yaml are read)" \
+        in done.stderr
+
+
+# --- 3. history_since names a commit or a date, nothing else; output has no controls ---------
+
+
+@pytest.mark.parametrize("since", ["1234567..HEAD", "-1234567", "1234567 HEAD", "abcdef1\n",
+                                   "2026-01-01..", "--all", "HEAD"])
+def test_history_since_is_a_commit_or_a_date_else_an_error_at_its_line(tmp_path: Path,
+                                                                        since: str):
+    shutil.copytree(BASE, tmp_path / "plans")
+    org = tmp_path / "plans" / "_org.yaml"
+    org.write_text(org.read_text(encoding="utf-8") + f"history_since: {json.dumps(since)}\n",
+                   encoding="utf-8")
+    line = org.read_text(encoding="utf-8").count("\n")
+    found = [d for d in check([tmp_path / "plans"], today=TODAY).diagnostics
+             if "history_since" in d.message]
+    assert found and all(d.is_error and d.line == line and d.hint for d in found), found
+    assert since_option(since) == []
+
+
+@pytest.mark.parametrize("since, option", [
+    ("1234567", ["1234567..HEAD"]), ("2026-01-01", ["--since=2026-01-01"]),
+    ("2026-01-01T10:00:00+02:00", ["--since=2026-01-01T10:00:00+02:00"])])
+def test_history_since_still_takes_a_commit_or_a_date(since: str, option: list[str]):
+    assert since_option(since) == option
+
+
+def test_handbook_diff_shows_control_characters_instead_of_sending_them(tmp_path: Path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(BASE, old)
+    shutil.copytree(BASE, new)
+    plan = (BASE / "menu-drafts.yaml").read_text(encoding="utf-8")
+    (new / "menu-drafts.yaml").write_text(plan.replace(
+        "Customer names", '"Customer \\e[2J\\e]0;pwned\\a names \\x9b31m \\u202e"'),
+        encoding="utf-8")
+    for form in ("markdown", "json"):
+        done = subprocess.run([str(ROOT / ".venv" / "bin" / "handbook"), "diff", str(old),
+                               str(new), "--format", form], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        controls = [c for c in done.stdout if ord(c) < 0x20 and c not in "\n"
+                    or 0x7F <= ord(c) < 0xA0 or c == "\u202e"]
+        assert controls == [], (form, done.stdout)
+        if form == "json":  # the value itself survives, escaped
+            values = [c["new"] for c in json.loads(done.stdout) if c["new"]]
+            assert "Customer \x1b[2J\x1b]0;pwned\x07 names \x9b31m \u202e" in values
+        else:
+            assert "Customer [U+001B][2J[U+001B]]0;pwned[U+0007] names [U+009B]31m " \
+                   "[U+202E]" in done.stdout
+
+
+def test_a_revision_is_never_read_as_an_option(tmp_path: Path):
+    repo = Repo(tmp_path)
+    out = tmp_path / "written"
+    for spec in (f"--output={out}", "-p", "--all"):
+        with pytest.raises(SideError):
+            read_side(spec, repo.root)
+    assert not out.exists()
+    assert diff(read_side("HEAD", repo.root), read_side("HEAD", repo.root)) == []
