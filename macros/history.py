@@ -57,7 +57,7 @@ class HistoryError(Exception):
 
 # What `history_since` may be: a commit id, or an ISO date (with a time). Nothing else reaches
 # git: no ranges, no revision syntax, no options.
-_COMMIT = re.compile(r"[0-9a-f]{7,40}")
+_COMMIT = re.compile(r"[0-9a-f]{7,64}")  # SHA-1 or SHA-256 ids
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?)?")
 
 

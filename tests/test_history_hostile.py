@@ -4,6 +4,7 @@ date git itself refuses to write, files the check does not read — the build go
 from it becomes markup, and what cannot be read is said in plain words."""
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -14,8 +15,10 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from macros.diff import SideError, diff, read_side
+from macros.diff import SideError, diff, read_side, to_json, to_markdown
 from macros.history import last_changes, since_option
 from macros.pipeline import run
 from macros.validate import check
@@ -229,6 +232,33 @@ def test_a_commit_whose_plans_do_not_load_is_listed_as_not_readable(tmp_path: Pa
     assert LOOSENED in fixed and "New plan" not in fixed
 
 
+def test_a_commit_whose_files_git_cannot_read_is_listed_as_not_readable(tmp_path: Path):
+    repo = Repo(tmp_path)
+    repo.write((BASE / "menu-drafts.yaml").read_text(encoding="utf-8") + "# only here\n")
+    repo.commit("A version whose file is lost")
+    blob = repo.git("rev-parse", "HEAD:plans/menu-drafts.yaml")
+    repo.loosen()
+    repo.commit("Loosen")
+    (repo.root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()  # as a broken clone
+    page = repo.changes()
+    lost = page[page.index("A version whose file is lost"):]
+    assert "Not readable: the plans of this commit cannot be read" in lost
+    assert LOOSENED in page[page.index("Loosen"):]
+
+
+def test_a_commit_the_engine_cannot_compare_is_listed_not_raised(tmp_path: Path, monkeypatch):
+    repo = Repo(tmp_path)
+    repo.loosen()
+    repo.commit("Loosen")
+
+    def fails(old, new):
+        raise TypeError("a shape the engine did not expect")
+
+    monkeypatch.setattr("macros.diff.diff", fails)
+    page = repo.changes()
+    assert page.count("Not readable: the plans of this commit could not be compared") == 2
+
+
 def test_an_unhashable_former_id_does_not_stop_the_build(tmp_path: Path):
     repo = Repo(tmp_path)
     plan = copy.deepcopy(PLAN) | {"id": "menu", "former_ids": [["x"]]}
@@ -253,6 +283,11 @@ def test_handbook_diff_reads_every_odd_commit(tmp_path: Path):
                           cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "moved from prohibited to allowed" in done.stdout and "`spaced`" in done.stdout
+    shutil.rmtree(repo.plans / "spaced out.yaml", ignore_errors=True)
+    working = subprocess.run([str(ROOT / ".venv" / "bin" / "handbook"), "diff", first],
+                             cwd=tmp_path, capture_output=True, text=True)  # with plans/
+    assert working.returncode == 0, working.stderr
+    assert "plans: Not compared: _notes.yaml" in working.stderr
     assert "HEAD: Not compared: _notes.yaml (only plan files and _org.yaml are read)" \
         in done.stderr
 
@@ -277,9 +312,16 @@ def test_history_since_is_a_commit_or_a_date_else_an_error_at_its_line(tmp_path:
 
 @pytest.mark.parametrize("since, option", [
     ("1234567", ["1234567..HEAD"]), ("2026-01-01", ["--since=2026-01-01"]),
+    ("ab" * 32, [f"{'ab' * 32}..HEAD"]),  # a SHA-256 repository's commit id
     ("2026-01-01T10:00:00+02:00", ["--since=2026-01-01T10:00:00+02:00"])])
-def test_history_since_still_takes_a_commit_or_a_date(since: str, option: list[str]):
+def test_history_since_still_takes_a_commit_or_a_date(tmp_path: Path, since: str,
+                                                       option: list[str]):
     assert since_option(since) == option
+    shutil.copytree(BASE, tmp_path / "plans")
+    org = tmp_path / "plans" / "_org.yaml"
+    org.write_text(org.read_text(encoding="utf-8") + f"history_since: {json.dumps(since)}\n",
+                   encoding="utf-8")
+    assert check([tmp_path / "plans"], today=TODAY).ok
 
 
 def test_handbook_diff_shows_control_characters_instead_of_sending_them(tmp_path: Path):
@@ -313,3 +355,104 @@ def test_a_revision_is_never_read_as_an_option(tmp_path: Path):
             read_side(spec, repo.root)
     assert not out.exists()
     assert diff(read_side("HEAD", repo.root), read_side("HEAD", repo.root)) == []
+
+
+# --- 4. fuzz: random valid and invalid plan versions, committed one after another -----------
+
+HOSTILE = [SVG, IMG, "`", "``x``", "<script>alert(3)</script>", "{{ config }}", "{: onclick=x }",
+           "[x](javascript:alert(4))", "<img src=x onerror=alert(5)>", "\x1b[31m", "\u202e",
+           "a\nb", "-", "# h", "|", "&lt;b&gt;", "id", "former_ids"]
+VALUES = st.one_of(st.sampled_from(HOSTILE), st.sampled_from(
+    [1, -1, 2.5, None, True, [], {}, [["x"]], [{"id": ["x"]}], {SVG: SVG}, {"id": IMG}]),
+    st.text(max_size=12))
+KEYS = st.one_of(st.sampled_from([SVG, IMG, "on click", "id", "former_ids", "text", "stages",
+                                  "allowed", "prohibited", "gate", "7"]), st.text(max_size=8))
+
+
+def _paths(data, here: tuple = ()) -> list[tuple]:
+    out = [here]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out += _paths(value, here + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            out += _paths(value, here + (index,))
+    return out
+
+
+PATHS = _paths(PLAN)[1:]
+EDITS = st.one_of(
+    st.tuples(st.just("set"), st.sampled_from(PATHS), VALUES),
+    st.tuples(st.just("add"), st.sampled_from([()] + PATHS), st.tuples(KEYS, VALUES)),
+    st.tuples(st.just("drop"), st.sampled_from(PATHS), st.none()),
+)
+FILES = st.sampled_from(["menu-drafts.yaml", "other plan.yaml", "_notes.yaml", "x.yml",
+                         "link.yaml", "broken.yaml", "scalar.yaml", "_org.yaml"])
+COMMENT_TAGS = {"h3", "h4", "p", "strong", "em", "code", "ul", "li", "blockquote"}
+VERSION = st.tuples(st.lists(EDITS, max_size=4), FILES)
+
+
+def _edited(edits: list) -> dict:
+    plan = copy.deepcopy(PLAN)
+    for action, path, value in edits:
+        parent = plan
+        for step in path[:-1] if action != "add" else path:
+            try:
+                parent = parent[step]
+            except (KeyError, IndexError, TypeError):
+                break
+        else:
+            if action == "add" and isinstance(parent, dict):
+                parent[value[0]] = value[1]
+            elif action == "set" and isinstance(parent, (dict, list)):
+                with contextlib.suppress(IndexError, TypeError):
+                    parent[path[-1]] = value
+            elif action == "drop" and isinstance(parent, (dict, list)):
+                with contextlib.suppress(KeyError, IndexError, TypeError):
+                    del parent[path[-1]]
+    return plan
+
+
+def _write_version(repo: Repo, edits: list, name: str) -> None:
+    plan = _edited(edits)
+    if name == "link.yaml":
+        (repo.plans / name).unlink(missing_ok=True)
+        (repo.plans / name).symlink_to("menu-drafts.yaml")
+        name = "menu-drafts.yaml"
+    if name == "broken.yaml":
+        repo.write("id: [unclosed\n", name)
+    elif name == "scalar.yaml":
+        repo.write(json.dumps(edits[0][2] if edits else "text", default=str) + "\n", name)
+    else:
+        repo.write(plan, name)
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(VERSION, min_size=1, max_size=4))
+def test_any_history_builds_and_publishes_no_markup(tmp_path_factory, versions: list):
+    repo = Repo(tmp_path_factory.mktemp("history"))
+    first = repo.git("rev-parse", "HEAD")
+    revisions = []
+    for edits, name in versions:
+        _write_version(repo, edits, name)
+        revisions.append(repo.commit("Version"))
+    shutil.rmtree(repo.plans)  # the last commit is valid again: the build must go on
+    shutil.copytree(BASE, repo.plans)
+    repo.commit("Back to the checked plans")
+    page = repo.changes()
+    assert_inert(page)
+    assert not [c for c in page if 0x7F <= ord(c) < 0xA0 or ord(c) < 0x20 and c != "\n"]
+    assert "could not be compared" not in page  # the engine takes every shape
+    for revision in revisions:
+        try:
+            old, new = read_side(first, repo.root), read_side(revision, repo.root)
+        except SideError:
+            continue
+        changes = diff(old, new)
+        comment = to_markdown(changes, old, new)
+        for out in (comment, to_json(changes)):
+            assert not [c for c in out if 0x7F <= ord(c) < 0xA0 or ord(c) < 0x20
+                        and c != "\n"], out
+        for tag, attrs in Html(markdown.markdown(comment)).tags:  # the pull-request comment
+            assert tag in COMMENT_TAGS and not attrs, (tag, attrs, comment)
