@@ -1227,13 +1227,13 @@ def policy_changes(plans_dir: Path, limit: int = 20, since: str | None = None
     def before(parent: str | None) -> Side:
         """The plans as they stood before: the parent's, else the last readable ones."""
         if parent is None or (in_history is not None and parent not in in_history):
-            return Side(f"{parent}", {}, {})  # the first commit of this history
+            return Side("", {}, {})  # the first commit of this history
         if isinstance(found := side(parent), Side):
             return found
         for entry in history.log(plans_dir, since, limit=_BACK, first_parent_of=parent) or []:
             if isinstance(found := side(entry.change.commit), Side):
                 return found
-        return Side(f"{parent}", {}, {})
+        return Side("", {}, {})
 
     found = []
     for entry in commits:

@@ -75,6 +75,12 @@ def since_option(since: str | None, tip: str = "HEAD") -> list[str]:
     return [f"--since={since}"] if _DATE.fullmatch(since) else []
 
 
+def _range(since: str | None, tip: str) -> list[str]:
+    """`since_option` with the tip it counts back from."""
+    option = since_option(since, tip)
+    return option if option and ".." in option[0] else [*option, tip]
+
+
 def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes | None:
     """git's output, or None without git, outside a checkout, or on any failure."""
     git = shutil.which("git")
@@ -106,8 +112,7 @@ def log(plans_dir: Path, since: str | None = None, limit: int | None = None,
     tip = first_parent_of or "HEAD"
     args = ["log", "-z", f"--format={_FORMAT}", *(["--first-parent"] if first_parent_of else []),
             *([f"-n{limit}"] if limit else []), *(["--name-only"] if files else []),
-            *(since_option(since, tip) if since else []),
-            *([] if since and _COMMIT.fullmatch(since) else [tip]), "--", "."]
+            *_range(since, tip), "--", "."]
     out = _git(args, plans_dir)
     if out is None:
         return None
@@ -142,8 +147,7 @@ def revisions(plans_dir: Path, since: str | None) -> set[str] | None:
     option = since_option(since)
     if not option:
         return None
-    out = _git(["rev-list", *option, *([] if option[0].endswith("..HEAD") else ["HEAD"])],
-               plans_dir)
+    out = _git(["rev-list", *_range(since, "HEAD")], plans_dir)
     return set(_text(out).split()) if out is not None else None
 
 
@@ -154,11 +158,11 @@ def prefix(plans_dir: Path) -> str | None:
 
 
 def resolve(revision: str, repo: Path) -> str:
-    """The commit id a revision names. Never an option: one that starts with "-" is refused."""
+    """The commit id a revision names. Never an option: one that starts with "-" is refused
+    (`--end-of-options` would need git 2.30)."""
     if not revision or revision.startswith("-") or any(ord(c) < 0x20 for c in revision):
         raise HistoryError(f"'{revision}' is not a git revision")
-    out = _git(["rev-parse", "--verify", "--quiet", "--end-of-options",
-                f"{revision}^{{commit}}"], repo)
+    out = _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], repo)
     if out is None:
         raise HistoryError(f"'{revision}' is not a git revision")
     return _text(out).strip()
