@@ -151,6 +151,60 @@ def test_a_plan_id_with_markup_is_escaped_when_the_plan_is_gone(tmp_path: Path):
     assert f"{IMG} — Plan: New plan: “Other plan”" in text
 
 
+def hostile_history(project: Path) -> Repo:
+    """The repository of a built handbook whose history holds markup in keys and in the id of
+    a plan since removed, and a subject with separators: its last commit is valid."""
+    repo = Repo.__new__(Repo)
+    repo.root, repo.plans = project, project / "plans"
+    repo.git("init", "-q")
+    repo.commit("Start")
+    plan = copy.deepcopy(PLAN)
+    plan[SVG] = "top"
+    repo.write(plan)
+    repo.write(copy.deepcopy(PLAN) | {"id": IMG, "title": "Other <img src=x onerror=alert(6)>"},
+               "other.yaml")
+    repo.commit("Odd keys and ids <svg onload=alert(7)>")
+    repo.restore()
+    (repo.plans / "other.yaml").unlink()
+    repo.raw_commit(b"Back\x1e<img src=x onerror=alert(8)>")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def history_site(tmp_path_factory) -> Path:
+    from .conftest import make_project, mkdocs_build
+
+    where = tmp_path_factory.mktemp("history")
+    project = make_project(BASE, where)
+    hostile_history(project)
+    done = mkdocs_build(project, where / "site")
+    assert done.returncode == 0, done.stderr
+    return where / "site"
+
+
+def test_a_built_changes_page_shows_hostile_history_as_text(history_site: Path):
+    built = (history_site / "changes" / "index.html").read_text(encoding="utf-8")
+    article = built.split("<article", 1)[1].split("</article>", 1)[0]
+    found = Html(article)
+    assert [tag for tag, _ in found.tags if tag in ("svg", "img", "script")] == []
+    assert not [a for _, attrs in found.tags for a in attrs if a.startswith("on")]
+    text = squash(" ".join(found.text))
+    assert f"{SVG}" in text and IMG in text and "Back[U+001E]<img src=x onerror=alert(8)>" in text
+
+
+@pytest.mark.browser
+def test_hostile_history_opens_no_dialog(browser, history_site: Path):
+    from .conftest import serve, watched_page
+
+    with serve(history_site) as site_origin:
+        page, dialogs, foreign = watched_page(browser, site_origin)
+        page.goto(f"{site_origin}/changes/")
+        page.wait_for_load_state("networkidle")
+        assert "Plan removed" in page.locator("article").inner_text()
+        page.context.close()
+    assert dialogs == [] and foreign == []
+
+
 # --- 2. git output is data: any commit, any file name ----------------------------------------
 
 
