@@ -1218,8 +1218,8 @@ def policy_changes(plans_dir: Path, limit: int = 20, since: str | None = None
             try:
                 files, skipped = history.tree_files(commit, plans_dir, folder)
                 sides[commit] = _load(files, commit, tuple(skipped))
-            except HistoryError:
-                sides[commit] = SideError(commit)
+            except HistoryError as error:
+                sides[commit] = SideError(commit, error.file)
             except SideError as error:
                 sides[commit] = error
         return sides[commit]

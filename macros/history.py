@@ -20,6 +20,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .load import MAX_BYTES
+
 ORG_FILE = "_org.yaml"
 _START = "/commit"  # starts each commit's record; no path git prints starts with "/"
 _FORMAT = f"{_START}%x00%H%x00%cs%x00%an%x00%s%x00%P"
@@ -52,7 +54,11 @@ class Logged:
 
 
 class HistoryError(Exception):
-    """A revision or tree that cannot be read."""
+    """A revision or tree that cannot be read; `file` when one file of it is the cause."""
+
+    def __init__(self, message: str, file: str | None = None):
+        super().__init__(message)
+        self.file = file
 
 
 # What `history_since` may be: a commit id, or an ISO date (with a time). Nothing else reaches
@@ -187,24 +193,30 @@ def unread(name: str, link: bool, regular: bool) -> str | None:
     return None
 
 
-def tree_files(commit: str, repo: Path, folder: str) -> tuple[dict[str, bytes], list[tuple]]:
+def tree_files(commit: str, repo: Path, folder: str
+               ) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
     """The files of `folder` at `commit` (an id from `resolve`) that the check reads as plans
-    or the org file, and the (name, reason) of each other .yaml-like entry, skipped."""
+    or the org file, and the (name, reason) of each other .yaml-like entry, skipped. A file
+    over the size limit of a plan is not read at all (a commit may hold any blob)."""
     where = f"{commit}:" if folder in ("", ".") else f"{commit}:{folder}"
-    listing = _git(["ls-tree", "-z", "--full-tree", where], repo)
+    listing = _git(["ls-tree", "-z", "-l", "--full-tree", where], repo)
     if listing is None:
         raise HistoryError(f"{commit[:10]} has no folder {folder}")
     wanted: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
     for entry in filter(None, listing.split(b"\x00")):
         head, _, raw_name = entry.partition(b"\t")
-        mode, kind, oid = _text(head).split(" ")
+        mode, kind, oid, size = _text(head).split()
         name = _text(raw_name)
         if not yaml_like(name):
             continue  # not a file the check reads (measurements are no part of a diff)
         why = unread(name, link=mode == "120000", regular=kind == "blob")
         if why:
             skipped.append((name, why))
+        elif not size.isdigit():  # git says BAD when the object is missing
+            raise HistoryError(f"{name} cannot be read", name)
+        elif int(size) > MAX_BYTES:
+            raise HistoryError(f"{name} is over the size limit of a plan", name)
         else:
             wanted.append((oid, name))
     return _blobs(wanted, repo), skipped
@@ -221,7 +233,7 @@ def _blobs(wanted: list[tuple[str, str]], repo: Path) -> dict[str, bytes]:
         header_end = out.find(b"\n", at) if out is not None else -1
         header = _text(out[at:header_end]).split(" ") if header_end >= 0 else []
         if len(header) != 3 or not header[2].isdigit():  # "<oid> missing", or no git
-            raise HistoryError(f"{name} cannot be read")
+            raise HistoryError(f"{name} cannot be read", name)
         start = header_end + 1
         files[name] = out[start:start + int(header[2])]
         at = start + int(header[2]) + 1

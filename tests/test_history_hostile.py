@@ -18,6 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from macros import history
 from macros.diff import SideError, diff, read_side, to_json, to_markdown
 from macros.history import last_changes, since_option
 from macros.pipeline import run
@@ -296,8 +297,24 @@ def test_a_commit_whose_files_git_cannot_read_is_listed_as_not_readable(tmp_path
     (repo.root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()  # as a broken clone
     page = repo.changes()
     lost = page[page.index("A version whose file is lost"):]
-    assert "Not readable: the plans of this commit cannot be read" in lost
+    assert "Not readable: <code>menu-drafts.yaml</code> does not load" in lost
     assert LOOSENED in page[page.index("Loosen"):]
+
+
+def test_a_file_over_the_size_limit_is_never_read(tmp_path: Path, monkeypatch):
+    repo = Repo(tmp_path)
+    repo.write((BASE / "menu-drafts.yaml").read_text(encoding="utf-8") + "#" * 600_000 + "\n")
+    repo.commit("A huge version")
+    repo.restore()
+    repo.commit("Back")
+    read = []
+    blobs = history._blobs
+    monkeypatch.setattr(history, "_blobs", lambda wanted, root: (read.append(wanted),
+                                                                 blobs(wanted, root))[1])
+    page = repo.changes()
+    assert "Not readable: <code>menu-drafts.yaml</code> does not load" in page
+    huge = repo.git("rev-parse", "HEAD~1:plans/menu-drafts.yaml")
+    assert read and huge not in {oid for wanted in read for oid, _ in wanted}
 
 
 def test_a_commit_the_engine_cannot_compare_is_listed_not_raised(tmp_path: Path, monkeypatch):
