@@ -38,11 +38,12 @@ IDENTITY = {"GIT_AUTHOR_NAME": "Ben Cho", "GIT_AUTHOR_EMAIL": "ben@example.com",
 class Repo:
     """A temporary repository holding plans/, committed step by step."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, message: str = "Add the menu plan"):
         self.root, self.plans = root, root / "plans"
-        shutil.copytree(BASE, self.plans)
+        if not self.plans.exists():  # a built project has its plans already
+            shutil.copytree(BASE, self.plans)
         self.git("init", "-q")
-        self.commit("Add the menu plan")
+        self.commit(message)
 
     def git(self, *args: str, stdin: bytes | None = None) -> str:
         env = {**os.environ, **IDENTITY}
@@ -155,10 +156,7 @@ def test_a_plan_id_with_markup_is_escaped_when_the_plan_is_gone(tmp_path: Path):
 def hostile_history(project: Path) -> Repo:
     """The repository of a built handbook whose history holds markup in keys and in the id of
     a plan since removed, and a subject with separators: its last commit is valid."""
-    repo = Repo.__new__(Repo)
-    repo.root, repo.plans = project, project / "plans"
-    repo.git("init", "-q")
-    repo.commit("Start")
+    repo = Repo(project, "Start")
     plan = copy.deepcopy(PLAN)
     plan[SVG] = "top"
     repo.write(plan)
