@@ -189,7 +189,7 @@ def unread(name: str, link: bool, regular: bool) -> str | None:
     if not name.endswith(".yaml"):
         return "plan files end in .yaml"
     if name.startswith("_") and name != ORG_FILE:
-        return f"only plan files and {ORG_FILE} are read"
+        return "only plan files and the organisation file are read"
     return None
 
 

@@ -254,7 +254,7 @@ def test_files_the_check_does_not_read_are_skipped_with_a_note(tmp_path: Path, o
         name, why = "linked.yaml", "a link"
     elif odd == "notes":
         repo.write("just a note\n", "_notes.yaml")
-        name, why = "_notes.yaml", "only plan files and _org.yaml are read"
+        name, why = "_notes.yaml", "only plan files and the organisation file are read"
     else:
         repo.write("- not a mapping\n", "drafts.yml")
         name, why = "drafts.yml", "plan files end in .yaml"
@@ -357,7 +357,7 @@ def test_handbook_diff_reads_every_odd_commit(tmp_path: Path):
                              cwd=tmp_path, capture_output=True, text=True)  # with plans/
     assert working.returncode == 0, working.stderr
     assert "plans: Not compared: _notes.yaml" in working.stderr
-    assert "HEAD: Not compared: _notes.yaml (only plan files and _org.yaml are read)" \
+    assert "HEAD: Not compared: _notes.yaml (only plan files and the organisation file are read)" \
         in done.stderr
 
 
