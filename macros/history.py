@@ -116,7 +116,9 @@ def log(plans_dir: Path, since: str | None = None, limit: int | None = None,
     """The commits touching `plans_dir`, newest first; None outside a git checkout. With
     `first_parent_of` (a commit id), those along that commit's first parents."""
     tip = first_parent_of or "HEAD"
-    args = ["log", "-z", f"--format={_FORMAT}", *(["--first-parent"] if first_parent_of else []),
+    # A user's log.showSignature or color.ui=always would mix their output into the records.
+    args = ["-c", "log.showSignature=false", "log", "--no-color", "-z", f"--format={_FORMAT}",
+            *(["--first-parent"] if first_parent_of else []),
             *([f"-n{limit}"] if limit else []), *(["--name-only"] if files else []),
             *_range(since, tip), "--", "."]
     out = _git(args, plans_dir)
