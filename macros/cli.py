@@ -99,15 +99,19 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import SideError, diff, read_side
+    from .diff import SideError, diff, notes, plain, read_side
     from .diff_check import check_errors
     from .diff_text import render
+    from .render.text import visible
 
     try:
         old, new = read_side(args.old), read_side(args.new)
-    except SideError as error:
-        print(f"handbook diff: {error}", file=sys.stderr)
+    except SideError as error:  # names from an unchecked revision: no control reaches the terminal
+        print(f"handbook diff: {visible(error)}", file=sys.stderr)
         return EXIT_USAGE
+    for side in (old, new):
+        for note in notes(side):
+            print(f"handbook diff: {visible(side.label)}: {plain(note)}", file=sys.stderr)
     changes = diff(old, new)
     # A terminal gets plain text; a pipe or file (a pull-request comment) gets Markdown.
     fmt = args.format or ("text" if sys.stdout.isatty() else "markdown")

@@ -20,17 +20,16 @@ escaping for the site.
 """
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import json
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import history
 from .codeowners import entry as codeowners_entry
 from .diff_judgement import (
     BELOW,
@@ -44,11 +43,12 @@ from .diff_judgement import (
     tier_judgement,
     tier_side,
 )
-from .history import _FORMAT, Commit, since_option
-from .load import load_text
+from .history import Commit, HistoryError
+from .load import HAZARDS, load_text
 from .render.fragments import MODES
-from .render.text import inline
+from .render.text import code, inline, visible
 from .tiers import TIERS, relaxed
+from .validate import Schemas, schemas
 
 ORG_FILE = "_org.yaml"
 MODE_STRENGTH = {"spot_check": 0, "review_before_use": 1, "approval_first": 2}
@@ -79,17 +79,27 @@ class Value:
     quoted: bool = True
 
 
+@dataclass(frozen=True)
+class Key(Value):
+    """A key the plan format does not define, from a plan no check has seen (a past commit):
+    data like any value, shown as code, never as the tool's own words."""
+
+    quoted: bool = False
+
+
 Sentence = tuple  # of str (the tool's words) and Value (plan data)
 
 
 def _shown(value: Any) -> str:
+    """The value as text, invisible characters made visible: a revision's plans were never
+    checked, and the text goes to terminals as well as pages."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return "none" if value is None else str(value)
+        return visible(json.dumps(value, ensure_ascii=False, default=str))
+    return "none" if value is None else visible(value)
 
 
 def plain(sentence: Sentence) -> str:
@@ -136,7 +146,9 @@ def site(sentence: Sentence) -> str:
     """Markdown for the handbook's own pages, escaped by render.text like all plan text."""
     out = []
     for part in sentence:
-        if isinstance(part, Value):
+        if isinstance(part, Key):
+            out.append(code(part.value))
+        elif isinstance(part, Value):
             text = inline(_shown(part.value))
             out.append(f"“{text}”" if part.quoted else text)
         else:
@@ -193,6 +205,7 @@ class Leaf:
         return self.new is None and self.old is not None
 
 
+_USE_LISTS = ("allowed", "prohibited")  # the keys under `uses`; any other is data
 # Dicts shown as one change when they appear or go (elsewhere a new dict lists its keys).
 _WHOLE = {"gate"}
 
@@ -242,7 +255,8 @@ def _match(old: list, new: list) -> tuple[dict[str, str], dict[str, int], dict[s
         if b_id in a_ids or not isinstance(formers, list):
             continue
         for former in formers:
-            if former in a_ids and former not in b_ids and former not in renamed:
+            if isinstance(former, str) and former in a_ids and former not in b_ids \
+                    and former not in renamed:
                 renamed[former] = b_id
                 break
     return {a_id: a_id for a_id in a_ids if a_id in b_ids} | renamed, a_ids, b_ids
@@ -310,8 +324,8 @@ def _moved_uses(leaves: list[Leaf]) -> list[Leaf]:
     """A use removed from one list and added to the other with the same id was moved."""
     def use(leaf: Leaf) -> bool:
         shape = _shape(leaf.path)
-        return len(shape) == 3 and shape[0] == "uses" and shape[2] == "*" \
-            and leaf.path[2].key is not None and leaf.kind != "moved"
+        return len(shape) == 3 and shape[0] == "uses" and shape[1] in _USE_LISTS \
+            and shape[2] == "*" and leaf.path[2].key is not None and leaf.kind != "moved"
 
     gone = {(lf.path[1], lf.path[2].key): lf for lf in leaves if use(lf) and lf.removed}
     out = []
@@ -356,10 +370,17 @@ class Side:
     label: str
     plans: dict[str, dict]
     org: dict
+    # Files of a revision the check would not read as plans, so not compared: (name, why).
+    skipped: tuple[tuple[str, str], ...] = ()
 
 
 class SideError(Exception):
-    """A side that cannot be read: no such file, folder or revision."""
+    """A side that cannot be read: no such file, folder or revision, or a file in it that does
+    not load (`file`)."""
+
+    def __init__(self, message: str, file: str | None = None):
+        super().__init__(message)
+        self.file = file
 
 
 def _entries(data: Any, key: str) -> list[dict]:
@@ -526,7 +547,7 @@ def _plan_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
     if shape == ("governance", "definition_owner"):
         return ("Owner of the definitions of good: ", ctx.names.person(a), " → ",
                 ctx.names.person(b))
-    if len(shape) == 3 and shape[0] == "uses" and shape[2] == "*":
+    if len(shape) == 3 and shape[0] == "uses" and shape[1] in _USE_LISTS and shape[2] == "*":
         which = p[1]
         if kind == "moved":  # with what only the new list has: its reason or first stage
             item = ctx.item(p)
@@ -541,8 +562,8 @@ def _plan_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
             stage = b.get("from_stage") if isinstance(b, dict) else None
             return (f"New {which} use: ", ctx.label(p)) + (
                 (" (from stage ", Value(_name(ctx.stages, stage)), ")") if stage else ())
-    if len(shape) == 4 and shape[0] == "uses" and shape[2:] == ("*", "text") \
-            and a is not None and b is not None:
+    if len(shape) == 4 and shape[0] == "uses" and shape[1] in _USE_LISTS \
+            and shape[2:] == ("*", "text") and a is not None and b is not None:
         return (f"{p[1].title()} use reworded: ", Value(a), " → ", Value(b))
     if shape == ("uses", "allowed", "*", "from_stage"):
         return (ctx.label(p[:3]), " now applies from stage ",
@@ -688,6 +709,30 @@ def _org_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
     return None
 
 
+def _field_names(fields: dict) -> set[str]:
+    """Every field name in a schema mapping, nested mappings included."""
+    names = set(fields)
+    for rules in fields.values():
+        while isinstance(rules, dict):
+            sub = rules.get("schema")
+            if isinstance(sub, dict) and "type" not in sub:
+                names |= _field_names(sub)
+            rules = sub if isinstance(sub, dict) and "type" in sub else None
+    return names
+
+
+@lru_cache(maxsize=2)
+def _known_fields(s: Schemas) -> frozenset[str]:
+    return frozenset(_field_names(s.org) | _field_names(s.plan)).union(
+        *(_field_names(part) for part in s.parts.values()))
+
+
+def _field(key: str) -> str | Key:
+    """A key in words when the plan format defines it (anywhere: a use moved between the lists
+    keeps the other list's fields); else as data, as a past commit may hold any key."""
+    return key.replace("_", " ") if key in _known_fields(schemas()) else Key(key)
+
+
 def _generic(leaf: Leaf, ctx: _Plan, section: str) -> Sentence:
     """`<section> › <path>: old → new` for any leaf no sentence above covers."""
     parts: list = [section]
@@ -696,7 +741,7 @@ def _generic(leaf: Leaf, ctx: _Plan, section: str) -> Sentence:
             parts += [" › ", ctx.label(leaf.path[:i + 1])]
         elif not (i == 0 and (_PLAN_SECTIONS.get(step, _ORG_SECTIONS.get(step)) == section
                               or step == "stages")):  # the stage's name follows
-            parts += [" › ", step.replace("_", " ")]
+            parts += [" › ", _field(step)]
     if leaf.kind == "reordered":
         order = [ctx.label(leaf.path + (Item(k, None, j),)) for j, k in enumerate(leaf.new)]
         parts.append(": order changed to ")
@@ -1129,17 +1174,18 @@ def diff(old: Side, new: Side) -> list[Change]:
 # --- reading a side -------------------------------------------------------------------------
 
 
-def _load(files: dict[str, bytes], label: str) -> Side:
+def _load(files: dict[str, bytes], label: str, skipped: tuple = ()) -> Side:
     plans, org = {}, {}
     for name, raw in sorted(files.items()):
         doc, problems = load_text(name, raw)
         if doc is None or any(p.is_error for p in problems) or not isinstance(doc.data, dict):
-            raise SideError(f"{label}: {name} cannot be read as YAML; run `handbook check` first")
+            raise SideError(f"{label}: {name} cannot be read as YAML; run `handbook check` "
+                            "first", name)
         if name == ORG_FILE:
             org = doc.data
         elif not name.startswith("_") and isinstance(doc.data.get("id"), str):
             plans[doc.data["id"]] = doc.data
-    return Side(label, plans, org)
+    return Side(label, plans, org, tuple(skipped))
 
 
 def read_side(spec: str, repo: Path = Path("."), folder: str = "plans") -> Side:
@@ -1152,20 +1198,20 @@ def read_side(spec: str, repo: Path = Path("."), folder: str = "plans") -> Side:
             files[ORG_FILE] = org.read_bytes()
         return _load(files, spec)
     if path.is_dir():
-        return _load({p.name: p.read_bytes() for p in path.glob("*.yaml")}, spec)
-    git = shutil.which("git")
-    listing = subprocess.run([git, "ls-tree", "--full-tree", "--name-only", f"{spec}:{folder}"],
-                             cwd=repo,
-                             capture_output=True, text=True) if git else None
-    if not listing or listing.returncode != 0:
-        raise SideError(f"'{spec}' is not a file, a folder or a git revision with plans/")
-    files = {}
-    for name in listing.stdout.split():
-        if name.endswith(".yaml"):
-            shown = subprocess.run([git, "show", f"{spec}:{folder}/{name}"], cwd=repo,
-                                   capture_output=True)
-            files[name] = shown.stdout
-    return _load(files, spec)
+        files, skipped = {}, []
+        for file in sorted(p for p in path.iterdir() if history.yaml_like(p.name)):
+            why = history.unread(file.name, file.is_symlink(), file.is_file())
+            if why:
+                skipped.append((file.name, why))
+            else:
+                files[file.name] = file.read_bytes()
+        return _load(files, spec, tuple(skipped))
+    try:  # what git holds is read as the check would read the folder: see history.tree_files
+        files, skipped = history.tree_files(history.resolve(spec, repo), repo, folder)
+    except HistoryError:
+        raise SideError(f"'{spec}' is not a file, a folder or a git revision with plans/") \
+            from None
+    return _load(files, spec, tuple(skipped))
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -1206,9 +1252,21 @@ def to_markdown(changes: list[Change], old: Side, new: Side) -> str:
     return "\n".join(lines)
 
 
+_JSON_HAZARD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(HAZARDS)
+                                       if c >= 0x20) + "]")
+
+
 def to_json(changes: list[Change]) -> str:
-    """Plain text throughout: no Markdown, no HTML entities."""
-    return json.dumps([c.as_json() for c in changes], indent=2, ensure_ascii=False, default=str)
+    """Plain text throughout: no Markdown, no HTML entities. Invisible characters (JSON itself
+    escapes only C0 controls) are written as \\u escapes: the values stay exact, and a terminal
+    that shows the output is sent no control sequence."""
+    text = json.dumps([c.as_json() for c in changes], indent=2, ensure_ascii=False, default=str)
+    return _JSON_HAZARD.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def notes(side: Side) -> list[Sentence]:
+    """The files of a side that were not compared, and why."""
+    return [("Not compared: ", Key(name), f" ({why})") for name, why in side.skipped]
 
 
 # --- over git history ----------------------------------------------------------------------
@@ -1216,61 +1274,87 @@ def to_json(changes: list[Change]) -> str:
 
 @dataclass(frozen=True)
 class PolicyChange:
-    """One commit's effect on the rules, through the diff engine."""
+    """One commit's effect on the rules, through the diff engine. A commit whose plans cannot
+    be read says so (`unreadable`) instead of listing effects; `skipped` are the files it
+    added that were not compared (see `notes`)."""
 
     change: Commit
     effects: tuple  # of diff.Change
+    unreadable: Sentence | None = None
+    skipped: tuple = ()  # of Sentence
+
+    @property
+    def unreadable_text(self) -> str:
+        """Markdown for the handbook's pages, like `Change.text`."""
+        return site(self.unreadable) if self.unreadable else ""
+
+    @property
+    def skipped_text(self) -> list[str]:
+        return [site(note) for note in self.skipped]
+
+
+_BACK = 20  # how far back, along first parents, an unreadable parent's predecessor is sought
 
 
 def policy_changes(plans_dir: Path, limit: int = 20, since: str | None = None
                    ) -> list[PolicyChange]:
     """The latest commits that changed the rules, newest first; commits that only reformat a
     plan (no policy effect) are left out. Empty outside a git checkout. With `since`, the
-    plans as they stood then are not compared with: what came before is not this history."""
-    git = shutil.which("git")
-    if git is None:
+    plans as they stood then are not compared with: what came before is not this history.
+    History was never checked: a commit that cannot be read is listed as such and compared
+    with nothing; the one after it is compared with the last readable one before it."""
+    commits = history.log(plans_dir, since, limit=limit)
+    folder = history.prefix(plans_dir)
+    if commits is None or folder is None:
         return []
-    try:
-        prefix = subprocess.run([git, "rev-parse", "--show-prefix"], cwd=plans_dir,
-                                capture_output=True, text=True, timeout=30)
-        log = subprocess.run([git, "log", f"-n{limit}", f"--format={_FORMAT}%x1f%P",
-                              *since_option(since),
-                              "--", "."], cwd=plans_dir, capture_output=True, text=True,
-                             timeout=30)
-        range_ = since_option(since)
-        inside = subprocess.run([git, "rev-list", *range_, *([] if ".." in "".join(range_)
-                                                             else ["HEAD"])], cwd=plans_dir,
-                                capture_output=True, text=True, timeout=30) if since else None
-    except (OSError, subprocess.SubprocessError):
-        return []
-    if prefix.returncode != 0 or log.returncode != 0:
-        return []
-    folder = prefix.stdout.strip().rstrip("/") or "."
-    in_history = set(inside.stdout.split()) if inside and inside.returncode == 0 else None
-    sides: dict[str, object] = {}
+    in_history = history.revisions(plans_dir, since)
+    sides: dict[str, Side | SideError] = {}
 
-    def side(revision: str):
-        if revision not in sides:
+    def side(commit: str) -> Side | SideError:
+        if commit not in sides:
             try:
-                sides[revision] = read_side(revision, plans_dir, folder)
-            except SideError:
-                sides[revision] = None
-        return sides[revision]
+                files, skipped = history.tree_files(commit, plans_dir, folder)
+                sides[commit] = _load(files, commit, tuple(skipped))
+            except HistoryError as error:
+                sides[commit] = SideError(commit, error.file)
+            except SideError as error:
+                sides[commit] = error
+        return sides[commit]
+
+    def before(parent: str | None) -> Side:
+        """The plans as they stood before: the parent's, else the last readable ones."""
+        if parent is None or (in_history is not None and parent not in in_history):
+            return Side("", {}, {})  # the first commit of this history
+        if isinstance(found := side(parent), Side):
+            return found
+        for entry in history.log(plans_dir, since, limit=_BACK, first_parent_of=parent) or []:
+            if isinstance(found := side(entry.change.commit), Side):
+                return found
+        return Side("", {}, {})
 
     found = []
-    for record in log.stdout.split("\x1e")[1:]:
-        commit, date, author, rest = record.strip("\n").split("\x1f", 3)
-        subject, _, parents = rest.rpartition("\x1f")
-        new = side(commit)
-        if new is None:
+    for entry in commits:
+        new = side(entry.change.commit)
+        if isinstance(new, SideError):
+            found.append(PolicyChange(entry.change, (), _unreadable(new)))
             continue
-        parent = next(iter(parents.split()), None)
-        old = side(parent) if parent and (in_history is None or parent in in_history) else None
-        if old is None:  # the first commit of this history: everything is new
-            old = Side(f"{commit}^", {}, {})
-        effects = diff(old, new)
-        if effects:
-            found.append(PolicyChange(Commit(commit, dt.date.fromisoformat(date), author,
-                                             subject), tuple(effects)))
+        old = before(next(iter(entry.parents), None))
+        try:
+            effects = diff(old, new)
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError):
+            # An old commit must never stop the build: a shape the engine does not expect
+            # is reported, not raised.
+            found.append(PolicyChange(entry.change, (), (
+                "Not readable: the plans of this commit could not be compared",)))
+            continue
+        skipped = tuple(note for note in notes(new) if note not in notes(old))
+        if effects or skipped:
+            found.append(PolicyChange(entry.change, tuple(effects), None, skipped))
     return found
 
+
+def _unreadable(error: SideError) -> Sentence:
+    if error.file is None:
+        return ("Not readable: the plans of this commit cannot be read",)
+    return ("Not readable: ", Key(error.file), " does not load, so what this commit changed "
+            "cannot be shown")

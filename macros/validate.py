@@ -39,6 +39,11 @@ from .values import DATE, SLUG, is_placeholder, is_slug, parse_date  # noqa: F40
 # copy, an editable install the live folder; never a path relative to the source tree.
 SCHEMA_DIR = Path(str(resources.files("macros.schema")))
 DISTRIBUTION = "rollout-handbook"
+_FORM_HINTS = {  # what the `format` rule's hint says, by field
+    "currency": "A currency is a three-letter code such as USD or EUR.",
+    "history_since": "Write the commit the handbook began from (7 to 40 hexadecimal digits, "
+                     "as handbook init wrote it) or a date such as 2026-01-31; nothing else.",
+}
 _KEY_WITHOUT_COLON = re.compile(r"^([a-z][a-z0-9_]*)\s+(\S.*)$")
 _WITH_PERCENT = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")  # `22%`, `22 %`
 
@@ -53,6 +58,13 @@ with warnings.catch_warnings():
 
         # Cerberus' own `date` means a datetime.date object; ours is YYYY-MM-DD text, quoted or not.
         types_mapping = {k: v for k, v in cerberus.Validator.types_mapping.items() if k != "date"}
+
+        def _validate_regex(self, pattern: str, field: str, value: Any) -> None:
+            """{'type': 'string'}"""
+            # The whole value, as the JSON Schema says: Cerberus' `re.match` with `$` would let
+            # a trailing line break through, and an unanchored alternative anything after it.
+            if isinstance(value, str) and not re.fullmatch(pattern, value):
+                self._error(field, cerr.REGEX_MISMATCH)
 
         def _validate_type_slug(self, value: Any) -> bool:
             return is_slug(value)
@@ -289,9 +301,7 @@ def _schema_diagnostic(doc: Document, top: dict, error: Any, s: Schemas) -> Diag
     elif code == cerr.REGEX_MISMATCH.code:
         rule = "format"
         message = f"{where}: {_found(value)} does not have the expected form"
-        hint = "A currency is a three-letter code such as USD or EUR." if path[-1:] == (
-            "currency",
-        ) else ""
+        hint = _FORM_HINTS.get(path[-1] if path else "", "")
     else:  # pragma: no cover - the schema uses no other Cerberus rules
         message = f"{where}: {error.rule} {error.constraint!r} not met"
     return Diagnostic(doc.file, line, col, ERROR, rule, message, hint)

@@ -13,7 +13,7 @@ from ..readiness import PRODUCTION, readiness
 from .charts import metric_chart
 from .diagram import escalation_svg
 from .sentences import and_list, capitalised, count, plain_end, sentence, sentences
-from .text import anchor, cell, inline, link_or_text, markdown, safe_url, table
+from .text import anchor, cell, inline, link_or_text, markdown, safe_url, table, visible
 
 MODES = {
     "spot_check": "Spot check after use",
@@ -144,8 +144,8 @@ class Fragments:
         change = plan.last_change
         if change is None:
             return "_not recorded (no git history)_"
-        return (f"{change.date} in commit `{change.short}` by {inline(change.author)}: "
-                f"{inline(change.subject)}")
+        return (f"{change.day} in commit `{change.short}` by {inline(visible(change.author))}: "
+                f"{inline(visible(change.subject))}")
 
     # --- banners -------------------------------------------------------------------------------
 

@@ -28,7 +28,8 @@ from .fragments import (
     use_anchor,
 )
 from .sentences import and_list, count, plain_end, sentence, sentences, tally
-from .text import anchor, cell, front_matter, inline, link_or_text, markdown, table, title
+from .text import (anchor, cell, code, front_matter, inline, link_or_text, markdown, table, title,
+                   visible)
 
 
 def _page(title: str, *blocks: str) -> str:
@@ -353,15 +354,19 @@ def changes_page(hb: Handbook) -> str:
     f = Fragments(hb, Paths.changes)
     blocks = []
     for entry in hb.changelog:
+        # Commits no check saw: everything from them is data (see diff.site and text.visible).
         c = entry.change
-        lines = [f"## {c.date} — {inline(c.subject)} {{#commit-{c.short}}}", "",
-                 f"Commit `{c.short}` by {inline(c.author)}.", ""]
+        lines = [f"## {c.day} — {inline(visible(c.subject))} {{#commit-{c.short}}}", "",
+                 f"Commit `{c.short}` by {inline(visible(c.author))}.", ""]
+        if entry.unreadable:
+            lines.append(f"- {entry.unreadable_text}")
         for effect in entry.effects:
             plan = hb.plans.get(effect.plan)
-            name = f.plan_link(plan) if plan else f"`{effect.plan}`"
-            flag = (f"⚠️ **Needed approval by {inline(effect.approver)}** "
+            name = f.plan_link(plan) if plan else code(effect.plan)
+            flag = (f"⚠️ **Needed approval by {inline(visible(effect.approver))}** "
                     f"({effect.reason_text}): " if effect.needs_approval else "")
             lines.append(f"- {name} — {effect.section}: {flag}{effect.text}")
+        lines += [f"- {note}" for note in entry.skipped_text]
         blocks.append("\n".join(lines))
     return _page("Recent policy changes",
                  "What each recent change to the plans did to the rules, newest first. A change "

@@ -14,6 +14,7 @@ import re
 from urllib.parse import urlsplit
 
 from ..content import embed, sections
+from ..load import HAZARDS
 
 # `|` splits table cells, `{` opens attr_list (which can set onclick=), `[`/`!` start links and
 # images, `*`/`_`/`` ` ``/`~`/`^`/`=` emphasis and code, `<`/`&` HTML, `\` escapes, `$` maths.
@@ -33,6 +34,24 @@ def inline(text: object) -> str:
     lines = [line.strip() for line in escaped.split("\n")]
     # A newline would end a table row or split a paragraph: keep it as a visible line break.
     return "<br>".join(lines).replace("    ", " &#32;  ")
+
+
+_HAZARD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(HAZARDS)) + "]")
+
+
+def visible(text: object) -> str:
+    """Text no check has seen (the git history, a revision's plans) with each invisible
+    character written as its code point: `[U+001B]`. The check refuses them in the plans; from
+    elsewhere they must neither reach a terminal nor hide or reorder what a page says."""
+    value = "" if text is None else str(text).replace("\r\n", "\n")
+    return _HAZARD.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
+
+
+def code(text: object) -> str:
+    """Data shown as code (an id, a key the plan format does not define): inert like all plan
+    text. A Markdown code span would show the escapes literally, and a backtick in the text
+    could end one; an HTML element around escaped text can be ended by nothing inside it."""
+    return f"<code>{inline(visible(text))}</code>"
 
 
 def attr(text: object) -> str:
