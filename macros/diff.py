@@ -127,8 +127,8 @@ def code_span(value: Any) -> str:
     is one backtick longer than any run inside, so a backtick in the value cannot close it; a
     value that starts or ends with a backtick, or with spaces at both ends, is padded with one
     space on each side (CommonMark strips exactly one). A line break would end the paragraph
-    and let the next line start a block, so it is shown as ⏎."""
-    text = _LINE_BREAK.sub("⏎", _shown(value))
+    and let the next line start a block, so it is shown as ⏎; a tab, as in the terminal, ␉."""
+    text = _LINE_BREAK.sub("⏎", _shown(value)).replace("\t", "␉")
     if not text:
         return "“”"
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
@@ -1260,7 +1260,12 @@ def to_json(changes: list[Change]) -> str:
     """Plain text throughout: no Markdown, no HTML entities. Invisible characters (JSON itself
     escapes only C0 controls) are written as \\u escapes: the values stay exact, and a terminal
     that shows the output is sent no control sequence."""
-    text = json.dumps([c.as_json() for c in changes], indent=2, ensure_ascii=False, default=str)
+    return json_text([c.as_json() for c in changes])
+
+
+def json_text(items: list[dict]) -> str:
+    """The JSON output of a list of changes (and notes), invisible characters as escapes."""
+    text = json.dumps(items, indent=2, ensure_ascii=False, default=str)
     return _JSON_HAZARD.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

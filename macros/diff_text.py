@@ -8,32 +8,23 @@ sequences, bidi overrides, line breaks): those are shown as visible symbols.
 """
 from __future__ import annotations
 
-import json
 import re
 
-from .diff import ORG_FILE, SECTIONS, Change, Side, plain, to_json, to_markdown
+from .diff import ORG_FILE, SECTIONS, Change, Side, json_text, plain, to_json, to_markdown
 from .diff_judgement import NEEDS_APPROVAL, NO_EFFECT, NOT_JUDGED, TIGHTENS
-from .load import HAZARDS
+from .render.text import visible as shown_visible
 
 FORMATS = ("text", "markdown", "json")
 _LABELS = {NEEDS_APPROVAL: "needs approval", TIGHTENS: "tightens", NO_EFFECT: "no policy effect",
            NOT_JUDGED: "not judged"}
 _WIDTH = max(len(label) for label in _LABELS.values()) + 2
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_HAZARD = re.compile("[\t" + "".join(re.escape(chr(c)) for c in sorted(HAZARDS)) + "]")
-
-
-def _symbol(match: re.Match) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC, ␉ for a tab
-    return "␡" if code == 0x7F else f"<U+{code:04X}>"
 
 
 def visible(text: str) -> str:
-    """`text` on one line with nothing a terminal would act on: a line break reads ⏎, a control
-    character its picture (␛), any other invisible hazard its code point (<U+202E>)."""
-    return _HAZARD.sub(_symbol, _LINE_BREAK.sub("⏎", text))
+    """`text` on one line with nothing a terminal would act on: a line break reads ⏎, a tab ␉,
+    any other invisible character its code point ([U+001B]), as everywhere in the tool."""
+    return shown_visible(_LINE_BREAK.sub("⏎", text).replace("\t", "␉"))
 
 
 def _errors_note(errors: int) -> str:
@@ -80,7 +71,7 @@ def render(fmt: str, changes: list[Change], old: Side, new: Side, errors: int = 
         note = {"plan": None, "section": "Check", "path": "", "old": None, "new": None,
                 "text": _errors_note(errors), "judgement": NOT_JUDGED, "needs_approval": False,
                 "reason": None, "approver": None, "errors": errors}
-        return json.dumps([note, *json.loads(to_json(changes))], indent=2, ensure_ascii=False)
+        return json_text([note, *(c.as_json() for c in changes)])
     note = (f"> ⚠️ **Note: {_errors_note(errors).replace('handbook check', '`handbook check`')}"
             ".** The changes below compare with plans that fail the check.\n\n") if errors else ""
     return note + to_markdown(changes, old, new)

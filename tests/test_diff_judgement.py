@@ -223,7 +223,7 @@ def test_text_is_plain_one_judgement_a_line_and_shows_control_characters():
                    Side("new\x1b]0;title\x07", plans, EXAMPLES.org))
     assert all(ord(ch) >= 0x20 or ch == "\n" for ch in text), repr(text)
     assert "\u202e" not in text and "\x9b" not in text
-    assert "Menu ␛[31mred␛[0m<U+202E>evil<U+202C>⏎next␉line␇" in text
+    assert "Menu [U+001B][31mred[U+001B][0m[U+202E]evil[U+202C]⏎next␉line[U+0007]" in text
     assert "New **summary** `x` <b>" in text  # as written: no escapes, no entities
     assert "&#" not in text and "&amp;" not in text and "\\" not in text
     changes = [line for line in text.splitlines() if line.startswith("    ")]
@@ -231,7 +231,7 @@ def test_text_is_plain_one_judgement_a_line_and_shows_control_characters():
                                "Lopez: risk tier lowered from “medium” to “low”")
                for line in changes)
     assert ("    not judged        Plan › title: “Drafting customer support replies” → “Menu "
-            "␛[31mred␛[0m<U+202E>evil<U+202C>⏎next␉line␇” (review by hand)") in changes
+            "[U+001B][31mred[U+001B][0m[U+202E]evil[U+202C]⏎next␉line[U+0007]” (review by hand)") in changes
     assert any(line.startswith("    not judged        Plan › summary: ") and
                line.endswith(" (review by hand)") for line in changes)
     assert "Needs approval by Maria Lopez: 1 change cannot be proved to tighten control." in text
