@@ -441,12 +441,14 @@ def _normalised(text: str) -> str:
     return " ".join(text.casefold().split()).rstrip(".;:!")
 
 
-@reads('risk_tier', 'review[].output (compared with scope.outputs as exact text)',
-       'review[].mode', 'scope.outputs', 'stages[0].pattern')
+@reads('risk_tier', 'review[].covers', 'review[].output (compared with scope.outputs as exact '
+       'text)', 'review[].mode', 'scope.outputs', 'stages[0].pattern')
 def rule_tier_review(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: low >= 1 review rule; medium one per output; high approval-first or a
-    read-only first stage. A review rule names the output it covers by its exact text in
-    scope.outputs (case, spacing and a final full stop aside): never by a part of it."""
+    read-only first stage. A review rule names the outputs it covers in `covers` (a list of
+    scope.outputs entries, or `all`); without it, its `output` text is compared with
+    scope.outputs (case, spacing and a final full stop aside): a text that names none is a
+    warning, never an error, as it was valid before `covers` existed."""
     for doc in scope.plans:
         plan, required = doc.data, _required(doc.data)
         rules = entries(plan.get("review"))
@@ -457,38 +459,20 @@ def rule_tier_review(scope: Scope) -> Iterator[Diagnostic]:
             continue
         outputs = {_normalised(o): o for _, o in select(plan, ("scope", "outputs", "*"))
                    if isinstance(o, str)}
-        covered = set()
+        covered: set[str] = set()
         for i, rule in rules:
-            named = rule.get("output")
-            if not isinstance(named, str) or not outputs:
-                continue
-            key = _normalised(named)
-            if key in outputs:
-                covered.add(key)
-                continue
-            # An older plan may abbreviate ("Draft reply" for "Draft reply text"): kept valid,
-            # but the link is made explicit before anything relies on it.
-            partial = [o for k, o in outputs.items() if key and (key in k or k in key)]
-            if len(partial) == 1:
-                covered.add(_normalised(partial[0]))
-                yield scope.report(doc, ("review", i, "output"), WARNING, "review-output",
-                                   f"'{named}' is not one of scope.outputs; it is taken to mean "
-                                   f"'{partial[0]}'",
-                                   f"Write the output exactly as in scope.outputs: output: "
-                                   f"{partial[0]}")
+            if "covers" in rule:
+                yield from _review_covers(scope, doc, i, rule.get("covers"), outputs, covered)
             else:
-                yield scope.report(doc, ("review", i, "output"), ERROR, "review-output",
-                                   f"'{named}' is not one of scope.outputs"
-                                   + _suggest(named, outputs.values()),
-                                   "Name the output exactly as scope.outputs lists it: "
-                                   + "; ".join(outputs.values()))
+                yield from _review_output(scope, doc, i, rule.get("output"), outputs, covered)
         if required.review in (PER_OUTPUT, APPROVAL_FIRST):
             for path, output in select(plan, ("scope", "outputs", "*")):
                 if isinstance(output, str) and _normalised(output) not in covered:
                     yield scope.report(doc, path, ERROR, "tier-review",
                                        f"the output '{output}' has no review rule (required "
                                        "at medium and high tier)",
-                                       f"Add a review rule with output: {output}.")
+                                       f"Add a review rule with covers: [{output}], or add it "
+                                       "to the covers of a rule that reviews it.")
         if required.review == APPROVAL_FIRST:
             first_pattern = get(plan, "stages", 0, "pattern")
             if first_pattern != "read_only":
@@ -499,6 +483,59 @@ def rule_tier_review(scope: Scope) -> Iterator[Diagnostic]:
                                            "the first stage is read_only",
                                            "Set mode: approval_first, or start with a read_only "
                                            "stage.")
+
+
+def _review_covers(scope: Scope, doc: Document, i: int, covers: Any, outputs: dict[str, str],
+                   covered: set[str]) -> Iterator[Diagnostic]:
+    """`covers: all` or `covers: [<output>, …]`: structured, so an entry that is not one of
+    scope.outputs is an error (the schema reports a value of the wrong shape)."""
+    if covers == "all":
+        covered.update(outputs)
+        return
+    for j, named in enumerate(texts(covers)):
+        key = _normalised(named)
+        if key in outputs:
+            covered.add(key)
+        elif outputs:
+            yield scope.report(doc, ("review", i, "covers", j), ERROR, "review-covers",
+                               f"'{named}' is not one of scope.outputs"
+                               + _suggest(named, outputs.values()),
+                               "Name each output exactly as scope.outputs lists it: "
+                               + "; ".join(outputs.values()) + "; or write covers: all.")
+        else:
+            yield scope.report(doc, ("review", i, "covers", j), ERROR, "review-covers",
+                               f"'{named}' names an output, but scope.outputs lists none",
+                               "Add the outputs to scope.outputs, or write covers: all.")
+
+
+def _review_output(scope: Scope, doc: Document, i: int, named: Any, outputs: dict[str, str],
+                   covered: set[str]) -> Iterator[Diagnostic]:
+    """A review rule without `covers`: its `output` text, compared with scope.outputs."""
+    if not isinstance(named, str) or not outputs:
+        return
+    key = _normalised(named)
+    if key in outputs:
+        covered.add(key)
+        return
+    # An older plan may abbreviate ("Draft reply" for "Draft reply text"): kept valid,
+    # but the link is made explicit before anything relies on it.
+    partial = [o for k, o in outputs.items() if key and (key in k or k in key)]
+    if len(partial) == 1:
+        covered.add(_normalised(partial[0]))
+        yield scope.report(doc, ("review", i, "output"), WARNING, "review-output",
+                           f"'{named}' is not one of scope.outputs; it is taken to mean "
+                           f"'{partial[0]}'",
+                           f"Write covers: [{partial[0]}] in this review rule (or the output "
+                           "exactly as in scope.outputs).")
+        return
+    # Valid before 0.2.0 (a catch-all such as "All our drafts"): a warning naming the field
+    # that says what the rule covers; at medium and high tier the uncovered outputs keep their
+    # own tier-review error.
+    yield scope.report(doc, ("review", i, "output"), WARNING, "review-output",
+                       f"'{named}' is not one of scope.outputs, so which outputs this rule "
+                       "covers is not known" + _suggest(named, outputs.values()),
+                       "Add covers: all, or covers: [<output>, ...] naming entries of "
+                       "scope.outputs: " + "; ".join(outputs.values()) + ".")
 
 
 @reads('risk_tier', 'stages[].gate', 'stages[].gate.criteria[].blocking')

@@ -64,6 +64,11 @@ with warnings.catch_warnings():
 
         _validate_type_markdown = _validate_type_text
 
+        def _validate_type_outputs(self, value: Any) -> bool:
+            # review[].covers: `all`, or a non-empty list of scope.outputs texts.
+            return value == "all" or (isinstance(value, list) and value != [] and all(
+                isinstance(v, str) and v.strip() != "" for v in value))
+
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one object per read of the files
 class Schemas:
@@ -154,6 +159,7 @@ TYPE_WORDS = {
     "date": "a date written YYYY-MM-DD",
     "text": "text",
     "markdown": "Markdown text",
+    "outputs": "all, or a list of scope.outputs entries",
     "string": "text",
     "integer": "a whole number",
     "number": "a number",

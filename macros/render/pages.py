@@ -494,7 +494,7 @@ def reference_page() -> str:
             return f"list of {inner}" if isinstance(inner, str) else f"list of {type_of(sub)}"
         if kind == "dict" and isinstance(sub, str):
             return sub
-        return {"slug": "id", "dict": "mapping"}.get(kind, kind)
+        return {"slug": "id", "dict": "mapping", "outputs": "all, or list of text"}.get(kind, kind)
 
     def rows(fields: dict, prefix: str = "") -> list[list[str]]:
         out = []
