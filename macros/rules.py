@@ -517,16 +517,17 @@ def _review_output(scope: Scope, doc: Document, i: int, named: Any, outputs: dic
     if key in outputs:
         covered.add(key)
         return
-    # An older plan may abbreviate ("Draft reply" for "Draft reply text"): kept valid,
+    # An older plan may abbreviate ("Draft reply" for "Draft reply text"): under 0.1.0 such a
+    # rule covered every output it is a part of (or that is a part of it), so it still does,
     # but the link is made explicit before anything relies on it.
     partial = [o for k, o in outputs.items() if key and (key in k or k in key)]
-    if len(partial) == 1:
-        covered.add(_normalised(partial[0]))
+    if partial:
+        covered.update(_normalised(o) for o in partial)
+        meant = " and ".join(f"'{o}'" for o in partial)
         yield scope.report(doc, ("review", i, "output"), WARNING, "review-output",
-                           f"'{named}' is not one of scope.outputs; it is taken to mean "
-                           f"'{partial[0]}'",
-                           f"Write covers: [{partial[0]}] in this review rule (or the output "
-                           "exactly as in scope.outputs).")
+                           f"'{named}' is not one of scope.outputs; it is taken to "
+                           f"{'mean' if len(partial) == 1 else 'cover'} {meant}",
+                           f"Write covers: [{', '.join(partial)}] in this review rule.")
         return
     # Valid before 0.2.0 (a catch-all such as "All our drafts"): a warning naming the field
     # that says what the rule covers; at medium and high tier the uncovered outputs keep their
