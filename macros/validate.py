@@ -275,15 +275,21 @@ def _schema_diagnostic(doc: Document, top: dict, error: Any, s: Schemas) -> Diag
             f"{_found(bad) if not isinstance(bad, list) else ', '.join(map(str, bad))}"
         )
         first_bad = bad[0] if isinstance(bad, list) and bad else bad
-        hint = _did_you_mean(first_bad, map(str, allowed))
+        hint = _did_you_mean(first_bad, map(str, allowed)) or (
+            "Write one of the values listed, exactly as written there.")
     elif code in (cerr.MIN_VALUE.code, cerr.MAX_VALUE.code):
         rule = "range"
         bound = "at least" if code == cerr.MIN_VALUE.code else "at most"
         message = f"{where}: must be {bound} {error.constraint}, found {value}"
+        hint = f"Write a number {bound} {error.constraint}."
     elif code in (cerr.MIN_LENGTH.code, cerr.MAX_LENGTH.code):
         rule = "range"
         bound = "at least" if code == cerr.MIN_LENGTH.code else "at most"
-        message = f"{where}: needs {bound} {error.constraint} entr{'y' if error.constraint == 1 else 'ies'}"
+        entries_word = f"entr{'y' if error.constraint == 1 else 'ies'}"
+        message = f"{where}: needs {bound} {error.constraint} {entries_word}"
+        hint = (f"Add entries until there are {bound} {error.constraint}."
+                if code == cerr.MIN_LENGTH.code else
+                f"Remove entries until there are {bound} {error.constraint}.")
     elif code == cerr.EXCLUDES_FIELD.code:
         rule = "exclusive"
         line, col = doc.position(path, key=True)
@@ -296,9 +302,13 @@ def _schema_diagnostic(doc: Document, top: dict, error: Any, s: Schemas) -> Diag
         message = f"{where}: {_found(value)} does not have the expected form"
         hint = "A currency is a three-letter code such as USD or EUR." if path[-1:] == (
             "currency",
-        ) else ""
+        ) else "Write the value in the form the format reference gives for this key."
     else:  # pragma: no cover - the schema uses no other Cerberus rules
         message = f"{where}: {error.rule} {error.constraint!r} not met"
+    if not hint and rule == "type":
+        hint = f"Write {expected} here."
+    if not hint:  # every diagnostic says what to do (`handbook reference` lists every key)
+        hint = f"See `handbook reference` for what {where or 'this file'} may hold."
     return Diagnostic(doc.file, line, col, ERROR, rule, message, hint)
 
 
