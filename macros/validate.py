@@ -25,6 +25,7 @@ import yaml
 from cerberus import errors as cerr
 
 from . import cache as sealed
+from .dates import resolve_today
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .editor_schema import stale_editor_schemas
 from .load import Document, display_path, load_file
@@ -585,7 +586,7 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
         diagnostics += problems
         if loaded is not None:
             measurements[loaded.plan_id] = loaded
-    diagnostics += run_rules(org, plans, today or dt.date.today(), diagnostics, measurements)
+    diagnostics += run_rules(org, plans, today or resolve_today(), diagnostics, measurements)
     # The editor schema the repository wrote (schema/ beside plans/) may predate this tool.
     for stale in stale_editor_schemas(Path(os.path.abspath(repository)) / "schema", SCHEMA_DIR):
         diagnostics.append(Diagnostic(
