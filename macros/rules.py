@@ -507,7 +507,11 @@ def rule_tier_review(scope: Scope) -> Iterator[Diagnostic]:
                 yield from _review_covers(scope, doc, i, rule.get("covers"), outputs, covered)
             else:
                 yield from _review_output(scope, doc, i, rule.get("output"), outputs, covered)
-        if required.review in (PER_OUTPUT, APPROVAL_FIRST):
+        # A covers the schema refuses (`covers: everything`) leaves coverage unknown: its type
+        # error is the one diagnostic, not an uncovered output as well.
+        shapeless = any("covers" in r and r["covers"] != "all" and not texts(r["covers"])
+                        for _, r in rules)
+        if required.review in (PER_OUTPUT, APPROVAL_FIRST) and not shapeless:
             for path, output in select(plan, ("scope", "outputs", "*")):
                 if isinstance(output, str) and _normalised(output) not in covered:
                     yield scope.report(doc, path, ERROR, "tier-review",

@@ -429,8 +429,8 @@ LIMITS: tuple[Limit, ...] = (
     Limit(("review-output", "review-covers"), "A review rule's covers (or output) must name "
                                               "entries of scope.outputs: a comparison between "
                                               "two parts of the plan."),
-    Limit(("tier-review",), "One review rule per output compares review[].output with "
-                            "scope.outputs.", only="has no review rule"),
+    Limit(("tier-review",), "One review rule per output compares review[].covers (or "
+                            "output) with scope.outputs.", only="has no review rule"),
     Limit(("tier-training",), "Trained reviewers: the reviewer must be in the audience of a "
                               "module a stage requires, which follows ids between parts.",
           only="is not in the audience"),
