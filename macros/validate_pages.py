@@ -147,7 +147,8 @@ def check_page(file: str, text: str, handbook: Handbook) -> list[Diagnostic]:
                 continue
             close = difflib.get_close_matches(str(value), known, n=1, cutoff=0.5)
             found.append(Diagnostic(
-                file, argument.lineno, column, ERROR, "page-macro", f"{name}: '{value}' is not a {kind}{where}"
+                file, argument.lineno, column, ERROR, "page-macro",
+                f"{name}: '{value}' is not a {kind}{where}"
                 + (f"; did you mean '{close[0]}'?" if close else ""),
                 (f"Known {kind}s: " + ", ".join(sorted(known))) if known else
                 f"There is no {kind} yet."))
