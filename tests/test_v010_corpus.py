@@ -30,3 +30,14 @@ def test_no_plan_an_earlier_release_accepted_has_an_error_today():
         if errors:
             rejected[sample.name] = errors
     assert rejected == {}
+
+
+def test_the_generator_still_reads_every_fixture_set():
+    """tests/make_v010_corpus.py regenerates the corpus; it must keep finding its sources."""
+    from .make_v010_corpus import bases, candidates
+
+    names = {name for name, _ in bases()}
+    assert {"examples", "legacy-catch-all-review"} <= names
+    assert {f"corpus-{p.name}" for p in (FIXTURES / "corpus").iterdir() if p.is_dir()} <= names
+    samples = candidates(per_plan=2, seed=19)
+    assert len({name for name, *_ in samples}) == len(samples)
