@@ -22,6 +22,8 @@ import sys
 from pathlib import Path
 
 from .cache import folder
+from .dates import ENV as TODAY_ENV
+from .dates import DateError, resolve_today
 from .diagnostics import FORMATS, summary
 from .mkdocs_config import docs_dir
 from .validate import format_version, tool_version
@@ -30,14 +32,10 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # what a shell reports for Ctrl-C
 
 
-def _today(value: str | None) -> dt.date:
-    return dt.date.fromisoformat(value) if value else dt.date.today()
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [Path("plans")]
     cache = folder("plans")  # outside the repository; None when HANDBOOK_CACHE=off
-    result = _check_all(paths, _today(args.today), cache)
+    result = _check_all(paths, args.today, cache)
     output = FORMATS[args.format](result.diagnostics)
     if output:
         print(output)
@@ -95,7 +93,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     from .publish_markdown import write_markdown
 
-    return write_markdown(Path(args.plans), Path(args.out), today=_today(args.today))
+    return write_markdown(Path(args.plans), Path(args.out), today=args.today)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -224,7 +222,7 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
     from .diagnostics import format_text
     from .validate import check
 
-    result = check([Path(args.plans)], today=_today(None))
+    result = check([Path(args.plans)], today=args.today)
     if not result.ok or result.org is None:
         print(format_text([d for d in result.diagnostics if d.is_error]), file=sys.stderr)
         return EXIT_ERRORS
@@ -245,7 +243,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .publish_site import Stopped, build_site, run_child
 
     # The repository is here, where mkdocs.yml is: the hook checks against the same folder.
-    result = _check_all([Path("plans")], _today(args.today), repository=Path.cwd())
+    result = _check_all([Path("plans")], args.today, repository=Path.cwd())
     if result.diagnostics:
         print(format_text(result.diagnostics), file=sys.stderr)
     if not result.ok:
@@ -255,9 +253,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     site = Path(args.site_dir)
     # Material prints its end-of-life notice once, as the child starts (to stderr, not a
     # logged warning: `--strict` does not fail on it); NO_MKDOCS_2_WARNING=1 is the user's.
-    env = dict(os.environ)
-    if args.today:
-        env["HANDBOOK_TODAY"] = args.today  # the hook reads the same frozen date
+    # The pages are made in the mkdocs child: it reads the day this check judged.
+    env = {**os.environ, TODAY_ENV: args.today.isoformat()}
 
     def mkdocs_build(folder: Path) -> int:
         # Never -q/-v with --strict: mkdocs then exits 0 on warnings (mkdocs#4126).
@@ -282,10 +279,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     extra = ["--dev-addr", args.dev_addr] if args.dev_addr else []
     env = dict(os.environ)  # Material's end-of-life notice shows once, as in cmd_build
+    if args.today_given:  # else the preview follows the clock, past midnight too
+        env[TODAY_ENV] = args.today.isoformat()
     try:
         return run_child(_mkdocs("serve", *extra), env, stop=signal.SIGINT)
     except (KeyboardInterrupt, Stopped):
         return EXIT_OK  # stopping the preview is how it ends
+
+
+def _today_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--today", metavar="YYYY-MM-DD",
+                         help=f"judge and show the plans as on this day (default: ${TODAY_ENV} "
+                              "if set, else the system date)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -299,7 +304,7 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate plans and print every problem")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (plans/)")
     check.add_argument("--format", choices=sorted(FORMATS), default="text")
-    check.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    _today_option(check)
     check.set_defaults(run=cmd_check)
 
     schema = sub.add_parser("schema", help="print the JSON Schema (draft 2020-12) for editors")
@@ -344,34 +349,37 @@ def parser() -> argparse.ArgumentParser:
 
     owners = sub.add_parser("codeowners", help="print a CODEOWNERS file from plan owners")
     owners.add_argument("--plans", default="plans")
+    _today_option(owners)
     owners.set_defaults(run=cmd_codeowners)
 
     render = sub.add_parser("render", help="write the generated Markdown pages to a folder")
     render.add_argument("out", metavar="FOLDER")
     render.add_argument("--plans", default="plans")
-    render.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    _today_option(render)
     render.set_defaults(run=cmd_render)
 
     build = sub.add_parser("build", help="check, then build site/ atomically")
     build.add_argument("--site-dir", default="site")
-    build.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    _today_option(build)
     build.set_defaults(run=cmd_build)
 
     serve = sub.add_parser("serve", help="live preview")
     serve.add_argument("--dev-addr", metavar="IP:PORT")
+    _today_option(serve)
     serve.set_defaults(run=cmd_serve)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    try:
-        date_ok = getattr(args, "today", None) is None or _today(args.today)
-    except ValueError:
-        date_ok = False
-    if not date_ok:
-        print("handbook: --today must be YYYY-MM-DD", file=sys.stderr)
-        return EXIT_USAGE
+    if hasattr(args, "today"):
+        # One day for the whole command: --today, else $HANDBOOK_TODAY, else the clock.
+        args.today_given = args.today is not None or bool(os.environ.get(TODAY_ENV, "").strip())
+        try:
+            args.today = resolve_today(args.today)
+        except DateError as error:
+            print(f"handbook {args.command}: {error}", file=sys.stderr)
+            return EXIT_USAGE
     return args.run(args)
 
 

@@ -349,7 +349,8 @@ class _Walker:
         self.doc_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if depth > MAX_DEPTH:
             self.broken.update(path[:i] for i in range(1, len(path) + 1))
-            self.error(node.start_mark, "yaml-depth", f"nested more than {MAX_DEPTH} levels deep")
+            self.error(node.start_mark, "yaml-depth", f"nested more than {MAX_DEPTH} levels deep",
+                       DEPTH_HINT)
             return None
         if isinstance(node, ScalarNode):
             return self.scalar(node, path, in_flow)
@@ -792,6 +793,8 @@ def _mapping_values(lines: list[str], line: int, column: int) -> _Found | None:
             "that goes on over several lines.")
 
 
+DEPTH_HINT = "Flatten it: a plan needs only a few levels of keys and lists."
+
 def _prescan(source: str) -> tuple[str, str, int, int] | None:
     """Nesting or size that would crash libyaml's composer or take seconds to build, found
     from the parser's event stream, stopping at the first excess: (rule, message, line, col)."""
@@ -874,7 +877,7 @@ def load_text(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]
         excess = _prescan(source)
         if excess:
             rule, message, line, column = excess
-            hint = "Split it into several plans." if rule == "file-size" else ""
+            hint = "Split it into several plans." if rule == "file-size" else DEPTH_HINT
             return fail(rule, message, hint, line, column)
         loader = StrictLoader(source)
         try:

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .dates import resolve_today
 from .diagnostics import Diagnostic
 from .diff import policy_changes
 from .history import last_changes
@@ -69,7 +70,7 @@ def _shown(folder: Path) -> str:
 
 
 def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = None) -> Site:
-    today = today or dt.date.today()
+    today = today or resolve_today()
     checked = check([plans_dir], today=today)
     handbook = model(checked, today, plans_dir) if checked.ok and checked.org else None
     if handbook is not None:

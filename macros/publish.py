@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-import os
 import re
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from macros import pipeline
+from macros.dates import DateError, resolve_today
 from macros.diagnostics import format_text
 from macros.render.pages import errors_page
 from macros.render.text import title
@@ -33,8 +33,9 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 # Under `make serve`, MkDocs re-reads this hook on every change but Python keeps the package it
 # imported; reload it (in import order) when one of its files changed, so code edits show too.
-_RELOAD_ORDER = ["values", "diagnostics", "tiers", "load", "measurements", "plans_folder",
-                 "cache", "editor_schema", "content", "rules", "validate", "history", "model",
+_RELOAD_ORDER = ["values", "dates", "diagnostics", "tiers", "load", "measurements",
+                 "plans_folder", "cache", "editor_schema", "content", "rules", "validate",
+                 "history", "model",
                  "readiness", "render.text", "render.sentences", "render.diagram",
                  "render.charts", "render.examples", "render.fragments", "schema_export",
                  "render.pages", "render.redirects", "render", "diff", "page_sandbox",
@@ -57,9 +58,11 @@ def _reload_changed_code() -> None:
 
 
 def _today() -> dt.date:
-    # HANDBOOK_TODAY freezes the date for tests and reproducible rebuilds of an old commit.
-    value = os.environ.get("HANDBOOK_TODAY")
-    return dt.date.fromisoformat(value) if value else dt.date.today()
+    # HANDBOOK_TODAY: the day `handbook build` checked on, or one frozen for a rebuild.
+    try:
+        return resolve_today()
+    except DateError as error:
+        raise PluginError(f"handbook: {error}") from None
 
 
 def on_config(config):

@@ -150,6 +150,16 @@ class Scope:
             m["id"]: m for _, m in entries(data.get("training")) if is_slug(m.get("id"))
         }
 
+    def known(self, kind: str, value: Any) -> bool:
+        """Whether `value` names a person, team (or either) of plans/_org.yaml. One mistake,
+        one diagnostic: where a name is unknown the ref rule reports it, and a rule that would
+        judge from that name (or from a total it spoils) says nothing more. Without a readable
+        _org.yaml nothing is unknown (its own error is reported)."""
+        registry = {PERSON: self.people, TEAM: self.teams}.get(kind)
+        found = value in registry if registry is not None else (
+            value in self.people or value in self.teams)
+        return self.org is None or (isinstance(value, str) and found)
+
     def report(self, doc: Document, path: tuple, severity: str, rule: str, message: str,
                hint: str = "", *, key: bool = False) -> Diagnostic:
         line, col = doc.position(path, key=key)
@@ -196,6 +206,22 @@ def reads(*fields: str) -> Callable:
         return rule
 
     return declare
+
+
+def emits(*ids: str) -> Callable:
+    """Declare the rule ids a rule prints, where they are not its name (`rule_tier_review`
+    prints `tier-review`, `review-output` and `review-covers`): the reference lists them."""
+
+    def declare(rule: Callable) -> Callable:
+        rule.emits = ids
+        return rule
+
+    return declare
+
+
+def rule_ids(rule: Callable) -> tuple[str, ...]:
+    """The ids a rule prints in `[...]`: declared with `emits`, or its name."""
+    return getattr(rule, "emits", (rule.__name__.removeprefix("rule_").replace("_", "-"),))
 
 
 # --- the rules --------------------------------------------------------------------------------
@@ -310,7 +336,8 @@ def rule_ref(scope: Scope) -> Iterator[Diagnostic]:
     # it: a reference error per plan would bury the one that matters.
     unjudged = set() if scope.org is not None else {PERSON, TEAM, TOOL, AUDIENCE, MODULE}
 
-    def check(doc: Document, table, local: dict[str, set]) -> Iterator[Diagnostic]:
+    def check(doc: Document, table, local: dict[str, set],
+              renamed: dict[str, dict[str, str]]) -> Iterator[Diagnostic]:
         for pattern, kind in table:
             if kind in unjudged:
                 continue
@@ -325,19 +352,33 @@ def rule_ref(scope: Scope) -> Iterator[Diagnostic]:
                               if k not in (kind, AUDIENCE) and value in r), None)
                 if other:
                     message += f" (it is a {other})"
+                new = renamed.get(kind, {}).get(value)
+                if new:  # a leftover reference to a renamed stage or module, not a typo
+                    yield scope.report(doc, path, ERROR, "ref", f"{message}: it was renamed "
+                                       f"to '{new}'", f"Write '{new}', its id since the rename.")
+                    continue
                 message += _suggest(value, known)
                 yield scope.report(doc, path, ERROR, "ref", message, _known_list(kind, known))
 
     if scope.org:
-        yield from check(scope.org, ORG_REFERENCES, {})
+        yield from check(scope.org, ORG_REFERENCES, {},
+                         {MODULE: _renamed(scope.org_modules.values())})
     for doc in scope.plans:
         plan = doc.data
+        renamed = {STAGE: _renamed(s for _, s in _stages(plan)), MODULE: _renamed(
+            _modules_of(scope, plan).values())}
         local = {
             MODULE: set(_modules_of(scope, plan)),
             METRIC: {m.get("id") for _, m in entries(plan.get("monitoring"))},
             STAGE: {s.get("id") for _, s in _stages(plan)},
         }
-        yield from check(doc, PLAN_REFERENCES, local)
+        yield from check(doc, PLAN_REFERENCES, local, renamed)
+
+
+def _renamed(items: Iterable[dict]) -> dict[str, str]:
+    """{former id: current id} of stages or modules (`former_ids`)."""
+    return {old: item["id"] for item in items if isinstance(item.get("id"), str)
+            for old in texts(item.get("former_ids"))}
 
 
 @reads('scope.tools', 'tools[].status in plans/_org.yaml')
@@ -464,12 +505,15 @@ def _normalised(text: str) -> str:
     return " ".join(text.casefold().split()).rstrip(".;:!")
 
 
-@reads('risk_tier', 'review[].output (compared with scope.outputs as exact text)',
-       'review[].mode', 'scope.outputs', 'stages[0].pattern')
+@emits("tier-review", "review-output", "review-covers")
+@reads('risk_tier', 'review[].covers', 'review[].output (compared with scope.outputs as exact '
+       'text)', 'review[].mode', 'scope.outputs', 'stages[0].pattern')
 def rule_tier_review(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: low >= 1 review rule; medium one per output; high approval-first or a
-    read-only first stage. A review rule names the output it covers by its exact text in
-    scope.outputs (case, spacing and a final full stop aside): never by a part of it."""
+    read-only first stage. A review rule names the outputs it covers in `covers` (a list of
+    scope.outputs entries, or `all`); without it, its `output` text is compared with
+    scope.outputs (case, spacing and a final full stop aside): a text that names none is a
+    warning, never an error, as it was valid before `covers` existed."""
     for doc in scope.plans:
         plan, required = doc.data, _required(doc.data)
         rules = entries(plan.get("review"))
@@ -480,38 +524,24 @@ def rule_tier_review(scope: Scope) -> Iterator[Diagnostic]:
             continue
         outputs = {_normalised(o): o for _, o in select(plan, ("scope", "outputs", "*"))
                    if isinstance(o, str)}
-        covered = set()
+        covered: set[str] = set()
         for i, rule in rules:
-            named = rule.get("output")
-            if not isinstance(named, str) or not outputs:
-                continue
-            key = _normalised(named)
-            if key in outputs:
-                covered.add(key)
-                continue
-            # An older plan may abbreviate ("Draft reply" for "Draft reply text"): kept valid,
-            # but the link is made explicit before anything relies on it.
-            partial = [o for k, o in outputs.items() if key and (key in k or k in key)]
-            if len(partial) == 1:
-                covered.add(_normalised(partial[0]))
-                yield scope.report(doc, ("review", i, "output"), WARNING, "review-output",
-                                   f"'{named}' is not one of scope.outputs; it is taken to mean "
-                                   f"'{partial[0]}'",
-                                   f"Write the output exactly as in scope.outputs: output: "
-                                   f"{partial[0]}")
+            if "covers" in rule:
+                yield from _review_covers(scope, doc, i, rule.get("covers"), outputs, covered)
             else:
-                yield scope.report(doc, ("review", i, "output"), ERROR, "review-output",
-                                   f"'{named}' is not one of scope.outputs"
-                                   + _suggest(named, outputs.values()),
-                                   "Name the output exactly as scope.outputs lists it: "
-                                   + "; ".join(outputs.values()))
-        if required.review in (PER_OUTPUT, APPROVAL_FIRST):
+                yield from _review_output(scope, doc, i, rule.get("output"), outputs, covered)
+        # A covers the schema refuses (`covers: everything`) leaves coverage unknown: its type
+        # error is the one diagnostic, not an uncovered output as well.
+        shapeless = any("covers" in r and r["covers"] != "all" and not texts(r["covers"])
+                        for _, r in rules)
+        if required.review in (PER_OUTPUT, APPROVAL_FIRST) and not shapeless:
             for path, output in select(plan, ("scope", "outputs", "*")):
                 if isinstance(output, str) and _normalised(output) not in covered:
                     yield scope.report(doc, path, ERROR, "tier-review",
                                        f"the output '{output}' has no review rule (required "
                                        "at medium and high tier)",
-                                       f"Add a review rule with output: {output}.")
+                                       f"Add a review rule with covers: [{output}], or add it "
+                                       "to the covers of a rule that reviews it.")
         if required.review == APPROVAL_FIRST:
             first_pattern = get(plan, "stages", 0, "pattern")
             if first_pattern != "read_only":
@@ -522,6 +552,60 @@ def rule_tier_review(scope: Scope) -> Iterator[Diagnostic]:
                                            "the first stage is read_only",
                                            "Set mode: approval_first, or start with a read_only "
                                            "stage.")
+
+
+def _review_covers(scope: Scope, doc: Document, i: int, covers: Any, outputs: dict[str, str],
+                   covered: set[str]) -> Iterator[Diagnostic]:
+    """`covers: all` or `covers: [<output>, …]`: structured, so an entry that is not one of
+    scope.outputs is an error (the schema reports a value of the wrong shape)."""
+    if covers == "all":
+        covered.update(outputs)
+        return
+    for j, named in enumerate(texts(covers)):
+        key = _normalised(named)
+        if key in outputs:
+            covered.add(key)
+        elif outputs:
+            yield scope.report(doc, ("review", i, "covers", j), ERROR, "review-covers",
+                               f"'{named}' is not one of scope.outputs"
+                               + _suggest(named, outputs.values()),
+                               "Name each output exactly as scope.outputs lists it: "
+                               + "; ".join(outputs.values()) + "; or write covers: all.")
+        else:
+            yield scope.report(doc, ("review", i, "covers", j), ERROR, "review-covers",
+                               f"'{named}' names an output, but scope.outputs lists none",
+                               "Add the outputs to scope.outputs, or write covers: all.")
+
+
+def _review_output(scope: Scope, doc: Document, i: int, named: Any, outputs: dict[str, str],
+                   covered: set[str]) -> Iterator[Diagnostic]:
+    """A review rule without `covers`: its `output` text, compared with scope.outputs."""
+    if not isinstance(named, str) or not outputs:
+        return
+    key = _normalised(named)
+    if key in outputs:
+        covered.add(key)
+        return
+    # An older plan may abbreviate ("Draft reply" for "Draft reply text"): under 0.1.0 such a
+    # rule covered every output it is a part of (or that is a part of it), so it still does,
+    # but the link is made explicit before anything relies on it.
+    partial = [o for k, o in outputs.items() if key and (key in k or k in key)]
+    if partial:
+        covered.update(_normalised(o) for o in partial)
+        meant = " and ".join(f"'{o}'" for o in partial)
+        yield scope.report(doc, ("review", i, "output"), WARNING, "review-output",
+                           f"'{named}' is not one of scope.outputs; it is taken to "
+                           f"{'mean' if len(partial) == 1 else 'cover'} {meant}",
+                           f"Write covers: [{', '.join(partial)}] in this review rule.")
+        return
+    # Valid before 0.2.0 (a catch-all such as "All our drafts"): a warning naming the field
+    # that says what the rule covers; at medium and high tier the uncovered outputs keep their
+    # own tier-review error.
+    yield scope.report(doc, ("review", i, "output"), WARNING, "review-output",
+                       f"'{named}' is not one of scope.outputs, so which outputs this rule "
+                       "covers is not known" + _suggest(named, outputs.values()),
+                       "Add covers: all, or covers: [<output>, ...] naming entries of "
+                       "scope.outputs: " + "; ".join(outputs.values()) + ".")
 
 
 @reads('risk_tier', 'stages[].gate', 'stages[].gate.criteria[].blocking')
@@ -575,9 +659,11 @@ def rule_tier_training(scope: Scope) -> Iterator[Diagnostic]:
         if required.reviewers_trained:
             modules = _modules_of(scope, plan)
             trained = {a for m in needed for a in texts(get(modules.get(m), "audience"))}
+            judged = needed <= set(modules)  # an unknown module is the ref rule's finding
             for i, rule in entries(plan.get("review")):
                 reviewer = rule.get("reviewer")
-                if isinstance(reviewer, str) and reviewer not in trained:
+                if (judged and isinstance(reviewer, str) and reviewer not in trained
+                        and scope.known(AUDIENCE, reviewer)):
                     yield scope.report(doc, ("review", i, "reviewer"), ERROR, "tier-training",
                                        f"the reviewer '{reviewer}' is not in the audience of any "
                                        "module a stage requires (high tier)",
@@ -624,10 +710,12 @@ def rule_tier_escalation(scope: Scope) -> Iterator[Diagnostic]:
                                "something goes wrong", "Add escalation: [{id, when, steps}].")
         if required.escalation_ends_with_pause_authority:
             authority = set(texts(get(plan, "pause", "authority")))
+            if not all(scope.known(PERSON, p) for p in authority):
+                continue  # a misspelt authority is the ref rule's finding, not every path's
             for i, path in paths:
                 steps = entries(path.get("steps"))
                 last = steps[-1][1].get("contact") if steps else None
-                if steps and last not in authority:
+                if steps and last not in authority and scope.known(PERSON, last):
                     yield scope.report(doc, ("escalation", i, "steps", steps[-1][0], "contact"),
                                        ERROR, "tier-escalation",
                                        f"the path '{path.get('id')}' ends at '{last}', who has no "
@@ -682,6 +770,7 @@ def rule_tier_pause(scope: Scope) -> Iterator[Diagnostic]:
                                "Add a second person to pause.authority.")
 
 
+@emits("tier-communications", "communication-timing")
 @reads('risk_tier', 'communications[].before', 'communications[].date',
        'communications[].at_each_gate', 'stages[0].id', 'stages[0].start (never `when`)')
 def rule_tier_communications(scope: Scope) -> Iterator[Diagnostic]:
@@ -728,6 +817,7 @@ def rule_tier_communications(scope: Scope) -> Iterator[Diagnostic]:
                                f"before: {target}, audience, channel, message}}].")
 
 
+@emits("tier-risks", "tier-governance")
 @reads('risk_tier', 'risks', 'governance')
 def rule_tier_risks_governance(scope: Scope) -> Iterator[Diagnostic]:
     """Tier table: risks and governance are warnings at medium, required at high."""
@@ -754,9 +844,12 @@ def rule_impact_tier(scope: Scope) -> Iterator[Diagnostic]:
         if tier < needed:
             names = ", ".join(sorted(impact & HIGH_IMPACTS or impact))
             level = "high" if needed == 2 else "at least medium"
-            severity = WARNING if plan.get("tier_rationale") else ERROR
-            yield scope.report(doc, ("risk_tier",), severity, "impact-tier",
-                               f"impact on {names} means the tier should be {level}",
+            explained = bool(plan.get("tier_rationale"))
+            yield scope.report(doc, ("risk_tier",), WARNING if explained else ERROR,
+                               "impact-tier", f"impact on {names} means the tier should be "
+                               f"{level}", "tier_rationale explains the lower tier, and whoever "
+                               "approves the plan reads it: raise risk_tier when it no longer "
+                               "holds." if explained else
                                "Raise risk_tier, or explain in tier_rationale why not.")
 
 
@@ -774,6 +867,8 @@ def rule_stage_access(scope: Scope) -> Iterator[Diagnostic]:
         stages = _stages(plan)
         users = texts(get(plan, "scope", "users"))
         population = sum(get(scope.teams.get(t), "headcount", default=0) for t in users)
+        if not all(scope.known(TEAM, t) for t in users):
+            population = 0  # an unknown user team spoils the total: the ref rule reports it
         previous_access = None
         added = 0
         for i, stage in stages:
@@ -822,7 +917,8 @@ def rule_stage_dates(scope: Scope) -> Iterator[Diagnostic]:
             starts[stage.get("id")] = start
             if start and end and end < start:
                 yield scope.report(doc, ("stages", i, "end"), ERROR, "stage-dates",
-                                   f"ends on {end} before it starts on {start}")
+                                   f"ends on {end} before it starts on {start}",
+                                   "Correct one of the dates: a stage ends on or after its start.")
             if start and previous_end and start <= previous_end[0]:
                 yield scope.report(doc, ("stages", i, "start"), ERROR, "stage-dates",
                                    f"starts on {start}, on or before the day the previous "
@@ -834,7 +930,9 @@ def rule_stage_dates(scope: Scope) -> Iterator[Diagnostic]:
             date, start = parse_date(decision.get("date")), starts.get(decision.get("stage"))
             if date and start and date <= start:
                 yield scope.report(doc, ("decisions", i, "date"), ERROR, "stage-dates",
-                                   f"decided on {date}, not after the stage started on {start}")
+                                   f"decided on {date}, not after the stage started on {start}",
+                                   "A gate decides a stage that has begun: check the decision's "
+                                   "date and stage.")
 
 
 @reads('stages[].gate.outcomes')
@@ -860,6 +958,10 @@ def rule_decision_log(scope: Scope) -> Iterator[Diagnostic]:
     for doc in scope.plans:
         plan = doc.data
         gates = {s.get("id"): s.get("gate") for _, s in _stages(plan)}
+        stages = _stages(plan)
+        # Stages whose missing gate tier-stages reports: a decision there is not a second error.
+        gate_required = {s.get("id") for n, (_, s) in enumerate(stages) if n < len(stages) - 1
+                         and _required(plan).gate_on_every_stage_but_last}
         previous, stopped = None, False
         for i, decision in entries(plan.get("decisions")):
             stage, outcome = decision.get("stage"), decision.get("outcome")
@@ -867,13 +969,19 @@ def rule_decision_log(scope: Scope) -> Iterator[Diagnostic]:
             if stage in gates:
                 gate = gates[stage]
                 if not isinstance(gate, dict):
-                    yield scope.report(doc, ("decisions", i, "stage"), ERROR, "decision-log",
-                                       f"stage '{stage}' has no gate to decide")
+                    if stage not in gate_required:
+                        yield scope.report(doc, ("decisions", i, "stage"), ERROR,
+                                           "decision-log", f"stage '{stage}' has no gate to "
+                                           "decide", "Add a gate to the stage (decider, "
+                                           "criteria, outcomes), or remove the decision.")
                 elif outcome not in texts(gate.get("outcomes")):
                     yield scope.report(doc, ("decisions", i, "outcome"), ERROR, "decision-log",
                                        f"'{outcome}' is not an outcome the gate of '{stage}' "
-                                       "offers", "Offered: " + ", ".join(texts(gate.get("outcomes"))))
-                elif decision.get("by") not in (None, gate.get("decider")):
+                                       "offers",
+                                       "Offered: " + ", ".join(texts(gate.get("outcomes"))))
+                elif (decision.get("by") not in (None, gate.get("decider"))
+                      and scope.known(PERSON, decision.get("by"))
+                      and scope.known(PERSON, gate.get("decider"))):
                     yield scope.report(doc, ("decisions", i, "by"), WARNING, "decision-log",
                                        f"decided by '{decision.get('by')}', but the gate's decider "
                                        f"is '{gate.get('decider')}'",
@@ -954,6 +1062,7 @@ def _measured(scope: Scope, doc: Document) -> MeasurementFile | None:
     return scope.measurements.get(doc.data.get("id"))
 
 
+@emits("measurement-plan", "measurement-metric")
 @reads('the measurements file name', 'its metric column', 'monitoring[].id')
 def rule_measurement_ref(scope: Scope) -> Iterator[Diagnostic]:
     """Measurements belong to a plan, and name one of its metrics."""
@@ -1043,6 +1152,7 @@ def _already_paused(plan: dict, decisions: list[dict], breach_since: dt.date) ->
 ABSURD = 1e12  # no count, duration, share or amount a rollout measures comes near this
 
 
+@emits("measurement-date", "measurement-value")
 @reads("the measurements' dates and values", 'stages[0].start',
        'monitoring[].unit (only the exact unit "%")')
 def rule_measurement_sane(scope: Scope) -> Iterator[Diagnostic]:
@@ -1092,7 +1202,9 @@ def rule_stage_team(scope: Scope) -> Iterator[Diagnostic]:
             continue  # the schema or the ref rule already reports scope.users itself
         for i, stage in _stages(doc.data):
             for j, team in enumerate(stage.get("teams") or []):
-                if isinstance(team, str) and team not in users:
+                # A misspelt team (`suport`) is the ref rule's error alone: a hint to add it to
+                # scope.users would copy the typo.
+                if isinstance(team, str) and team not in users and team in scope.teams:
                     yield scope.report(doc, ("stages", i, "teams", j), WARNING, "stage-team",
                                        f"'{team}' gets access at this stage but is not among "
                                        "the plan's users (scope.users)",

@@ -71,6 +71,7 @@ def _types(kind: str) -> dict[str, dict]:
                  "patternErrorMessage": f"Expected {TYPE_WORDS['date']}."},
         "text": text,
         "markdown": dict(text),  # the check reads Markdown as text: non-blank, no hazards
+        "outputs": {"anyOf": [{"const": "all"}, {"type": "array", "minItems": 1, "items": text}]},
         "string": {"type": "string", "pattern": f"^{_PLACEHOLDER}[^{_HAZARD}]*$",
                    "patternErrorMessage": f"Expected text with {clean}."},
         # JSON Schema counts 2.0 as a whole number; so does the loader (load._number).
@@ -427,10 +428,11 @@ LIMITS: tuple[Limit, ...] = (
                                       "files; a schema can only refuse entries that are wholly "
                                       "equal."),
     Limit(("tool-status",), "The status of a tool is in plans/_org.yaml, another file."),
-    Limit(("review-output",), "A review rule's output must be one of scope.outputs: a "
-                              "comparison between two parts of the plan."),
-    Limit(("tier-review",), "One review rule per output compares review[].output with "
-                            "scope.outputs.", only="has no review rule"),
+    Limit(("review-output", "review-covers"), "A review rule's covers (or output) must name "
+                                              "entries of scope.outputs: a comparison between "
+                                              "two parts of the plan."),
+    Limit(("tier-review",), "One review rule per output compares review[].covers (or "
+                            "output) with scope.outputs.", only="has no review rule"),
     Limit(("tier-training",), "Trained reviewers: the reviewer must be in the audience of a "
                               "module a stage requires, which follows ids between parts.",
           only="is not in the audience"),

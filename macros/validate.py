@@ -25,6 +25,7 @@ import yaml
 from cerberus import errors as cerr
 
 from . import cache as sealed
+from .dates import resolve_today
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .editor_schema import stale_editor_schemas
 from .load import Document, display_path, load_file
@@ -76,6 +77,11 @@ with warnings.catch_warnings():
             return isinstance(value, str) and value.strip() != ""
 
         _validate_type_markdown = _validate_type_text
+
+        def _validate_type_outputs(self, value: Any) -> bool:
+            # review[].covers: `all`, or a non-empty list of scope.outputs texts.
+            return value == "all" or (isinstance(value, list) and value != [] and all(
+                isinstance(v, str) and v.strip() != "" for v in value))
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one object per read of the files
@@ -167,6 +173,7 @@ TYPE_WORDS = {
     "date": "a date written YYYY-MM-DD",
     "text": "text",
     "markdown": "Markdown text",
+    "outputs": "all, or a list of scope.outputs entries",
     "string": "text",
     "integer": "a whole number",
     "number": "a number",
@@ -282,15 +289,21 @@ def _schema_diagnostic(doc: Document, top: dict, error: Any, s: Schemas) -> Diag
             f"{_found(bad) if not isinstance(bad, list) else ', '.join(map(str, bad))}"
         )
         first_bad = bad[0] if isinstance(bad, list) and bad else bad
-        hint = _did_you_mean(first_bad, map(str, allowed))
+        hint = _did_you_mean(first_bad, map(str, allowed)) or (
+            "Write one of the values listed, exactly as written there.")
     elif code in (cerr.MIN_VALUE.code, cerr.MAX_VALUE.code):
         rule = "range"
         bound = "at least" if code == cerr.MIN_VALUE.code else "at most"
         message = f"{where}: must be {bound} {error.constraint}, found {value}"
+        hint = f"Write a number {bound} {error.constraint}."
     elif code in (cerr.MIN_LENGTH.code, cerr.MAX_LENGTH.code):
         rule = "range"
         bound = "at least" if code == cerr.MIN_LENGTH.code else "at most"
-        message = f"{where}: needs {bound} {error.constraint} entr{'y' if error.constraint == 1 else 'ies'}"
+        entries_word = f"entr{'y' if error.constraint == 1 else 'ies'}"
+        message = f"{where}: needs {bound} {error.constraint} {entries_word}"
+        hint = (f"Add entries until there are {bound} {error.constraint}."
+                if code == cerr.MIN_LENGTH.code else
+                f"Remove entries until there are {bound} {error.constraint}.")
     elif code == cerr.EXCLUDES_FIELD.code:
         rule = "exclusive"
         line, col = doc.position(path, key=True)
@@ -301,9 +314,15 @@ def _schema_diagnostic(doc: Document, top: dict, error: Any, s: Schemas) -> Diag
     elif code == cerr.REGEX_MISMATCH.code:
         rule = "format"
         message = f"{where}: {_found(value)} does not have the expected form"
-        hint = _FORM_HINTS.get(path[-1] if path else "", "")
+        hint = _FORM_HINTS.get(
+            path[-1] if path else "",
+            "Write the value in the form the format reference gives for this key.")
     else:  # pragma: no cover - the schema uses no other Cerberus rules
         message = f"{where}: {error.rule} {error.constraint!r} not met"
+    if not hint and rule == "type":
+        hint = f"Write {expected} here."
+    if not hint:  # every diagnostic says what to do (`handbook reference` lists every key)
+        hint = f"See `handbook reference` for what {where or 'this file'} may hold."
     return Diagnostic(doc.file, line, col, ERROR, rule, message, hint)
 
 
@@ -583,7 +602,7 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
         diagnostics += problems
         if loaded is not None:
             measurements[loaded.plan_id] = loaded
-    diagnostics += run_rules(org, plans, today or dt.date.today(), diagnostics, measurements)
+    diagnostics += run_rules(org, plans, today or resolve_today(), diagnostics, measurements)
     # The editor schema the repository wrote (schema/ beside plans/) may predate this tool.
     for stale in stale_editor_schemas(Path(os.path.abspath(repository)) / "schema", SCHEMA_DIR):
         diagnostics.append(Diagnostic(

@@ -76,8 +76,8 @@ def test_corpus_handbook_builds(org: Path, tmp_path: Path):
 
 
 # Negative twins: a corpus plan with one real mistake, the kind an editor makes. `marker` is the
-# text of the line the diagnostic must point at; `rule` is None where the reference asks for an
-# error but names no rule id (format-additions.md 2: a review output that matches no output).
+# text of the line the diagnostic must point at; `rule` is None where the reference asks for a
+# diagnostic but names no rule id.
 TWINS = {
     "escalation-ends-without-pause-authority": dict(
         org="fenmoor-health", file="discharge-summaries.yaml",
@@ -100,7 +100,8 @@ TWINS = {
     "review-output-names-no-output": dict(
         org="fenmoor-health", file="staff-bulletin-drafts.yaml",
         old="    output: Draft bulletin item\n", new="    output: Draft newsletter item\n",
-        marker="    output: Draft newsletter item", severity="error", rule=None),
+        # Valid under 0.1.0: a warning naming the field to fix, never an error (issue 19).
+        marker="    output: Draft newsletter item", severity="warning", rule="review-output"),
 }
 
 

@@ -141,3 +141,18 @@ def test_what_the_macro_guide_writes_is_accepted(minimum_handbook):
     assert expressions(text, minimum_handbook) == []
     guide = (ROOT / "docs" / "macros.md").read_text(encoding="utf-8")
     assert check_page("docs/macros.md", guide, minimum_handbook) == []
+
+
+def test_a_page_naming_a_renamed_stage_says_what_it_was_renamed_to(tmp_path: Path):
+    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+    plan = project / "plans" / "menu-drafts.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("  - id: trial\n", "  - id: tasting\n    former_ids: [trial]\n")
+                    .replace("stage: trial", "stage: tasting"), encoding="utf-8")
+    page(project, "onboarding.md", "{{ gate('menu-drafts', 'trial') }}")
+    done = handbook("check", cwd=project)
+    assert done.stdout.splitlines() == [
+        "docs/onboarding.md:7:24: error: gate: 'trial' is not a stage in plan 'menu-drafts': it "
+        "was renamed to 'tasting' [page-macro]",
+        "    hint: Write 'tasting', its id since the rename.",
+    ]

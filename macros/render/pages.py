@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from ..model import Access, Grant, Handbook, Plan, Stage
 from ..readiness import NO_DATA, NOT_READY, readiness
-from ..rules import RULES
+from ..rules import RULES, rule_ids
 from ..schema_export import LIMITS
 from ..validate import schemas
 from .charts import adoption_chart, timeline_chart
@@ -512,7 +512,7 @@ def reference_page() -> str:
             return f"list of {inner}" if isinstance(inner, str) else f"list of {type_of(sub)}"
         if kind == "dict" and isinstance(sub, str):
             return sub
-        return {"slug": "id", "dict": "mapping"}.get(kind, kind)
+        return {"slug": "id", "dict": "mapping", "outputs": "all, or list of text"}.get(kind, kind)
 
     def rows(fields: dict, prefix: str = "") -> list[list[str]]:
         out = []
@@ -555,7 +555,7 @@ def rules_reference() -> str:
     rows = []
     for rule in RULES:
         doc = " ".join((rule.__doc__ or "").split())
-        rows.append([f"`{rule.__name__.removeprefix('rule_').replace('_', '-')}`", cell(doc),
+        rows.append([", ".join(f"`{i}`" for i in rule_ids(rule)), cell(doc),
                      cell("; ".join(getattr(rule, "reads", ())))])
     return ("## Rules and the fields they read {#rules}\n\nBeyond the shape above, the check "
             "applies these rules. Each reads only ids, dates, numbers, enumerations and whether "

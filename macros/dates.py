@@ -1,0 +1,38 @@
+"""The day every command judges and shows: `--today`, else HANDBOOK_TODAY, else the clock.
+
+One function, used by the CLI, the MkDocs hook and the pipeline, so that a build's check and its
+pages, or a CI job checking an old commit, judge one stated day.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Mapping
+
+from .values import parse_date
+
+ENV = "HANDBOOK_TODAY"
+
+
+class DateError(ValueError):
+    """A given date that is not YYYY-MM-DD; the message names where it came from."""
+
+
+def resolve_today(option: str | None = None,
+                  environ: Mapping[str, str] | None = None) -> dt.date:
+    """`option` (the --today value) if given, else $HANDBOOK_TODAY if set, else the clock."""
+    environ = os.environ if environ is None else environ
+    if option is not None:
+        return _parse(option, "--today")
+    value = environ.get(ENV, "")
+    if value.strip():
+        return _parse(value, ENV)
+    return dt.date.today()
+
+
+def _parse(value: str, source: str) -> dt.date:
+    day = parse_date(value.strip())
+    if day is None:
+        raise DateError(f"{source} is {value!r}, not a date written YYYY-MM-DD "
+                        "(e.g. 2026-11-24)")
+    return day
