@@ -34,11 +34,12 @@ def on_startup(*, command: str, dirty: bool) -> None:
 # Under `make serve`, MkDocs re-reads this hook on every change but Python keeps the package it
 # imported; reload it (in import order) when one of its files changed, so code edits show too.
 _RELOAD_ORDER = ["values", "dates", "diagnostics", "tiers", "load", "measurements",
-                 "plans_folder", "cache", "editor_schema", "content", "rules", "validate",
-                 "history", "model",
+                 "plans_folder", "cache", "editor_schema", "content", "codeowners", "rules",
+                 "rule_runner", "validate", "history", "model",
                  "readiness", "render.text", "render.sentences", "render.diagram",
                  "render.charts", "render.examples", "render.fragments", "schema_export",
-                 "render.pages", "render.redirects", "render", "diff", "page_sandbox",
+                 "render.pages", "render.redirects", "render", "diff_judgement", "diff",
+                 "page_sandbox",
                  "page_expressions", "validate_pages", "pipeline"]
 
 

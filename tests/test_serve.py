@@ -128,3 +128,19 @@ def test_serve_starts_on_broken_plans_and_recovers(tmp_path: Path):
         assert server.poll() is None
     finally:
         stop_serve(server)
+
+
+def test_serve_reloads_every_module_the_pipeline_imports():
+    """A code edit shows under `make serve` only for modules in the hook's reload list."""
+    import subprocess
+    import sys
+
+    from macros.publish import _RELOAD_ORDER
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, macros.pipeline, macros.main; print(' '.join("
+         "m[len('macros.'):] for m in sys.modules if m.startswith('macros.')))"],
+        capture_output=True, text=True, check=True).stdout.split()
+    data = {"schema", "schema.parts", "site"}  # package data, no code
+    own = {"main"}  # mkdocs-macros reloads the module it names itself
+    assert sorted(set(loaded) - set(_RELOAD_ORDER) - data - own) == []
