@@ -113,7 +113,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     changes = diff(old, new)
     # A terminal gets plain text; a pipe or file (a pull-request comment) gets Markdown.
     fmt = args.format or ("text" if sys.stdout.isatty() else "markdown")
-    errors = check_errors(args.new, _today(None))
+    try:  # the check of the new side judges the day every other command judges
+        today = resolve_today()
+    except DateError as error:
+        print(f"handbook diff: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    errors = check_errors(args.new, today)
     print(render(fmt, changes, old, new, errors), end="" if fmt == "text" else "\n")
     # Like `git diff --exit-code`: CI can require the approval the comment asks for.
     if args.exit_code and any(c.needs_approval for c in changes):
