@@ -32,6 +32,11 @@ ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 CLASSES = {"div": {"admonition", *ADMONITIONS}, "p": {"admonition-title"}}
 WRAPPER = "handbook-content"
 _LINE_NOT_A_TAG = re.compile(r"\n(?!<)")
+# Python-Markdown scans from every '[' (and from a link's '(') to its closer or to the end of
+# the paragraph: its time grows with the size times the brackets left open in a paragraph.
+# Content beyond these limits never reaches it, so a small plan cannot make a long build.
+MAX_CHARS = 30_000
+MAX_OPEN_BRACKETS = 16
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,43 @@ def unsanitised(text: str) -> str:
     return _converter()[0].convert(text.replace("\r\n", "\n"))
 
 
+def over_limit(text: str) -> tuple[int, str, str] | None:
+    """Why Markdown must not see this content, if it must not: (the content's line, 0-based;
+    message; hint). Linear in the text; the check reports it as an error."""
+    if len(text) > MAX_CHARS:
+        return (0, f"the content has {len(text)} characters; training content may have at most "
+                   f"{MAX_CHARS}", "Split it into several modules, or link to a longer guide.")
+    brackets = parentheses = 0
+    for number, line in enumerate(text.split("\n")):
+        if not line.strip():  # a blank line ends the paragraph, and with it every scan
+            brackets = parentheses = 0
+            continue
+        for char in line:
+            if char == "[":
+                brackets += 1
+            elif char == "]":
+                brackets = max(brackets - 1, 0)
+            elif char == "(":
+                parentheses += 1
+            elif char == ")":
+                parentheses = max(parentheses - 1, 0)
+            if brackets + parentheses > MAX_OPEN_BRACKETS:
+                return (number, f"more than {MAX_OPEN_BRACKETS} brackets '[' or parentheses "
+                                "'(' are open at once in one paragraph",
+                        "Close each '[' and '(' where it belongs, or write the text as plain "
+                        "sentences; a blank line also ends a paragraph.")
+    return None
+
+
+def _plain(text: str) -> str:
+    """Content over the limits, shown as the text it is (the check refuses it)."""
+    return "".join(f"<p>{html.escape(part)}</p>" for part in text.split("\n\n") if part.strip())
+
+
 def render(text: str) -> tuple[str, list[Finding]]:
     """Sanitised HTML for a module's Markdown, and what the sanitiser removed or changed."""
+    if over_limit(text) is not None:
+        return _plain(text), []
     md, links = _converter()
     raw = md.convert(text.replace("\r\n", "\n"))
     marked = _clean(raw, marked=True)

@@ -457,6 +457,9 @@ LIMITS: tuple[Limit, ...] = (
                                 "`better`: the metric is another entry of the plan."),
     Limit(("budget-total",), "A stated total equals the sum of the items: a schema cannot add "
                              "up."),
+    Limit(("content-limit",), "Brackets left open are counted paragraph by paragraph in the "
+                              "Markdown of training content, which a schema sees as one string; "
+                              "its length is checked by the same rule."),
     Limit(("measurement-header", "measurement-date", "measurement-value", "measurement-metric",
            "measurement-duplicate", "measurement-plan"),
           "Measurements are CSV files beside the plan, not YAML."),

@@ -13,9 +13,18 @@ import resource
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 from typing import Callable, Iterator
 
-from .conftest import ROOT
+import markdown
+import yaml
+
+from macros.content import MAX_CHARS, MAX_OPEN_BRACKETS, over_limit
+from macros.content import render as render_content
+from macros.render import text
+from macros.validate import check
+
+from .conftest import FIXTURES, ROOT, TODAY, invalid_case_plans
 
 
 class OverBudget(BaseException):
@@ -86,3 +95,76 @@ def test_a_flow_list_full_of_escaped_quotes_is_explained_in_linear_time():
         print(found[0].rule, found[0].line, found[0].message)
     """)
     assert out == "yaml-syntax 2 YAML syntax: this '[' is never closed\n"
+
+
+# --- training content ----------------------------------------------------------------------
+
+
+NESTED = "[" * 18_000  # 18 KB: check 6 s, build 22 s, before the limit
+
+
+def content_case(tmp_path: Path, content: str) -> Path:
+    plans = invalid_case_plans(FIXTURES / "invalid" / "content-limit", tmp_path / "plans")
+    plan_file = plans / "menu-drafts.yaml"
+    plan = yaml.safe_load(plan_file.read_text(encoding="utf-8"))
+    plan["training"]["modules"][0]["content"] = content
+    plan_file.write_text(yaml.safe_dump(plan, sort_keys=False, width=100), encoding="utf-8")
+    return plans
+
+
+def converted(monkeypatch) -> list[str]:
+    """Every text Python-Markdown is asked to convert from now on."""
+    seen: list[str] = []
+    convert = markdown.Markdown.convert
+
+    def counting(self, source: str) -> str:
+        seen.append(source)
+        return convert(self, source)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", counting)
+    return seen
+
+
+def test_deeply_nested_content_is_refused_before_markdown_sees_it(tmp_path, monkeypatch):
+    plans = content_case(tmp_path, f"Intro\n\n{NESTED}\n")
+    seen = converted(monkeypatch)
+    monkeypatch.chdir(plans)
+    found = [d for d in check([Path(".")], today=TODAY).diagnostics
+             if d.rule == "content-limit"]
+    assert [(d.file, d.is_error) for d in found] == [("menu-drafts.yaml", True)]
+    assert f"more than {MAX_OPEN_BRACKETS} brackets" in found[0].message and found[0].hint
+    assert not [s for s in seen if NESTED in s]
+    # The page (text.markdown, as the build calls it) never hands it to Markdown either, and
+    # shows it as the text it is.
+    shown = text.markdown(f"Intro\n\n{NESTED}\n")
+    assert not [s for s in seen if NESTED in s]
+    assert NESTED in shown and "<a" not in shown
+
+
+def test_content_longer_than_the_limit_is_refused_at_its_line(tmp_path, monkeypatch):
+    long = "A sentence about menus.\n\n" * (MAX_CHARS // 25 + 1)
+    plans = content_case(tmp_path, long)
+    seen = converted(monkeypatch)
+    monkeypatch.chdir(plans)
+    found = [d for d in check([Path(".")], today=TODAY).diagnostics
+             if d.rule == "content-limit"]
+    source = (plans / "menu-drafts.yaml").read_text(encoding="utf-8").splitlines()
+    assert len(found) == 1 and f"at most {MAX_CHARS}" in found[0].message
+    assert source[found[0].line - 1].lstrip().startswith("content:")
+    assert not [s for s in seen if s.startswith(long[:100]) and len(s) > MAX_CHARS]
+
+
+def test_the_limits_leave_ordinary_content_alone():
+    assert over_limit("[a [b [c]]](https://example.com) (see (this)) " * 600) is None
+    assert over_limit(("[ " * MAX_OPEN_BRACKETS + "\n\n") * 50) is None  # a blank line ends it
+    assert over_limit("[ " * (MAX_OPEN_BRACKETS + 1)) is not None
+    assert over_limit("[a](" * (MAX_OPEN_BRACKETS + 1)) is not None  # 4 KB: 3.5 s before
+    html, findings = render_content("Read [the guide](https://example.com).")
+    assert '<a href="https://example.com"' in html and findings == []
+
+
+def test_the_reference_states_the_limits_the_check_applies():
+    from macros.rules import rule_content_limit
+
+    assert f"{MAX_CHARS:,} characters" in rule_content_limit.__doc__
+    assert f"more than {MAX_OPEN_BRACKETS} brackets" in rule_content_limit.__doc__
