@@ -19,7 +19,6 @@ escaping for the site.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 import shutil
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .history import _FORMAT, Commit, since_option
+from .listdiff import differing_spans
 from .load import load_text
 from .render.fragments import MODES
 from .render.text import inline
@@ -272,11 +272,8 @@ def _walk_list(old: list, new: list, path: tuple) -> Iterator[Leaf]:
     a_taken, b_taken = set(a_ids.values()), set(b_ids.values())
     a_rest = [i for i in range(len(old)) if i not in a_taken]
     b_rest = [j for j in range(len(new)) if j not in b_taken]
-    matcher = difflib.SequenceMatcher(None, [_canonical(old[i]) for i in a_rest],
-                                      [_canonical(new[j]) for j in b_rest], autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
+    for a1, a2, b1, b2 in differing_spans([_canonical(old[i]) for i in a_rest],
+                                          [_canonical(new[j]) for j in b_rest]):
         pairs = min(a2 - a1, b2 - b1)
         for k in range(pairs):
             i, j = a_rest[a1 + k], b_rest[b1 + k]
