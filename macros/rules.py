@@ -1179,7 +1179,7 @@ def rule_content_link(scope: Scope) -> Iterator[Diagnostic]:
                     # target goes), it does not refuse the plan; the page shows what the
                     # check says, to the letter.
                     yield Diagnostic(doc.file, line, column, WARNING, "content-link", message,
-                                     CONTENT_HINTS[finding.kind])
+                                     finding.hint or CONTENT_HINTS[finding.kind])
 
 
 CONTENT_HINTS = {
