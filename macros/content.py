@@ -142,8 +142,9 @@ def over_limit(text: str) -> tuple[int, str, str] | None:
     """Why Markdown must not see this content, if it must not: (the content's line, 0-based;
     message; hint). Linear in the text; the check reports it as an error."""
     if len(text) > MAX_CHARS:
-        return (0, f"the content has {len(text)} characters; training content may have at most "
-                   f"{MAX_CHARS}", "Split it into several modules, or link to a longer guide.")
+        return (0, (f"the content has {len(text)} characters; training content may have at "
+                    f"most {MAX_CHARS}"),
+                "Split it into several modules, or link to a longer guide.")
     brackets = parentheses = 0
     for number, line in enumerate(text.split("\n")):
         if not line.strip():  # a blank line ends the paragraph, and with it every scan
@@ -159,10 +160,10 @@ def over_limit(text: str) -> tuple[int, str, str] | None:
             elif char == ")":
                 parentheses = max(parentheses - 1, 0)
             if brackets + parentheses > MAX_OPEN_BRACKETS:
-                return (number, f"more than {MAX_OPEN_BRACKETS} brackets '[' or parentheses "
-                                "'(' are open at once in one paragraph",
-                        "Close each '[' and '(' where it belongs, or write the text as plain "
-                        "sentences; a blank line also ends a paragraph.")
+                return (number, (f"more than {MAX_OPEN_BRACKETS} brackets '[' or parentheses "
+                                 "'(' are open at once in one paragraph"),
+                        ("Close each '[' and '(' where it belongs, or write the text as plain "
+                         "sentences; a blank line also ends a paragraph."))
     return None
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import difflib
 from collections import defaultdict, deque
-from typing import Hashable, Sequence
+from collections.abc import Hashable, Sequence
 
 # Up to this many items on a side, SequenceMatcher's cost is small (cubic in the worst case:
 # about a second at 500 equal items; at 100, a hundredth of that).

@@ -169,7 +169,7 @@ def assert_check_matches_renderer(text: str) -> list[Finding]:
     """The findings (what the check reports) are exactly the links and images that Markdown
     alone would publish and the page does not: the sanitiser's removals, and the links of the
     headings that the page shows as plain text (`sections`)."""
-    page, findings = render_content(text)
+    findings = render_content(text)[1]
     written, images = links_and_images(unsanitised(text))
     published = "".join(value for level, value in sections(text) if not level)
     # Counted, not as a set: the same address can be kept in one place and dropped in another.
