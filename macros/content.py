@@ -17,6 +17,7 @@ from xml.etree.ElementTree import Element
 import markdown as python_markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 # The site's own Markdown extensions that make sense inside a module's text. Not attr_list (it
 # writes arbitrary attributes), not toc (content headings would take ids the page uses).
@@ -32,6 +33,11 @@ ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 CLASSES = {"div": {"admonition", *ADMONITIONS}, "p": {"admonition-title"}}
 WRAPPER = "handbook-content"
 _LINE_NOT_A_TAG = re.compile(r"\n(?!<)")
+# Python-Markdown scans from every '[' (and from a link's '(') to its closer or to the end of
+# the paragraph: its time grows with the size times the brackets left open in a paragraph.
+# Content beyond these limits never reaches it, so a small plan cannot make a long build.
+MAX_CHARS = 30_000
+MAX_OPEN_BRACKETS = 16
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class Finding:
     target: str  # as written in the plan
     reason: str
     published: str | None = None  # the target that is published instead, if any
+    hint: str | None = None  # what to do, when the kind's usual advice does not fit
 
 
 class _Links(Treeprocessor):
@@ -57,7 +64,10 @@ class _Links(Treeprocessor):
                 element.tag = "h3"
             elif element.tag == "a":
                 element.set(_MARK, str(len(self.targets)))
-                self.targets.append(("link", element.get("href", "")))
+                href = element.get("href", "")
+                if AMP_SUBSTITUTE in href:  # an e-mail autolink, each character a reference
+                    href = html.unescape(href.replace(AMP_SUBSTITUTE, "&"))
+                self.targets.append(("link", href))
             elif element.tag == "img":
                 self.targets.append(("image", element.get("src", "")))
 
@@ -104,6 +114,9 @@ def _link_reason(target: str) -> str:
     return "it is not a valid address"
 
 
+_IN_HEADING = "Move the link out of the heading, into the text under it."
+
+
 def _image_reason(target: str) -> str:
     outside = scheme_of(target) in ("http", "https") or html.unescape(target).startswith("//")
     return ("images from outside the handbook are not shown" if outside
@@ -125,12 +138,50 @@ def unsanitised(text: str) -> str:
     return _converter()[0].convert(text.replace("\r\n", "\n"))
 
 
+def over_limit(text: str) -> tuple[int, str, str] | None:
+    """Why Markdown must not see this content, if it must not: (the content's line, 0-based;
+    message; hint). Linear in the text; the check reports it as an error."""
+    if len(text) > MAX_CHARS:
+        return (0, (f"the content has {len(text)} characters; training content may have at "
+                    f"most {MAX_CHARS}"),
+                "Split it into several modules, or link to a longer guide.")
+    brackets = parentheses = 0
+    for number, line in enumerate(text.split("\n")):
+        if not line.strip():  # a blank line ends the paragraph, and with it every scan
+            brackets = parentheses = 0
+            continue
+        for char in line:
+            if char == "[":
+                brackets += 1
+            elif char == "]":
+                brackets = max(brackets - 1, 0)
+            elif char == "(":
+                parentheses += 1
+            elif char == ")":
+                parentheses = max(parentheses - 1, 0)
+            if brackets + parentheses > MAX_OPEN_BRACKETS:
+                return (number, (f"more than {MAX_OPEN_BRACKETS} brackets '[' or parentheses "
+                                 "'(' are open at once in one paragraph"),
+                        ("Close each '[' and '(' where it belongs, or write the text as plain "
+                         "sentences; a blank line also ends a paragraph."))
+    return None
+
+
+def _plain(text: str) -> str:
+    """Content over the limits, shown as the text it is (the check refuses it)."""
+    return "".join(f"<p>{html.escape(part)}</p>" for part in text.split("\n\n") if part.strip())
+
+
 def render(text: str) -> tuple[str, list[Finding]]:
     """Sanitised HTML for a module's Markdown, and what the sanitiser removed or changed."""
+    if over_limit(text) is not None:
+        return _plain(text), []
     md, links = _converter()
     raw = md.convert(text.replace("\r\n", "\n"))
     marked = _clean(raw, marked=True)
     written, kept = _Anchors(raw).hrefs, _Anchors(marked).hrefs
+    # A heading that stands on its own becomes a page heading, as plain text (see `sections`).
+    in_headings = {mark for *_, marks in _TopHeadings(marked).found for mark in marks}
     findings = []
     for number, (kind, target) in enumerate(links.targets):
         if kind == "image":  # no image is ever kept: TAGS has no img
@@ -139,48 +190,96 @@ def render(text: str) -> tuple[str, list[Finding]]:
         before, after = written.get(str(number)), kept.get(str(number))
         if after is None and before:
             findings.append(Finding("link", target, _link_reason(target)))
+        elif str(number) in in_headings and after is not None:
+            findings.append(Finding("link", target, "a heading is shown as plain text, so a "
+                                                    "link in it is not kept", hint=_IN_HEADING))
         elif after != before and before is not None:
             findings.append(Finding("link", target, "the sanitiser changed its address", after))
-    return _clean(marked, marked=False), findings
+    return _unwrap_hrefless(_clean(marked, marked=False)), findings
 
 
-class _TopHeadings(HTMLParser):
-    """Where each heading outside any other element starts and ends, and its text."""
-
-    VOID = {"br", "hr"}
+class _Located(HTMLParser):
+    """An HTML parser that knows the offset in the fragment of the tag it is at."""
 
     def __init__(self, fragment: str):
         super().__init__(convert_charrefs=True)
         self.line_starts = [0] + [i + 1 for i, c in enumerate(fragment) if c == "\n"]
-        self.depth = 0
-        self.found: list[tuple[int, int, int, str]] = []  # (start, end, level, text)
-        self.open: tuple[int, str, list[str]] | None = None
-        self.feed(fragment)
-        self.close()
 
     def _offset(self) -> int:
         line, column = self.getpos()
         return self.line_starts[line - 1] + column
 
+
+class _TopHeadings(_Located):
+    """Where each heading outside any other element starts and ends, its text, and the marks
+    of the links in it (see `_MARK`)."""
+
+    VOID = {"br", "hr"}
+
+    def __init__(self, fragment: str):
+        super().__init__(fragment)
+        self.depth = 0
+        self.found: list[tuple[int, int, int, str, list[str]]] = []  # start, end, level, text…
+        self.open: tuple[int, str, list[str], list[str]] | None = None
+        self.feed(fragment)
+        self.close()
+
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if self.depth == 0 and tag in ("h3", "h4", "h5", "h6"):
-            self.open = (self._offset(), tag, [])
+            self.open = (self._offset(), tag, [], [])
+        elif self.open and tag == "a" and dict(attrs).get(_MARK) is not None:
+            self.open[3].append(dict(attrs)[_MARK])
         if tag not in self.VOID:
             self.depth += 1
 
     def handle_endtag(self, tag: str) -> None:
         self.depth -= 1
         if self.depth == 0 and self.open and tag == self.open[1]:
-            start, _, words = self.open
+            start, _, words, marks = self.open
             end = self._offset() + len(f"</{tag}>")
             shown = " ".join("".join(words).split())
             if shown:  # a heading left empty (its image removed) stays where it is
-                self.found.append((start, end, int(tag[1]), shown))
+                self.found.append((start, end, int(tag[1]), shown, marks))
             self.open = None
 
     def handle_data(self, data: str) -> None:
         if self.open:
             self.open[2].append(data)
+
+
+class _Hrefless(_Located):
+    """Where the tags of each link without an address are (the sanitiser removed it)."""
+
+    def __init__(self, fragment: str):
+        super().__init__(fragment)
+        self.text, self.tags, self.links = fragment, [], []  # tags: (start, end)
+        self.feed(fragment)
+        self.close()
+
+    def _tag_here(self) -> tuple[int, int]:
+        start = self._offset()
+        return start, self.text.index(">", start) + 1
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "a":
+            hrefless = dict(attrs).get("href") is None
+            self.links.append(hrefless)
+            if hrefless:
+                self.tags.append(self._tag_here())
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.links and self.links.pop():
+            self.tags.append(self._tag_here())
+
+
+def _unwrap_hrefless(fragment: str) -> str:
+    """A link whose address the sanitiser removed becomes its text: an <a> without href is no
+    link to a reader and an error to an HTML checker."""
+    out, done = [], 0
+    for start, end in sorted(_Hrefless(fragment).tags):
+        out.append(fragment[done:start])
+        done = end
+    return "".join(out) + fragment[done:]
 
 
 def sections(text: str) -> list[tuple[int, str]]:
@@ -190,7 +289,7 @@ def sections(text: str) -> list[tuple[int, str]]:
     body, _ = render(text)
     out: list[tuple[int, str]] = []
     done = 0
-    for start, end, level, words in _TopHeadings(body).found:
+    for start, end, level, words, _ in _TopHeadings(body).found:
         out += [(0, body[done:start]), (level, words)]
         done = end
     out.append((0, body[done:]))

@@ -20,7 +20,6 @@ escaping for the site.
 """
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterator
@@ -44,6 +43,7 @@ from .diff_judgement import (
     tier_side,
 )
 from .history import Commit, HistoryError
+from .listdiff import differing_spans
 from .load import HAZARDS, load_text
 from .render.fragments import MODES
 from .render.text import code, inline, visible
@@ -301,11 +301,8 @@ def _walk_list(old: list, new: list, path: tuple) -> Iterator[Leaf]:
     a_taken, b_taken = set(a_ids.values()), set(b_ids.values())
     a_rest = [i for i in range(len(old)) if i not in a_taken]
     b_rest = [j for j in range(len(new)) if j not in b_taken]
-    matcher = difflib.SequenceMatcher(None, [_canonical(old[i]) for i in a_rest],
-                                      [_canonical(new[j]) for j in b_rest], autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
+    for a1, a2, b1, b2 in differing_spans([_canonical(old[i]) for i in a_rest],
+                                          [_canonical(new[j]) for j in b_rest]):
         pairs = min(a2 - a1, b2 - b1)
         for k in range(pairs):
             i, j = a_rest[a1 + k], b_rest[b1 + k]
@@ -1249,7 +1246,48 @@ def to_markdown(changes: list[Change], old: Side, new: Side) -> str:
                 else:
                     lines.append(f"- {gfm(c.sentence)} — **{c.judgement_text}**")
             lines.append("")
-    return "\n".join(lines)
+    return _bounded(lines, changes, old, new)
+
+
+COMMENT_LIMIT = 60_000  # GitHub refuses a comment body over 65,536 characters
+
+
+def _bounded(lines: list[str], changes: list[Change], old: Side, new: Side) -> str:
+    """The comment, cut after a whole change line when it is longer than COMMENT_LIMIT. Then
+    what needs approval comes first, so that no cut can hide it, and the last sentence says how
+    many changes were left out and how to see them all."""
+    text = "\n".join(lines)
+    if len(text) <= COMMENT_LIMIT:
+        return text
+    approvals = [c for c in changes if c.needs_approval]
+    by_plan: dict[str, list[Change]] = {}
+    for change in approvals:
+        by_plan.setdefault(change.plan, []).append(change)
+    summary = [f"- {code_span(plan)} needs approval by "
+               + " and ".join(code_span(a) for a in dict.fromkeys(c.approver for c in mine))
+               + f": {len(mine)} change(s)" for plan, mine in by_plan.items()]
+    head = [lines[0], ""]
+    if approvals:
+        head += [(f"> ⚠️ **Needs approval:** {len(approvals)} change(s) in {len(by_plan)} "
+                  "plan(s) cannot be proved to tighten control."), ""]
+        if len("\n".join(summary)) <= COMMENT_LIMIT // 2:
+            head += summary + [""]
+    command = code_span(f"handbook diff --format json {old.label} {new.label}")
+    total = sum(line.startswith("- ") for line in lines)
+    room = COMMENT_LIMIT - len("\n".join(head)) - 400 - len(command)
+    body: list[str] = []
+    shown = 0
+    for line in lines[2:]:
+        room -= len(line) + 1
+        if room < 0:
+            break
+        body.append(line)
+        shown += line.startswith("- ")
+    while body and not body[-1].startswith("- "):  # no heading left without its changes
+        body.pop()
+    left_out = (f"{total - shown} of {total} changes are not shown here, because GitHub refuses "
+                f"a comment longer than 65,536 characters. To see every change, run {command}.")
+    return "\n".join([*head, *body, "", left_out])
 
 
 _JSON_HAZARD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(HAZARDS)

@@ -517,7 +517,6 @@ _Found = tuple[int, int, str, str]  # line, column (1-based), message, hint
 _KEY_LINE = re.compile(r"^(\s*(?:-\s+)*)([^-\s#'\"\[\]{},][^:#]*?):(?:\s|$)")
 # A line a runaway quoted text swallowed: it looks like the start of a key or a list item.
 _STRUCTURE_LINE = re.compile(r"^\s*(?:- |[A-Za-z_][\w-]*:(?:\s|$))")
-_QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")
 _STRAIGHT_HINT = "These are typographic quotes; YAML needs straight quotes \" or '."
 
 
@@ -661,7 +660,7 @@ def _unclosed_flow(lines: list[str], opened: Any, problem: Any) -> _Found | None
                 f"'{found}' cannot close the '{opener}' opened in column {opened.column + 1}",
                 f"Close '{opener}' with '{closer}'.")
     # Quoted text may hold brackets and ' #': blank it out before counting.
-    rest = _QUOTED.sub(lambda m: "_" * len(m.group()), text[opened.column:])
+    rest = _blank_quoted(text[opened.column:])
     comment = rest.find(" #")
     depth = 0
     for char in rest if comment < 0 else rest[:comment]:
@@ -682,6 +681,46 @@ def _unclosed_flow(lines: list[str], opened: Any, problem: Any) -> _Found | None
                 "the entry in block style, one key per line.")
     return (opened.line + 1, opened.column + 1, f"this '{opener}' is never closed",
             f"Close it with '{closer}' at the end of the entry.")
+
+
+def _blank_quoted(text: str) -> str:
+    """`text` with each quoted text ("…" with backslash escapes, '…' with '') made '_'s of its
+    length. One pass: a pattern that retries every later quote after an unclosed one is
+    quadratic in a line of escaped quotes."""
+    out, i, n = [], 0, len(text)
+    double_dead = single_dead = -1  # a quote of that kind before here opens nothing
+    while i < n:
+        char, end = text[i], None
+        if char == '"' and i > double_dead:
+            j = i + 1
+            while j < n and text[j] != '"':
+                if text[j] == "\\":
+                    if text[j + 1:j + 2] in ("", "\n"):
+                        break  # an escape needs a character after it on the line
+                    j += 1
+                j += 1
+            if j < n and text[j] == '"':
+                end = j + 1
+            else:  # every '"' up to here was escaped inside this one: none can open either
+                double_dead = j
+        elif char == "'" and i > single_dead:
+            j, last_pair = i + 1, None
+            while j < n and (text[j] != "'" or text[j + 1:j + 2] == "'"):
+                last_pair = j if text[j] == "'" else last_pair
+                j += 2 if text[j] == "'" else 1
+            if j < n:
+                end = j + 1
+            elif last_pair is not None:  # '' was the closing quote, then the end
+                end = last_pair + 1
+            else:  # no quote follows at all
+                single_dead = n
+        if end is None:
+            out.append(char)
+            i += 1
+        else:
+            out.append("_" * (end - i))
+            i = end
+    return "".join(out)
 
 
 def _misplaced_key(lines: list[str], mapping: Any, problem: Any) -> _Found | None:

@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .codeowners import named_owners
 from .codeowners import problem as codeowners_problem
+from .content import over_limit
 from .content import render as render_content
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .load import HAZARDS, Document, display_path
@@ -1258,6 +1259,30 @@ def _content_lines(doc: Document, path: tuple, text: str) -> dict[int, tuple[int
     return {n: (line + 1 + n, have) for n, have in enumerate(body)}
 
 
+@reads("training modules' content (its length, and the brackets it leaves open)")
+def rule_content_limit(scope: Scope) -> Iterator[Diagnostic]:
+    """Training content of more than 30,000 characters, or with more than 16 brackets '[' or
+    parentheses '(' open at once in one paragraph, is an error: Markdown's time grows with
+    both, so such content never reaches it and a small plan cannot make a long build."""
+    places = [(scope.org, ("training",))] if scope.org else []
+    places += [(doc, ("training", "modules")) for doc in scope.plans]
+    for doc, where in places:
+        for index, module in entries(get(doc.data, *where)):
+            text = module.get("content")
+            found = over_limit(text) if isinstance(text, str) else None
+            if found is None:
+                continue
+            number, message, hint = found
+            path = (*where, index, "content")
+            line, column = doc.position(path)
+            in_file = _content_lines(doc, path, text)
+            if number in in_file:  # the line itself, at its first character
+                line, have = in_file[number]
+                column = len(have) - len(have.lstrip()) + 1
+            yield Diagnostic(doc.file, line, column, ERROR, "content-limit",
+                             f"{display_path(path)}: {message}", hint)
+
+
 @reads('training modules\' content (rendered and sanitised as the page would be)')
 def rule_content_link(scope: Scope) -> Iterator[Diagnostic]:
     """Training content: every link or image that the published page would drop or change is a
@@ -1290,7 +1315,7 @@ def rule_content_link(scope: Scope) -> Iterator[Diagnostic]:
                     # target goes), it does not refuse the plan; the page shows what the
                     # check says, to the letter.
                     yield Diagnostic(doc.file, line, column, WARNING, "content-link", message,
-                                     CONTENT_HINTS[finding.kind])
+                                     finding.hint or CONTENT_HINTS[finding.kind])
 
 
 CONTENT_HINTS = {
@@ -1310,12 +1335,14 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_tier_risks_governance, rule_impact_tier, rule_stage_access, rule_stage_dates,
     rule_gate_outcomes, rule_decision_log, rule_training_topics, rule_budget_total,
     rule_monitor_values, rule_measurement_ref, rule_pause_triggered,
-    rule_measurement_sane, rule_stage_team, rule_criterion_value, rule_content_link,
+    rule_measurement_sane, rule_stage_team, rule_criterion_value, rule_content_limit,
+    rule_content_link,
 ]
 
 
 CROSS_PLAN_RULES = {rule_unique_id, rule_former_id, rule_text_hazard, rule_placeholder, rule_ref,
-                    rule_measurement_ref, rule_content_link, rule_codeowners_handle}
+                    rule_measurement_ref, rule_content_limit, rule_content_link,
+                    rule_codeowners_handle}
 
 
 def _count(value: Any) -> float:

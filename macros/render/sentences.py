@@ -12,7 +12,9 @@ from typing import Iterable
 
 # What may already end a sentence (after any closing emphasis, code or parenthesis).
 _TERMINAL = re.compile(r"[.!?…](?:\*\*|_|`|\)|\])*$")
-_TRAILING = re.compile(r"[\s.,;:!?…]+$")
+# Scanned from the right, not matched by a pattern: `[...]+$` tries every start and is quadratic
+# in a long run of these characters that does not reach the end (", , , … x").
+_TRAILING = ".,;:!?…"
 
 
 def and_list(items: Iterable[str], conjunction: str = "and") -> str:
@@ -26,7 +28,11 @@ def and_list(items: Iterable[str], conjunction: str = "and") -> str:
 def plain_end(text: object) -> str:
     """Plan text that will be followed by our own punctuation: its trailing full stop,
     comma or colon is dropped (the text itself is shown as written otherwise)."""
-    return _TRAILING.sub("", "" if text is None else str(text))
+    value = "" if text is None else str(text)
+    end = len(value)
+    while end and (value[end - 1] in _TRAILING or value[end - 1].isspace()):
+        end -= 1
+    return value[:end]
 
 
 def sentence(*parts: str) -> str:
