@@ -38,7 +38,7 @@ _RELOAD_ORDER = ["values", "dates", "diagnostics", "tiers", "load", "measurement
                  "rule_runner", "validate", "history", "model",
                  "readiness", "render.text", "render.sentences", "render.diagram",
                  "render.charts", "render.examples", "render.fragments", "schema_export",
-                 "render.pages", "render.redirects", "render", "diff_judgement", "diff",
+                 "render.pages", "render.redirects", "render", "diff_judgement", "listdiff", "diff",
                  "page_sandbox",
                  "page_expressions", "validate_pages", "pipeline"]
 

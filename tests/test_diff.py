@@ -310,7 +310,7 @@ def test_a_long_comment_is_cut_at_a_whole_change_and_keeps_what_needs_approval()
     assert "**Needs approval:** 1 change(s) in 1 plan(s)" in comment.split("big-plan")[0]
     assert "- `zz-plan` needs approval by `dana`: 1 change(s)" in comment.split("big-plan")[0]
     shown = [line for line in lines if line.startswith("- Added to never enter")]
-    assert 0 < len(shown) < 2_000 and all(line.endswith("x`") for line in shown)
+    assert 0 < len(shown) < 2_000 and all("x` — **" in line for line in shown)
     assert lines[-1] == (f"{2_001 - len(shown)} of 2001 changes are not shown here, because "
                          "GitHub refuses a comment longer than 65,536 characters. To see every "
                          "change, run `handbook diff --format json origin/main plans`.")
