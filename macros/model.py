@@ -131,6 +131,23 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Pause:
+    """A pause taken by someone with pause authority, outside the gate cycle, and its resume.
+    `fallbacks` are those in force; empty means every fallback the plan lists."""
+
+    date: dt.date
+    by: str
+    reason: str = ""
+    fallbacks: tuple[str, ...] = ()
+    resumed: dt.date | None = None
+    resumed_by: str | None = None
+    resume_reason: str = ""
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.date <= day and (self.resumed is None or self.resumed > day)
+
+
+@dataclass(frozen=True)
 class Monitor:
     """A monitored metric. The numeric fields are optional (plan format v1 stays valid)."""
 
@@ -235,6 +252,7 @@ class Position:
     since: dt.date | None = None  # never after the day the position is taken on
     decision: Decision | None = None
     starts: dt.date | None = None  # not started: the planned first day of `stage`
+    pause: Pause | None = None  # the pause entry in force, when that is what pauses the plan
 
     LABELS = {
         "not_started": "Not started",
@@ -268,6 +286,7 @@ class Plan:
     uses: tuple[Use, ...] = ()
     modules: tuple[Module, ...] = ()
     decisions: tuple[Decision, ...] = ()
+    pauses: tuple[Pause, ...] = ()
     monitors: tuple[Monitor, ...] = ()
     measurements: tuple[Measurement, ...] = ()
     last_change: Commit | None = None  # from git; None outside a checkout
@@ -335,6 +354,11 @@ class Plan:
         if state == "in_progress" and current.start and current.start > day:
             # Approved to proceed, but the next stage has not begun: the previous one holds.
             state, since = "not_started", None
+        pause = self.pause_on(day)
+        if pause is not None and state not in ("stopped", "complete", "not_started"):
+            # Taken by someone with pause authority between gates: it outranks the gate cycle
+            # until it is resumed; the next gate decision does not lift it.
+            return Position(current, "paused", pause.date, last, pause=pause)
         if self.status in ("paused", "retired") and state not in ("stopped", "complete"):
             # The plan's status outranks the calendar; since when is not recorded.
             return Position(current, self.status, None, last)
@@ -525,6 +549,20 @@ class Plan:
             return stage.end
         return None
 
+    def pause_on(self, day: dt.date) -> Pause | None:
+        """The pause entry in force on `day`: the latest one taken and not yet resumed."""
+        found = [p for p in self.pauses if p.in_force_on(day)]
+        return max(found, key=lambda p: p.date) if found else None
+
+    @property
+    def fallbacks_in_force(self) -> tuple[str, ...]:
+        """While paused, the fallbacks in force: those the pause entry names, else every
+        fallback the plan lists (a `pause` decision or `status: paused` names none)."""
+        listed = tuple(x for x in self.get("pause", "fallbacks", default=[])
+                       if isinstance(x, str))
+        pause = self.position.pause
+        return pause.fallbacks if pause and pause.fallbacks else listed
+
     def gate_decision(self, stage: Stage) -> Decision | None:
         """The decision that closed the stage's gate: its last `proceed`, `limit`, `redesign`
         or `stop` not after today. `extend` and `pause` leave the gate open."""
@@ -705,7 +743,15 @@ def build_plan(raw: dict, file: str, today: dt.date,
                      d.get("rationale", ""), _list(d.get("evidence")))
             for d in _list(raw.get("decisions"))
         ),
+        pauses=tuple(_pause(p) for p in _list(raw.get("pauses"))),
     )
+
+
+def _pause(raw: dict) -> Pause:
+    resume = raw.get("resume") or {}
+    return Pause(parse_date(raw["date"]), raw["by"], raw.get("reason", ""),
+                 _list(raw.get("fallbacks")), parse_date(resume.get("date")),
+                 resume.get("by"), resume.get("reason", ""))
 
 
 def build_handbook(org: dict, plans: list[tuple[dict, str]], today: dt.date,

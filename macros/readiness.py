@@ -237,7 +237,7 @@ def _pause(plan: Plan, need, pause: dict) -> Verdict:
     if authority and len(authority) < need.min_pause_authority:
         problems.append(f"{_count(len(authority), 'person', 'people')} can pause; "
                         f"{need.min_pause_authority} needed at {need.tier} tier")
-    if plan.breaches:
+    if plan.breaches and not plan.paused:
         problems.append("a pause threshold is crossed: " + ", ".join(
             b.monitor.metric for b in plan.breaches))
     have = [_count(len(authority), "person can pause", "people can pause")] if authority else []
@@ -256,6 +256,9 @@ def _pause(plan: Plan, need, pause: dict) -> Verdict:
     elif not any(plan.series(m.id) for m in watched):
         missing_data.append("no measurements yet — nothing can be judged against the pause "
                             "values")
+    elif plan.breaches:  # and paused: the pause authority acted on it
+        have.append("paused since a pause value was reached: "
+                    + ", ".join(b.monitor.metric for b in plan.breaches))
     else:
         have.append("no pause value is reached")
     return _ok(ROLLOUT, "Pause", problems, "; ".join(have), missing_data)

@@ -69,6 +69,8 @@ PLAN_REFERENCES: list[tuple[tuple, str]] = [
     (("stages", "*", "gate", "criteria", "*", "metric"), METRIC),
     (("decisions", "*", "stage"), STAGE),
     (("decisions", "*", "by"), PERSON),
+    (("pauses", "*", "by"), PERSON),
+    (("pauses", "*", "resume", "by"), PERSON),
     (("risks", "*", "owner"), PERSON),
     (("budget", "items", "*", "stage"), STAGE),
     (("governance", "definition_owner"), PERSON),
@@ -981,6 +983,8 @@ def rule_decision_log(scope: Scope) -> Iterator[Diagnostic]:
                                        "offers",
                                        "Offered: " + ", ".join(texts(gate.get("outcomes"))))
                 elif (decision.get("by") not in (None, gate.get("decider"))
+                      and not (outcome == "pause" and decision.get("by") in texts(
+                          get(plan, "pause", "authority")))
                       and scope.known(PERSON, decision.get("by"))
                       and scope.known(PERSON, gate.get("decider"))):
                     yield scope.report(doc, ("decisions", i, "by"), WARNING, "decision-log",
@@ -997,6 +1001,41 @@ def rule_decision_log(scope: Scope) -> Iterator[Diagnostic]:
                                    "Start a new plan, or correct the earlier stop.")
             stopped = stopped or outcome == "stop"
             previous = date or previous
+
+
+@reads('pauses[].by', 'pauses[].date', 'pauses[].fallbacks', 'pauses[].resume.date',
+       'pauses[].resume.by', 'pause.authority', 'pause.fallbacks')
+def rule_pause_entry(scope: Scope) -> Iterator[Diagnostic]:
+    """A pause entry is taken and lifted by someone in pause.authority, names only fallbacks
+    the plan lists, is not dated after today, and resumes on or after the day it began."""
+    for doc in scope.plans:
+        plan = doc.data
+        authority = texts(get(plan, "pause", "authority"))
+        listed = texts(get(plan, "pause", "fallbacks"))
+        for i, entry in entries(plan.get("pauses")):
+            resume = entry.get("resume") if isinstance(entry.get("resume"), dict) else {}
+            for path, who in ((("pauses", i, "by"), entry.get("by")),
+                              (("pauses", i, "resume", "by"), resume.get("by"))):
+                if isinstance(who, str) and scope.known(PERSON, who) and who not in authority:
+                    yield scope.report(doc, path, ERROR, "pause-entry",
+                                       f"'{who}' does not have pause authority in this plan",
+                                       "Record who paused or resumed it, or add that person "
+                                       "to pause.authority.")
+            for n, fallback in enumerate(texts(entry.get("fallbacks"))):
+                if fallback not in listed:
+                    yield scope.report(doc, ("pauses", i, "fallbacks", n), ERROR,
+                                       "pause-entry", f"'{fallback}' is not one of this plan's "
+                                       "pause.fallbacks", "Name fallbacks the plan lists: "
+                                       + (", ".join(listed) or "add pause.fallbacks first") + ".")
+            began, ended = parse_date(entry.get("date")), parse_date(resume.get("date"))
+            if began and began > scope.today:
+                yield scope.report(doc, ("pauses", i, "date"), ERROR, "pause-entry",
+                                   f"the pause is dated {began}, after today ({scope.today})",
+                                   "Record a pause once it is taken.")
+            if began and ended and ended < began:
+                yield scope.report(doc, ("pauses", i, "resume", "date"), ERROR, "pause-entry",
+                                   f"use resumed on {ended}, before the pause began ({began})",
+                                   "A resume is dated on or after its pause.")
 
 
 @reads('stages[].training', 'stages[].headcount', 'stages[].teams', 'stages[].people',
@@ -1133,7 +1172,9 @@ def rule_pause_triggered(scope: Scope) -> Iterator[Diagnostic]:
                 continue  # the pause authority has decided: nothing is waiting on them
             yield Diagnostic(measured.file, latest.line, 1, WARNING, "pause-triggered",
                              f"{monitor['id']} measured {latest.value:g} on {latest.date} "
-                             f"(since {since.date}), past its pause value "
+                             f"(since {since.date}), "
+                             f"{'at' if latest.value == monitor['pause_value'] else 'past'} its "
+                             "pause value "
                              f"{monitor['pause_value']:g}; pause authority: "
                              f"{', '.join(authority) or 'nobody named'}",
                              "The pause authority decides now: pause, limit, or record why not "
@@ -1146,8 +1187,11 @@ def _already_paused(plan: dict, decisions: list[dict], breach_since: dt.date) ->
         return True
     latest = decisions[-1] if decisions else {}
     decided = parse_date(latest.get("date"))
-    return bool(latest.get("outcome") in ("pause", "stop") and decided
-                and decided >= breach_since)
+    if latest.get("outcome") in ("pause", "stop") and decided and decided >= breach_since:
+        return True
+    # A pause entry taken on or after the breach and not resumed since.
+    return any(parse_date(e.get("date")) and parse_date(e.get("date")) >= breach_since
+               and not isinstance(e.get("resume"), dict) for _, e in entries(plan.get("pauses")))
 
 
 ABSURD = 1e12  # no count, duration, share or amount a rollout measures comes near this
@@ -1333,7 +1377,8 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_tier_training, rule_tier_support, rule_tier_escalation, rule_tier_monitoring,
     rule_monitoring_adoption_only, rule_tier_pause, rule_tier_communications,
     rule_tier_risks_governance, rule_impact_tier, rule_stage_access, rule_stage_dates,
-    rule_gate_outcomes, rule_decision_log, rule_training_topics, rule_budget_total,
+    rule_gate_outcomes, rule_decision_log, rule_pause_entry, rule_training_topics,
+    rule_budget_total,
     rule_monitor_values, rule_measurement_ref, rule_pause_triggered,
     rule_measurement_sane, rule_stage_team, rule_criterion_value, rule_content_limit,
     rule_content_link,

@@ -183,7 +183,9 @@ def test_a_pause_or_a_stop_removes_all_access():
                                    ("b", dt.date(2026, 3, 20), outcome)))
         plan = handbook(raw, dt.date(2026, 4, 1)).plans["p"]
         assert plan.access.teams == () and plan.allowed_for("shop") == []
-        assert now_for(raw, "shop").startswith("**Nothing**")
+        said = now_for(raw, "shop")
+        assert said.startswith("**Paused**" if outcome == "pause" else "**Nothing**"), said
+        assert outcome != "pause" or "Do not use AI for this work" in said
 
 
 def test_a_plan_that_is_not_active_gives_nobody_access():

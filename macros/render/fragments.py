@@ -27,11 +27,14 @@ CAPTURE = {
     "anyone_affected": "Whether anyone was affected",
     "correction": "What was corrected",
 }
+# Fallbacks under which use goes on, restricted (seed 000); the others replace it.
+CONTINUING_FALLBACKS = ("extra_review", "limit_to_trained", "remove_sensitive_data",
+                        "pause_expansion")
 FALLBACKS = {
     "manual_work": "Return to manual work",
     "extra_review": "Add extra review of every output",
     "limit_to_trained": "Limit use to trained staff",
-    "remove_sensitive_data": "Remove sensitive data from inputs",
+    "remove_sensitive_data": "Remove sensitive data access",
     "pause_expansion": "Pause further expansion",
 }
 TOPICS = {
@@ -154,11 +157,9 @@ class Fragments:
         out = [self.breach_banner(plan, b) for b in plan.breaches]
         authority = plan.get("pause", "authority", default=[])
         if plan.paused:
-            fallbacks = [inline(plain_end(FALLBACKS.get(f, f)))
-                         for f in plan.get("pause", "fallbacks", default=[])]
             text = sentences(
-                "Use under this plan is **paused**",
-                ("In force instead: " + "; ".join(fallbacks)) if fallbacks else "",
+                " ".join(["The rollout is **paused**", self.pause_record(plan)]).strip(),
+                self.while_paused(plan),
                 ("Who may lift the pause: " + self.people_and(authority)) if authority else
                 "Nobody is named who may lift the pause (add `pause.authority`)")
             out.append(f'!!! danger "Paused"\n    {text}')
@@ -180,6 +181,36 @@ class Fragments:
             out.append(f'!!! note "{STATUS[plan.status]}"\n    {meaning}')
         return "\n\n".join(out)
 
+    def pause_record(self, plan: Plan) -> str:
+        """'since … , by …: reason', from what recorded the pause ('' when nothing did: a
+        `status: paused` says neither when nor who)."""
+        position = plan.position
+        pause = position.pause
+        if pause is not None:
+            reason = f": {inline(plain_end(pause.reason))}" if pause.reason else ""
+            return f"since {pause.date.isoformat()}, by {self.person(pause.by)}{reason}"
+        decision = position.decision
+        if decision is not None and decision.outcome == "pause":
+            return (f"since {decision.date.isoformat()}, by {self.person(decision.by)} at the "
+                    f"gate of {self.stage_link(plan, plan.stage(decision.stage))}")
+        return ""
+
+    def while_paused(self, plan: Plan) -> str:
+        """What staff do while paused. A fallback that lets use go on (extra review, trained
+        staff only, no sensitive data access, no expansion) is a condition of continued use,
+        never listed beside "use is paused" as if both held."""
+        in_force = plan.fallbacks_in_force
+        continuing = [f for f in in_force if f in CONTINUING_FALLBACKS]
+        stopping = [f for f in in_force if f not in CONTINUING_FALLBACKS]
+        named = [inline(plain_end(FALLBACKS.get(f, f))) for f in stopping]
+        if not continuing:
+            return (("Do not use AI for this work. Instead: " + "; ".join(named)) if named
+                     else "Do not use AI for this work")
+        conditions = "; ".join(inline(plain_end(FALLBACKS[f])) for f in continuing)
+        return sentences(
+            f"Use may continue for those who had access, only on these conditions: {conditions}",
+            ("Where these cannot be met: " + "; ".join(named)) if named else "")
+
     def breach_banner(self, plan: Plan, breach) -> str:
         monitor = breach.monitor
         unit = _unit(monitor.unit)
@@ -187,15 +218,20 @@ class Fragments:
         fallbacks = [inline(plain_end(FALLBACKS.get(f, f)))
                      for f in plan.get("pause", "fallbacks", default=[])]
         authority = plan.get("pause", "authority", default=[])
+        reached = "at" if breach.latest.value == monitor.pause_value else "past"
         lines = [
             (f"**Trigger fired: {fired}.** " if fired else "")
-            + sentence(f"{self.link(monitor.metric, Paths.plan(plan.id), f'metric-{monitor.id}')}"
+            + sentence(f"{self.metric_link(plan, monitor.id)}"
                        f" measured **{breach.latest.value:g}{unit}** on {breach.latest.date}, "
-                       f"past its pause value of {monitor.pause_value:g}{unit} (since "
+                       f"{reached} its pause value of {monitor.pause_value:g}{unit} (since "
                        f"{breach.since.date})"),
-            sentence("**Who decides now:** " + (self.people_and(authority) if authority
-                                                else "nobody is named (add `pause.authority`)")),
         ]
+        if plan.paused:  # decided: the Paused banner says what holds now
+            return '!!! warning "Pause threshold reached"\n' + "\n".join(
+                f"    {line}\n" for line in lines).rstrip("\n")
+        lines.append(sentence("**Who decides now:** " + (
+            self.people_and(authority) if authority
+            else "nobody is named (add `pause.authority`)")))
         if fallbacks:
             lines.append(sentence("**Fallbacks:** " + "; ".join(fallbacks)))
         return '!!! danger "Pause threshold crossed"\n' + "\n".join(
@@ -296,14 +332,11 @@ class Fragments:
         access = plan.access
         position = plan.position
         if plan.paused:
-            fallbacks = [inline(plain_end(FALLBACKS.get(f, f)))
-                         for f in plan.get("pause", "fallbacks", default=[])]
             authority = plan.get("pause", "authority", default=[])
             return sentences(
-                "**Nothing**: use is paused",
-                ("In force instead: " + "; ".join(fallbacks)) if fallbacks else
-                ("Ask " + self.people_and(authority) + " what to do instead") if authority
-                else "")
+                " ".join(["**Paused**", self.pause_record(plan)]).strip(),
+                self.while_paused(plan),
+                ("Ask " + self.people_and(authority) + " what to do") if authority else "")
         if position.state == "stopped":
             return "**Nothing**: the rollout was stopped."
         if plan.status in ("draft", "retired"):
