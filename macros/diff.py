@@ -787,6 +787,7 @@ _SETS = {
 _POLICY = [
     ("risk_tier",), ("uses", "prohibited"), ("uses", "allowed", "*", "$"),
     ("uses", "allowed", "*", "text"), ("uses", "allowed", "*", "from_stage"),
+    ("uses", "allowed", "*", "audience"),
     ("data_rules",), ("review",), ("pause",), ("governance", "definition_owner"),
     ("governance", "change_process"), ("monitoring", "$"), ("monitoring", "*", "$"),
     *(("monitoring", "*", k) for k in ("metric", "target", "target_value", "pause_threshold",
@@ -856,6 +857,8 @@ def _approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
         return ("changes the order of stages",) if shape == ("stages",) else None
     if leaf.kind == "moved":
         return None if b == "prohibited" else ("moves a prohibited use to allowed",)
+    if shape[:4] == ("uses", "allowed", "*", "audience"):
+        return _audience_approval(ctx, p[:3])
     if isinstance(p[-1], Item) and shape[:-1] in _SETS:
         effect, what = _SETS[shape[:-1]]
         if leaf.added:
@@ -961,6 +964,19 @@ def _tier_reason(why: str | None, ctx: _Plan) -> Sentence:
                     if after.rationale else "the check refuses this without a tier rationale"))
     return ("lowers the tier the impact calls for from ", Value(before.implied), " to ",
             Value(after.implied))
+
+
+def _audience_approval(ctx: _Plan, use: tuple) -> Sentence | None:
+    """A use's `audience` narrows who may make it; no audience means everyone with access. So
+    a change tightens when the new audience is set and within the old one (or the old was
+    everyone), and needs approval otherwise (it reaches someone it did not)."""
+    before = ctx.at(use, new_side=False) or {}
+    after = ctx.at(use) or {}
+    was = set(before.get("audience") or []) if isinstance(before, dict) else set()
+    now = set(after.get("audience") or []) if isinstance(after, dict) else set()
+    if now and (not was or now <= was):
+        return None
+    return ("the use now reaches people it did not: its audience widened",)
 
 
 def _org_approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:

@@ -70,6 +70,13 @@ class Use:
     example: str = ""
     reason: str = ""
     from_stage: str | None = None
+    audience: tuple[str, ...] = ()  # teams or people it is for; empty: everyone with access
+
+    def for_team(self, team: str, teams: tuple[str, ...]) -> bool:
+        """Whether members of `team` may make this use: it names no audience, names the team,
+        or names only people (who may be in any team: the page says who)."""
+        return (not self.audience or team in self.audience
+                or not any(a in teams for a in self.audience))
 
 
 @dataclass(frozen=True)
@@ -488,8 +495,26 @@ class Plan:
         return list(self.access.uses)
 
     def allowed_for(self, team: str) -> list[Use]:
-        """Uses `team` may make today: none unless the team has access."""
-        return list(self.access.uses) if self.access.has(team) else []
+        """Uses `team` may make today: none unless the team has access, and of those only the
+        ones meant for it (a use's `audience`)."""
+        if not self.access.has(team):
+            return []
+        return [u for u in self.access.uses if u.for_team(team, self.teams_named)]
+
+    @cached_property
+    def teams_named(self) -> tuple[str, ...]:
+        """Every team the plan names for access: its users and its stages' teams."""
+        teams = [t for t in self.get("scope", "users", default=[]) if isinstance(t, str)]
+        teams += [t for s in self.stages for t in s.teams]
+        return tuple(dict.fromkeys(teams))
+
+    def use_teams(self, use: Use) -> tuple[str, ...]:
+        """The teams that have access today and may make `use`."""
+        return tuple(t for t in self.access.teams if use.for_team(t, self.teams_named))
+
+    def use_people(self, use: Use) -> tuple[str, ...]:
+        """The people a use names in its audience (not teams)."""
+        return tuple(a for a in use.audience if a not in self.teams_named)
 
     @property
     def allowed(self) -> list[Use]:
@@ -732,7 +757,8 @@ def build_plan(raw: dict, file: str, today: dt.date,
         stages=tuple(_stage(s, i) for i, s in enumerate(_list(raw.get("stages")))),
         uses=tuple(
             Use(u["id"], u["text"], True, example=u.get("example", ""),
-                from_stage=u.get("from_stage")) for u in _list(uses.get("allowed"))
+                from_stage=u.get("from_stage"), audience=_list(u.get("audience")))
+            for u in _list(uses.get("allowed"))
         ) + tuple(
             Use(u["id"], u["text"], False, reason=u.get("reason", ""))
             for u in _list(uses.get("prohibited"))

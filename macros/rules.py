@@ -48,6 +48,7 @@ PLAN_REFERENCES: list[tuple[tuple, str]] = [
     (("scope", "users", "*"), TEAM),
     (("scope", "tools", "*"), TOOL),
     (("uses", "allowed", "*", "from_stage"), STAGE),
+    (("uses", "allowed", "*", "audience", "*"), AUDIENCE),
     (("review", "*", "reviewer"), AUDIENCE),
     (("training", "modules", "*", "audience", "*"), AUDIENCE),
     (("support", "owner"), PERSON),
@@ -1003,6 +1004,23 @@ def rule_decision_log(scope: Scope) -> Iterator[Diagnostic]:
             previous = date or previous
 
 
+@reads('uses.allowed[].audience', 'scope.users', 'stages[].teams')
+def rule_use_audience(scope: Scope) -> Iterator[Diagnostic]:
+    """A use meant for a team names a team the plan gives access: else it reaches nobody."""
+    for doc in scope.plans:
+        plan = doc.data
+        named = set(texts(get(plan, "scope", "users")))
+        named |= {t for _, s in _stages(plan) for t in texts(s.get("teams"))}
+        for i, use in entries(get(plan, "uses", "allowed")):
+            for n, who in enumerate(texts(use.get("audience"))):
+                if scope.known(TEAM, who) and who not in named:
+                    yield scope.report(doc, ("uses", "allowed", i, "audience", n), ERROR,
+                                       "use-audience", f"the team '{who}' never gets access "
+                                       "under this plan, so the use would reach nobody there",
+                                       "Name a team of scope.users or of a stage, or add the "
+                                       "team to the stage that gives it access.")
+
+
 @reads('pauses[].by', 'pauses[].date', 'pauses[].fallbacks', 'pauses[].resume.date',
        'pauses[].resume.by', 'pause.authority', 'pause.fallbacks')
 def rule_pause_entry(scope: Scope) -> Iterator[Diagnostic]:
@@ -1377,7 +1395,8 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_tier_training, rule_tier_support, rule_tier_escalation, rule_tier_monitoring,
     rule_monitoring_adoption_only, rule_tier_pause, rule_tier_communications,
     rule_tier_risks_governance, rule_impact_tier, rule_stage_access, rule_stage_dates,
-    rule_gate_outcomes, rule_decision_log, rule_pause_entry, rule_training_topics,
+    rule_gate_outcomes, rule_decision_log, rule_pause_entry, rule_use_audience,
+    rule_training_topics,
     rule_budget_total,
     rule_monitor_values, rule_measurement_ref, rule_pause_triggered,
     rule_measurement_sane, rule_stage_team, rule_criterion_value, rule_content_limit,

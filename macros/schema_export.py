@@ -457,6 +457,8 @@ LIMITS: tuple[Limit, ...] = (
                             "dates with each other."),
     Limit(("decision-log",), "A decision must be one its gate offers and follow the one "
                              "before: comparisons between parts and between entries."),
+    Limit(("use-audience",), "Whether a team gets access compares a use's audience with the "
+                             "plan's scope and stages."),
     Limit(("pause-entry",), "Who paused and which fallbacks hold compare a pause entry with "
                             "pause.authority and pause.fallbacks, and its dates with today."),
     Limit(("criterion-value",), "A criterion's value is judged in the direction of its metric's "

@@ -313,10 +313,36 @@ class Fragments:
     def allowed_uses(self, plan: Plan, stage: Stage | None = None) -> str:
         """Allowed uses; with a stage, only those in force at it."""
         uses = plan.uses_at(stage) if stage else plan.allowed
-        rows = [[anchor(u.id) + cell(u.text), cell(u.example),
+        rows = [[anchor(u.id) + cell(u.text) + self.use_audience(plan, u, "<br>For: "),
+                 cell(u.example),
                  self.stage_link(plan, plan.stage(u.from_stage) or
                                  (plan.stages[0] if plan.stages else None))] for u in uses]
         return table(["Allowed use", "Example", "From stage"], rows) or "_No allowed uses._"
+
+    def use_audience(self, plan: Plan, use, lead: str = " — for ", team: str | None = None
+                     ) -> str:
+        """Who a use is meant for, when its `audience` narrows it: '' for everyone with access.
+        On a team's page only the people it names are said (the team itself is implied)."""
+        if not use.audience:
+            return ""
+        if team is not None:
+            people = plan.use_people(use)
+            return (f"{lead}{self.people_and(people)} only"
+                    if people and team not in use.audience else "")
+        return f"{lead}{self.people_and(use.audience)} only"
+
+    def use_in_force(self, plan: Plan, use) -> str:
+        """'Yes, for …' on /uses/: the teams (with their share, as team pages say it) and
+        people a use in force reaches today, and the rule that only those given access may."""
+        access = plan.access
+        parts = [self.team_reach(access, t) for t in plan.use_teams(use)]
+        parts += [self.who(p) for p in plan.use_people(use)]
+        parts += [self.people_and(g.people) for g in access.grants if not g.teams
+                  and not use.audience]
+        who = and_list(p for p in parts if p)
+        limited = any(self.team_reach(access, t) != self.who(t) for t in plan.use_teams(use))
+        return ("Yes, for " + who + (" (only those given access)" if limited else "")
+                if who else "Yes")
 
     def prohibited_uses(self, plan: Plan) -> str:
         rows = [[anchor(u.id) + cell(u.text), cell(u.reason)] for u in plan.prohibited]
@@ -353,8 +379,8 @@ class Fragments:
             return sentence(f"**Nothing yet**: {why}the rollout starts with "
                             f"{self.stage_link(plan, first)}" + _planned(first))
         uses = plan.allowed_for(team) if team else plan.allowed_now
-        lines = [f"- {inline(u.text)} ([details]({self.href(Paths.plan(plan.id), u.id)}))"
-                 for u in uses]
+        lines = [f"- {inline(u.text)}{self.use_audience(plan, u, team=team)} "
+                 f"([details]({self.href(Paths.plan(plan.id), u.id)}))" for u in uses]
         who = self.team_reach(access, team) if team else self.holders(access)
         intro = self._in_force_intro(plan, access)
         if who:

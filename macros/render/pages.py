@@ -390,8 +390,7 @@ def uses_page(hb: Handbook) -> str:
         for use in plan.allowed:
             stage = plan.stage(use.from_stage) or (plan.stages[0] if plan.stages else None)
             if use in plan.allowed_now:
-                teams = and_list(f.who(t) for t in plan.access.teams)
-                in_force = f"Yes, for {teams}" if teams else "Yes"
+                in_force = f.use_in_force(plan, use)
             else:
                 in_force = "Not yet" if plan.in_force else "No"
             allowed.append([anchor(use_anchor(plan.id, use.id)) + cell(use.text),
