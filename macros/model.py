@@ -219,6 +219,18 @@ class Grant:
     teams: tuple[str, ...]
     headcount: int | None = None
     people: tuple[str, ...] = ()
+    left: tuple[str, ...] = ()  # teams of the stage whose access has ended since
+
+    @property
+    def shared(self) -> bool:
+        """Given across several teams, even if only one of them still has access."""
+        return len(self.teams) + len(self.left) > 1
+
+    @property
+    def at_most(self) -> bool:
+        """A number given across several teams, some of which have left: the people still
+        counted are at most that number (the plan does not say how many each team had)."""
+        return bool(self.left) and self.headcount is not None
 
 
 @dataclass(frozen=True)
@@ -405,7 +417,8 @@ class Plan:
         grants: list[Grant] = []
         for s in self.stages[: stage.index + 1]:
             if s.leave:
-                grants = [replace(g, teams=tuple(t for t in g.teams if t not in s.leave))
+                grants = [replace(g, teams=tuple(t for t in g.teams if t not in s.leave),
+                                  left=g.left + tuple(t for t in g.teams if t in s.leave))
                           for g in grants]
                 grants = [g for g in grants if g.teams]
             teams = s.teams or (self.users if implicit and s.index == 0 else ())

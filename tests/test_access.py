@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from macros.model import build_handbook
 from macros.render.fragments import Fragments, Paths
-from macros.render.pages import team_page
+from macros.render.pages import stage_page, team_page
 
 TEAMS = {"shop": 10, "office": 4, "kitchen": 14, "finance": 6}
 ORG = {"people": [{"id": "ana", "name": "Ana"}],
@@ -212,3 +212,35 @@ def test_a_future_decision_has_not_happened_yet():
     raw = wave_plan(decisions=(("a", dt.date(2026, 3, 1), "stop"),))
     plan = handbook(raw, dt.date(2026, 2, 15)).plans["p"]
     assert plan.position.state == "in_progress" and plan.access.has("shop")
+
+
+def test_a_number_given_across_teams_reads_up_to_once_a_team_leaves():
+    """10 people across Kitchen and Finance; Finance leaves: the plan does not say how many of
+    the 10 were Finance's, so no page may keep the full 10 against the Kitchen alone."""
+    raw = plan_raw([stage("a", ["kitchen", "finance"], dt.date(2026, 2, 1), headcount=10),
+                    stage("b", ["shop"], dt.date(2026, 3, 1), headcount=5, leave=["finance"])],
+                   decisions=(("a", dt.date(2026, 2, 20), "proceed"),))
+    hb = handbook(raw, dt.date(2026, 3, 15))
+    text = Fragments(hb, Paths.plan("p")).allowed_now(hb.plans["p"])
+    assert "up to 10 people across Kitchen" in text
+    assert "10 people across Kitchen and Finance" not in text
+    assert "(part of up to 10 people across Kitchen)" in now_for(
+        raw, "kitchen", dt.date(2026, 3, 15))
+
+
+def test_a_stage_without_headcount_adds_its_whole_teams_on_its_page():
+    raw = plan_raw([stage("a", ["kitchen"], dt.date(2026, 2, 1))])
+    hb = handbook(raw, dt.date(2026, 3, 1))
+    page = stage_page(hb, hb.plans["p"], hb.plans["p"].stages[0])
+    assert "| People added at this stage | the whole [Kitchen]" in page
+
+
+def test_a_later_stage_without_headcount_gives_the_whole_teams_never_zero_of_them():
+    raw = plan_raw([stage("a", ["kitchen", "finance"], dt.date(2026, 2, 1), headcount=4),
+                    stage("b", ["kitchen", "finance"], dt.date(2026, 3, 1))],
+                   decisions=(("a", dt.date(2026, 2, 20), "proceed"),))
+    hb = handbook(raw, dt.date(2026, 3, 15))
+    text = Fragments(hb, Paths.plan("p")).allowed_now(hb.plans["p"])
+    assert "0 of the team" not in text
+    assert "[Kitchen](../../teams/kitchen.md), [Finance](../../teams/finance.md)" in text or (
+        "[Kitchen](../../teams/kitchen.md) and [Finance](../../teams/finance.md)" in text)

@@ -248,6 +248,9 @@ class Fragments:
         Customer Support and Finance', '' when the stage counts nobody."""
         if grant.headcount is None:
             return ""
+        if grant.at_most:  # a team has left: its share of the number is not known
+            names = and_list(inline(self.hb.name_of(t)) for t in grant.teams)
+            return f"up to {count(grant.headcount, 'person', 'people')} across {names}"
         if len(grant.teams) == 1:
             team = self.hb.teams.get(grant.teams[0])
             if team and team.headcount and grant.headcount >= team.headcount:
@@ -259,6 +262,15 @@ class Fragments:
         return f"{count(grant.headcount, 'person', 'people')} across {names}" if names else \
             count(grant.headcount, "person", "people")
 
+    def stage_headcount(self, stage: Stage) -> str:
+        """The people a stage adds: its headcount, or without one the whole teams it names."""
+        said = self.headcount(Grant(stage, stage.teams, stage.headcount))
+        if said:
+            return said
+        if stage.headcount is None and stage.teams:
+            return "the whole " + and_list(self.who(t) for t in stage.teams)
+        return cell(None)
+
     def team_reach(self, access: Access, team_id: str) -> str:
         """One team with access, by name, and how much of it: 'Customer Support',
         'Customer Support (4 of the team's 40)'."""
@@ -267,21 +279,21 @@ class Fragments:
         if not grants or any(g.headcount is None for g in grants):
             return name
         team = self.hb.teams.get(team_id)
-        counted = sum(g.headcount for g in grants if len(g.teams) == 1)
-        shared = [g for g in grants if len(g.teams) > 1]
+        counted = sum(g.headcount for g in grants if not g.shared)
+        shared = [g for g in grants if g.shared]
         if team and team.headcount and counted >= team.headcount:
             return name
         parts = []
         if counted:
             parts.append(f"{counted} of the team's {team.headcount}" if team and team.headcount
                          else count(counted, "person", "people"))
-        parts += [f"part of the {self.headcount(g)}" for g in shared]
+        parts += [f"part of {'' if g.at_most else 'the '}{self.headcount(g)}" for g in shared]
         return f"{name} ({'; '.join(parts)})" if parts else name
 
     def holders(self, access: Access) -> str:
         """Everyone with access, in a sentence: teams by name with their share, people who
         share a count across teams, and named people."""
-        shared = [g for g in access.grants if len(g.teams) > 1 and g.headcount is not None]
+        shared = [g for g in access.grants if g.shared and g.headcount is not None]
         only_shared = {t for t in access.teams
                        if all(g in shared for g in access.grants_for(t))}
         parts = [self.team_reach(access, t) if not any(g in shared for g in
@@ -294,12 +306,15 @@ class Fragments:
 
     def _single_part(self, access: Access, team_id: str) -> str:
         """A team that is also counted in a shared headcount: its own stages' share only."""
-        own = [g for g in access.grants_for(team_id) if len(g.teams) == 1]
+        grants = access.grants_for(team_id)
+        own = [g for g in grants if not g.shared]
         name = self.who(team_id)
-        if any(g.headcount is None for g in own):
+        if any(g.headcount is None for g in grants):  # a stage gave the whole team access
             return name
         team = self.hb.teams.get(team_id)
         counted = sum(g.headcount for g in own)
+        if not counted:  # only its part of a shared number, said beside it
+            return ""
         if team and team.headcount and counted < team.headcount:
             return f"{name} ({counted} of the team's {team.headcount})"
         return name
@@ -510,13 +525,13 @@ class Fragments:
                 f"{s.index + 1}. " + self.stage_link(plan, s),
                 cell(PATTERNS.get(s.pattern, s.pattern)),
                 teams,
-                self.headcount(Grant(s, s.teams, s.headcount)) or cell(None),
+                self.stage_headcount(s),
                 cell(_percent(s.access_percent)),
                 cell(_percent(s.adoption_target_percent)),
                 cell(_period(s)),
                 self.stage_state(plan, s),
             ])
-        return table(["Stage", "Pattern", "Teams that join", "People given access", "Access",
+        return table(["Stage", "Pattern", "Teams that join", "People added", "Access",
                       "Adoption target", "Planned dates", "State"], rows) or "_No stages._"
 
     def checklist(self, plan: Plan, stage: Stage) -> str:

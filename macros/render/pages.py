@@ -239,7 +239,7 @@ def stage_page(hb: Handbook, plan: Plan, stage: Stage) -> str:
         ["Pattern", cell(PATTERNS.get(stage.pattern, stage.pattern))],
         ["Teams that join", f.people(stage.teams)],
         *([["Teams whose access ends", f.people(stage.leave)]] if stage.leave else []),
-        ["People given access", f.headcount(joined) or cell(None)],
+        ["People added at this stage", f.stage_headcount(stage)],
         *([["Named for access", f.people(stage.people)]] if stage.people else []),
         ["Who has access during this stage",
          f.holders(Access(plan.today, stage, reach)) or cell(None)],
