@@ -581,7 +581,8 @@ class Plan:
         to decide: the page says the decision is due, not that all is in progress."""
         position = self.position
         stage = position.stage
-        if (position.state == "in_progress" and stage is not None and stage.gate is not None
+        if (position.state in ("in_progress", "extended") and stage is not None
+                and stage.gate is not None
                 and stage.end is not None and stage.end < self.today
                 and self.gate_decision(stage) is None):
             return stage.end
@@ -700,6 +701,8 @@ ROLE_NAMES: dict[tuple, str] = {
     ("escalation", "*", "steps", "*", "contact"): "Escalation contact",
     ("monitoring", "*", "owner"): "Metric owner",
     ("pause", "authority", "*"): "Pause authority",
+    ("pauses", "*", "by"): "Paused the rollout",
+    ("pauses", "*", "resume", "by"): "Lifted a pause",
     ("stages", "*", "teams", "*"): "Stage team",
     ("stages", "*", "leave", "*"): "Team whose access ends at a stage",
     ("stages", "*", "people", "*"): "Named for access at a stage",

@@ -256,8 +256,10 @@ def _pause(plan: Plan, need, pause: dict) -> Verdict:
     elif not any(plan.series(m.id) for m in watched):
         missing_data.append("no measurements yet — nothing can be judged against the pause "
                             "values")
-    elif plan.breaches:  # and paused: the pause authority acted on it
-        have.append("paused since a pause value was reached: "
+    elif plan.breaches:  # and paused: the pause authority has acted (why is theirs to say)
+        since = plan.position.since
+        have.append(("paused" + (f" since {since.isoformat()}" if since else "")
+                     + "; a pause value is reached: ")
                     + ", ".join(b.monitor.metric for b in plan.breaches))
     else:
         have.append("no pause value is reached")

@@ -202,9 +202,10 @@ def test_a_shared_headcount_is_counted_across_its_teams():
                           people=["ana"])])
     hb = handbook(raw, dt.date(2026, 3, 1))
     text = Fragments(hb, Paths.plan("p")).allowed_now(hb.plans["p"])
-    assert "allowed for 5 people across Kitchen and Finance:" in text
+    assert ("allowed for 5 people across [Kitchen](../../teams/kitchen.md) and "
+            "[Finance](../../teams/finance.md):") in text
     assert "Named for access: [Ana](../../contacts.md#ana)." in text
-    assert "(part of the 5 people across Kitchen and Finance)" in now_for(
+    assert "(part of the 5 people across [Kitchen](kitchen.md) and [Finance](finance.md))" in now_for(
         raw, "finance", dt.date(2026, 3, 1))
 
 
@@ -222,9 +223,9 @@ def test_a_number_given_across_teams_reads_up_to_once_a_team_leaves():
                    decisions=(("a", dt.date(2026, 2, 20), "proceed"),))
     hb = handbook(raw, dt.date(2026, 3, 15))
     text = Fragments(hb, Paths.plan("p")).allowed_now(hb.plans["p"])
-    assert "up to 10 people across Kitchen" in text
-    assert "10 people across Kitchen and Finance" not in text
-    assert "(part of up to 10 people across Kitchen)" in now_for(
+    assert "up to 10 people across [Kitchen](../../teams/kitchen.md)" in text
+    assert "10 people across [Kitchen](../../teams/kitchen.md) and" not in text
+    assert "(part of up to 10 people across [Kitchen](kitchen.md))" in now_for(
         raw, "kitchen", dt.date(2026, 3, 15))
 
 

@@ -202,9 +202,9 @@ def test_structured_message_timing_is_shown_beside_the_words():
             {"when": "On launch day", "date": "2026-10-05", "message": "Welcome"},
             {"when": "After each decision", "at_each_gate": True, "message": "What we decided"}]
     page = _pages(comms)["plans/data-met/index.md"]
-    assert "Before the wave<br>(before [Wave](stages/wave.md) (from 2026-11-09))" in page
-    assert "On launch day<br>(on 2026-10-05)" in page
-    assert "After each decision<br>(at every gate decision)" in page
+    assert "Before the wave<br>— before [Wave](stages/wave.md), which starts 2026-11-09" in page
+    assert "On launch day<br>— on 2026-10-05" in page
+    assert "After each decision<br>— at every gate decision" in page
 
 
 def test_a_team_sees_what_it_reviews_on_its_own_page():

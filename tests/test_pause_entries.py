@@ -79,7 +79,8 @@ def test_once_paused_a_crossed_threshold_asks_nobody_to_decide():
     assert "Who decides now" not in page and "Pause threshold crossed" not in page
     assert "Pause threshold reached" in page
     pause = next(v for v in readiness(plan, hb) if v.area == "Pause")
-    assert pause.state == "ready" and "paused since a pause value was reached" in pause.reason
+    assert pause.state == "ready" and "paused since 2026-11-18; a pause value is reached" in \
+        pause.reason
 
 
 def test_a_reading_equal_to_the_pause_value_is_at_it_not_past_it():

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from .. import cache
 from ..model import Monitor, Plan
+from .sentences import amount
 from .text import attr
 
 INK = "#010203"  # drawn as currentColor: replaced in the SVG text
@@ -121,13 +122,14 @@ def _stage_lines(ax, plan: Plan, first: dt.date, last: dt.date) -> None:
 
 
 def _describe(monitor: Monitor, values: list[float], dates: list[dt.date]) -> str:
-    unit = f" {monitor.unit}" if monitor.unit else ""
+    unit = monitor.unit
     parts = [f"{len(values)} measurements from {dates[0]} to {dates[-1]}; latest "
-             f"{values[-1]:g}{unit}, lowest {min(values):g}{unit}, highest {max(values):g}{unit}"]
+             f"{amount(values[-1], unit)}, lowest {amount(min(values), unit)}, highest "
+             f"{amount(max(values), unit)}"]
     if monitor.target_value is not None:
-        parts.append(f"target {monitor.target_value:g}{unit}")
+        parts.append(f"target {amount(monitor.target_value, unit)}")
     if monitor.pause_value is not None:
-        parts.append(f"pause value {monitor.pause_value:g}{unit}")
+        parts.append(f"pause value {amount(monitor.pause_value, unit)}")
     return "; ".join(parts) + "."
 
 

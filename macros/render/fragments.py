@@ -12,7 +12,7 @@ from ..model import Access, Evidence, Grant, Handbook, Module, Plan, Stage
 from ..readiness import PRODUCTION, readiness
 from .charts import metric_chart
 from .diagram import escalation_svg
-from .sentences import and_list, capitalised, count, plain_end, sentence, sentences
+from .sentences import amount, and_list, capitalised, count, plain_end, sentence, sentences
 from .text import anchor, cell, inline, link_or_text, markdown, safe_url, table, visible
 
 MODES = {
@@ -181,6 +181,37 @@ class Fragments:
             out.append(f'!!! note "{STATUS[plan.status]}"\n    {meaning}')
         return "\n\n".join(out)
 
+    def use_while_paused(self, plan: Plan) -> str:
+        """A use of the stage a pause interrupted, as /uses/ says it: the same reading as the
+        plan's Paused banner (what continues, on which condition), in one cell."""
+        since = plan.position.since
+        head = "Paused" + (f" since {since.isoformat()}" if since else "")
+        if any(f in CONTINUING_FALLBACKS for f in plan.fallbacks_in_force):
+            return (f"{head}: only on the conditions its "
+                    f"{self.link('Paused notice', Paths.plan(plan.id))} names")
+        return f"{head}: do not use"
+
+    def status_word(self, plan: Plan) -> str:
+        """The plan's status as staff must read it: a pause in force outranks 'Active'."""
+        if plan.paused and plan.status != "paused":
+            since = plan.position.since
+            return "Paused" + (f" since {since.isoformat()}" if since else "")
+        return STATUS.get(plan.status, plan.status)
+
+    def pause_history(self, plan: Plan) -> str:
+        """Every recorded pause, with who took and lifted it, why, and what was in force."""
+        rows = []
+        for pause in plan.pauses:
+            listed = pause.fallbacks or tuple(plan.get("pause", "fallbacks", default=[]))
+            ended = (f"{pause.resumed.isoformat()}, by {self.person(pause.resumed_by)}"
+                     + (f": {inline(plain_end(pause.resume_reason))}"
+                        if pause.resume_reason else "")) if pause.resumed else "**in force**"
+            rows.append([cell(pause.date.isoformat()), self.person(pause.by), cell(pause.reason),
+                         "; ".join(inline(plain_end(FALLBACKS.get(f, f))) for f in listed)
+                         or cell(None), ended])
+        return ("**Pauses:**\n\n" + table(["Paused on", "By", "Why", "In force", "Resumed"], rows)
+                if rows else "")
+
     def pause_record(self, plan: Plan) -> str:
         """'since … , by …: reason', from what recorded the pause ('' when nothing did: a
         `status: paused` says neither when nor who)."""
@@ -249,7 +280,7 @@ class Fragments:
         if grant.headcount is None:
             return ""
         if grant.at_most:  # a team has left: its share of the number is not known
-            names = and_list(inline(self.hb.name_of(t)) for t in grant.teams)
+            names = and_list(self.who(t) for t in grant.teams)
             return f"up to {count(grant.headcount, 'person', 'people')} across {names}"
         if len(grant.teams) == 1:
             team = self.hb.teams.get(grant.teams[0])
@@ -258,7 +289,8 @@ class Fragments:
             if team and team.headcount:
                 return f"{grant.headcount} of the team's {team.headcount}"
             return count(grant.headcount, "person", "people")
-        names = and_list(inline(self.hb.name_of(t)) for t in grant.teams)
+        # Linked names: a team's own name may hold "and" (Validation and Registration).
+        names = and_list(self.who(t) for t in grant.teams)
         return f"{count(grant.headcount, 'person', 'people')} across {names}" if names else \
             count(grant.headcount, "person", "people")
 
@@ -293,7 +325,10 @@ class Fragments:
     def holders(self, access: Access) -> str:
         """Everyone with access, in a sentence: teams by name with their share, people who
         share a count across teams, and named people."""
-        shared = [g for g in access.grants if g.shared and g.headcount is not None]
+        whole = {t for g in access.grants if g.headcount is None for t in g.teams}
+        # A number across teams that a later stage gave whole says nothing more: left out.
+        shared = [g for g in access.grants if g.shared and g.headcount is not None
+                  and not set(g.teams) <= whole]
         only_shared = {t for t in access.teams
                        if all(g in shared for g in access.grants_for(t))}
         parts = [self.team_reach(access, t) if not any(g in shared for g in
@@ -456,13 +491,16 @@ class Fragments:
                 when = "starts when the plan is active"
             else:
                 previous = plan.stages[stage.index - 1] if stage.index else None
-                when = (f"starts when the gate of {inline(previous.name)} decides"
-                        if previous else "")
+                when = (f"starts once the gate of stage {previous.index + 1}, "
+                        f"“{inline(previous.name)}”, decides" if previous else "")
         else:
             since = position.since.isoformat() if position.since else ""
             word = "on" if position.state == "stopped" else "since"
             when = f"{word} {since}" if since else ""
-            if plan.decision_due:
+            if plan.decision_due and position.state == "extended":
+                when += (f"; its planned end, {plan.decision_due.isoformat()}, has passed and "
+                         "no new end is recorded: the gate's decision is due")
+            elif plan.decision_due:
                 when += f"; the gate's decision is due since {plan.decision_due.isoformat()}"
         return " ".join(p for p in ([label] if with_label else []) + [when] if p)
 
@@ -483,8 +521,8 @@ class Fragments:
             return "Will not start: the rollout was stopped"
         previous = plan.stages[stage.index - 1] if stage.index else None
         if previous is not None:  # the stage before it is still running, or not started
-            return (f"Planned — starts when the gate of {inline(previous.name)} decides"
-                    + _planned(stage))
+            return (f"Planned — starts once the gate of stage {previous.index + 1}, "
+                    f"“{inline(previous.name)}”, decides" + _planned(stage))
         if stage.start:
             return f"Planned — starts on {stage.start.isoformat()}"
         return "Planned"
@@ -499,12 +537,13 @@ class Fragments:
             stage = plan.stage(message["before"])
             fixed = ("before " + (self.stage_link(plan, stage) if stage
                                   else inline(message["before"]))
-                     + (f" (from {stage.start.isoformat()})" if stage and stage.start else ""))
+                     + (f", which starts {stage.start.isoformat()}" if stage and stage.start
+                        else ""))
         elif message.get("at_each_gate"):
             fixed = "at every gate decision"
         else:
             return when or cell(None)
-        return f"{when}<br>({fixed})" if when else fixed
+        return f"{when}<br>— {fixed}" if when else fixed
 
     def end_state(self, plan: Plan) -> str:
         """A rollout that deliberately stops short of everyone says so, with its last share."""
@@ -720,7 +759,7 @@ class Fragments:
             review = cell(plan.review_by.isoformat() if plan.review_by else None)
             if plan.review_overdue:
                 review += " **(overdue)**"
-            rows.append([self.plan_link(plan), cell(STATUS.get(plan.status, plan.status)),
+            rows.append([self.plan_link(plan), cell(self.status_word(plan)),
                          cell(plan.risk_tier.title()), stage, self.person(plan.owner), review])
         return table(["Plan", "Status", "Risk tier", "Current stage", "Owner", "Review by"],
                      rows) or "_No plans yet._"
@@ -797,7 +836,7 @@ def _reading(measured, unit: str | None) -> str | None:
     """A measurement as plain text, with its metric's unit: '28 % on 2026-11-23'."""
     if measured is None:
         return None
-    return f"{measured.value:g}{' ' + unit if unit else ''} on {measured.date.isoformat()}"
+    return f"{amount(measured.value, unit)} on {measured.date.isoformat()}"
 
 
 def _unit(unit: str | None) -> str:

@@ -19,7 +19,6 @@ from .fragments import (
     FORMATS,
     MODES,
     PATTERNS,
-    STATUS,
     Fragments,
     Paths,
     _percent,
@@ -54,7 +53,7 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
     position = plan.position
     approval = plan.get("approval")
     facts = table(["", ""], [
-        ["Status", f"**{inline(STATUS.get(plan.status, plan.status))}**"],
+        ["Status", f"**{inline(f.status_word(plan))}**"],
         ["Risk tier", cell(plan.risk_tier.title()) + (
             f" — {inline(plan.get('tier_rationale'))}" if plan.get("tier_rationale") else "")],
         ["Affects", cell(", ".join(i.replace("_", " ") for i in plan.get("impact", default=[])))],
@@ -165,7 +164,7 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
                      pause["fallbacks"], lambda x: inline(FALLBACKS.get(x, x))))
                  if pause.get("fallbacks") else "",
                  ("**Return to normal when:**\n\n" + _bullets(pause["return_to_normal"]))
-                 if pause.get("return_to_normal") else ""),
+                 if pause.get("return_to_normal") else "", f.pause_history(plan)),
         _section("Communications", "communications",
                  table(["When", "Audience", "Channel", "Message"], comms_rows)),
         _section("Risks", "risks", table(["Risk", "Mitigation", "Contingency", "Owner"],
@@ -391,6 +390,8 @@ def uses_page(hb: Handbook) -> str:
             stage = plan.stage(use.from_stage) or (plan.stages[0] if plan.stages else None)
             if use in plan.allowed_now:
                 in_force = f.use_in_force(plan, use)
+            elif plan.paused and use in plan.uses_at(plan.position.stage):
+                in_force = f.use_while_paused(plan)
             else:
                 in_force = "Not yet" if plan.in_force else "No"
             allowed.append([anchor(use_anchor(plan.id, use.id)) + cell(use.text),
@@ -451,10 +452,15 @@ def team_page(hb: Handbook, team_id: str) -> str:
             first = path["steps"][0]["contact"] if path.get("steps") else None
             contacts.append(f"- {inline(path['when'])}: {f.person_with_contact(first)} "
                             f"([full path]({f.href(Paths.plan(plan.id), path['id'])}))")
+        left = plan.left_at(team_id)
+        ended = left is not None and not plan.returns_later(team_id, left)
+        if ended:
+            modules = []  # training for access that does not return is not needed
         where = sentences(
             f"Your team got access at {f.stage_link(plan, entry)}" if grants else "",
             (f"The rollout is at {f.stage_link(plan, plan.position.stage)} — "
-             f"{f.position_phrase(plan)}") if plan.position.stage else "")
+             f"{f.position_phrase(plan)}") if plan.position.stage else "",
+            f.end_state(plan) if not ended else "")
         blocks.append("\n\n".join(b for b in [
             f"## {inline(plan.title)} {{#{plan.id}}}",
             f.banners(plan),
@@ -464,8 +470,10 @@ def team_page(hb: Handbook, team_id: str) -> str:
             + "\n\n" + sentence("**Never enter:** " + "; ".join(
                 inline(plain_end(x)) for x in plan.get("data_rules", "never_enter",
                                                          default=[]))),
-            "### Training before access\n\n" + (_bullets(dict.fromkeys(modules), f.module_link)
-                                                or "_None required._"),
+            "### Training before access\n\n" + (
+                _bullets(dict.fromkeys(modules), f.module_link) or
+                ("_No longer needed: your team's access under this plan has ended._" if ended
+                 else "_None required._")),
             _team_reviews(f, plan, team_id),
             "### Help\n\n" + f.support(plan),
             "### If something goes wrong\n\n" + ("\n".join(contacts) or "_No escalation path._"),

@@ -66,3 +66,14 @@ def capitalised(text: str) -> str:
         if char not in "*_":
             return text
     return text
+
+
+def amount(value: float, unit: str | None) -> str:
+    """A measured value with its unit as plain text: '28 %', '75 minutes'. A unit is the
+    editor's word and is never inflected, so after 1 a plural-looking unit is put in brackets
+    ('1 (questions)') rather than read as '1 questions'."""
+    if not unit:
+        return f"{value:g}"
+    if value == 1 and unit[:1].isalpha() and unit.endswith("s"):
+        return f"{value:g} ({unit})"
+    return f"{value:g} {unit}"
