@@ -214,6 +214,15 @@ def git(*args: str, cwd: Path) -> str:
     return done.stdout
 
 
+def repository_of(plans: Path, where: Path) -> Path:
+    """A git repository at `where` whose first commit holds a copy of `plans` as plans/."""
+    shutil.copytree(plans, where / "plans")
+    git("init", "-q", cwd=where)
+    git("add", ".", cwd=where)
+    git("commit", "-q", "-m", "first", cwd=where)
+    return where / "plans"
+
+
 @pytest.fixture(scope="session")
 def source_commit(tmp_path_factory) -> Path:
     """This worktree's files as they are now (tracked and new, not ignored), committed in a

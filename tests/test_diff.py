@@ -14,7 +14,7 @@ import pytest
 from macros.diff import Side, diff, read_side, to_json
 from macros.tiers import relaxed
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, git, repository_of
 
 CASES = sorted(p for p in (FIXTURES / "diff").iterdir() if p.is_dir())
 
@@ -43,17 +43,10 @@ def test_diff_reads_as_expected(case: Path):
 
 
 def test_diff_between_git_revisions(tmp_path: Path):
-    def git(*args: str) -> None:
-        subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args],
-                       cwd=tmp_path, check=True, capture_output=True)
-
-    shutil.copytree(FIXTURES / "valid" / "minimum", tmp_path / "plans")
-    git("init", "-q")
-    git("add", ".")
-    git("commit", "-q", "-m", "first")
+    plans = repository_of(FIXTURES / "valid" / "minimum", tmp_path)
     shutil.copyfile(FIXTURES / "diff" / "loosening" / "new" / "menu-drafts.yaml",
-                    tmp_path / "plans" / "menu-drafts.yaml")
-    git("commit", "-q", "-am", "second")
+                    plans / "menu-drafts.yaml")
+    git("commit", "-q", "-am", "second", cwd=tmp_path)
     done = handbook("diff", "HEAD~1", "HEAD", "--format", "json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     changes = json.loads(done.stdout)

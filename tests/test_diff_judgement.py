@@ -21,7 +21,7 @@ from macros.load import HAZARDS
 from macros.tiers import HIGH_IMPACTS, TIERS, implied_tier
 from macros.validate import check
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, git, repository_of
 from .test_diff import CASES, EXAMPLES, changed, handbook, old_side
 from .test_diff_properties import hostile_sides
 
@@ -296,18 +296,10 @@ def test_a_new_side_that_fails_the_check_is_noted_in_every_format():
 
 
 def test_a_git_revision_that_fails_the_check_is_noted(tmp_path: Path):
-    def git(*args: str) -> None:
-        subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args],
-                       cwd=tmp_path, check=True, capture_output=True)
-
-    shutil.copytree(FIXTURES / "valid" / "minimum", tmp_path / "plans")
-    git("init", "-q")
-    git("add", ".")
-    git("commit", "-q", "-m", "first")
-    plan = tmp_path / "plans" / "menu-drafts.yaml"
+    plan = repository_of(FIXTURES / "valid" / "minimum", tmp_path) / "menu-drafts.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace(
         "risk_tier: low", "risk_tier: low\nimpact: [employees]"), encoding="utf-8")
-    git("commit", "-q", "-am", "second")
+    git("commit", "-q", "-am", "second", cwd=tmp_path)
     done = handbook("diff", "HEAD~1", "HEAD", "--format", "text", cwd=tmp_path)
     assert "Note: the new version has 1 error; run handbook check." in done.stdout
     assert "    needs approval    " in done.stdout
