@@ -125,6 +125,7 @@ class Stage:
     gate: Gate | None = None
     former_ids: tuple[str, ...] = ()
     gives_access: bool = False  # values.gives_access: no headcount means the whole teams
+    headcount_by_team: tuple[tuple[str, int], ...] = ()  # optional split of the headcount
 
 
 @dataclass(frozen=True)
@@ -422,7 +423,12 @@ class Plan:
                           for g in grants]
                 grants = [g for g in grants if g.teams]
             teams = s.teams or (self.users if implicit and s.index == 0 else ())
-            if (teams or s.people) and s.headcount != 0:
+            if s.headcount_by_team and s.headcount != 0:
+                # Split by team: each team's number is its own, and leaves with it.
+                grants += [Grant(s, (team, ), n) for team, n in s.headcount_by_team if n]
+                if s.people:
+                    grants.append(Grant(s, (), None, s.people))
+            elif (teams or s.people) and s.headcount != 0:
                 grants.append(Grant(s, teams, s.headcount, s.people))
         return tuple(grants)
 
@@ -739,6 +745,8 @@ def _stage(raw: dict, index: int) -> Stage:
         adoption_target_percent=raw.get("adoption_target_percent"),
         start=parse_date(raw.get("start")), end=parse_date(raw.get("end")),
         training=_list(raw.get("training")), gives_access=gives_access(raw),
+        headcount_by_team=tuple((t, n) for t, n in (raw.get("headcount_by_team") or {}).items()
+                                if isinstance(n, int)),
         checklist=tuple(
             ChecklistItem(c.get("id") or f"check-{n}", c["item"], c.get("owner"),
                           c.get("evidence", ""), parse_date(c.get("done")), c.get("kind"))

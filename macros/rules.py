@@ -1004,6 +1004,31 @@ def rule_decision_log(scope: Scope) -> Iterator[Diagnostic]:
             previous = date or previous
 
 
+@reads('stages[].headcount_by_team', 'stages[].headcount', 'stages[].teams')
+def rule_headcount_split(scope: Scope) -> Iterator[Diagnostic]:
+    """A headcount split by team names the stage's own teams and adds up to its headcount."""
+    for doc in scope.plans:
+        for i, stage in _stages(doc.data):
+            split = stage.get("headcount_by_team")
+            if not isinstance(split, dict) or not split:
+                continue
+            teams = texts(stage.get("teams"))
+            for team in split:
+                if isinstance(team, str) and scope.known(TEAM, team) and team not in teams:
+                    yield scope.report(doc, ("stages", i, "headcount_by_team", team), ERROR,
+                                       "headcount-split", f"'{team}' is not one of this "
+                                       "stage's teams", "Split the headcount among the "
+                                       "stage's teams: " + (", ".join(teams) or "add teams"))
+            total = sum(n for n in split.values() if isinstance(n, int))
+            headcount = stage.get("headcount")
+            if headcount != total:
+                said = "not given" if headcount is None else headcount
+                yield scope.report(doc, ("stages", i, "headcount_by_team"), ERROR,
+                                   "headcount-split", f"the split adds up to {total}, but "
+                                   f"headcount is {said}",
+                                   f"Set headcount: {total}, or correct the split.")
+
+
 @reads('uses.allowed[].audience', 'scope.users', 'stages[].teams')
 def rule_use_audience(scope: Scope) -> Iterator[Diagnostic]:
     """A use meant for a team names a team the plan gives access: else it reaches nobody."""
@@ -1396,6 +1421,7 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_monitoring_adoption_only, rule_tier_pause, rule_tier_communications,
     rule_tier_risks_governance, rule_impact_tier, rule_stage_access, rule_stage_dates,
     rule_gate_outcomes, rule_decision_log, rule_pause_entry, rule_use_audience,
+    rule_headcount_split,
     rule_training_topics,
     rule_budget_total,
     rule_monitor_values, rule_measurement_ref, rule_pause_triggered,

@@ -86,7 +86,8 @@ def _types(kind: str) -> dict[str, dict]:
 # The Cerberus rules this generator translates. Any other rule in schema/ stops the export (and
 # its test) rather than being dropped without a word.
 _KNOWN_RULES = {"type", "required", "meta", "allowed", "regex", "min", "max", "minlength",
-                "maxlength", "schema", "excludes", "dependencies", "empty", "nullable"}
+                "maxlength", "schema", "excludes", "dependencies", "empty", "nullable",
+                "keysrules", "valuesrules"}
 
 
 class _Export:
@@ -143,6 +144,9 @@ class _Export:
             out = {"$ref": f"#/$defs/{sub}", **{k: v for k, v in out.items() if k == "description"}}
         elif kind == "dict" and isinstance(sub, dict):
             out.update(self.object(sub, where + "."))
+        elif kind == "dict" and "valuesrules" in rules:  # a mapping of ids to values
+            out["propertyNames"] = self.field(rules.get("keysrules", {}), where + "{}")
+            out["additionalProperties"] = self.field(rules["valuesrules"], where + "{}")
         if rules.get("nullable"):
             out = {"anyOf": [out, {"type": "null"}]}
         return out
@@ -457,6 +461,8 @@ LIMITS: tuple[Limit, ...] = (
                             "dates with each other."),
     Limit(("decision-log",), "A decision must be one its gate offers and follow the one "
                              "before: comparisons between parts and between entries."),
+    Limit(("headcount-split",), "A split names the stage's own teams and adds up to its "
+                                "headcount: comparisons between fields."),
     Limit(("use-audience",), "Whether a team gets access compares a use's audience with the "
                              "plan's scope and stages."),
     Limit(("pause-entry",), "Who paused and which fallbacks hold compare a pause entry with "

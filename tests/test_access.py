@@ -245,3 +245,18 @@ def test_a_later_stage_without_headcount_gives_the_whole_teams_never_zero_of_the
     assert "0 of the team" not in text
     assert "[Kitchen](../../teams/kitchen.md), [Finance](../../teams/finance.md)" in text or (
         "[Kitchen](../../teams/kitchen.md) and [Finance](../../teams/finance.md)" in text)
+
+
+def test_a_headcount_split_by_team_keeps_each_teams_number_after_one_leaves():
+    first = stage("a", ["kitchen", "finance"], dt.date(2026, 2, 1), headcount=10)
+    first["headcount_by_team"] = {"kitchen": 6, "finance": 4}
+    raw = plan_raw([first, stage("b", ["shop"], dt.date(2026, 3, 1), headcount=5,
+                                 leave=["finance"])],
+                   decisions=(("a", dt.date(2026, 2, 20), "proceed"),))
+    hb = handbook(raw, dt.date(2026, 3, 15))
+    text = Fragments(hb, Paths.plan("p")).allowed_now(hb.plans["p"])
+    assert "[Kitchen](../../teams/kitchen.md) (6 of the team's 14)" in text
+    assert "up to" not in text and "Finance" not in text
+    page = stage_page(hb, hb.plans["p"], hb.plans["p"].stages[0])
+    assert ("| People added at this stage | [Kitchen](../../../teams/kitchen.md): 6 of the "
+            "team's 14; [Finance](../../../teams/finance.md): 4 of the team's 6 |") in page
