@@ -3,12 +3,16 @@ written from the format reference alone) and the sentences its first build got w
 (FINDINGS.md there). Each test reads the page a member of staff would read."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 
 import pytest
 
+from macros.model import build_handbook
 from macros.pipeline import run
+from macros.render.charts import adoption_chart
+from macros.validate import check
 
 from .conftest import FIXTURES
 
@@ -98,3 +102,25 @@ def test_running_text_quotes_a_stage_name(pages):  # findings 20, 21
     assert "once the gate of stage 1, “Three policy officers try it”, decides" in page
     comms = pages["plans/consultation-summaries/index.md"]
     assert "(before [" not in comms and "— before [" in comms
+
+
+def test_an_adoption_chart_labels_each_line_as_what_it_is(pages):
+    """The stage target is a share of the people with access; the metric is whatever the plan
+    measures: neither is called the other."""
+    page = pages["plans/consultation-summaries/index.md"]
+    chart = page.split('id="chart-adoption', 1)[1].split("</svg>", 1)[0]
+    assert "Share of officers with a licence who used it this month" in chart
+    assert "Stage adoption target (% of people with access)" in chart
+    assert "Measured use" not in chart and "% of users with access" not in chart
+
+
+def test_no_adoption_chart_for_a_metric_not_in_percent():
+    checked = check([FIXTURES / "stranger-2" / "plans"], today=DAY)
+    plans = [(copy.deepcopy(d.data), d.file) for d in checked.plans]
+    for data, _file in plans:
+        for metric in data.get("monitoring", []):
+            if metric["area"] == "adoption":
+                metric["unit"] = "sessions"
+    rows = {plan_id: m.rows for plan_id, m in checked.measurements.items()}
+    handbook = build_handbook(checked.org.data, plans, DAY, rows)
+    assert adoption_chart(handbook.plans["consultation-summaries"]) == ""

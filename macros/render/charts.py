@@ -161,8 +161,11 @@ def metric_chart(plan: Plan, monitor: Monitor) -> str:
 
 @cached
 def adoption_chart(plan: Plan) -> str:
-    """Measured use against each stage's adoption target."""
-    monitor = next((m for m in plan.monitors if m.area == "adoption" and plan.series(m.id)), None)
+    """An adoption metric beside each stage's adoption target. The target is a share of the
+    people with access; the metric is whatever the plan measures (a share of cases, say), so
+    each is labelled as what it is, and both are drawn only when the metric is in %."""
+    monitor = next((m for m in plan.monitors if m.area == "adoption" and plan.series(m.id)
+                    and m.unit.strip() == "%"), None)
     targets = [(s.start, s.adoption_target_percent) for s in plan.stages
                if s.start and s.adoption_target_percent is not None]
     if monitor is None or not targets:
@@ -171,16 +174,19 @@ def adoption_chart(plan: Plan) -> str:
     series = plan.series(monitor.id)
     figure, ax = plt.subplots(figsize=(7.2, 2.8))
     ax.plot([m.date for m in series], [m.value for m in series], color=MEASURED, marker="o",
-            markersize=3, linewidth=2, label="Measured use")
+            markersize=3, linewidth=2, label=monitor.metric)
     end = max(series[-1].date, targets[-1][0])
     ax.step([t for t, _ in targets] + [end], [v for _, v in targets] + [targets[-1][1]],
-            where="post", color=TARGET, linestyle="--", linewidth=1.5, label="Stage target")
-    ax.set_ylabel("% of users with access")
+            where="post", color=TARGET, linestyle="--", linewidth=1.5,
+            label="Stage adoption target (% of people with access)")
+    ax.set_ylabel("%")
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=2, frameon=False, fontsize=8)
     figure.autofmt_xdate()
-    described = "; ".join(f"from {t}: target {v:g} %" for t, v in targets)
-    return _svg(figure, "chart-adoption", f"Adoption: {monitor.metric} against stage targets",
-                f"Latest measured {series[-1].value:g} % on {series[-1].date}. {described}.")
+    described = "; ".join(f"from {t}: target {v:g} % of people with access" for t, v in targets)
+    return _svg(figure, "chart-adoption",
+                f"Adoption: {monitor.metric} beside each stage's adoption target",
+                f"Latest {monitor.metric}: {series[-1].value:g} % on {series[-1].date}. "
+                f"{described}.")
 
 
 @cached
