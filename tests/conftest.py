@@ -119,6 +119,19 @@ def watched_page(browser, site_origin: str):
     return page, dialogs, foreign
 
 
+def every_page(page, site_origin: str, site: Path):
+    """Open each page of a built site in turn (at least ten), yielding its folder's URL path
+    ('' for the home page) once the page has settled."""
+    paths = sorted(site.rglob("index.html"))
+    assert len(paths) > 10
+    for path in paths:
+        url = path.parent.relative_to(site).as_posix()
+        url = "" if url == "." else url
+        page.goto(f"{site_origin}/{url + '/' if url else ''}")
+        page.wait_for_load_state("networkidle")
+        yield url
+
+
 REFUSED = (FIXTURES / "content" / "refused.md").read_text(encoding="utf-8")
 
 

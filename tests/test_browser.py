@@ -97,16 +97,11 @@ def test_escalation_diagram_is_drawn(page, origin):
 def test_hostile_plan_text_runs_nothing_in_the_browser(browser, hostile_site):
     """Every page built from the hostile fixture (script tags, javascript: links, event
     handlers, template syntax in every field) opens without a single dialog or foreign request."""
-    from .conftest import serve, watched_page
+    from .conftest import every_page, serve, watched_page
 
     with serve(hostile_site) as site_origin:
         page, dialogs, foreign = watched_page(browser, site_origin)
-        pages = sorted(hostile_site.rglob("index.html"))
-        assert len(pages) > 10
-        for path in pages:
-            url = path.parent.relative_to(hostile_site).as_posix()
-            page.goto(f"{site_origin}/{'' if url == '.' else url + '/'}")
-            page.wait_for_load_state("networkidle")
+        for url in every_page(page, site_origin, hostile_site):
             for link in page.locator("article a[href]").all()[:40]:
                 href = link.get_attribute("href") or ""
                 assert not href.lower().startswith("javascript:"), (url, href)

@@ -23,7 +23,8 @@ from macros.init import MINIMAL_MKDOCS
 from macros.publish_markdown import write_markdown
 from macros.render import text
 
-from .conftest import FIXTURES, TODAY, make_project, mkdocs_build, serve, watched_page
+from .conftest import (FIXTURES, TODAY, every_page, make_project, mkdocs_build, serve,
+                       watched_page)
 from .test_package import outside_env, run
 from .test_site import Page, Tree
 
@@ -204,12 +205,7 @@ def test_installed_wheel_site_opens_no_dialog(browser, wheel_site: Path):
     document title is the literal plan title, and `onerror=alert(1)` never fires."""
     with serve(wheel_site) as site_origin:
         page, dialogs, foreign = watched_page(browser, site_origin)
-        pages = sorted(wheel_site.rglob("index.html"))
-        assert len(pages) > 10
-        for path in pages:
-            url = path.parent.relative_to(wheel_site).as_posix()
-            page.goto(f"{site_origin}/{'' if url == '.' else url + '/'}")
-            page.wait_for_load_state("networkidle")
+        for url in every_page(page, site_origin, wheel_site):
             if url == "plans/menu-drafts":
                 assert page.title() == f"{PLAN} - {SITE_NAME}"
                 assert page.locator(".md-header__topic").last.inner_text() == PLAN
