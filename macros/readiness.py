@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Handbook, Plan
+from .tier_gaps import count as _count
 from .tier_gaps import gaps
+from .tier_gaps import join_and as _and
 from .tiers import MONITORING_AREAS, Requirements, requirements
 
 READY, NOT_READY, NO_DATA = "ready", "not_ready", "no_data"
@@ -45,16 +47,6 @@ def _ok(source: str, area: str, problems: list[str], fine: str,
     if missing_data:
         return Verdict(source, area, NO_DATA, "; ".join(missing_data))
     return Verdict(source, area, READY, fine)
-
-
-def _and(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 ROLLOUT = "Rollout checklist"
@@ -156,7 +148,7 @@ def readiness(plan: Plan, handbook: Handbook) -> list[Verdict]:
 
     verdicts.append(_ok(PRODUCTION, "Training", lacks(PRODUCTION, "Training"),
                         "every stage that adds people requires training"
-                        if need.training_per_stage_that_adds_people else
+                        if all(s.training for s in plan.stages if s.gives_access) else
                         f"at least one training module, which is enough at {tier}"))
 
     verdicts.append(_ok(PRODUCTION, "Support", lacks(PRODUCTION, "Support"),

@@ -19,11 +19,12 @@ _ALWAYS = {("owner",): "no business owner", ("scope", "tools"): "no tools named"
            ("data_rules", "never_enter"): "no data named that must never be entered"}
 
 
-def _and(items: list[str]) -> str:
+def join_and(items: list[str]) -> str:
+    """The scorecard's lists: 'a, b and c'."""
     return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
-def _count(n: int, one: str, many: str) -> str:
+def count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
@@ -34,12 +35,12 @@ def _tier_required(plan: Plan, need: Requirements, handbook: Handbook) -> list[s
 def _tier_stages(plan: Plan, need: Requirements, handbook: Handbook) -> list[str]:
     stages, gaps = plan.stages, []
     if len(stages) < need.min_stages:
-        gaps.append(f"{_count(len(stages), 'stage', 'stages')}; {need.min_stages} needed at "
+        gaps.append(f"{count(len(stages), 'stage', 'stages')}; {need.min_stages} needed at "
                     f"{need.tier} tier")
     last = len(stages) - 1
     ungated = [s.name for s in stages[:last] if s.gate is None]
     if ungated and need.gate_on_every_stage_but_last:
-        gaps.append("no gate after " + _and(ungated))
+        gaps.append("no gate after " + join_and(ungated))
     if need.blocking_criterion_on_every_gate:
         gaps += [f"the gate of {s.name} has no blocking criterion" for s in stages
                  if s.gate and not any(c.blocking for c in s.gate.criteria)]
@@ -65,7 +66,7 @@ def _training_topics(plan: Plan, need: Requirements, handbook: Handbook) -> list
         covered = {t for m in required for t in modules[m].topics}
         missing = [t.replace("_", " ") for t in REQUIRED_TOPICS if t not in covered]
         if missing:
-            return [f"training before access misses {_and(missing)}"]
+            return [f"training before access misses {join_and(missing)}"]
         return [] if "overreliance" in covered else ["training before access does not cover "
                                                      "overreliance"]
     return []
@@ -77,7 +78,7 @@ def _tier_training(plan: Plan, need: Requirements, handbook: Handbook) -> list[s
     if need.training_per_stage_that_adds_people:
         untrained = [s.name for s in plan.stages if s.gives_access and not s.training]
         if untrained:
-            gaps.append("no onboarding for " + _and(untrained))
+            gaps.append("no onboarding for " + join_and(untrained))
     modules = _modules(plan, handbook)
     if need.reviewers_trained and needed <= set(modules):
         trained = {a for m in needed for a in modules[m].audience}
@@ -87,7 +88,7 @@ def _tier_training(plan: Plan, need: Requirements, handbook: Handbook) -> list[s
         untrained = [r for r in reviewers if isinstance(r, str) and r not in trained
                      and (r in known or not handbook.org)]
         if untrained:
-            gaps.append("no required module trains the reviewer " + _and(untrained))
+            gaps.append("no required module trains the reviewer " + join_and(untrained))
     return gaps
 
 
@@ -120,7 +121,7 @@ def _tier_pause(plan: Plan, need: Requirements, handbook: Handbook) -> list[str]
     gaps = [f"no pause {k.replace('_', ' ')}" for k in need.pause_keys if not plan.get("pause", k)]
     authority = {a for a in plan.get("pause", "authority", default=[]) if isinstance(a, str)}
     if 0 < len(authority) < need.min_pause_authority:
-        gaps.append(f"{_count(len(authority), 'person', 'people')} can pause; "
+        gaps.append(f"{count(len(authority), 'person', 'people')} can pause; "
                     f"{need.min_pause_authority} needed at {need.tier} tier")
     return gaps
 

@@ -19,6 +19,7 @@ from macros.model import build_handbook
 from macros.readiness import AREA_RULES, EVIDENCE_ONLY, NOT_READY, readiness
 from macros.tiers import TIERS
 from macros.validate import Checked, check
+from macros.values import gives_access
 
 from .conftest import FIXTURES, ROOT, TODAY
 
@@ -46,7 +47,7 @@ def _stages(change: Callable[[dict], Any]) -> Mutation:
 
 
 def _first_access_untrained(data: dict) -> None:
-    stage = next((s for s in data.get("stages", []) if s.get("headcount", 1)), None)
+    stage = next((s for s in data.get("stages", []) if gives_access(s)), None)
     if stage:
         stage.pop("training", None)
 
@@ -213,3 +214,22 @@ def test_a_readiness_line_is_not_ready_exactly_when_its_rules_complain():
     assert not problems, "\n".join(problems[:40]) + f"\n({len(problems)} in all)"
     # Each mapped rule was seen both passing and failing, or the test proves nothing about it.
     assert all(v == {True, False} for v in seen.values()), seen
+
+
+def test_what_no_tier_asks_for_is_said_but_never_not_ready():
+    checked = _checked(PLAN_SETS.index(ROOT / "plans"))
+    doc = next(d for d in checked.plans if d.data["id"] == "support-replies")
+    data = copy.deepcopy(doc.data)
+    assert data["risk_tier"] == "medium"
+    for stage in data["stages"]:
+        stage.pop("checklist", None)  # no security review listed
+        if "gate" in stage:
+            stage["gate"]["criteria"] = []  # criteria are optional below high tier
+    rows = {plan_id: m.rows for plan_id, m in checked.measurements.items()}
+    handbook = build_handbook(checked.org.data, [(data, doc.file)], TODAY, rows)
+    verdicts = {(v.source, v.area): v for v in readiness(handbook.plans[data["id"]], handbook)}
+    gates = verdicts[("Rollout checklist", "Gates")]
+    assert gates.state == "ready" and "no criteria at the gate of" in gates.reason
+    security = verdicts[("Production readiness", "Security review")]
+    assert security.state == "no_data" and security.reason.startswith("not recorded")
+    assert not _fired(checked, checked.org.data, doc, data) & {"tier-stages"}
