@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .model import Handbook, Plan
 from .tier_gaps import count as _count
-from .tier_gaps import gaps
+from .tier_gaps import gaps, plan_modules
 from .tier_gaps import join_and as _and
 from .tiers import MONITORING_AREAS, Requirements, requirements
 
@@ -105,11 +105,15 @@ def readiness(plan: Plan, handbook: Handbook) -> list[Verdict]:
 
     verdicts.append(_gates(plan))
 
+    first = next((s for s in plan.stages if s.gives_access), None)
+    unknown = [m for s in plan.stages[: first.index + 1 if first else 0] for m in s.training
+               if m not in plan_modules(plan, handbook)]  # the check's ref error says which
     verdicts.append(_ok(ROLLOUT, "Training", lacks(ROLLOUT, "Training"),
                         "training before access covers purpose, limits, data rules, review, "
-                        "escalation, issue reporting and overreliance"
-                        if any(s.gives_access for s in plan.stages) else
-                        "no stage gives anyone access yet"))
+                        "escalation, issue reporting and overreliance" if first else
+                        "no stage gives anyone access yet",
+                        [f"not judged: {_count(len(unknown), 'module', 'modules')} not defined "
+                         f"({_and(unknown)})"] if unknown else []))
 
     have = [what for what, there in (("a named owner", support.get("owner")),
                                      ("support tiers", support.get("tiers")),

@@ -47,7 +47,7 @@ def _tier_stages(plan: Plan, need: Requirements, handbook: Handbook) -> list[str
     return gaps
 
 
-def _modules(plan: Plan, handbook: Handbook) -> dict:
+def plan_modules(plan: Plan, handbook: Handbook) -> dict:
     """The modules a plan may require: the organisation's and its own (as the rules read)."""
     return {**{m.id: m for m in handbook.modules.values() if m.plan_id is None},
             **{m.id: m for m in plan.modules}}
@@ -56,7 +56,7 @@ def _modules(plan: Plan, handbook: Handbook) -> dict:
 def _training_topics(plan: Plan, need: Requirements, handbook: Handbook) -> list[str]:
     """Rule 8, at every tier: by the first stage that adds people, the required modules cover
     the required topics; missing overreliance is the rule's warning."""
-    modules, required = _modules(plan, handbook), []
+    modules, required = plan_modules(plan, handbook), []
     for stage in plan.stages:
         required += stage.training
         if not stage.gives_access:
@@ -79,7 +79,7 @@ def _tier_training(plan: Plan, need: Requirements, handbook: Handbook) -> list[s
         untrained = [s.name for s in plan.stages if s.gives_access and not s.training]
         if untrained:
             gaps.append("no onboarding for " + join_and(untrained))
-    modules = _modules(plan, handbook)
+    modules = plan_modules(plan, handbook)
     if need.reviewers_trained and needed <= set(modules):
         trained = {a for m in needed for a in modules[m].audience}
         known = set(handbook.people) | set(handbook.teams)

@@ -233,3 +233,17 @@ def test_what_no_tier_asks_for_is_said_but_never_not_ready():
     security = verdicts[("Production readiness", "Security review")]
     assert security.state == "no_data" and security.reason.startswith("not recorded")
     assert not _fired(checked, checked.org.data, doc, data) & {"tier-stages"}
+
+
+def test_training_with_an_unknown_module_is_not_judged_as_covered_or_missing():
+    checked = _checked(PLAN_SETS.index(ROOT / "plans"))
+    doc = next(d for d in checked.plans if d.data["id"] == "support-replies")
+    data = copy.deepcopy(doc.data)
+    first = next(s for s in data["stages"] if gives_access(s))
+    first["training"] = [*first.get("training", []), "no-such-module"]
+    handbook = build_handbook(checked.org.data, [(data, doc.file)], TODAY)
+    training = next(v for v in readiness(handbook.plans[data["id"]], handbook)
+                    if v.source == "Rollout checklist" and v.area == "Training")
+    assert (training.state, training.reason) == (
+        "no_data", "not judged: 1 module not defined (no-such-module)")
+    assert "training-topics" not in _fired(checked, checked.org.data, doc, data)
