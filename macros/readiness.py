@@ -4,7 +4,9 @@ readiness list, from its own content and evidence, in proportion to its risk tie
 A verdict is "ready enough", "not ready" or "no data yet", always with the reason, so a reader
 can act on it. Every verdict reads structured fields and the tier table (`tiers.requirements`);
 where no field holds a fact, the reason says "not recorded" and names the field it would read.
-Reasons are plain text; a field name is written between backticks.
+Reasons are plain text; a field name is written between backticks. A line says "not ready" for
+what the plan says only where the check complains too (AREA_RULES); what no tier requires is
+said as "not recorded" or "not written", never as "not ready".
 """
 from __future__ import annotations
 
@@ -55,6 +57,8 @@ PRODUCTION = "Production readiness"
 # The check's rule ids that judge the same fact as a readiness line: such a line is "not ready"
 # for its content exactly when one of its rules gives an error or a warning on the plan
 # (tests/test_readiness_rules.py proves it), so a page never asks for what the tier does not.
+# Two lines that read one rule (Support, Rollback and Pause) give the same gaps, each in its own
+# list; Pause is also "not ready" from evidence when a pause value is crossed.
 AREA_RULES: dict[tuple[str, str], tuple[str, ...]] = {
     (ROLLOUT, "Scope"): ("tier-required",),
     (ROLLOUT, "Stages"): ("tier-stages",),
