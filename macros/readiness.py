@@ -4,14 +4,19 @@ readiness list, from its own content and evidence, in proportion to its risk tie
 A verdict is "ready enough", "not ready" or "no data yet", always with the reason, so a reader
 can act on it. Every verdict reads structured fields and the tier table (`tiers.requirements`);
 where no field holds a fact, the reason says "not recorded" and names the field it would read.
-Reasons are plain text; a field name is written between backticks.
+Reasons are plain text; a field name is written between backticks. A line says "not ready" for
+what the plan says only where the check complains too (AREA_RULES); what no tier requires is
+said as "not recorded" or "not written", never as "not ready".
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Plan
-from .tiers import MONITORING_AREAS, REQUIRED_TOPICS, requirements
+from .model import Handbook, Plan
+from .tier_gaps import count as _count
+from .tier_gaps import gaps, plan_modules
+from .tier_gaps import join_and as _and
+from .tiers import MONITORING_AREAS, Requirements, requirements
 
 READY, NOT_READY, NO_DATA = "ready", "not_ready", "no_data"
 SECURITY_KINDS = ("security_review", "data_protection_review")
@@ -46,21 +51,37 @@ def _ok(source: str, area: str, problems: list[str], fine: str,
     return Verdict(source, area, READY, fine)
 
 
-def _and(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 ROLLOUT = "Rollout checklist"
 PRODUCTION = "Production readiness"
 
+# The check's rule ids that judge the same fact as a readiness line: such a line is "not ready"
+# for its content exactly when one of its rules gives an error or a warning on the plan
+# (tests/test_readiness_rules.py proves it), so a page never asks for what the tier does not.
+# Two lines that read one rule (Support, Rollback and Pause) give the same gaps, each in its own
+# list; Pause is also "not ready" from evidence when a pause value is crossed.
+AREA_RULES: dict[tuple[str, str], tuple[str, ...]] = {
+    (ROLLOUT, "Scope"): ("tier-required",),
+    (ROLLOUT, "Stages"): ("tier-stages",),
+    (ROLLOUT, "Training"): ("training-topics",),
+    (ROLLOUT, "Support"): ("tier-support",),
+    (ROLLOUT, "Monitoring"): ("tier-monitoring", "monitoring-adoption-only"),
+    (ROLLOUT, "Pause"): ("tier-pause",),
+    (PRODUCTION, "Integrations"): ("tool-status",),
+    (PRODUCTION, "Training"): ("tier-training",),
+    (PRODUCTION, "Support"): ("tier-support",),
+    (PRODUCTION, "Rollback"): ("tier-pause",),
+    # No rule asks for these (alert values, tool instructions, module pages): never "not
+    # ready", at most "no data yet" with what is not recorded.
+    (PRODUCTION, "Monitoring"): (),
+    (PRODUCTION, "Documentation"): (),
+}
+# Judged from evidence, not from what the plan says it will do: the next gate's measurements
+# against its blocking criteria (Gates) and a review recorded as done (Security review). No
+# rule judges evidence, so these may say "not ready" with no error in the check.
+EVIDENCE_ONLY: tuple[tuple[str, str], ...] = ((ROLLOUT, "Gates"), (PRODUCTION, "Security review"))
 
-def readiness(plan: Plan, handbook) -> list[Verdict]:
+
+def readiness(plan: Plan, handbook: Handbook) -> list[Verdict]:
     need = requirements(plan.risk_tier)
     proportionate = need.rank == 0  # the lowest tier: seed 000's minimum plan
     scope = plan.get("scope", default={})
@@ -70,122 +91,92 @@ def readiness(plan: Plan, handbook) -> list[Verdict]:
     tier = f"{need.tier} tier"
     verdicts: list[Verdict] = []
 
-    missing = [k.replace("_", " ") for k in ("purpose", "users", "tools", "data_sources",
-                                               "outputs", "out_of_scope") if not scope.get(k)]
-    verdicts.append(_ok(ROLLOUT, "Scope", [f"scope has no {_and(missing)}"] if missing
-                        else [], "use case, users, tools, data, outputs and limits are written"))
+    def lacks(source: str, area: str) -> list[str]:
+        return gaps(plan, handbook, AREA_RULES[(source, area)])
 
-    problems = []
-    if len(plan.stages) < need.min_stages:
-        problems.append(f"{_count(len(plan.stages), 'stage', 'stages')}; "
-                        f"{need.min_stages} needed at {tier}")
+    unwritten = [k.replace("_", " ") for k in ("purpose", "users", "data_sources", "outputs",
+                                                "out_of_scope") if not scope.get(k)]
+    verdicts.append(_ok(ROLLOUT, "Scope", lacks(ROLLOUT, "Scope"),
+                        "use case, users, tools, data, outputs and limits are written",
+                        [f"not written: the scope's {_and(unwritten)}"] if unwritten else []))
+
     ungated = [s.name for s in plan.stages[:-1] if s.gate is None]
-    if ungated and need.gate_on_every_stage_but_last:
-        problems.append("no gate after " + _and(ungated))
     gated = "each but the last ending in a gate" if not ungated else (
         "gates are not required between them at " + tier)
-    verdicts.append(_ok(ROLLOUT, "Stages", problems,
+    verdicts.append(_ok(ROLLOUT, "Stages", lacks(ROLLOUT, "Stages"),
                         f"{_count(len(plan.stages), 'controlled stage', 'controlled stages')}"
                         + (f", {gated}" if len(plan.stages) > 1 else "")))
 
-    verdicts.append(_gates(plan, need))
+    verdicts.append(_gates(plan))
 
     first = next((s for s in plan.stages if s.gives_access), None)
-    covered = {t for s in plan.stages[: (first.index + 1) if first else 0] for m in s.training
-               for t in (handbook.modules[m].topics if m in handbook.modules else ())}
-    gaps = [t.replace("_", " ") for t in REQUIRED_TOPICS if t not in covered]
-    verdicts.append(_ok(ROLLOUT, "Training", [f"training before access misses {_and(gaps)}"]
-                        if gaps else [], "training before access covers purpose, limits, data "
-                        "rules, review, escalation and issue reporting"))
+    unknown = [m for s in plan.stages[: first.index + 1 if first else 0] for m in s.training
+               if m not in plan_modules(plan, handbook)]  # the check's ref error says which
+    verdicts.append(_ok(ROLLOUT, "Training", lacks(ROLLOUT, "Training"),
+                        "training before access covers purpose, limits, data rules, review, "
+                        "escalation, issue reporting and overreliance" if first else
+                        "no stage gives anyone access yet",
+                        [f"not judged: {_count(len(unknown), 'module', 'modules')} not defined "
+                         f"({_and(unknown)})"] if unknown else []))
 
-    problems, have = [], []
-    if support.get("owner"):
-        have.append("a named owner")
-    else:
-        problems.append("no named support owner")
-    if support.get("tiers"):
-        have.append("support tiers")
-    elif need.support_tiers:
-        problems.append("no support tiers")
-    if plan.get("issue_reporting"):
-        have.append("an issue-reporting process")
-    elif need.issue_reporting:
-        problems.append("no issue-reporting channel")
-    verdicts.append(_ok(ROLLOUT, "Support", problems, _and(have) if have else
+    have = [what for what, there in (("a named owner", support.get("owner")),
+                                     ("support tiers", support.get("tiers")),
+                                     ("an issue-reporting process",
+                                      plan.get("issue_reporting"))) if there]
+    verdicts.append(_ok(ROLLOUT, "Support", lacks(ROLLOUT, "Support"), _and(have) if have else
                         f"nothing more is required at {tier}"))
 
-    verdicts.append(_monitoring(plan, need, tier))
-    verdicts.append(_pause(plan, need, pause))
+    verdicts.append(_monitoring(plan, need, tier, lacks(ROLLOUT, "Monitoring")))
+    verdicts.append(_pause(plan, pause, lacks(ROLLOUT, "Pause")))
 
     # Seed 001: what production needs beyond the pilot.
-    problems, missing_data = [], []
+    missing_data = []
     if not any(m.pause_value is not None for m in monitors):
-        problems.append("not recorded: no metric has a numeric pause value (add `pause_value` "
-                        "and `better` to a metric to get an alert)")
+        missing_data.append("not recorded: no metric has a numeric pause value (add "
+                            "`pause_value` and `better` to a metric to get an alert)")
     if not plan.measurements:
         missing_data.append("no measurements yet — nothing to put on a dashboard")
     alerting = [m.metric for m in monitors if m.pause_value is not None]
     verdicts.append(
         _ok(PRODUCTION, "Monitoring", [], "proportionate at low tier: metrics with owners are "
             "enough") if proportionate else
-        _ok(PRODUCTION, "Monitoring", problems, f"{_count(len(alerting), 'metric', 'metrics')} "
-            f"with a numeric pause value, and measurements recorded", missing_data))
+        _ok(PRODUCTION, "Monitoring", lacks(PRODUCTION, "Monitoring"),
+            f"{_count(len(alerting), 'metric', 'metrics')} with a numeric pause value, and "
+            "measurements recorded", missing_data))
 
     verdicts.append(_security(plan, proportionate, tier))
+    verdicts.append(_integrations(plan, handbook, lacks(PRODUCTION, "Integrations")))
 
-    problems = []
-    for tool_id in scope.get("tools", []):
-        tool = handbook.tools.get(tool_id)
-        if tool is None or tool.status != "approved":
-            problems.append(f"{tool_id} is not approved")
-        elif tool.account != "enterprise" or tool.trains_on_inputs:
-            problems.append(f"{tool.name} lacks an enterprise account that keeps inputs out of "
-                            "training")
-    verdicts.append(_ok(PRODUCTION, "Integrations", problems,
-                        "approved enterprise tools that do not train on inputs"))
+    unwritten = [f"{handbook.tools[t].name}'s instructions" for t in scope.get("tools", [])
+                 if t in handbook.tools and not handbook.tools[t].instructions]
+    unwritten += [f"the page of module {m.title}" for m in plan.modules if not m.content]
+    verdicts.append(_ok(PRODUCTION, "Documentation", lacks(PRODUCTION, "Documentation"),
+                        "tool instructions and training pages exist",
+                        ["not written yet: " + "; ".join(unwritten)] if unwritten else []))
 
-    problems = [f"{handbook.tools[t].name} has no instructions" for t in scope.get("tools", [])
-                if t in handbook.tools and not handbook.tools[t].instructions]
-    problems += [f"module {m.title} has no content" for m in plan.modules if not m.content]
-    verdicts.append(_ok(PRODUCTION, "Documentation", problems,
-                        "tool instructions and training pages exist"))
+    verdicts.append(_ok(PRODUCTION, "Training", lacks(PRODUCTION, "Training"),
+                        "every stage that adds people requires training"
+                        if all(s.training for s in plan.stages if s.gives_access) else
+                        f"at least one training module, which is enough at {tier}"))
 
-    untrained = [s.name for s in plan.stages if s.gives_access and not s.training]
-    verdicts.append(_ok(PRODUCTION, "Training", [f"no onboarding for {_and(untrained)}"]
-                        if untrained else [], "every stage that adds people requires training"))
-
-    problems = []
-    tiers = support.get("tiers", [])
-    if need.response_time_on_every_tier and any(not t.get("response_time") for t in tiers):
-        problems.append("a support tier has no response time")
-    if not tiers and not proportionate:
-        problems.append("nobody is named to answer when something breaks")
-    verdicts.append(_ok(PRODUCTION, "Support", problems,
-                        "named tiers answer when something breaks" if tiers else
+    verdicts.append(_ok(PRODUCTION, "Support", lacks(PRODUCTION, "Support"),
+                        "named tiers answer when something breaks" if support.get("tiers") else
                         f"proportionate at {tier}: a support owner is enough"))
 
-    problems = []
-    if not pause.get("fallbacks") and "fallbacks" in need.pause_keys:
-        problems.append("no fallback to the old way of working")
-    if not pause.get("return_to_normal") and "return_to_normal" in need.pause_keys:
-        problems.append("no conditions for returning to normal")
     way_back = " and a way back" if pause.get("return_to_normal") else ""
-    verdicts.append(_ok(PRODUCTION, "Rollback", problems,
+    verdicts.append(_ok(PRODUCTION, "Rollback", lacks(PRODUCTION, "Rollback"),
                         f"fallbacks{way_back} are defined" if pause.get("fallbacks") else
                         f"proportionate at {tier}: fallbacks are not required"))
     return verdicts
 
 
-def _gates(plan: Plan, need) -> Verdict:
+def _gates(plan: Plan) -> Verdict:
+    """From evidence only: what each gate must have is the Stages line's (tier-stages)."""
     problems, missing_data = [], []
-    for stage in plan.stages:
-        if stage.gate and not stage.gate.criteria:
-            problems.append(f"the gate of {stage.name} has no criteria")
-        if (stage.gate and need.blocking_criterion_on_every_gate
-                and not any(c.blocking for c in stage.gate.criteria)):
-            problems.append(f"the gate of {stage.name} has no blocking criterion")
+    empty = [s.name for s in plan.stages if s.gate and not s.gate.criteria]
     gates = [s for s in plan.stages if s.gate]
-    fine = ("every gate has criteria" if gates else "no stage has a gate")
+    fine = ("no stage has a gate" if not gates else "every gate has criteria" if not empty
+            else "no criteria at the gate of " + _and(empty))
     if plan.next_gate:
         stage, gate = plan.next_gate
         blocking = [plan.evidence(c, stage) for c in gate.criteria if c.blocking]
@@ -214,30 +205,26 @@ def _gates(plan: Plan, need) -> Verdict:
     return _ok(ROLLOUT, "Gates", problems, fine, missing_data)
 
 
-def _monitoring(plan: Plan, need, tier: str) -> Verdict:
+def _monitoring(plan: Plan, need: Requirements, tier: str, problems: list[str]) -> Verdict:
     monitors = plan.monitors
-    areas = {m.area for m in monitors}
-    problems = [f"nothing watches {a}" for a in need.monitoring_areas if a not in areas]
     unowned = [m.metric for m in monitors if not m.owner or not m.cadence]
-    if unowned:
-        problems.append("no owner or cadence for " + "; ".join(unowned))
-    watched = _count(len(monitors), "metric", "metrics") + " with owners and cadence"
+    missing_data = ["not recorded: the owner or cadence of " + "; ".join(unowned)] \
+        if unowned else []
+    watched = _count(len(monitors), "metric", "metrics") + (
+        " with owners and cadence" if not unowned else "")
     if plan.measurements:
-        return _ok(ROLLOUT, "Monitoring", problems, watched + ", measured")
+        return _ok(ROLLOUT, "Monitoring", problems, watched + ", measured", missing_data)
     if need.monitoring_areas == MONITORING_AREAS:  # every area watched: evidence is expected
         return _ok(ROLLOUT, "Monitoring", problems, watched,
-                   ["no measurements yet — nothing can be judged"])
+                   missing_data + ["no measurements yet — nothing can be judged"])
     return _ok(ROLLOUT, "Monitoring", problems, watched + f"; no measurements yet, which is "
-               f"enough at {tier}")
+               f"enough at {tier}", missing_data)
 
 
-def _pause(plan: Plan, need, pause: dict) -> Verdict:
-    problems = [f"no pause {k.replace('_', ' ')}" for k in need.pause_keys if not pause.get(k)]
-    authority = pause.get("authority") or []
-    if authority and len(authority) < need.min_pause_authority:
-        problems.append(f"{_count(len(authority), 'person', 'people')} can pause; "
-                        f"{need.min_pause_authority} needed at {need.tier} tier")
-    if plan.breaches and not plan.paused:
+def _pause(plan: Plan, pause: dict, problems: list[str]) -> Verdict:
+    problems = list(problems)
+    authority = sorted(set(pause.get("authority") or []))
+    if plan.breaches and not plan.paused:  # evidence: a pause value is reached
         problems.append("a pause threshold is crossed: " + ", ".join(
             b.monitor.metric for b in plan.breaches))
     have = [_count(len(authority), "person can pause", "people can pause")] if authority else []
@@ -266,8 +253,25 @@ def _pause(plan: Plan, need, pause: dict) -> Verdict:
     return _ok(ROLLOUT, "Pause", problems, "; ".join(have), missing_data)
 
 
+def _integrations(plan: Plan, handbook: Handbook, problems: list[str]) -> Verdict:
+    """Not ready for a tool the check refuses; an account that may train on inputs is said,
+    but no tier requires an enterprise account (governance approved the tool as it is)."""
+    tools = plan.get("scope", "tools", default=[])
+    problems = problems + [f"{t} is not in the organisation's tool list" for t in tools
+                           if t not in handbook.tools]  # the ref rule's error in the check
+    consumer = [handbook.tools[t].name for t in tools if t in handbook.tools
+                and (handbook.tools[t].account != "enterprise"
+                     or handbook.tools[t].trains_on_inputs)]
+    fine = "approved tools" + (
+        f"; {_and(consumer)} {'is' if len(consumer) == 1 else 'are'} not on an enterprise "
+        "account that keeps inputs out of training (no tier requires one)" if consumer else
+        ", on enterprise accounts that do not train on inputs")
+    return _ok(PRODUCTION, "Integrations", problems, fine)
+
+
 def _security(plan: Plan, proportionate: bool, tier: str) -> Verdict:
-    """Read from checklist items' `kind` and `done`, never from their wording."""
+    """Read from checklist items' `kind` and `done`, never from their wording. Not ready only
+    while a review the plan lists is not done: no tier requires one to be listed."""
     items = [c for s in plan.stages for c in s.checklist if c.kind in SECURITY_KINDS]
     done = [c for c in items if c.done and c.done <= plan.today]
     open_ = [c for c in items if c not in done]
@@ -277,7 +281,7 @@ def _security(plan: Plan, proportionate: bool, tier: str) -> Verdict:
     if proportionate and not items:
         return Verdict(PRODUCTION, "Security review", READY, f"not required at {tier}")
     if not items:
-        return Verdict(PRODUCTION, "Security review", NOT_READY,
+        return Verdict(PRODUCTION, "Security review", NO_DATA,
                        "not recorded: no checklist item has `kind: security_review` or "
                        "`kind: data_protection_review`")
     reason = "not recorded as done: " + "; ".join(c.item for c in open_) + \
