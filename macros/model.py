@@ -510,8 +510,10 @@ class Plan:
 
     @property
     def allowed_now(self) -> list[Use]:
-        """Uses in force today, for whoever has access."""
-        return list(self.access.uses)
+        """Uses in force today, for whoever has access: a use meant for teams none of which has
+        access today reaches nobody and is not among them."""
+        return [u for u in self.access.uses
+                if not u.audience or self.use_teams(u) or self.use_people(u)]
 
     def allowed_for(self, team: str) -> list[Use]:
         """Uses `team` may make today: none unless the team has access, and of those only the

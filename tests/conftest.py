@@ -82,8 +82,9 @@ def make_project(plans: Path, where: Path) -> Path:
     return project
 
 
-def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HANDBOOK_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
+def mkdocs_build(project: Path, site: Path, day: dt.date = TODAY
+                 ) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HANDBOOK_TODAY": day.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
                            str(site)], cwd=project, env=env, capture_output=True, text=True)
 

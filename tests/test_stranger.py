@@ -124,3 +124,11 @@ def test_no_adoption_chart_for_a_metric_not_in_percent():
     rows = {plan_id: m.rows for plan_id, m in checked.measurements.items()}
     handbook = build_handbook(checked.org.data, plans, DAY, rows)
     assert adoption_chart(handbook.plans["consultation-summaries"]) == ""
+
+
+def test_a_use_whose_team_has_left_is_allowed_to_nobody(pages):  # finding 7
+    overview = pages["plans/consultation-summaries/index.md"]
+    now = overview.split("{#now}", 1)[1].split("\n## ", 1)[0]
+    assert "Validation officers only" not in now
+    row = line(pages["uses.md"], "consultation-summaries--check-validation-list")
+    assert "No: it is for [Validation and Registration]" in row and "no access today" in row

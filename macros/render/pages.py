@@ -392,6 +392,8 @@ def uses_page(hb: Handbook) -> str:
                 in_force = f.use_in_force(plan, use)
             elif plan.paused and use in plan.uses_at(plan.position.stage):
                 in_force = f.use_while_paused(plan)
+            elif use in plan.access.uses:  # in force, but its audience has no access today
+                in_force = f"No: it is for {f.people_and(use.audience)}, who have no access today"
             else:
                 in_force = "Not yet" if plan.in_force else "No"
             allowed.append([anchor(use_anchor(plan.id, use.id)) + cell(use.text),
