@@ -126,6 +126,21 @@ tools:
     account: enterprise       # enterprise | consumer
     trains_on_inputs: false   # may the vendor train on what staff enter?
     instructions: "TODO(text): link or text on how to get and use it"
+
+baseline:
+  # Rules for everyone, whatever their team or plan (optional: remove what you do not need).
+  never_enter:
+    - Passwords
+    - Card numbers
+    - Health information
+    - "TODO(text): other data never to enter into any AI tool"
+  review_before_sending: "TODO(text): what must be reviewed before anything is sent or published"
+  report:
+    channel: "TODO(text): where to report a problem, e.g. #ai-incidents"
+    contact: "TODO(person): who takes reports, a person id from people above"
+  ask:
+    channels: ["TODO(text): where to ask whether a task is allowed, e.g. #ai-questions"]
+    contacts: ["TODO(person): who answers, a person id from people above"]
 """
 
 

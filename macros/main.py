@@ -73,6 +73,12 @@ def define_env(env) -> None:
         raise KeyError(f"plan '{plan_id}' has no escalation path '{path_id}'")
 
     @macro
+    def rules_for_everyone() -> str:
+        """The rules that bind everyone: tools by status, data never to enter, review before
+        sending, where to report and where to ask (the `#everyone` block of team pages)."""
+        return fragments().rules_for_everyone()
+
+    @macro
     def plans_table() -> str:
         """Every plan with status, tier, current stage, owner and review date."""
         return fragments().plans_table()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+from .baseline import Baseline, build_baseline
 from .history import Commit
 from .measurements import Measurement
 from .rules import ORG_REFERENCES, PLAN_REFERENCES, latest_breaches, select
@@ -650,6 +651,7 @@ class Handbook:
     today: dt.date
     org: dict = field(default_factory=dict)
     changelog: list = field(default_factory=list)  # diff.PolicyChange, newest first
+    baseline: Baseline = field(default_factory=Baseline)  # the rules for everyone
 
     def person_name(self, ref: str | None) -> str:
         return self.people[ref].name if ref in self.people else (ref or "")
@@ -720,6 +722,8 @@ ROLE_NAMES: dict[tuple, str] = {
     ("governance", "definition_owner"): "Owner of the definitions of good",
     ("teams", "*", "lead"): "Team lead",
     ("training", "*", "audience", "*"): "Trainee (organisation-wide training)",
+    ("baseline", "report", "contact"): "Takes reports of problems (rules for everyone)",
+    ("baseline", "ask", "contacts", "*"): "Answers questions (rules for everyone)",
 }
 
 
@@ -830,4 +834,5 @@ def build_handbook(org: dict, plans: list[tuple[dict, str]], today: dt.date,
         plans={p.id: p for p in sorted(built, key=lambda p: p.id)},
         today=today,
         org=org,
+        baseline=build_baseline(org),
     )

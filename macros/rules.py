@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+from .baseline import build_baseline, same_item
 from .codeowners import named_owners
 from .codeowners import problem as codeowners_problem
 from .content import over_limit
@@ -79,6 +80,8 @@ PLAN_REFERENCES: list[tuple[tuple, str]] = [
 ORG_REFERENCES: list[tuple[tuple, str]] = [
     (("teams", "*", "lead"), PERSON),
     (("training", "*", "audience", "*"), AUDIENCE),
+    (("baseline", "report", "contact"), PERSON),
+    (("baseline", "ask", "contacts", "*"), PERSON),
 ]
 
 # Ids that become anchors on the plan page share one namespace there, with its section anchors.
@@ -1046,6 +1049,24 @@ def rule_use_audience(scope: Scope) -> Iterator[Diagnostic]:
                                        "team to the stage that gives it access.")
 
 
+@reads('data_rules.allowed and baseline.never_enter in plans/_org.yaml, compared as whole '
+       'items (case and spacing aside), never read for meaning')
+def rule_baseline_allowed(scope: Scope) -> Iterator[Diagnostic]:
+    """A plan's rules add to the baseline: allowing data the baseline says never to enter into
+    any AI tool contradicts it. Only an item repeated word for word is reported."""
+    never = build_baseline(scope.org.data if scope.org else {}).never_enter
+    for doc in scope.plans if never else []:
+        for path, text in select(doc.data, ("data_rules", "allowed", "*")):
+            item = same_item(text, never) if isinstance(text, str) else None
+            if item is not None:
+                yield scope.report(doc, path, WARNING, "baseline-allowed",
+                                   f"'{text}' is on the organisation's never-enter list "
+                                   f"('{item}' in baseline.never_enter of plans/_org.yaml)",
+                                   "A plan adds to the rules for everyone and cannot allow what "
+                                   "they forbid: remove it from data_rules.allowed, or ask "
+                                   "governance to change the baseline in plans/_org.yaml.")
+
+
 @reads('pauses[].by', 'pauses[].date', 'pauses[].fallbacks', 'pauses[].resume.date',
        'pauses[].resume.by', 'pause.authority', 'pause.fallbacks')
 def rule_pause_entry(scope: Scope) -> Iterator[Diagnostic]:
@@ -1421,6 +1442,7 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_monitoring_adoption_only, rule_tier_pause, rule_tier_communications,
     rule_tier_risks_governance, rule_impact_tier, rule_stage_access, rule_stage_dates,
     rule_gate_outcomes, rule_decision_log, rule_pause_entry, rule_use_audience,
+    rule_baseline_allowed,
     rule_headcount_split,
     rule_training_topics,
     rule_budget_total,

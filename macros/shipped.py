@@ -21,4 +21,5 @@ SHIPPED_EXAMPLES: dict[str, str] = {
     "eb186a7fd601bf6402f5d92389ff250e4233ef64cc59c1ce69edcbb845d019a5": "hr-policy-answers.yaml",
     "17803c591c757c00832ec6613c29a696deac9e843bc103cd555b7e622ce8ab82": "marketing-drafts.yaml",
     "7c9edf4d2d44b6b16f27cca0b99c57b828ef3d64f571234a0b292397cadbc6d9": "support-replies.yaml",
+    "c5c5c978b21e015cbb076b289c942b86b47b76b02f9b20d21a5957be7c94ce07": "_org.yaml",
 }

@@ -30,6 +30,7 @@ PLAN, STAGE, PATH, MODULE, TEAM = "plan", "stage", "escalation path", "training 
 # Each handbook macro (macros/main.py) and what its arguments name, in order; keyword
 # arguments by name. tests/test_pages_check.py keeps this in step with main.py.
 MACRO_ARGUMENTS: dict[str, tuple[str, ...]] = {
+    "rules_for_everyone": (),
     "plans_table": (),
     "allowed_now": (PLAN, TEAM),
     "allowed_uses": (PLAN, STAGE),

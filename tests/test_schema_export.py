@@ -325,5 +325,5 @@ def test_the_org_schema_flags_every_placeholder_init_writes(tmp_path: Path):
     flagged = {error["path"] for error in json.loads(done.stdout)["errors"]}
     placeholders = {"$." + d.message.split(": still a placeholder", 1)[0]
                     for d in checked(plans) if d.rule == "placeholder"}
-    assert len(placeholders) == 17
+    assert len(placeholders) == 23
     assert flagged == placeholders

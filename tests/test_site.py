@@ -130,6 +130,21 @@ def test_uses_page_has_an_anchor_per_use(example_site: Path):
                 assert f"{plan_id}--{use['id']}" in ids
 
 
+def test_the_home_page_opens_with_the_rules_for_everyone(example_site: Path):
+    """Staff come for what they may and must never do: the rules for everyone are the first
+    section of the home page, before governance's tables, with their stable anchors."""
+    page = Page((example_site / "index.html").read_text(encoding="utf-8"))
+    main = [(tag, attrs.get("id")) for tag, attrs in page.tags if tag in ("h1", "h2")]
+    h2 = [anchor for tag, anchor in main if tag == "h2"]
+    assert h2[0] == "everyone" and h2.index("everyone") < h2.index("rollout-plans")
+    ids = {attrs.get("id") for _, attrs in page.tags}
+    assert {"everyone-approved", "everyone-restricted", "everyone-prohibited", "everyone-never",
+            "everyone-review", "everyone-report", "everyone-ask"} <= ids
+    text = page.visible
+    assert "Free consumer chatbots (any) — Why not: Do not use for work." in text
+    assert "Passwords or security answers" in text
+
+
 def test_no_macro_error_reaches_a_page(example_site: Path):
     for path in html_files(example_site):
         text = path.read_text(encoding="utf-8")

@@ -803,6 +803,57 @@ class Fragments:
         return table(["Tool", "Vendor", "Status", "Account", "Trains on inputs", "Used by",
                       "Instructions"], rows)
 
+    # --- the rules for everyone ----------------------------------------------------------------
+
+    def rules_for_everyone(self) -> str:
+        """The baseline that binds everyone whatever their team or plan: the tool inventory by
+        status with its instructions, then `baseline:` of _org.yaml. Each part has a stable id
+        (`#everyone`, `#everyone-never`, ...) that trainers link; a part with nothing to say is
+        left out."""
+        base = self.hb.baseline
+        parts = ["## Rules for everyone {#everyone}",
+                 f"These apply to everyone at {inline(self.hb.name)}, whatever their team. "
+                 "Each rollout plan adds its own rules to them."]
+        for status, heading, anchor_id in TOOL_GROUPS:
+            tools = [t for t in self.hb.tools.values() if t.status == status]
+            if tools:
+                parts.append(f"### {heading} {{#{anchor_id}}}\n\n" + "\n".join(
+                    f"- **{self.link(t.name, Paths.tools, t.id)}**"
+                    + (f" — {self.tool_instructions(t)}" if t.instructions else "")
+                    for t in tools))
+        if base.never_enter:
+            parts.append("### Never enter into any AI tool {#everyone-never}\n\n"
+                         + "\n".join(f"- {inline(item)}" for item in base.never_enter))
+        if base.review_before_sending:
+            parts.append("### Review before sending {#everyone-review}\n\n"
+                         + inline(base.review_before_sending))
+        if base.reports:
+            parts.append("### Report a problem {#everyone-report}\n\n" + self._where_who(
+                (base.report_channel,) if base.report_channel else (),
+                (base.report_contact,) if base.report_contact else ()))
+        if base.asks:
+            parts.append("### Ask before you try {#everyone-ask}\n\n"
+                         + self._where_who(base.ask_channels, base.ask_contacts))
+        return "\n\n".join(parts)
+
+    def _where_who(self, channels: tuple[str, ...], contacts: tuple[str, ...]) -> str:
+        lines = [f"- **Where:** {'; '.join(inline(c) for c in channels)}" if channels else "",
+                 f"- **Who:** {'; '.join(self.person_with_contact(c) for c in contacts)}"
+                 if contacts else ""]
+        return "\n".join(line for line in lines if line)
+
+    def not_listed(self) -> str:
+        """/uses/' answer for a task it does not list, from the baseline's fields alone."""
+        base = self.hb.baseline
+        who = and_list([self.person(c) for c in base.ask_contacts]
+                       + [inline(plain_end(c)) for c in base.ask_channels], "or")
+        never = and_list([inline(plain_end(i)) for i in base.never_enter], "or")
+        answer = sentence("**Not listed? Then it is not approved**" + (
+            f": ask {who}" if who else "") + (f"; never with {never}" if never else ""))
+        return answer + " " + sentence(
+            "The " + self.link("rules for everyone", Paths.home, "everyone") + " apply to every "
+            "task")
+
     def tool_link(self, tool_id: str) -> str:
         """A tool by name, linked to its row; a tool that is not plainly approved says so."""
         tool = self.hb.tools.get(tool_id)
@@ -849,6 +900,11 @@ def _unit(unit: str | None) -> str:
 def _planned(stage: Stage) -> str:
     return f" (planned from {stage.start.isoformat()})" if stage.start else ""
 
+
+# The tools of the rules for everyone, by status: (status, heading, stable anchor id).
+TOOL_GROUPS = (("approved", "Approved tools", "everyone-approved"),
+               ("restricted", "Restricted tools: only on their condition", "everyone-restricted"),
+               ("prohibited", "Prohibited tools: never for work", "everyone-prohibited"))
 
 # The heading a tool's `instructions` go under, by the tool's status.
 INSTRUCTIONS_LABEL = {"approved": "How to get it", "restricted": "Condition of use",

@@ -403,6 +403,7 @@ def uses_page(hb: Handbook) -> str:
         "Can I use AI for this?",
         "Every allowed and prohibited use across all plans. Search for your task, or scan the "
         "lists. Each use has a permanent link: its plan and use ids.",
+        "## Not listed? {#not-listed}\n\n" + f.not_listed(),
         "## Never allowed {#prohibited}\n\n" + (table(["Use", "Plan", "Why"], prohibited)
                                                  or "_None._"),
         "## Allowed {#allowed}\n\n" + (table(["Use", "Plan", "From stage", "Allowed today",
@@ -482,8 +483,9 @@ def team_page(hb: Handbook, team_id: str) -> str:
         ] if b))
     intro = (f"Everything that applies to **{inline(team.name)}**, across every AI rollout plan. "
              "New to the team? Start here.")
-    return _page(team.name, intro, *blocks) if blocks else _page(
-        team.name, intro, "_No plan involves this team yet._")
+    if not blocks:  # the rules for everyone still apply: the page is never a dead end
+        intro += "\n\n_No rollout plan gives your team more yet; these rules apply to you._"
+    return _page(team.name, intro, f.rules_for_everyone(), *blocks)
 
 
 def _team_reviews(f: Fragments, plan: Plan, team_id: str) -> str:
