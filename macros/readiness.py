@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .dates import day_words
 from .model import Handbook, Plan
 from .tier_gaps import count as _count
 from .tier_gaps import gaps, plan_modules
@@ -182,6 +183,7 @@ def _gates(plan: Plan) -> Verdict:
         blocking = [plan.evidence(c, stage) for c in gate.criteria if c.blocking]
         failing = [e.criterion.question for e in blocking if e.verdict == "not_met"]
         no_data = [e.criterion.question for e in blocking if e.verdict == "no_data"]
+        stale = [e.criterion.question for e in blocking if e.verdict == "stale"]
         met = [e for e in blocking if e.verdict == "met"]
         judged = [e for e in blocking if e.verdict == "judged"]
         if failing:
@@ -190,6 +192,9 @@ def _gates(plan: Plan) -> Verdict:
         if no_data:
             missing_data.append("nothing measured yet for the next gate's blocking criteria: "
                                 + "; ".join(no_data))
+        if stale:
+            missing_data.append("no current reading (stale) for the next gate's blocking "
+                                "criteria: " + "; ".join(stale))
         said = []
         if met:
             said.append(f"{_count(len(met), 'blocking criterion', 'blocking criteria')} of the "
@@ -212,6 +217,10 @@ def _monitoring(plan: Plan, need: Requirements, tier: str, problems: list[str]) 
         if unowned else []
     watched = _count(len(monitors), "metric", "metrics") + (
         " with owners and cadence" if not unowned else "")
+    stale = [f"{m.metric} (none since {day_words(plan.latest(m.id).date)})"
+             for m in monitors if plan.stale(m.id)]
+    if stale:  # old readings are not evidence of monitoring today
+        missing_data.append("no current reading, only stale ones: " + "; ".join(stale))
     if plan.measurements:
         return _ok(ROLLOUT, "Monitoring", problems, watched + ", measured", missing_data)
     if need.monitoring_areas == MONITORING_AREAS:  # every area watched: evidence is expected
