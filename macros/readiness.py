@@ -137,6 +137,7 @@ def readiness(plan: Plan, handbook: Handbook) -> list[Verdict]:
                             "`pause_value` and `better` to a metric to get an alert)")
     if not plan.measurements:
         missing_data.append("no measurements yet — nothing to put on a dashboard")
+    missing_data += _stale(plan)
     alerting = [m.metric for m in monitors if m.pause_value is not None]
     verdicts.append(
         _ok(PRODUCTION, "Monitoring", [], "proportionate at low tier: metrics with owners are "
@@ -217,10 +218,7 @@ def _monitoring(plan: Plan, need: Requirements, tier: str, problems: list[str]) 
         if unowned else []
     watched = _count(len(monitors), "metric", "metrics") + (
         " with owners and cadence" if not unowned else "")
-    stale = [f"{m.metric} (none since {day_words(plan.latest(m.id).date)})"
-             for m in monitors if plan.stale(m.id)]
-    if stale:  # old readings are not evidence of monitoring today
-        missing_data.append("no current reading, only stale ones: " + "; ".join(stale))
+    missing_data += _stale(plan)  # old readings are not evidence of monitoring today
     if plan.measurements:
         return _ok(ROLLOUT, "Monitoring", problems, watched + ", measured", missing_data)
     if need.monitoring_areas == MONITORING_AREAS:  # every area watched: evidence is expected
@@ -228,6 +226,13 @@ def _monitoring(plan: Plan, need: Requirements, tier: str, problems: list[str]) 
                    missing_data + ["no measurements yet — nothing can be judged"])
     return _ok(ROLLOUT, "Monitoring", problems, watched + f"; no measurements yet, which is "
                f"enough at {tier}", missing_data)
+
+
+def _stale(plan: Plan) -> list[str]:
+    """The metrics whose latest reading is stale (the model's judgement), as one reason."""
+    stale = [f"{m.metric} (last reading {day_words(plan.latest(m.id).date)})"
+             for m in plan.monitors if plan.stale(m.id)]
+    return ["stale, no current reading: " + "; ".join(stale)] if stale else []
 
 
 def _pause(plan: Plan, pause: dict, problems: list[str]) -> Verdict:
