@@ -218,14 +218,14 @@ def _monitoring(plan: Plan, need: Requirements, tier: str, problems: list[str]) 
         if unowned else []
     watched = _count(len(monitors), "metric", "metrics") + (
         " with owners and cadence" if not unowned else "")
-    missing_data += _stale(plan)  # old readings are not evidence of monitoring today
-    if plan.measurements:
+    stale = _stale(plan)  # old readings are no evidence of monitoring today
+    if plan.measurements and not stale:
         return _ok(ROLLOUT, "Monitoring", problems, watched + ", measured", missing_data)
     if need.monitoring_areas == MONITORING_AREAS:  # every area watched: evidence is expected
         return _ok(ROLLOUT, "Monitoring", problems, watched,
-                   missing_data + ["no measurements yet — nothing can be judged"])
-    return _ok(ROLLOUT, "Monitoring", problems, watched + f"; no measurements yet, which is "
-               f"enough at {tier}", missing_data)
+                   missing_data + (stale or ["no measurements yet — nothing can be judged"]))
+    return _ok(ROLLOUT, "Monitoring", problems, watched + "; " + "; ".join(
+        stale or ["no measurements yet"]) + f", which is enough at {tier}", missing_data)
 
 
 def _stale(plan: Plan) -> list[str]:
