@@ -207,3 +207,15 @@ def test_without_pause_after_readings_one_reading_pauses_as_before(tmp_path: Pat
     warned, plan, page = _pause_checked(tmp_path, [30, 80], readings=None)
     assert len(warned) == 1 and len(plan.breaches) == 1
     assert "Pause threshold crossed" in page
+
+
+def test_needing_more_readings_to_pause_is_a_loosening_that_needs_approval():
+    from .test_diff import changed, metric
+
+    def readings(n):
+        return lambda plan: metric(plan, "edit-rate").update(pause_after_readings=n)
+    [added] = changed("support-replies", readings(2))
+    assert added["needs_approval"] is True
+    assert added["reason"] == "readings in a row needed to pause raised from 1 to 2"
+    [fewer] = changed("support-replies", readings(1), before=readings(3))
+    assert fewer["needs_approval"] is False and fewer["judgement"] == "tightens"
