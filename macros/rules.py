@@ -1205,7 +1205,8 @@ def latest_breaches(monitoring: list, rows) -> list[tuple[dict, Any, Any]]:
        'the measurements', 'pause.authority')
 def rule_pause_triggered(scope: Scope) -> Iterator[Diagnostic]:
     """A metric whose latest measurement reaches its pause value (its latest
-    `pause_after_readings` in a row, when given): the pause authority must decide (a warning: the check cannot pause anything itself; every page shows a banner)."""
+    `pause_after_readings` in a row, when given): the pause authority must decide (a warning:
+    the check cannot pause anything itself; every page shows a banner)."""
     for doc in scope.plans:
         measured = _measured(scope, doc)
         if measured is None:
