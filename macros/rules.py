@@ -1129,9 +1129,11 @@ def rule_budget_total(scope: Scope) -> Iterator[Diagnostic]:
                                f"{sum(amounts):,.2f}", "Correct the total or the items.")
 
 
-@reads('monitoring[].target_value', 'monitoring[].pause_value', 'monitoring[].better')
+@reads('monitoring[].target_value', 'monitoring[].pause_value', 'monitoring[].better',
+       'monitoring[].pause_after_readings')
 def rule_monitor_values(scope: Scope) -> Iterator[Diagnostic]:
-    """Numeric targets and pause values need a direction, or nobody can tell a breach."""
+    """Numeric targets and pause values need a direction, or nobody can tell a breach; readings
+    in a row before a pause need a pause value to count against."""
     for doc in scope.plans:
         for i, monitor in entries(doc.data.get("monitoring")):
             numeric = [k for k in ("target_value", "pause_value") if k in monitor]
@@ -1139,6 +1141,13 @@ def rule_monitor_values(scope: Scope) -> Iterator[Diagnostic]:
                 yield scope.report(doc, ("monitoring", i, numeric[0]), ERROR, "monitor-values",
                                    f"{numeric[0]} is given without 'better'",
                                    "Add better: higher or better: lower.")
+            if "pause_after_readings" in monitor and "pause_value" not in monitor:
+                yield scope.report(doc, ("monitoring", i, "pause_after_readings"), ERROR,
+                                   "monitor-values",
+                                   "pause_after_readings is given without 'pause_value'",
+                                   "Add pause_value and better, or remove "
+                                   "pause_after_readings: it counts readings past the pause "
+                                   "value.")
 
 
 def _measured(scope: Scope, doc: Document) -> MeasurementFile | None:

@@ -219,3 +219,14 @@ def test_needing_more_readings_to_pause_is_a_loosening_that_needs_approval():
     assert added["reason"] == "readings in a row needed to pause raised from 1 to 2"
     [fewer] = changed("support-replies", readings(1), before=readings(3))
     assert fewer["needs_approval"] is False and fewer["judgement"] == "tightens"
+
+
+def test_pause_after_readings_needs_a_pause_value(tmp_path: Path):
+    _org, plan = _copy(tmp_path)
+    data = yaml.safe_load(plan.read_text())
+    data["monitoring"][1]["pause_after_readings"] = 2  # time-saved has no pause_value
+    plan.write_text(yaml.safe_dump(data, sort_keys=False))
+    [found] = [d for d in check([plan.parent], today=TODAY).diagnostics
+               if d.rule == "monitor-values"]
+    assert found.severity == "error" and "pause_after_readings" in found.message
+    assert found.hint and found.line > 1 and found.column > 1
