@@ -36,3 +36,12 @@ def _parse(value: str, source: str) -> dt.date:
         raise DateError(f"{source} is {value!r}, not a date written YYYY-MM-DD "
                         "(e.g. 2026-11-24)")
     return day
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_words(day: dt.date) -> str:
+    """A day as staff read it, 'Tue 24 Nov 2026', whatever the machine's locale."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"

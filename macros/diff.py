@@ -791,7 +791,8 @@ _POLICY = [
     ("data_rules",), ("review",), ("pause",), ("governance", "definition_owner"),
     ("governance", "change_process"), ("monitoring", "$"), ("monitoring", "*", "$"),
     *(("monitoring", "*", k) for k in ("metric", "target", "target_value", "pause_threshold",
-                                       "pause_value", "better", "unit", "cadence", "area")),
+                                       "pause_value", "better", "unit", "cadence", "area",
+                                       "pause_after_readings")),
     ("stages", "$"), ("stages", "*", "$"),
     *(("stages", "*", k) for k in ("teams", "leave", "people", "headcount", "access_percent",
                                    "training", "gate", "pattern")),
@@ -911,6 +912,12 @@ def _approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
         return (f"{what} changed from ", ctx.value(p, a), " to ", ctx.value(p, b),
                 "; whether higher or lower is better is not given (or it changed), so it "
                 "cannot be judged")
+    if key == "pause_after_readings":  # absent means 1; more readings pause later
+        a, b = (1 if x is None else x for x in (a, b))
+        if _number(a) and _number(b) and b <= a:
+            return None
+        return ("readings in a row needed to pause raised from ", Value(a, False), " to ",
+                Value(b, False))
     if key in _LOWER_TIGHTENS and _number(a) and _number(b):
         if b < a:
             return None

@@ -14,6 +14,7 @@ from .baseline import Baseline, build_baseline
 from .history import Commit
 from .measurements import Measurement
 from .rules import ORG_REFERENCES, PLAN_REFERENCES, latest_breaches, select
+from .staleness import is_stale, stale_after
 from .values import gives_access, parse_date
 
 
@@ -172,6 +173,7 @@ class Monitor:
     target_value: float | None = None
     pause_value: float | None = None
     better: str | None = None
+    pause_after_readings: int = 1  # consecutive readings at or past pause_value that pause
 
 
 @dataclass(frozen=True)
@@ -193,11 +195,11 @@ class Evidence:
 
     criterion: Criterion
     latest: Measurement | None
-    verdict: str  # met | not_met | no_data | judged
+    verdict: str  # met | not_met | no_data | stale | judged
     decision: Decision | None = None  # the decision that closed the gate, if any
 
     LABELS = {"met": "Met", "not_met": "Not met", "no_data": "No data yet",
-              "judged": "Judged by the decider"}
+              "stale": "No current data", "judged": "Judged by the decider"}
 
     @property
     def label(self) -> str:
@@ -311,6 +313,7 @@ class Plan:
     monitors: tuple[Monitor, ...] = ()
     measurements: tuple[Measurement, ...] = ()
     last_change: Commit | None = None  # from git; None outside a checkout
+    stale_after_days: int | None = None  # _org.yaml; else two cadence periods per metric
 
     def get(self, *keys: str, default: Any = None) -> Any:
         data: Any = self.raw
@@ -573,6 +576,13 @@ class Plan:
         series = self.series(metric_id) if metric_id else []
         return series[-1] if series else None
 
+    def stale(self, metric_id: str | None) -> bool:
+        """Whether the metric's latest reading is too old to count as current today."""
+        latest, monitor = self.latest(metric_id), self.monitor(metric_id)
+        return (latest is not None and monitor is not None
+                and is_stale(latest.date, self.today,
+                             stale_after(monitor.cadence, self.stale_after_days)))
+
     @cached_property
     def breaches(self) -> tuple[Breach, ...]:
         """Metrics past their pause value: every page of the plan shows them."""
@@ -634,6 +644,8 @@ class Plan:
             return Evidence(criterion, latest, "judged", decision)
         if latest is None:
             return Evidence(criterion, None, "no_data", decision)
+        if decision is None and self.stale(criterion.metric):
+            return Evidence(criterion, latest, "stale")  # an open gate needs a current reading
         met = at_least_as_good(latest.value, criterion.value, better)
         return Evidence(criterion, latest, "met" if met else "not_met", decision)
 
@@ -775,13 +787,15 @@ _MONITOR_FIELDS = {f for f in Monitor.__dataclass_fields__}
 
 def build_plan(raw: dict, file: str, today: dt.date,
                measurements: tuple[Measurement, ...] = (),
-               last_change: Commit | None = None) -> Plan:
+               last_change: Commit | None = None,
+               stale_after_days: int | None = None) -> Plan:
     uses = raw.get("uses") or {}
     # A row dated after today is not evidence yet: no page, verdict or chart counts it.
     measurements = tuple(m for m in measurements if m.date <= today)
     return Plan(
         id=raw["id"], title=raw["title"], status=raw["status"], risk_tier=raw["risk_tier"],
         raw=raw, file=file, today=today, measurements=measurements, last_change=last_change,
+        stale_after_days=stale_after_days,
         monitors=tuple(Monitor(**{k: v for k, v in m.items() if k in _MONITOR_FIELDS})
                        for m in _list(raw.get("monitoring"))),
         stages=tuple(_stage(s, i) for i, s in enumerate(_list(raw.get("stages")))),
@@ -816,8 +830,11 @@ def build_handbook(org: dict, plans: list[tuple[dict, str]], today: dt.date,
     """From checked data (org mapping, (plan mapping, file) pairs, measurements by plan id and
     git history by file name) to the model."""
     measurements, history = measurements or {}, history or {}
+    stale_days = org.get("stale_after_days")
     built = [build_plan(raw, file, today, measurements.get(raw["id"], ()),
-                        history.get(f"{raw['id']}.yaml")) for raw, file in plans]
+                        history.get(f"{raw['id']}.yaml"),
+                        stale_days if isinstance(stale_days, int) else None)
+             for raw, file in plans]
     modules = {m["id"]: _module(m, None) for m in _list(org.get("training"))}
     for plan in built:
         modules.update({m.id: m for m in plan.modules})

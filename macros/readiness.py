@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .dates import day_words
 from .model import Handbook, Plan
 from .tier_gaps import count as _count
 from .tier_gaps import gaps, plan_modules
@@ -136,6 +137,7 @@ def readiness(plan: Plan, handbook: Handbook) -> list[Verdict]:
                             "`pause_value` and `better` to a metric to get an alert)")
     if not plan.measurements:
         missing_data.append("no measurements yet — nothing to put on a dashboard")
+    missing_data += _stale(plan)
     alerting = [m.metric for m in monitors if m.pause_value is not None]
     verdicts.append(
         _ok(PRODUCTION, "Monitoring", [], "proportionate at low tier: metrics with owners are "
@@ -182,6 +184,7 @@ def _gates(plan: Plan) -> Verdict:
         blocking = [plan.evidence(c, stage) for c in gate.criteria if c.blocking]
         failing = [e.criterion.question for e in blocking if e.verdict == "not_met"]
         no_data = [e.criterion.question for e in blocking if e.verdict == "no_data"]
+        stale = [e.criterion.question for e in blocking if e.verdict == "stale"]
         met = [e for e in blocking if e.verdict == "met"]
         judged = [e for e in blocking if e.verdict == "judged"]
         if failing:
@@ -190,6 +193,9 @@ def _gates(plan: Plan) -> Verdict:
         if no_data:
             missing_data.append("nothing measured yet for the next gate's blocking criteria: "
                                 + "; ".join(no_data))
+        if stale:
+            missing_data.append("no current reading (stale) for the next gate's blocking "
+                                "criteria: " + "; ".join(stale))
         said = []
         if met:
             said.append(f"{_count(len(met), 'blocking criterion', 'blocking criteria')} of the "
@@ -212,13 +218,21 @@ def _monitoring(plan: Plan, need: Requirements, tier: str, problems: list[str]) 
         if unowned else []
     watched = _count(len(monitors), "metric", "metrics") + (
         " with owners and cadence" if not unowned else "")
-    if plan.measurements:
+    stale = _stale(plan)  # old readings are no evidence of monitoring today
+    if plan.measurements and not stale:
         return _ok(ROLLOUT, "Monitoring", problems, watched + ", measured", missing_data)
     if need.monitoring_areas == MONITORING_AREAS:  # every area watched: evidence is expected
         return _ok(ROLLOUT, "Monitoring", problems, watched,
-                   missing_data + ["no measurements yet — nothing can be judged"])
-    return _ok(ROLLOUT, "Monitoring", problems, watched + f"; no measurements yet, which is "
-               f"enough at {tier}", missing_data)
+                   missing_data + (stale or ["no measurements yet — nothing can be judged"]))
+    return _ok(ROLLOUT, "Monitoring", problems, watched + "; " + "; ".join(
+        stale or ["no measurements yet"]) + f", which is enough at {tier}", missing_data)
+
+
+def _stale(plan: Plan) -> list[str]:
+    """The metrics whose latest reading is stale (the model's judgement), as one reason."""
+    stale = [f"{m.metric} (last reading {day_words(plan.latest(m.id).date)})"
+             for m in plan.monitors if plan.stale(m.id)]
+    return ["stale, no current reading: " + "; ".join(stale)] if stale else []
 
 
 def _pause(plan: Plan, pause: dict, problems: list[str]) -> Verdict:

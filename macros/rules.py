@@ -1150,9 +1150,11 @@ def rule_budget_total(scope: Scope) -> Iterator[Diagnostic]:
                                f"{sum(amounts):,.2f}", "Correct the total or the items.")
 
 
-@reads('monitoring[].target_value', 'monitoring[].pause_value', 'monitoring[].better')
+@reads('monitoring[].target_value', 'monitoring[].pause_value', 'monitoring[].better',
+       'monitoring[].pause_after_readings')
 def rule_monitor_values(scope: Scope) -> Iterator[Diagnostic]:
-    """Numeric targets and pause values need a direction, or nobody can tell a breach."""
+    """Numeric targets and pause values need a direction, or nobody can tell a breach; readings
+    in a row before a pause need a pause value to count against."""
     for doc in scope.plans:
         for i, monitor in entries(doc.data.get("monitoring")):
             numeric = [k for k in ("target_value", "pause_value") if k in monitor]
@@ -1160,6 +1162,13 @@ def rule_monitor_values(scope: Scope) -> Iterator[Diagnostic]:
                 yield scope.report(doc, ("monitoring", i, numeric[0]), ERROR, "monitor-values",
                                    f"{numeric[0]} is given without 'better'",
                                    "Add better: higher or better: lower.")
+            if "pause_after_readings" in monitor and "pause_value" not in monitor:
+                yield scope.report(doc, ("monitoring", i, "pause_after_readings"), ERROR,
+                                   "monitor-values",
+                                   "pause_after_readings is given without 'pause_value'",
+                                   "Add pause_value and better, or remove "
+                                   "pause_after_readings: it counts readings past the pause "
+                                   "value.")
 
 
 def _measured(scope: Scope, doc: Document) -> MeasurementFile | None:
@@ -1202,27 +1211,32 @@ def breached(value: float, pause_value: float, better: str) -> bool:
 
 def latest_breaches(monitoring: list, rows) -> list[tuple[dict, Any, Any]]:
     """(monitor, latest row, first row of the current breach) for each metric whose latest
-    measurement reaches or passes its pause_value. Shared with the model."""
+    `pause_after_readings` measurements (default 1), one after another, all reach or pass its
+    pause_value. Shared with the model."""
     found = []
     for monitor in monitoring:
         pause, better = monitor.get("pause_value"), monitor.get("better")
         if pause is None or better not in ("higher", "lower"):
             continue
+        needed = monitor.get("pause_after_readings")
+        needed = needed if isinstance(needed, int) and needed >= 1 else 1
         series = sorted((r for r in rows if r.metric == monitor.get("id")), key=lambda r: r.date)
-        if series and breached(series[-1].value, pause, better):
-            since = series[-1]
-            for row in reversed(series):
-                if not breached(row.value, pause, better):
-                    break
-                since = row
-            found.append((monitor, series[-1], since))
+        run = []  # the latest readings past the pause value, newest first
+        for row in reversed(series):
+            if not breached(row.value, pause, better):
+                break
+            run.append(row)
+        if len(run) >= needed:
+            found.append((monitor, series[-1], run[-1]))
     return found
 
 
-@reads('monitoring[].pause_value', 'monitoring[].better', 'the measurements', 'pause.authority')
+@reads('monitoring[].pause_value', 'monitoring[].better', 'monitoring[].pause_after_readings',
+       'the measurements', 'pause.authority')
 def rule_pause_triggered(scope: Scope) -> Iterator[Diagnostic]:
-    """A metric whose latest measurement reaches its pause value: the pause authority must
-    decide (a warning: the check cannot pause anything itself; every page shows a banner)."""
+    """A metric whose latest measurement reaches its pause value (its latest
+    `pause_after_readings` in a row, when given): the pause authority must decide (a warning:
+    the check cannot pause anything itself; every page shows a banner)."""
     for doc in scope.plans:
         measured = _measured(scope, doc)
         if measured is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from ..dates import day_words
 from ..model import Access, Evidence, Grant, Handbook, Module, Plan, Stage
 from ..readiness import PRODUCTION, readiness
 from .charts import metric_chart
@@ -638,6 +639,8 @@ class Fragments:
                     else f"✘ Not met ({value})")
         if evidence.verdict == "no_data":
             return "No data when decided" if closed else "No data yet"
+        if evidence.verdict == "stale":
+            return f"No current data: {_stale(evidence.latest)}"
         if not c.metric:
             field = "add `metric` and `value` to the criterion"
         elif monitor is not None and monitor.better not in ("higher", "lower"):
@@ -734,9 +737,11 @@ class Fragments:
         rows = []
         for m in plan.monitors:
             latest = plan.latest(m.id)
+            reading = _reading(latest, m.unit)
+            if plan.stale(m.id):
+                reading += f" — {_stale(latest)}"
             rows.append([anchor(f"metric-{m.id}") + cell(m.metric), cell(m.area.title()),
-                         cell(m.target), cell(m.pause_threshold),
-                         cell(_reading(latest, m.unit)),
+                         cell(m.target), cell(m.pause_threshold), cell(reading),
                          cell(m.cadence), self.person(m.owner), cell(m.supports)])
         return table(["Metric", "Area", "Target", "Pause threshold", "Latest", "Cadence",
                       "Owner", "Decision it supports"], rows) or "_No metrics._"
@@ -891,6 +896,10 @@ def _reading(measured, unit: str | None) -> str | None:
     if measured is None:
         return None
     return f"{amount(measured.value, unit)} on {measured.date.isoformat()}"
+
+
+def _stale(measured) -> str:
+    return f"stale (no reading since {day_words(measured.date)})"
 
 
 def _unit(unit: str | None) -> str:

@@ -5,8 +5,10 @@ Each page kind is one function over the model; they assemble `Fragments`. Pages 
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
+from ..dates import day_words
 from ..model import Access, Grant, Handbook, Plan, Stage
 from ..readiness import NO_DATA, NOT_READY, readiness
 from ..rules import RULES, rule_ids
@@ -34,6 +36,14 @@ from .text import (anchor, cell, code, front_matter, inline, link_or_text, markd
 def _page(title: str, *blocks: str) -> str:
     body = "\n\n".join(b for b in blocks if b)
     return front_matter(title) + f"\n# {inline(title)}\n\n{body}\n"
+
+
+def dated(page: str, day: dt.date) -> str:
+    """A page as `_page` writes it, with the day it describes right under its h1: the build's
+    day, the one every verdict on it was judged on."""
+    head, h1, rest = page.partition("\n# ")
+    title_line, _, body = rest.partition("\n\n")
+    return f"{head}{h1}{title_line}\n\nAs of {day_words(day)}.\n\n{body}"
 
 
 def _section(title: str, anchor_id: str, *blocks: str) -> str:
@@ -218,14 +228,16 @@ def evidence_summary(plan: Plan, stage: Stage) -> str:
     blocking = sum(e.criterion.blocking and e.verdict == "not_met" for e in evidence)
     counts = tally([(verdicts.count("met"), "met"), (verdicts.count("not_met"), "not met"),
                     (verdicts.count("no_data"), "with no data yet"),
+                    (verdicts.count("stale"), "with no current data (stale)"),
                     (verdicts.count("judged"), "judged by the decider")])
     measured = verdicts.count("met") + verdicts.count("not_met")
     return sentences(
         f"**{count(blocking, 'blocking criterion', 'blocking criteria')} not met.**"
         if blocking else "",
         f"Criteria so far: {counts}",
-        "" if measured or "no_data" not in verdicts else
-        "No measurements yet — nothing can be judged")
+        "" if measured or not {"no_data", "stale"} & set(verdicts) else
+        "No measurements yet — nothing can be judged" if "stale" not in verdicts else
+        "No current measurements — nothing can be judged")
 
 
 def stage_page(hb: Handbook, plan: Plan, stage: Stage) -> str:
@@ -609,7 +621,7 @@ def all_pages(hb: Handbook) -> dict[str, str]:
         pages[Paths.module(module_id)] = module_page(hb, module_id)
     for team_id in hb.teams:
         pages[Paths.team(team_id)] = team_page(hb, team_id)
-    return pages
+    return {path: dated(page, hb.today) for path, page in pages.items()}
 
 
 def navigation(hb: Handbook) -> list:
