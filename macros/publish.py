@@ -35,7 +35,8 @@ def on_startup(*, command: str, dirty: bool) -> None:
 # imported; reload it (in import order) when one of its files changed, so code edits show too.
 _RELOAD_ORDER = ["values", "dates", "diagnostics", "tiers", "load", "measurements",
                  "plans_folder", "cache", "editor_schema", "content", "codeowners", "rules",
-                 "rule_runner", "validate", "history", "baseline", "model", "tier_gaps",
+                 "rule_runner", "validate", "history", "baseline", "staleness", "model",
+                 "tier_gaps",
                  "readiness", "render.text", "render.sentences", "render.diagram",
                  "render.charts", "render.examples", "render.fragments", "schema_export",
                  "render.pages", "render.redirects", "render", "diff_judgement", "listdiff", "diff",
