@@ -65,9 +65,9 @@ def _scope(hb: Handbook, plan: Plan) -> str:
 
 
 def _uses(f: Fragments, plan: Plan) -> str:
+    first = plan.stages[0].name if plan.stages else None
     allowed = [[cell(u.text) + f.use_audience(plan, u, "<br>For: "),
-                cell(getattr(plan.stage(u.from_stage) or (plan.stages[0] if plan.stages
-                                                          else None), "name", None))]
+                cell(plan.stage(u.from_stage).name if plan.stage(u.from_stage) else first)]
                for u in plan.allowed]
     never = [[cell(u.text), cell(u.reason)] for u in plan.prohibited]
     return "\n\n".join([table(["Allowed use", "From stage"], allowed) or "_No allowed uses._",
@@ -89,15 +89,17 @@ def _stages(f: Fragments, plan: Plan) -> str:
         gate = s.gate
         criteria = "<br>".join(inline(c.question) + (" **(blocking)**" if c.blocking else "")
                                for c in gate.criteria) if gate else ""
+        teams = cell(", ".join(f.hb.name_of(t) for t in s.teams))
+        if s.leave:
+            teams += "; access ends: " + inline(", ".join(f.hb.name_of(t) for t in s.leave))
         rows.append([f"{s.index + 1}. {inline(s.name)}",
-                     cell(PATTERNS.get(s.pattern, s.pattern)),
-                     cell(", ".join(f.hb.name_of(t) for t in s.teams)),
+                     cell(PATTERNS.get(s.pattern, s.pattern)), teams,
                      cell(_percent(s.access_percent)), cell(_period(s)),
                      cell(f.hb.name_of(gate.decider) if gate else "No gate"),
                      criteria or cell(None)])
-    return (f.end_state(plan) + "\n\n" if f.end_state(plan) else "") + (table(
-        ["Stage", "Pattern", "Teams", "Access", "Dates", "Gate decided by", "Gate criteria"],
-        rows) or "_No stages._")
+    stages = table(["Stage", "Pattern", "Teams", "Access", "Dates", "Gate decided by",
+                    "Gate criteria"], rows) or "_No stages._"
+    return "\n\n".join(p for p in (f.end_state(plan), stages) if p)
 
 
 def _pause(f: Fragments, plan: Plan) -> str:
