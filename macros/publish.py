@@ -15,11 +15,12 @@ import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 
 from macros import pipeline
 from macros.dates import DateError, resolve_today
 from macros.diagnostics import format_text
+from macros.render.fragments import Paths
 from macros.render.pages import errors_page
 from macros.render.text import title
 
@@ -120,7 +121,9 @@ def on_files(files, config):
     for src, text in pages.items():
         if files.get_file_from_path(src) is not None:
             raise PluginError(f"docs/{src} has the same path as a generated page; rename it.")
-        files.append(File.generated(config, src, content=text))
+        # A print view is reached from its plan page, not the nav (omitted_files would warn).
+        inclusion = InclusionLevel.NOT_IN_NAV if Paths.is_print(src) else InclusionLevel.UNDEFINED
+        files.append(File.generated(config, src, content=text, inclusion=inclusion))
     return files
 
 

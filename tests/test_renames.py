@@ -43,3 +43,10 @@ def test_a_trainers_old_link_lands_on_the_renamed_stage(browser, renamed_site: P
         page.wait_for_url(f"{origin}/plans/menu-texts/stages/tasting/#check-1")
         assert page.locator("h1").inner_text().startswith("Stage 1: Trial")
         page.close()
+
+
+def test_a_printed_plans_old_address_redirects(renamed_site: Path):
+    # A signed paper copy may carry the print view's address: it must outlive a rename.
+    old = renamed_site / "plans/menu-drafts/print/index.html"
+    assert 'url=../../menu-texts/print/"' in old.read_text(encoding="utf-8")
+    assert (renamed_site / "plans/menu-texts/print/index.html").exists()

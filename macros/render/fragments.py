@@ -80,6 +80,15 @@ class Paths:
         return f"plans/{plan_id}/readiness.md"
 
     @staticmethod
+    def print(plan_id: str) -> str:
+        return f"plans/{plan_id}/print.md"
+
+    @staticmethod
+    def is_print(src: str) -> bool:
+        """A plan's print view: published, but in no nav (the plan page links to it)."""
+        return src.startswith("plans/") and src.endswith("/print.md")
+
+    @staticmethod
     def module(module_id: str) -> str:
         return f"training/{module_id}.md"
 

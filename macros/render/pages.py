@@ -28,6 +28,7 @@ from .fragments import (
     fields_as_code,
     use_anchor,
 )
+from .print_view import print_page
 from .sentences import and_list, count, plain_end, sentence, sentences, tally
 from .text import (anchor, cell, code, front_matter, inline, link_or_text, markdown, table, title,
                    visible)
@@ -133,6 +134,7 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
         f.banners(plan),
         inline(plan.summary),
         facts,
+        f.link("Print this plan for sign-off", Paths.print(plan.id)),
         _section("Where the rollout stands", "status", status(f, plan)),
         _section("What you may do now", "now",
                  f.allowed_now(plan),
@@ -617,6 +619,7 @@ def all_pages(hb: Handbook) -> dict[str, str]:
         for stage in plan.stages:
             pages[Paths.stage(plan.id, stage.id)] = stage_page(hb, plan, stage)
         pages[Paths.readiness(plan.id)] = readiness_page(hb, plan)
+        pages[Paths.print(plan.id)] = print_page(hb, plan)
     for module_id in hb.modules:
         pages[Paths.module(module_id)] = module_page(hb, module_id)
     for team_id in hb.teams:

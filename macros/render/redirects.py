@@ -41,6 +41,7 @@ def redirects(hb: Handbook, pages: dict[str, str]) -> dict[str, str]:
             if old_plan != plan.id:
                 move(f"plans/{old_plan}/", f"plans/{plan.id}/")
                 move(f"plans/{old_plan}/readiness/", f"plans/{plan.id}/readiness/")
+                move(f"plans/{old_plan}/print/", f"plans/{plan.id}/print/")
     for module in hb.modules.values():
         for old in module.former_ids:
             move(f"training/{old}/", f"training/{module.id}/")
