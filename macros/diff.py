@@ -1079,6 +1079,7 @@ class Change:
     judgement: str = NOT_JUDGED
     # The changed leaf's path (keys and Items), for counting changes by section; not compared.
     steps: tuple = field(default=(), compare=False)
+    kind: str = field(default="changed", compare=False)  # Leaf.kind: "moved" for a use
 
     def __post_init__(self) -> None:
         # needs_approval and judgement never disagree: approval comes with its reason (and one
@@ -1134,7 +1135,7 @@ def _plan_changes(plan_id: str, old: dict, new: dict, names: _Names) -> list[Cha
         judgement, reason = _judgement(leaf, ctx)
         changes.append(Change(plan_id, section, path_text(leaf.path), leaf.old, leaf.new,
                               sentence, reason, approver if reason else None, judgement,
-                              leaf.path))
+                              leaf.path, leaf.kind))
     return changes
 
 

@@ -21,7 +21,9 @@ _NOUNS = {
     "stages": ("stage", "stages"), "decisions": ("decision", "decisions"),
     "pauses": ("pause record", "pause records"), "risks": ("risk", "risks"),
     "monitoring": ("metric", "metrics"), "criteria": ("gate criterion", "gate criteria"),
-    "modules": ("training module", "training modules"),
+    "modules": ("training module", "training modules"), "review": ("review step", "review steps"),
+    "escalation": ("escalation route", "escalation routes"),
+    "communications": ("message", "messages"),
 }
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,40}")  # a schema-like key; anything else is not shown
 _NOTHING = "no change for staff (the file was only reformatted)"
@@ -44,6 +46,8 @@ def _noun(key: object, count: int) -> str:
 
 
 def _verb(change: Change) -> str:
+    if change.kind == "moved":  # a use between the lists: old and new name the lists
+        return f"moved from {change.old} to {change.new}"
     return "added" if change.old is None else "removed" if change.new is None else "changed"
 
 

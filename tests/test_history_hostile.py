@@ -233,7 +233,8 @@ def test_a_commit_dated_in_the_year_10000_does_not_stop_the_build(tmp_path: Path
     page = repo.changes()
     assert "date unknown — From the future" in page and LOOSENED in page
     site = run(repo.plans, TODAY)
-    assert "| Last changed | date unknown: " in site.pages["plans/menu-drafts/index.md"]
+    assert "| Last changed | date unknown: owner changed, 1 use moved from prohibited to " \
+        "allowed, " in site.pages["plans/menu-drafts/index.md"]
 
 
 def test_a_file_name_with_a_space_is_read(tmp_path: Path):
