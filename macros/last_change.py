@@ -40,8 +40,9 @@ def _words(keys: Iterable) -> str:
 def _noun(key: object, count: int) -> str:
     one, many = _NOUNS.get(key, (None, None)) if isinstance(key, str) else (None, None)
     if one is None:
-        one = f"{_words([key])} item"
-        many = f"{one}s"
+        words = _words([key])
+        one, many = ("entry", "entries") if words == "a field" else (f"{words} item",
+                                                                       f"{words} items")
     return one if count == 1 else many
 
 
