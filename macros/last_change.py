@@ -55,8 +55,9 @@ def _verb(change: Change) -> str:
 def summary(changes: Iterable[Change]) -> str:
     """What the changes did, counted: items of lists with ids (uses, stages, ...) by how many
     were added, removed or changed; any other field by name."""
-    items: dict[tuple[object, str], set] = {}  # (list key, verb) -> the items, in order
-    phrases: dict[tuple, None] = {}  # in order of the first change of each
+    items: dict[tuple[object, str], set] = {}  # (list key, verb) -> the distinct items
+    # Ordered as the changes are (by section): a field phrase (1-tuple) or a count key.
+    phrases: dict[tuple, None] = {}
     for change in changes:
         steps = change.steps
         if not steps:  # the whole plan came, went or was renamed
