@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -1077,6 +1077,9 @@ class Change:
     approver: str | None = None
     # One of diff_judgement's four; a change with a reason always needs approval.
     judgement: str = NOT_JUDGED
+    # The changed leaf's path (keys and Items), for counting changes by section; not compared.
+    steps: tuple = field(default=(), compare=False)
+    kind: str = field(default="changed", compare=False)  # Leaf.kind: "moved" for a use
 
     def __post_init__(self) -> None:
         # needs_approval and judgement never disagree: approval comes with its reason (and one
@@ -1131,7 +1134,8 @@ def _plan_changes(plan_id: str, old: dict, new: dict, names: _Names) -> list[Cha
         sentence = _plan_sentence(leaf, ctx) or _generic(leaf, ctx, section)
         judgement, reason = _judgement(leaf, ctx)
         changes.append(Change(plan_id, section, path_text(leaf.path), leaf.old, leaf.new,
-                              sentence, reason, approver if reason else None, judgement))
+                              sentence, reason, approver if reason else None, judgement,
+                              leaf.path, leaf.kind))
     return changes
 
 
@@ -1359,6 +1363,17 @@ class PolicyChange:
         return [site(note) for note in self.skipped]
 
 
+def commit_side(plans_dir: Path, folder: str, commit: str) -> Side | SideError:
+    """The plans `folder` held at `commit`, or why they cannot be read."""
+    try:
+        files, skipped = history.tree_files(commit, plans_dir, folder)
+        return _load(files, commit, tuple(skipped))
+    except HistoryError as error:
+        return SideError(commit, error.file)
+    except SideError as error:
+        return error
+
+
 _BACK = 20  # how far back, along first parents, an unreadable parent's predecessor is sought
 
 
@@ -1369,7 +1384,11 @@ def policy_changes(plans_dir: Path, limit: int = 20, since: str | None = None
     plans as they stood then are not compared with: what came before is not this history.
     History was never checked: a commit that cannot be read is listed as such and compared
     with nothing; the one after it is compared with the last readable one before it."""
-    commits = history.log(plans_dir, since, limit=limit)
+    # First-parent history: each change is listed once, as it landed on the branch the
+    # handbook is built from. A merge commit stands for its branch (compared with its first
+    # parent, it shows everything the branch did) and the branch's own commits are not listed
+    # again; without this, a merge whose both sides touched plans/ doubled the branch's effects.
+    commits = history.log(plans_dir, since, limit=limit, first_parent_of="HEAD")
     folder = history.prefix(plans_dir)
     if commits is None or folder is None:
         return []
@@ -1378,13 +1397,7 @@ def policy_changes(plans_dir: Path, limit: int = 20, since: str | None = None
 
     def side(commit: str) -> Side | SideError:
         if commit not in sides:
-            try:
-                files, skipped = history.tree_files(commit, plans_dir, folder)
-                sides[commit] = _load(files, commit, tuple(skipped))
-            except HistoryError as error:
-                sides[commit] = SideError(commit, error.file)
-            except SideError as error:
-                sides[commit] = error
+            sides[commit] = commit_side(plans_dir, folder, commit)
         return sides[commit]
 
     def before(parent: str | None) -> Side:

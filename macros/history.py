@@ -114,7 +114,7 @@ def _date(text: str) -> dt.date | None:
 def log(plans_dir: Path, since: str | None = None, limit: int | None = None,
         files: bool = False, first_parent_of: str | None = None) -> list[Logged] | None:
     """The commits touching `plans_dir`, newest first; None outside a git checkout. With
-    `first_parent_of` (a commit id), those along that commit's first parents."""
+    `first_parent_of` (a commit id, or "HEAD"), those along that commit's first parents."""
     tip = first_parent_of or "HEAD"
     # A user's log.showSignature or color.ui=always would mix their output into the records.
     args = ["-c", "log.showSignature=false", "log", "--no-color", "-z", f"--format={_FORMAT}",

@@ -11,7 +11,6 @@ from functools import cached_property
 from typing import Any
 
 from .baseline import Baseline, build_baseline
-from .history import Commit
 from .measurements import Measurement
 from .rules import ORG_REFERENCES, PLAN_REFERENCES, latest_breaches, select
 from .staleness import is_stale, stale_after
@@ -295,6 +294,16 @@ class Position:
 
 
 @dataclass(frozen=True)
+class LastChange:
+    """A plan's latest change as staff read it: the day, and what it did to the plan in the
+    diff engine's counts (`summary`). No commit id, author or message: those are the
+    governance change log's."""
+
+    date: dt.date | None  # None: a date git wrote that Python cannot hold
+    summary: str
+
+
+@dataclass(frozen=True)
 class Plan:
     """One rollout plan. The raw sections that are shown as-is stay as plain data (`raw`)."""
 
@@ -312,7 +321,7 @@ class Plan:
     pauses: tuple[Pause, ...] = ()
     monitors: tuple[Monitor, ...] = ()
     measurements: tuple[Measurement, ...] = ()
-    last_change: Commit | None = None  # from git; None outside a checkout
+    last_change: LastChange | None = None  # from git; None outside a checkout
     stale_after_days: int | None = None  # _org.yaml; else two cadence periods per metric
 
     def get(self, *keys: str, default: Any = None) -> Any:
@@ -340,6 +349,18 @@ class Plan:
     @property
     def review_overdue(self) -> bool:
         return bool(self.review_by and self.review_by < self.today and self.status != "retired")
+
+    @property
+    def change_approved_by(self) -> str | None:
+        """Who approved the plan's last change: `approval.by` when `approval.date` is on or
+        after the day of that change; None when not recorded (or no change is known)."""
+        approval = self.get("approval")
+        change = self.last_change
+        if not isinstance(approval, dict) or change is None or change.date is None:
+            return None
+        approved = parse_date(approval.get("date"))
+        by = approval.get("by")
+        return by if approved and approved >= change.date and isinstance(by, str) else None
 
     def stage(self, stage_id: str | None) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)
@@ -787,7 +808,7 @@ _MONITOR_FIELDS = {f for f in Monitor.__dataclass_fields__}
 
 def build_plan(raw: dict, file: str, today: dt.date,
                measurements: tuple[Measurement, ...] = (),
-               last_change: Commit | None = None,
+               last_change: LastChange | None = None,
                stale_after_days: int | None = None) -> Plan:
     uses = raw.get("uses") or {}
     # A row dated after today is not evidence yet: no page, verdict or chart counts it.
@@ -826,7 +847,7 @@ def _pause(raw: dict) -> Pause:
 
 def build_handbook(org: dict, plans: list[tuple[dict, str]], today: dt.date,
                    measurements: dict[str, tuple[Measurement, ...]] | None = None,
-                   history: dict[str, Commit] | None = None) -> Handbook:
+                   history: dict[str, LastChange] | None = None) -> Handbook:
     """From checked data (org mapping, (plan mapping, file) pairs, measurements by plan id and
     git history by file name) to the model."""
     measurements, history = measurements or {}, history or {}

@@ -12,7 +12,7 @@ from pathlib import Path
 from .dates import resolve_today
 from .diagnostics import Diagnostic
 from .diff import policy_changes
-from .history import last_changes
+from .last_change import last_changes
 from .model import Handbook, build_handbook
 from .render import all_pages, navigation
 from .render.redirects import redirects

@@ -41,6 +41,7 @@ _RELOAD_ORDER = ["values", "dates", "diagnostics", "tiers", "load", "measurement
                  "readiness", "render.text", "render.sentences", "render.diagram",
                  "render.charts", "render.examples", "render.fragments", "schema_export",
                  "render.pages", "render.redirects", "render", "diff_judgement", "listdiff", "diff",
+                 "last_change",
                  "page_sandbox",
                  "page_expressions", "validate_pages", "pipeline"]
 

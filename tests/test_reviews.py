@@ -2,14 +2,18 @@
 changed, from git, and degrade gracefully outside a checkout."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from macros.pipeline import run
 
 from .conftest import FIXTURES, TODAY
+from .test_history_hostile import PLAN, Repo
 
 
 def git(*args: str, cwd: Path) -> str:
@@ -27,8 +31,78 @@ def test_last_change_comes_from_git(tmp_path: Path):
     commit = git("rev-parse", "HEAD", cwd=tmp_path)
     page = run(tmp_path / "plans", TODAY).pages["plans/menu-drafts/index.md"]
     today = dt.date.today().isoformat()
-    assert f"| Last changed | {today} in commit `{commit[:10]}` by Ana Silva: Add the menu " \
-           "plan |" in page
+    # The plan's approval (2026-09-01) predates the commit: it is not taken as approving it.
+    assert f"| Last changed | {today}: new plan — approval not recorded |" in page
+    assert commit[:10] not in page and "Add the menu plan" not in page
+
+
+def _dated(repo: Repo, day: str, message: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("GIT_COMMITTER_DATE", f"{day}T12:00:00+0000")
+    return repo.commit(message)
+
+
+def test_last_change_reads_as_a_day_and_what_changed_for_staff(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    repo = Repo(tmp_path)
+    plan = copy.deepcopy(PLAN)
+    plan["uses"]["prohibited"].append({"id": "no-prices", "text": "Set prices",
+                                       "reason": "Finance sets prices"})
+    repo.write(plan)
+    _dated(repo, "2026-10-01", "Prices are not the assistant's", monkeypatch)
+    plan["uses"]["allowed"] += [{"id": "draft-notice", "text": "Draft a notice"},
+                                {"id": "draft-sign", "text": "Draft a sign"}]
+    plan["uses"]["prohibited"].pop()
+    plan["pause"]["authority"] = ["ben-cho"]
+    plan["approval"] = {"by": "ben-cho", "date": "2026-10-02"}
+    repo.write(plan)
+    commit = _dated(repo, "2026-10-02", "Widen the plan <b>now</b>", monkeypatch)
+    site = run(repo.plans, TODAY)
+    page = site.pages["plans/menu-drafts/index.md"]
+    assert ("| Last changed | 2026-10-02: approval by changed, approval date changed, 2 uses "
+            "added, 1 prohibited use removed, pause authority changed — approved by "
+            "[Ben Cho](../../contacts.md#ben-cho) |") in page
+    reviews = site.pages["reviews.md"]
+    for staff_page in (page, reviews):
+        assert commit[:10] not in staff_page and "Widen the plan" not in staff_page
+        assert "Ben Cho by" not in staff_page  # no author either
+    # The change log keeps the commit.
+    assert f"Commit `{commit[:10]}`" in site.pages["changes.md"]
+
+
+def test_an_approval_dated_before_the_change_is_not_recorded_as_approving_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    repo = Repo(tmp_path)
+    plan = copy.deepcopy(PLAN)
+    plan["pause"]["authority"] = ["ana-silva", "ben-cho"]
+    plan["approval"] = {"by": "ana-silva", "date": "2026-10-01"}
+    repo.write(plan)
+    _dated(repo, "2026-10-02", "Ben may pause too", monkeypatch)
+    page = run(repo.plans, TODAY).pages["plans/menu-drafts/index.md"]
+    assert ("| Last changed | 2026-10-02: approval date changed, pause authority changed — "
+            "approval not recorded |") in page
+
+
+def test_a_change_merged_with_a_merge_commit_is_listed_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    repo = Repo(tmp_path)
+    repo.git("checkout", "-q", "-b", "notices")
+    plan = copy.deepcopy(PLAN)
+    plan["uses"]["allowed"].append({"id": "draft-notice", "text": "Draft a shop notice"})
+    repo.write(plan)
+    branch = _dated(repo, "2026-10-01", "Notices too", monkeypatch)
+    repo.git("checkout", "-q", "-")
+    # Both sides touch plans/: git cannot drop the merge as the same as one of its parents.
+    org = (repo.plans / "_org.yaml").read_text(encoding="utf-8")
+    (repo.plans / "_org.yaml").write_text(org.replace(
+        "name: Fixture Bakery", "name: Fixture Bakery Ltd"), encoding="utf-8")
+    _dated(repo, "2026-10-02", "Our full name", monkeypatch)
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-10-03T12:00:00+0000")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge notices", "notices")
+    merge = repo.git("rev-parse", "HEAD")
+    page = run(repo.plans, TODAY).pages["changes.md"]
+    assert page.count("Draft a shop notice") == 1
+    assert f"Commit `{merge[:10]}`" in page and f"Commit `{branch[:10]}`" not in page
+    assert "Fixture Bakery Ltd" in page  # the main side's own change is still listed
 
 
 def test_without_git_the_page_says_so(tmp_path: Path):

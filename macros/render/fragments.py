@@ -154,11 +154,15 @@ class Fragments:
         return out
 
     def last_change(self, plan: Plan) -> str:
+        """The day and what changed for staff, and whether that change was approved. Commit
+        ids, authors and messages are the governance change log's, not staff pages'."""
         change = plan.last_change
         if change is None:
             return "_not recorded (no git history)_"
-        return (f"{change.day} in commit `{change.short}` by {inline(visible(change.author))}: "
-                f"{inline(visible(change.subject))}")
+        by = plan.change_approved_by
+        day = change.date.isoformat() if change.date else "date unknown"
+        return (f"{day}: {inline(visible(change.summary))} — "
+                + (f"approved by {self.person(by)}" if by else "approval not recorded"))
 
     # --- banners -------------------------------------------------------------------------------
 
