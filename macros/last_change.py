@@ -117,7 +117,7 @@ def last_changes(plans_dir: Path, since: str | None = None) -> dict[str, LastCha
         changes = effects[commit]
         plan_id = name.removesuffix(".yaml")
         found[name] = LastChange(entry.change.date, UNREADABLE if changes is None else
-                                 summary(c for c in changes if c.plan == plan_id))
+                                 summary(c for c in changes if c.plan == plan_id), commit)
     return found
 
 

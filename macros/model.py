@@ -301,6 +301,11 @@ class LastChange:
 
     date: dt.date | None  # None: a date git wrote that Python cannot hold
     summary: str
+    commit: str = ""  # for the signed print view only (a version governance can find)
+
+    @property
+    def short(self) -> str:
+        return self.commit[:10]
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ def print_page(hb: Handbook, plan: Plan) -> str:
 def _facts(f: Fragments, hb: Handbook, plan: Plan) -> str:
     change = plan.last_change
     version = f"Built {hb.today.isoformat()}; " + (
-        f"plan file last changed {change.day} in commit {code(change.short)}"
+        f"plan file last changed {_day(change.date)} in commit {code(change.short)}"
         if change is not None else "plan file history not recorded (no git)")
     rationale = plan.get("tier_rationale")
     return table(["", ""], [
@@ -48,6 +48,9 @@ def _facts(f: Fragments, hb: Handbook, plan: Plan) -> str:
                                    for i in plan.get("impact", default=[])))],
         ["Business owner", cell(hb.name_of(plan.owner) or None)],
         ["Executive sponsor", cell(hb.name_of(plan.get("sponsor")) or None)],
+        ["Review by", cell((plan.review_by.isoformat() + (" — overdue for review"
+                                                          if plan.review_overdue else ""))
+                           if plan.review_by else None)],
     ])
 
 
@@ -125,3 +128,7 @@ def _approval(hb: Handbook, plan: Plan) -> str:
     rows = "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in
                    (("Approver", approver), ("Date", date), ("Signature", "")))
     return f'<table class="print-approval">{rows}</table>'
+
+
+def _day(day) -> str:
+    return day.isoformat() if day else "on a day git cannot give"
