@@ -34,7 +34,7 @@ def here(label: object, anchor_id: str) -> str:
 def _few(items: list[str], conjunction: str = "and") -> str:
     """At most SHOWN items, then how many more: one line stays one line."""
     items = list(dict.fromkeys(i for i in items if i))
-    if len(items) <= SHOWN + 1:
+    if len(items) <= SHOWN + 1:  # never "and 1 more": the one is named instead
         return and_list(items, conjunction)
     return ", ".join(items[:SHOWN]) + f" {conjunction} {len(items) - SHOWN} more"
 
@@ -141,6 +141,8 @@ class FrontDoor:
             return "stopped; nothing comes next"
         if position.state == "complete":
             return "complete"
+        if self._ended(plan):
+            return "your team's access under this plan has ended"
         joins = None if plan.access.has(self.team) else plan.joins_at(self.team)
         if joins is not None:
             return f"your team joins at {self._stage_when(plan, joins)}"
