@@ -64,9 +64,11 @@ class FrontDoor:
                 paused.append(here(plan.title, plan.id))
             elif self._in_force(plan):
                 uses += [inline(plain_end(u.text)) for u in plan.allowed_for(self.team)]
-                reach = f.team_reach(plan.access, self.team)
-                if reach != f.who(self.team):
-                    limited.append(reach)
+                # The share alone ('3 of the team's 10'): the team's own name is implied.
+                name = f.who(self.team)
+                share = f.team_reach(plan.access, self.team).removeprefix(name).strip()
+                if share:
+                    limited.append(share.removeprefix("(").removesuffix(")"))
         approved = [here(t.name, "everyone-approved")
                     for t in self.hb.tools.values() if t.status == "approved"]
         if uses:
