@@ -2,7 +2,7 @@
 
 The property test builds random plans (several teams per stage, headcounts below a team's
 size, teams that join late or leave, pauses and stops) and random days, and checks that what
-each team page lists under "What you may do now" is exactly what a small reference function
+each team page lists under "What you may do" (#may) is exactly what a small reference function
 computes from the plan's YAML alone.
 """
 from __future__ import annotations
