@@ -96,7 +96,8 @@ class FrontDoor:
         forbidden = len({u.text for p in self.plans for u in p.prohibited})
         parts = [("enter " + _few([inline(plain_end(i)) for i in enter], "or")) if enter else "",
                  ("use " + _few(tools, "or")) if tools else "",
-                 count(forbidden, "use your plans forbid", "uses your plans forbid")
+                 (f"{count(forbidden, 'use')} "
+                  + ("your plan forbids" if len(self.plans) == 1 else "your plans forbid"))
                  if forbidden else ""]
         said = "; ".join(p for p in parts if p)
         return sentence(capitalised(said) if said else "Nothing listed yet: ask before you try")
