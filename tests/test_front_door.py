@@ -98,3 +98,28 @@ def test_the_four_answers_are_on_the_first_screen(browser, sites, width, height)
                     f"{kind} at {width}x{height}: the answer #{answer} ends at " \
                     f"{box and box['y'] + box['height']:.0f} px"
             context.close()
+
+
+# Every id the shop's page had before the blocks (its HTML on main, states fixtures).
+OLD_SHOP_IDS = """adds-team approved-not-started complete data-met data-not-met everyone
+everyone-approved joins-later limited no-data paused shop-staff stopped""".split() + [
+    f"{slug}{f'_{n}' if n else ''}" for n in range(10) for slug in (
+        "help", "if-something-goes-wrong", "never", "training-before-access",
+        "what-you-may-do-now")]
+# Where an old heading's id must land now: inside the block that holds what it marked.
+OLD_IN_BLOCK = {"what-you-may-do-now": "may", "never": "never",
+                "training-before-access": "training", "help": "help",
+                "if-something-goes-wrong": "help"}
+
+
+def test_every_old_anchor_of_a_team_page_still_lands(sites):
+    html = (sites["states"] / "teams" / "shop" / "index.html").read_text(encoding="utf-8")
+    article = html.split("<article", 1)[1].split("</article>", 1)[0]
+    at = {m.group(1): m.start() for m in re.finditer(r'id="([^"]+)"', article)}
+    assert set(OLD_SHOP_IDS) <= set(at), sorted(set(OLD_SHOP_IDS) - set(at))
+    bounds = [at[b] for b in BLOCKS] + [len(article)]
+    for ident in OLD_SHOP_IDS:
+        block = OLD_IN_BLOCK.get(ident.split("_")[0])
+        if block:
+            i = BLOCKS.index(block)
+            assert bounds[i] <= at[ident] < bounds[i + 1], (ident, block)

@@ -12,12 +12,18 @@ from __future__ import annotations
 from ..model import Handbook, Plan, Stage
 from .fragments import MODES, Fragments, Paths
 from .sentences import and_list, capitalised, count, plain_end, sentence, sentences
-from .text import cell, inline, table
+from .text import attr, cell, inline, table
 
 # The blocks, in page order: (anchor id, heading). Their ids are a public contract.
 BLOCKS = (("may", "What you may do"), ("never", "Never"),
           ("training", "Training before access"), ("review", "What your team reviews"),
           ("help", "Help"), ("next", "What comes next"))
+BLOCK_IDS = {anchor_id for anchor_id, _ in BLOCKS}
+# The headings a plan's section had on the team page before the blocks, by the part that now
+# holds what they marked: their ids (MkDocs' slugs, '_<n>' for the n-th plan) keep working.
+LEGACY = {"": ("what-you-may-do-now",), "never": ("never",),
+          "training": ("training-before-access",), "review": ("what-your-team-reviews",),
+          "help": ("help", "if-something-goes-wrong"), "next": ()}
 SHOWN = 2  # items named in a one-line answer before "and N more"
 
 
@@ -199,7 +205,18 @@ class FrontDoor:
     def _part(self, plan: Plan, suffix: str, *body: str) -> str:
         ident = plan.id + (f"-{suffix}" if suffix else "")
         text = "\n\n".join(b for b in body if b)
-        return f"### {inline(plan.title)} {{#{ident}}}\n\n{text}" if text else ""
+        if not text:
+            return ""
+        # The ids MkDocs gave the headings of the plan's old section ('training-before-access',
+        # 'never_2'), kept on the part that holds what they marked.
+        number = self.plans.index(plan) if suffix != "review" else [
+            p for p in self.plans if self._reviews(p)].index(plan)
+        kept = "".join(f'<div id="{attr(slug)}{f"_{number}" if number else ""}"></div>'
+                       for slug in LEGACY[suffix] if number or slug not in BLOCK_IDS)
+        return (kept + "\n\n" if kept else "") + f"### {inline(plan.title)} {{#{ident}}}\n\n{text}"
+
+    def _reviews(self, plan: Plan) -> list[dict]:
+        return [r for r in plan.get("review", default=[]) if r.get("reviewer") == self.team]
 
     def _may_lead(self) -> str:
         if self.plans:
@@ -263,7 +280,7 @@ class FrontDoor:
         page, not only on the contacts page."""
         f, out = self.f, []
         for plan in self.plans:
-            rules = [r for r in plan.get("review", default=[]) if r.get("reviewer") == self.team]
+            rules = self._reviews(plan)
             rows = [[f.link(r["output"], Paths.plan(plan.id), r["id"]),
                      cell(MODES.get(r["mode"], r["mode"])), cell(r.get("before")),
                      cell("; ".join(r.get("checks", [])))] for r in rules]
