@@ -2,7 +2,7 @@
 
 The property test builds random plans (several teams per stage, headcounts below a team's
 size, teams that join late or leave, pauses and stops) and random days, and checks that what
-each team page lists under "What you may do now" is exactly what a small reference function
+each team page lists under "What you may do" (#may) is exactly what a small reference function
 computes from the plan's YAML alone.
 """
 from __future__ import annotations
@@ -50,9 +50,9 @@ def handbook(raw, today):
 
 
 def may_do_now(raw, team, today) -> set[str]:
-    """The use ids the team's page lists under "What you may do now"."""
+    """The use ids the team's page lists in its block "What you may do" (#may)."""
     page = team_page(handbook(raw, today), team)
-    match = re.search(r"### What you may do now\n\n(.*?)\n### ", page, re.S)
+    match = re.search(r"## What you may do \{#may\}\n\n(.*?)\n## ", page, re.S)
     return set(re.findall(r"\]\([^)]*#([a-z0-9-]+)\)\)", match.group(1))) if match else set()
 
 

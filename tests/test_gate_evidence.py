@@ -211,8 +211,8 @@ def test_a_team_sees_what_it_reviews_on_its_own_page():
     def reviewer(data):
         data["review"][0]["reviewer"] = "shop"
     page = _pages(reviewer)["teams/shop.md"]
-    assert "### What your team reviews" in page
-    assert "[Menu text](../plans/data-met/index.md#owner-check)" in page
+    part = page.split("{#data-met-review}", 1)[1].split("\n#", 1)[0]  # in the block #review
+    assert "[Menu text](../plans/data-met/index.md#owner-check)" in part
 
 
 # --- no headcount means the whole teams, for training too (issue 20, item 2) ----------------

@@ -77,7 +77,7 @@ def test_a_team_page_says_a_rollout_stops_short(pages):  # finding 12
 
 def test_a_team_whose_access_ended_is_not_sent_to_training(pages):  # finding 13
     page = pages["teams/validation.md"]
-    block = page.split("### Training before access", 1)[1].split("###", 1)[0]
+    block = page.split("{#training}", 1)[1].split("\n## ", 1)[0]
     assert "No longer needed" in block and "](../training/" not in block
 
 

@@ -41,8 +41,8 @@ def _for_office(data):
 def test_a_use_for_one_team_is_not_shown_as_another_teams():
     pages = _pages(_for_office)
     shop, office = pages["teams/shop.md"], pages["teams/office.md"]
-    shop_block = shop.split("{#adds-team}", 1)[1].split("\n## ", 1)[0]
-    office_block = office.split("{#adds-team}", 1)[1].split("\n## ", 1)[0]
+    shop_block = shop.split("{#adds-team}", 1)[1].split("\n#", 1)[0]
+    office_block = office.split("{#adds-team}", 1)[1].split("\n#", 1)[0]
     assert "Draft a notice for the board" not in shop_block
     assert "Draft a notice for the board" in office_block
     assert "Draft a menu description" in shop_block
@@ -59,7 +59,7 @@ def test_the_plan_page_and_uses_page_say_whom_a_use_is_for():
 
 def test_a_use_for_named_people_says_so_on_the_team_page():
     pages = _pages(lambda d: d["uses"]["allowed"][0].__setitem__("audience", ["ana-silva"]))
-    shop = pages["teams/shop.md"].split("{#adds-team}", 1)[1].split("\n## ", 1)[0]
+    shop = pages["teams/shop.md"].split("{#adds-team}", 1)[1].split("\n#", 1)[0]
     assert "Draft a menu description — for [Ana Silva]" in shop and "only" in shop
 
 

@@ -28,6 +28,8 @@ from .fragments import (
     fields_as_code,
     use_anchor,
 )
+from .front import FrontDoor
+from .front import involves as _involves
 from .print_view import print_page
 from .sentences import and_list, count, plain_end, sentence, sentences, tally
 from .text import (anchor, cell, code, front_matter, inline, link_or_text, markdown, table, title,
@@ -451,66 +453,16 @@ def contacts_page(hb: Handbook) -> str:
 
 
 def team_page(hb: Handbook, team_id: str) -> str:
-    """What applies to me: one team, across every plan."""
+    """What applies to me: one team, across every plan. The front door: four one-line answers
+    for today first, the rules for everyone, then the blocks the answers link to."""
     f = Fragments(hb, Paths.team(team_id))
-    team = hb.teams[team_id]
-    blocks = []
-    for plan in hb.plans.values():
-        if not _involves(plan, team_id):
-            continue
-        access = plan.access
-        grants = access.grants_for(team_id)
-        entry = grants[0].stage if grants else plan.joins_at(team_id)
-        if entry is None:
-            entry = next((s for s in plan.stages if team_id in s.teams), None)
-        modules = [m for s in plan.stages[: entry.index + 1] for m in s.training] if entry else []
-        contacts = []
-        for path in plan.get("escalation", default=[]):
-            first = path["steps"][0]["contact"] if path.get("steps") else None
-            contacts.append(f"- {inline(path['when'])}: {f.person_with_contact(first)} "
-                            f"([full path]({f.href(Paths.plan(plan.id), path['id'])}))")
-        left = plan.left_at(team_id)
-        ended = left is not None and not plan.returns_later(team_id, left)
-        if ended:
-            modules = []  # training for access that does not return is not needed
-        where = sentences(
-            f"Your team got access at {f.stage_link(plan, entry)}" if grants else "",
-            (f"The rollout is at {f.stage_link(plan, plan.position.stage)} — "
-             f"{f.position_phrase(plan)}") if plan.position.stage else "",
-            f.end_state(plan) if not ended else "")
-        blocks.append("\n\n".join(b for b in [
-            f"## {inline(plan.title)} {{#{plan.id}}}",
-            f.banners(plan),
-            where,
-            "### What you may do now\n\n" + f.allowed_now(plan, team_id),
-            "### Never\n\n" + _bullets(u.text for u in plan.prohibited)
-            + "\n\n" + sentence("**Never enter:** " + "; ".join(
-                inline(plain_end(x)) for x in plan.get("data_rules", "never_enter",
-                                                         default=[]))),
-            "### Training before access\n\n" + (
-                _bullets(dict.fromkeys(modules), f.module_link) or
-                ("_No longer needed: your team's access under this plan has ended._" if ended
-                 else "_None required._")),
-            _team_reviews(f, plan, team_id),
-            "### Help\n\n" + f.support(plan),
-            "### If something goes wrong\n\n" + ("\n".join(contacts) or "_No escalation path._"),
-        ] if b))
-    intro = (f"Everything that applies to **{inline(team.name)}**, across every AI rollout plan. "
-             "New to the team? Start here.")
-    if not blocks:  # the rules for everyone still apply: the page is never a dead end
+    door = FrontDoor(hb, f, team_id)
+    intro = (f"Everything that applies to **{inline(hb.teams[team_id].name)}**, across every AI "
+             "rollout plan. New to the team? Start here.")
+    if not door.plans:  # the rules for everyone still apply: the page is never a dead end
         intro += "\n\n_No rollout plan gives your team more yet; these rules apply to you._"
-    return _page(team.name, intro, f.rules_for_everyone(), *blocks)
-
-
-def _team_reviews(f: Fragments, plan: Plan, team_id: str) -> str:
-    """The outputs this team reviews under the plan: a duty staff must see on their own
-    page, not only on the contacts page."""
-    rules = [r for r in plan.get("review", default=[]) if r.get("reviewer") == team_id]
-    if not rules:
-        return ""
-    rows = [[f.link(r["output"], Paths.plan(plan.id), r["id"]), cell(_mode(r["mode"])),
-             cell(r.get("before")), cell("; ".join(r.get("checks", [])))] for r in rules]
-    return "### What your team reviews\n\n" + table(["Output", "How", "Before", "Checks"], rows)
+    return _page(hb.teams[team_id].name, intro, door.answers(), f.rules_for_everyone(),
+                 *door.blocks())
 
 
 def teams_index(hb: Handbook) -> str:
@@ -648,11 +600,6 @@ def navigation(hb: Handbook) -> list:
         {"Recent policy changes": Paths.changes},
         {"Plan format reference": Paths.reference},
     ]
-
-
-def _involves(plan: Plan, team_id: str) -> bool:
-    return team_id in plan.users or any(team_id in s.teams or team_id in s.leave
-                                        for s in plan.stages)
 
 
 def _mode(mode: str) -> str:
