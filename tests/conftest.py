@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import functools
 import os
@@ -14,6 +15,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from macros.measurements import Measurement
+from macros.model import build_handbook
+from macros.validate import check
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -226,6 +231,28 @@ def git(*args: str, cwd: Path) -> str:
                            "-c", "init.defaultBranch=main", *args], cwd=cwd,
                           capture_output=True, text=True, check=True)
     return done.stdout
+
+
+def changed_handbook(plan_id: str, *, plan_changed=None, org_changed=None, rows=None,
+                     day: dt.date = TODAY, folder: Path = FIXTURES / "states"):
+    """The handbook of a checked fixture set, with `plan_changed(data)` applied to one plan,
+    `org_changed(org)` to _org.yaml, and `rows` ((day, metric, value), ...) as that plan's
+    measurements: the model and pages of a variation, without writing files. The fixtures are
+    checked on the tests' TODAY; the handbook is built on `day`."""
+    checked = check([folder], today=TODAY)
+    assert checked.ok, checked.diagnostics
+    org = copy.deepcopy(checked.org.data)
+    if org_changed:
+        org_changed(org)
+    plans = [(copy.deepcopy(d.data), d.file) for d in checked.plans]
+    for data, _file in plans:
+        if data["id"] == plan_id and plan_changed:
+            plan_changed(data)
+    measured = {pid: m.rows for pid, m in checked.measurements.items()}
+    if rows is not None:
+        measured[plan_id] = tuple(Measurement(dt.date.fromisoformat(when), metric, value, "",
+                                              n + 2) for n, (when, metric, value) in enumerate(rows))
+    return build_handbook(org, plans, day, measured)
 
 
 def repository_of(plans: Path, where: Path) -> Path:

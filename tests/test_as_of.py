@@ -3,7 +3,6 @@ stale readings (two cadence periods, or `_org.yaml` `stale_after_days`) and
 `pause_after_readings`."""
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import re
 import shutil
@@ -11,14 +10,12 @@ from pathlib import Path
 
 import yaml
 
-from macros.measurements import Measurement
-from macros.model import build_handbook
 from macros.readiness import readiness
 from macros.render import all_pages
 from macros.staleness import CADENCE_DAYS
 from macros.validate import check, schemas
 
-from .conftest import FIXTURES, TODAY
+from .conftest import FIXTURES, TODAY, changed_handbook
 
 STATES = FIXTURES / "states"
 PLAN, STAGE = "plans/data-met/index.md", "plans/data-met/stages/pilot.md"
@@ -27,21 +24,8 @@ LATER = dt.date(2026, 12, 10)
 
 
 def _handbook(today: dt.date = TODAY, org_changed=None, plan_changed=None, rows=None):
-    checked = check([STATES], today=TODAY)
-    assert checked.ok, checked.diagnostics
-    org = copy.deepcopy(checked.org.data)
-    if org_changed:
-        org_changed(org)
-    plans = [(copy.deepcopy(d.data), d.file) for d in checked.plans]
-    for data, _file in plans:
-        if data["id"] == "data-met" and plan_changed:
-            plan_changed(data)
-    measured = {plan_id: m.rows for plan_id, m in checked.measurements.items()}
-    if rows is not None:
-        measured["data-met"] = tuple(
-            Measurement(dt.date.fromisoformat(day), metric, value, "", n + 2)
-            for n, (day, metric, value) in enumerate(rows))
-    return build_handbook(org, plans, today, measured)
+    return changed_handbook("data-met", plan_changed=plan_changed, org_changed=org_changed,
+                            rows=rows, day=today)
 
 
 def _monitoring(hb) -> dict:

@@ -3,31 +3,25 @@ measurement not after today; a decided gate as its decider saw it, and never "bl
 that has started. `extend` and `pause` leave a gate open."""
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import shutil
 
-from macros.measurements import Measurement
-from macros.model import build_handbook
-from macros.render import Fragments
+import yaml
+
+from macros.readiness import readiness
+from macros.render import Fragments, all_pages
 from macros.render.pages import evidence_summary
 from macros.validate import check
 
-from .conftest import FIXTURES, TODAY
+from .conftest import FIXTURES, TODAY, changed_handbook
 
 STATES = FIXTURES / "states"
 
 
 def _plan(decisions: list[dict], rows: list[tuple[str, str, float]]):
     """The fixture plan `data-met` with these decisions and these `edits` readings."""
-    checked = check([STATES], today=TODAY)
-    assert checked.ok, checked.diagnostics
-    plans = [(copy.deepcopy(d.data), d.file) for d in checked.plans]
-    for data, _file in plans:
-        if data["id"] == "data-met":
-            data["decisions"] = decisions
-    measured = [Measurement(dt.date.fromisoformat(day), metric, value, "", n + 2)
-                for n, (day, metric, value) in enumerate(rows)]
-    handbook = build_handbook(checked.org.data, plans, TODAY, {"data-met": tuple(measured)})
+    handbook = changed_handbook("data-met", rows=rows,
+                                plan_changed=lambda d: d.__setitem__("decisions", decisions))
     return handbook, handbook.plans["data-met"]
 
 
@@ -90,15 +84,7 @@ def test_the_last_closing_decision_decides_after_a_pause_and_a_resume():
 
 def _pages(plans_changed=None, today: dt.date = TODAY) -> dict[str, str]:
     """The states fixture's pages, with `plans_changed(data)` applied to data-met first."""
-    from macros.render import all_pages
-
-    checked = check([STATES], today=TODAY)
-    plans = [(copy.deepcopy(d.data), d.file) for d in checked.plans]
-    for data, _file in plans:
-        if data["id"] == "data-met" and plans_changed:
-            plans_changed(data)
-    rows = {plan_id: m.rows for plan_id, m in checked.measurements.items()}
-    return all_pages(build_handbook(checked.org.data, plans, today, rows))
+    return all_pages(changed_handbook("data-met", plan_changed=plans_changed, day=today))
 
 
 def test_a_stage_past_its_planned_end_with_its_gate_undecided_says_the_decision_is_due():
@@ -156,17 +142,8 @@ def test_a_team_lead_is_named_with_the_team():
 
 
 def _org_pages(org_changed, plans_changed=None) -> dict[str, str]:
-    from macros.render import all_pages
-
-    checked = check([STATES], today=TODAY)
-    org = copy.deepcopy(checked.org.data)
-    org_changed(org)
-    plans = [(copy.deepcopy(d.data), d.file) for d in checked.plans]
-    for data, _file in plans:
-        if data["id"] == "data-met" and plans_changed:
-            plans_changed(data)
-    rows = {plan_id: m.rows for plan_id, m in checked.measurements.items()}
-    return all_pages(build_handbook(org, plans, TODAY, rows))
+    return all_pages(changed_handbook("data-met", plan_changed=plans_changed,
+                                      org_changed=org_changed))
 
 
 def test_tool_instructions_written_as_text_are_shown_under_their_status():
@@ -218,16 +195,8 @@ def test_a_team_sees_what_it_reviews_on_its_own_page():
 # --- no headcount means the whole teams, for training too (issue 20, item 2) ----------------
 
 
-def _readiness(plans_changed) -> dict[str, str]:
-    from macros.readiness import readiness
-
-    checked = check([STATES], today=TODAY)
-    plans = [(copy.deepcopy(d.data), d.file) for d in checked.plans]
-    for data, _file in plans:
-        if data["id"] == "data-met":
-            plans_changed(data)
-    rows = {plan_id: m.rows for plan_id, m in checked.measurements.items()}
-    handbook = build_handbook(checked.org.data, plans, TODAY, rows)
+def _readiness(plans_changed) -> dict:
+    handbook = changed_handbook("data-met", plan_changed=plans_changed)
     return {(v.source, v.area): v for v in readiness(handbook.plans["data-met"], handbook)}
 
 
@@ -243,10 +212,6 @@ def test_a_stage_without_headcount_gives_its_whole_teams_access_for_training():
 
 
 def test_the_check_judges_training_topics_on_a_stage_without_headcount(tmp_path):
-    import shutil
-
-    import yaml
-
     folder = tmp_path / "plans"
     shutil.copytree(STATES, folder)
     path = folder / "data-met.yaml"

@@ -4,39 +4,27 @@ calls a crossed threshold "not ready", and no page says "use is paused" beside a
 lets use go on."""
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import shutil
 from pathlib import Path
 
 import yaml
 
-from macros.measurements import Measurement
-from macros.model import build_handbook
 from macros.readiness import readiness
 from macros.render import all_pages
 from macros.validate import check
 
-from .conftest import FIXTURES, TODAY
+from .conftest import FIXTURES, TODAY, changed_handbook
 
 STATES = FIXTURES / "states"
 PAUSE = {"date": "2026-11-18", "by": "ana-silva", "reason": "Two wrong allergen claims"}
 
 
 def _handbook(changed, rows: list[tuple[str, str, float]] | None = None):
-    checked = check([STATES], today=TODAY)
-    assert checked.ok, checked.diagnostics
-    plans = [(copy.deepcopy(d.data), d.file) for d in checked.plans]
-    for data, _file in plans:
-        if data["id"] == "data-met":
-            data["pause"]["fallbacks"] = ["manual_work", "extra_review", "remove_sensitive_data"]
-            changed(data)
-    measured = {plan_id: m.rows for plan_id, m in checked.measurements.items()}
-    if rows is not None:
-        measured["data-met"] = tuple(
-            Measurement(dt.date.fromisoformat(day), metric, value, "", n + 2)
-            for n, (day, metric, value) in enumerate(rows))
-    handbook = build_handbook(checked.org.data, plans, TODAY, measured)
+    def with_fallbacks(data):
+        data["pause"]["fallbacks"] = ["manual_work", "extra_review", "remove_sensitive_data"]
+        changed(data)
+    handbook = changed_handbook("data-met", plan_changed=with_fallbacks, rows=rows)
     return handbook, handbook.plans["data-met"]
 
 

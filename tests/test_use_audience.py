@@ -9,29 +9,16 @@ from pathlib import Path
 import yaml
 
 from macros.diff import Side, diff
-from macros.model import build_handbook
 from macros.render import all_pages
 from macros.validate import check
 
-from .conftest import FIXTURES, TODAY
+from .conftest import FIXTURES, TODAY, changed_handbook
 
 STATES = FIXTURES / "states"
 
 
-def _plans(change):
-    checked = check([STATES], today=TODAY)
-    assert checked.ok, checked.diagnostics
-    plans = [(copy.deepcopy(d.data), d.file) for d in checked.plans]
-    for data, _file in plans:
-        if data["id"] == "adds-team":
-            change(data)
-    return checked, plans
-
-
 def _pages(change) -> dict[str, str]:
-    checked, plans = _plans(change)
-    rows = {plan_id: m.rows for plan_id, m in checked.measurements.items()}
-    return all_pages(build_handbook(checked.org.data, plans, TODAY, rows))
+    return all_pages(changed_handbook("adds-team", plan_changed=change))
 
 
 def _for_office(data):

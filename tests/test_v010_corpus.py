@@ -4,7 +4,6 @@ fixtures and a few hundred mutations of them, judged by 0.1.0 and by the last co
 the field to add are allowed."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from macros.validate import check
 

@@ -93,7 +93,6 @@ class FrontDoor:
         return sentence("; ".join(parts))
 
     def never_line(self) -> str:
-        f = self.f
         enter = list(self.hb.baseline.never_enter)
         for plan in self.plans:
             enter += plan.get("data_rules", "never_enter", default=[])

@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 
 from ..dates import day_words
-from ..model import Access, Grant, Handbook, Plan, Stage
+from ..model import Access, Handbook, Plan, Stage
 from ..readiness import NO_DATA, NOT_READY, readiness
 from ..rules import RULES, rule_ids
 from ..schema_export import LIMITS
@@ -247,7 +247,6 @@ def evidence_summary(plan: Plan, stage: Stage) -> str:
 def stage_page(hb: Handbook, plan: Plan, stage: Stage) -> str:
     f = Fragments(hb, Paths.stage(plan.id, stage.id))
     reach = plan.grants_through(stage)
-    joined = _granted_at(stage)
     facts = table(["", ""], [
         ["Plan", f.plan_link(plan)],
         ["State", f.stage_state(plan, stage)],
@@ -277,10 +276,6 @@ def stage_page(hb: Handbook, plan: Plan, stage: Stage) -> str:
             "_No decision yet._" if stage.gate else
             "_This stage has no gate, so no decision is taken at it._")),
     )
-
-
-def _granted_at(stage: Stage) -> Grant:
-    return Grant(stage, stage.teams, stage.headcount, stage.people)
 
 
 def readiness_page(hb: Handbook, plan: Plan) -> str:
