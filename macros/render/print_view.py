@@ -28,8 +28,10 @@ def print_page(hb: Handbook, plan: Plan) -> str:
         anchor_id = heading.lower().replace(" ", "-")
         body.append(f"## {heading} {{#{anchor_id}}}\n\n"
                     f"{block or '_Not specified in this plan._'}")
-    # Off the search index (the plan page answers searches) and without sidebars on screen.
-    head = front_matter(print_title(plan), search={"exclude": True}, hide=["navigation", "toc"])
+    # Off the search index (the plan page answers searches). The sidebars stay on screen:
+    # hiding them leaves the theme's drawer labels pointing at nothing (Nu checker errors);
+    # print CSS hides them on paper.
+    head = front_matter(print_title(plan), search={"exclude": True}, hide=["toc"])
     return head + f"\n# {inline(print_title(plan))}\n\n" + "\n\n".join(b for b in body if b) + "\n"
 
 
