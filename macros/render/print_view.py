@@ -23,7 +23,9 @@ def print_page(hb: Handbook, plan: Plan) -> str:
     f = Fragments(hb, Paths.print(plan.id))
     blocks = [_facts(f, hb, plan), _scope(hb, plan), _uses(f, plan), _data_rules(plan),
               _stages(f, plan), _pause(f, plan), f.support(plan) or "", _approval(hb, plan)]
-    body = [inline(plan.summary), blocks[0]]
+    # The banners (paused, threshold crossed, overdue) as on every page of the plan: whoever
+    # signs must see them on paper too.
+    body = [f.banners(plan), inline(plan.summary), blocks[0]]
     for heading, block in zip(SECTIONS, blocks[1:]):
         anchor_id = heading.lower().replace(" ", "-")
         body.append(f"## {heading} {{#{anchor_id}}}\n\n"
