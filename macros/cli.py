@@ -26,7 +26,7 @@ from .dates import ENV as TODAY_ENV
 from .dates import DateError, resolve_today
 from .diagnostics import FORMATS, summary
 from .mkdocs_config import docs_dir
-from .validate import format_version, tool_version
+from .validate import format_version, shown_path, tool_version
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # what a shell reports for Ctrl-C
@@ -176,26 +176,18 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"handbook init: {outcome.refused}", file=sys.stderr)
         return EXIT_ERRORS
     for path in outcome.removed:
-        print(f"removed  {_shown(path)}  (an example shipped with the tool, unedited)")
+        print(f"removed  {shown_path(path)}  (an example shipped with the tool, unedited)")
     for path in outcome.kept:
-        print(f"kept     {_shown(path)}  (not a shipped example: yours, or an edited example)")
+        print(f"kept     {shown_path(path)}  (not a shipped example: yours, or an edited example)")
     for path, why in outcome.skipped:
-        print(f"skipped  {_shown(path)}  ({why})")
+        print(f"skipped  {shown_path(path)}  ({why})")
     for path in outcome.written:
         added = f"  (added {', '.join(outcome.ignored)})" if path.name == ".gitignore" else ""
-        print(f"wrote    {_shown(path)}{added}")
+        print(f"wrote    {shown_path(path)}{added}")
     for path in outcome.unchanged:
-        print(f"kept     {_shown(path)}  (already this tool's)")
+        print(f"kept     {shown_path(path)}  (already this tool's)")
     print(next_steps(layout, root), file=sys.stderr)
     return EXIT_OK
-
-
-def _shown(path: Path) -> Path:
-    """A path as the editor typed it: relative to the working folder when inside it."""
-    try:
-        return path.relative_to(Path.cwd()) if path.is_absolute() else path
-    except ValueError:
-        return path
 
 
 def cmd_reference(args: argparse.Namespace) -> int:

@@ -366,7 +366,7 @@ class Checked:
         return not any(d.is_error for d in self.diagnostics)
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """The path as the editor wrote it (relative to here when it is below here). Never the
     resolved path: a link must be named by its own name, not by where it points."""
     absolute = Path(os.path.abspath(path))
@@ -395,7 +395,7 @@ def _escape(path: Path, boundary: Path) -> Diagnostic | None:
                else f"resolves to {target}, outside the repository {boundary}")
     if target.is_dir():
         message += "; nothing in it is checked or published"
-    return Diagnostic(_shown(path), 1, 1, ERROR, "file-link", message,
+    return Diagnostic(shown_path(path), 1, 1, ERROR, "file-link", message,
                       "Copy the plans into the repository's plans/ folder so that changes to "
                       "them are reviewed.")
 
@@ -412,7 +412,7 @@ def discover(paths: Iterable[Path], repository: Path | None = None
     for path in paths:
         if not path.exists():  # also a link whose target is gone
             problems.append(
-                Diagnostic(_shown(path), 1, 1, ERROR, "file-read", "no such file or folder")
+                Diagnostic(shown_path(path), 1, 1, ERROR, "file-read", "no such file or folder")
             )
         elif (escaped := _escape(path, boundary)) is not None:
             problems.append(escaped)
@@ -427,12 +427,12 @@ def discover(paths: Iterable[Path], repository: Path | None = None
             for stray in sorted(p for p in path.iterdir()
                                 if p.suffix.lower() in (".yaml", ".yml") and p.suffix != ".yaml"):
                 problems.append(
-                    Diagnostic(_shown(stray), 1, 1, WARNING, "file-name",
+                    Diagnostic(shown_path(stray), 1, 1, WARNING, "file-name",
                                "ignored: plan files end in .yaml", f"Rename it to {stray.stem}.yaml.")
                 )
             for stray in unread_files(path):  # plans/ is data only: see plans_folder.py
                 problems.append(Diagnostic(
-                    _shown(stray), 1, 1, ERROR, "plans-file", "not a plan, _org.yaml or "
+                    shown_path(stray), 1, 1, ERROR, "plans-file", "not a plan, _org.yaml or "
                     "<plan-id>.measurements.csv: the plans folder holds data only, and the site "
                     "publishes nothing else from it", "Move pages and other files to docs/ (in "
                     "a repository of your own, set docs_dir: docs in mkdocs.yml and list them "
@@ -447,7 +447,7 @@ PARALLEL_FROM = 64  # below this many plans, starting worker processes costs mor
 
 def _load_plan(path: Path) -> tuple[Document | None, list[Diagnostic]]:
     """Load one plan and check it against the schema: the per-file half of the work."""
-    doc, problems = load_file(path, _shown(path))
+    doc, problems = load_file(path, shown_path(path))
     if doc is not None:
         problems = problems + schema_diagnostics(doc, "plan")
     return doc, problems
@@ -508,7 +508,7 @@ class PlanCache:
             return None
         self.used[key] = entry
         data, flow, broken, problems = entry
-        shown = _shown(path)
+        shown = shown_path(path)
         doc = Document(shown, data, flow_mappings=flow, broken=broken, source=path)
         return doc, [dataclasses.replace(d, file=shown) for d in problems]
 
@@ -575,17 +575,17 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
     if org_path not in files and org_path.exists() and (
             escaped := _escape(org_path, Path(os.path.abspath(repository)).resolve())):
         # Linked in from outside: never read. Its folder's refusal already says so, if any.
-        if _shown(org_path.parent) not in {d.file for d in diagnostics}:
+        if shown_path(org_path.parent) not in {d.file for d in diagnostics}:
             diagnostics.append(escaped)
         org_path = None
     org = None
     if org_path is not None and org_path.exists():
-        org, problems = load_file(org_path, _shown(org_path))
+        org, problems = load_file(org_path, shown_path(org_path))
         diagnostics += problems
         if org is not None:
             diagnostics += schema_diagnostics(org, "org", s)
     elif org_path is not None:
-        diagnostics.append(Diagnostic(_shown(org_path), 1, 1, ERROR, "file-read",
+        diagnostics.append(Diagnostic(shown_path(org_path), 1, 1, ERROR, "file-read",
                                       f"{ORG_FILE} is missing: people, teams and tools live there",
                                       "Create it beside the plans: it lists the people, teams "
                                       "and tools that plans name (handbook init writes one)."))
@@ -598,7 +598,7 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
             plans.append(doc)
     measurements = {}
     for path in (p for p in files if p.name.endswith(MEASUREMENTS)):
-        loaded, problems = load_measurements(path, _shown(path))
+        loaded, problems = load_measurements(path, shown_path(path))
         diagnostics += problems
         if loaded is not None:
             measurements[loaded.plan_id] = loaded
@@ -606,7 +606,7 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
     # The editor schema the repository wrote (schema/ beside plans/) may predate this tool.
     for stale in stale_editor_schemas(Path(os.path.abspath(repository)) / "schema", SCHEMA_DIR):
         diagnostics.append(Diagnostic(
-            _shown(stale), 1, 1, WARNING, "editor-schema", "differs from the schema of the "
+            shown_path(stale), 1, 1, WARNING, "editor-schema", "differs from the schema of the "
             "installed handbook tool: the editor may accept what the check refuses",
             "Run handbook schema --write to update it."))
     diagnostics = sorted(set(diagnostics),

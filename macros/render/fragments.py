@@ -258,7 +258,6 @@ class Fragments:
 
     def breach_banner(self, plan: Plan, breach) -> str:
         monitor = breach.monitor
-        unit = _unit(monitor.unit)
         fired = "; ".join(inline(plain_end(t)) for t in breach.triggers)
         fallbacks = [inline(plain_end(FALLBACKS.get(f, f)))
                      for f in plan.get("pause", "fallbacks", default=[])]
@@ -267,8 +266,9 @@ class Fragments:
         lines = [
             (f"**Trigger fired: {fired}.** " if fired else "")
             + sentence(f"{self.metric_link(plan, monitor.id)}"
-                       f" measured **{breach.latest.value:g}{unit}** on {breach.latest.date}, "
-                       f"{reached} its pause value of {monitor.pause_value:g}{unit} (since "
+                       f" measured **{inline(amount(breach.latest.value, monitor.unit))}** on "
+                       f"{breach.latest.date}, {reached} its pause value of "
+                       f"{inline(amount(monitor.pause_value, monitor.unit))} (since "
                        f"{breach.since.date})"),
         ]
         if plan.paused:  # decided: the Paused banner says what holds now
@@ -913,10 +913,6 @@ def _reading(measured, unit: str | None) -> str | None:
 
 def _stale(measured) -> str:
     return f"stale (no reading since {day_words(measured.date)})"
-
-
-def _unit(unit: str | None) -> str:
-    return f" {inline(unit)}" if unit else ""
 
 
 def _planned(stage: Stage) -> str:
