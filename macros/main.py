@@ -79,6 +79,11 @@ def define_env(env) -> None:
         return fragments().rules_for_everyone()
 
     @macro
+    def find_your_team() -> str:
+        """Every team, linked to its page: the front door for staff."""
+        return fragments().find_your_team()
+
+    @macro
     def plans_table() -> str:
         """Every plan with status, tier, current stage, owner and review date."""
         return fragments().plans_table()

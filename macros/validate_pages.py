@@ -31,6 +31,7 @@ PLAN, STAGE, PATH, MODULE, TEAM = "plan", "stage", "escalation path", "training 
 # arguments by name. tests/test_pages_check.py keeps this in step with main.py.
 MACRO_ARGUMENTS: dict[str, tuple[str, ...]] = {
     "rules_for_everyone": (),
+    "find_your_team": (),
     "plans_table": (),
     "allowed_now": (PLAN, TEAM),
     "allowed_uses": (PLAN, STAGE),

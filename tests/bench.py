@@ -7,6 +7,10 @@ build  N generated plans: `handbook build` (best of 2) — seconds, pages, secon
        memory — against a plain `mkdocs build --strict` of the same rendered Markdown with the
        same theme and nav but no hook and no macros, measured in the same run.
 
+pages  for every plan of the examples and of the stranger's fixture (tests/fixtures/stranger-2),
+       in Debian's chromium: where the plan page's summary ends on a 1280x900 screen, how many
+       such screens the page is, and how many A4 pages its print view prints on.
+
 Peak memory is the child's maximum resident set size (ru_maxrss of a process that only runs
 the command), so runs do not contaminate each other.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import datetime as dt
 import json
 import os
 import shutil
@@ -24,6 +29,10 @@ import time
 from pathlib import Path
 
 import yaml
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import CHROMIUM_FLAGS, FIXTURES, make_project, mkdocs_build, serve
+from tests.page_figures import PRINTED, SCREENS, plan_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -178,18 +187,50 @@ def bench_build(sizes: list[int]) -> list[str]:
     return lines
 
 
+def bench_pages() -> list[str]:
+    """The reader's figures of issue 21, from tests/page_figures.py (the browser test's own)."""
+    executable = shutil.which("chromium")
+    if not executable:
+        return ["pages: skipped — chromium is not installed (apt-get install chromium)"]
+    sets = {"examples": (ROOT / "plans", TODAY),
+            "stranger": (FIXTURES / "stranger-2" / "plans", "2026-12-05")}
+    lines = [f"pages: set | plan | summary ends at (px of 900) | screens (<= {SCREENS}) | "
+             f"print pages (<= {PRINTED})"]
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        for name, (plans, day) in sets.items():
+            where = Path(tmp) / name
+            where.mkdir()
+            done = mkdocs_build(make_project(plans, where), where / "site",
+                                dt.date.fromisoformat(day))
+            if done.returncode:
+                lines.append(f"pages: {name}: build failed\n{done.stderr[-2000:]}")
+                continue
+            ids = sorted(p.stem for p in plans.glob("*.yaml") if not p.name.startswith("_"))
+            with serve(where / "site") as origin:
+                for plan_id in ids:
+                    f = plan_figures(browser, origin, plan_id)
+                    lines.append(f"pages: {name} | {plan_id} | {f['summary_bottom']:.0f} | "
+                                 f"{f['screens']:.1f} | {f['print_pages']}")
+        browser.close()
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,500")
-    parser.add_argument("--only", choices=["check", "build"])
+    parser.add_argument("--only", choices=["check", "build", "pages"])
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     started = time.perf_counter()
-    if args.only != "build":
+    if args.only in (None, "pages"):
+        for line in bench_pages():
+            print(line, flush=True)
+    if args.only in (None, "check"):
         for line in bench_check(sizes):
             print(line, flush=True)
-    if args.only != "check":
+    if args.only in (None, "build"):
         for line in bench_build(sizes):
             print(line, flush=True)
     print(f"(benchmark took {time.perf_counter() - started:.0f} s on {os.cpu_count()} cores)")

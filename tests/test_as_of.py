@@ -19,6 +19,7 @@ from .conftest import FIXTURES, TODAY, changed_handbook
 
 STATES = FIXTURES / "states"
 PLAN, STAGE = "plans/data-met/index.md", "plans/data-met/stages/pilot.md"
+EVIDENCE = "plans/data-met/evidence.md"  # the monitoring table: the latest readings
 # data-met's weekly metrics were last read on Mon 23 Nov 2026: stale after 14 days.
 LATER = dt.date(2026, 12, 10)
 
@@ -54,7 +55,7 @@ def test_the_cadence_days_cover_exactly_the_cadences_the_schema_allows():
 def test_readings_within_two_cadence_periods_read_as_current():
     day = dt.date(2026, 12, 7)  # 14 days after the last weekly reading: not older than two weeks
     hb = _handbook(day)
-    page = all_pages(hb)[PLAN]
+    page = all_pages(hb)[EVIDENCE]
     assert "28 % on 2026-11-23 |" in page and "stale" not in page
     assert not hb.plans["data-met"].stale("edits")
     assert _monitoring(hb)["Rollout checklist"].state == "ready"
@@ -64,7 +65,7 @@ def test_a_reading_older_than_two_cadence_periods_reads_stale_on_the_plan_page()
     hb = _handbook(LATER)
     pages = all_pages(hb)
     assert hb.plans["data-met"].stale("edits")
-    assert "28 % on 2026-11-23 — stale (no reading since Mon 23 Nov 2026)" in pages[PLAN]
+    assert "28 % on 2026-11-23 — stale (no reading since Mon 23 Nov 2026)" in pages[EVIDENCE]
     # The pilot's gate is open: its measured criteria count as no current data, not as met.
     assert "No current data: stale (no reading since Mon 23 Nov 2026)" in pages[STAGE]
     assert "Criteria so far: 2 with no current data (stale), 1 judged by the decider." \
@@ -112,7 +113,7 @@ def test_a_decided_gate_is_still_judged_on_what_its_decider_saw():
 def test_stale_after_days_overrides_the_cadence():
     five_days = dt.date(2026, 11, 28)
     short = _handbook(five_days, org_changed=lambda o: o.__setitem__("stale_after_days", 3))
-    assert "— stale (no reading since Mon 23 Nov 2026)" in all_pages(short)[PLAN]
+    assert "— stale (no reading since Mon 23 Nov 2026)" in all_pages(short)[EVIDENCE]
     assert _monitoring(short)["Rollout checklist"].state == "ready"  # low tier: none needed
     short = _handbook(five_days, org_changed=lambda o: o.__setitem__("stale_after_days", 3),
                       plan_changed=_medium)
@@ -120,7 +121,7 @@ def test_stale_after_days_overrides_the_cadence():
     long = _handbook(LATER, org_changed=lambda o: o.__setitem__("stale_after_days", 30),
                      plan_changed=_medium)
     assert not long.plans["data-met"].stale("edits")
-    assert "stale" not in all_pages(long)[PLAN]
+    assert "stale" not in all_pages(long)[PLAN] + all_pages(long)[EVIDENCE]
     assert _monitoring(long)["Rollout checklist"].reason.endswith(", measured")
 
 

@@ -10,7 +10,7 @@ import yaml
 
 from macros.readiness import readiness
 from macros.render import Fragments, all_pages
-from macros.render.pages import evidence_summary
+from macros.render.plan import evidence_summary
 from macros.validate import check
 
 from .conftest import FIXTURES, TODAY, changed_handbook
@@ -102,7 +102,7 @@ def test_a_last_stage_without_a_gate_does_not_wait_for_a_decision():
 
 
 def test_latest_readings_carry_their_unit():
-    page = _pages()["plans/data-met/index.md"]
+    page = _pages()["plans/data-met/evidence.md"]
     assert "28 % on 2026-11-23" in page
     assert "75 minutes on 2026-11-23" in page
 
@@ -112,7 +112,7 @@ def test_pause_triggers_name_the_metric_not_its_id():
         data["pause"]["triggers"] = [{"id": "edit-spike", "text": "Heavy edits two weeks running",
                                       "metric": "edits"}]
     page = _pages(trigger)["plans/data-met/index.md"]
-    assert "[Drafts needing heavy edits](index.md#metric-edits)" in page
+    assert "[Drafts needing heavy edits](evidence.md#metric-edits)" in page
     assert "[edits](" not in page
 
 
@@ -129,9 +129,14 @@ def test_an_escalation_text_alternative_reads_as_one_sentence():
         data["escalation"][0]["steps"] = [
             {"contact": "ben-cho", "within": "1 hour", "action": "Take the text down."},
             {"contact": "ana-silva", "action": "Tell the customer."}]
-    page = _pages(steps)["plans/data-met/index.md"]
-    assert ".; then" not in page
-    assert "Take the text down; then Ana Silva" in page
+    hb = changed_handbook("data-met", plan_changed=steps)
+    plan = hb.plans["data-met"]
+    # The diagram is the escalation_path macro's (the plan page lists the steps).
+    drawn = Fragments(hb, "index.md").escalation_path(plan, plan.get("escalation")[0])
+    assert ".; then" not in drawn
+    assert "Take the text down; then Ana Silva" in drawn
+    listed = all_pages(hb)["plans/data-met/index.md"]
+    assert "within 1 hour: Take the text down." in listed
 
 
 def test_a_team_lead_is_named_with_the_team():
@@ -178,7 +183,7 @@ def test_structured_message_timing_is_shown_beside_the_words():
              "message": "The wave starts"},
             {"when": "On launch day", "date": "2026-10-05", "message": "Welcome"},
             {"when": "After each decision", "at_each_gate": True, "message": "What we decided"}]
-    page = _pages(comms)["plans/data-met/index.md"]
+    page = _pages(comms)["plans/data-met/evidence.md"]
     assert "Before the wave<br>— before [Wave](stages/wave.md), which starts 2026-11-09" in page
     assert "On launch day<br>— on 2026-10-05" in page
     assert "After each decision<br>— at every gate decision" in page

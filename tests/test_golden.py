@@ -13,7 +13,8 @@ import pytest
 
 from macros.pipeline import run
 
-from .conftest import FIXTURES, TODAY
+from .conftest import FIXTURES, TODAY, make_project, mkdocs_build
+from .test_page_truth import article
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = ["minimum", "hostile"]
@@ -37,3 +38,20 @@ def test_rendered_pages_match_golden(case: str, tmp_path: Path):
     assert sorted(site.pages) == sorted(expected), "the set of pages changed"
     for src, text in site.pages.items():
         assert text == expected[src], f"{case}/{src} differs from its golden file"
+
+
+# Staff pages that are not the pipeline's alone, as a reader gets them: the home page (a page of
+# macros) of the minimum set, and the team that joins later (states fixtures).
+STAFF = [("minimum", FIXTURES / "valid" / "minimum", "index.html"),
+         ("states", FIXTURES / "states", "teams/kitchen/index.html")]
+
+
+@pytest.mark.parametrize("case,plans,page", STAFF, ids=[s[2] for s in STAFF])
+def test_staff_pages_read_as_their_golden_text(case, plans, page, tmp_path: Path):
+    done = mkdocs_build(make_project(plans, tmp_path), tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    text = "\n".join(article(tmp_path / "site", page)) + "\n"
+    golden = GOLDEN / f"{case}-{page.replace('/', '-').removesuffix('.html')}.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")

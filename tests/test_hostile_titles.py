@@ -147,6 +147,7 @@ def test_render_writes_titles_escaped_once_for_a_stock_theme(tmp_path: Path):
     assert {html.escape(PLAN): [
         {"Overview": "plans/menu-drafts/index.md"},
         {f"1. {html.escape(STAGE)}": "plans/menu-drafts/stages/trial.md"},
+        {"Evidence": "plans/menu-drafts/evidence.md"},
         {"Readiness": "plans/menu-drafts/readiness.md"}]} in plans
     page = (out / "plans" / "menu-drafts" / "index.md").read_text(encoding="utf-8")
     meta = yaml.safe_load(page.split("---\n", 2)[1])

@@ -189,12 +189,13 @@ def statements(site: Path, folder: Path = STATES) -> str:
     for plan in plans(folder):
         pid = plan["id"]
         overview = article(site, f"plans/{pid}/index.html")
+        evidence = article(site, f"plans/{pid}/evidence/index.html")
         out.append(f"== {pid}")
-        out += [f"overview: {line}" for line in overview
+        out += [f"overview: {line}" for line in evidence
                 if line.startswith(("Current stage |", "Next gate |"))]
-        out += [f"status: {line}" for line in section(overview, "status")]
-        now = section(overview, "now")
-        out += [f"now: {line}" for line in now[: now.index("Never, at any stage:")]]
+        out += [f"status: {line}" for line in section(overview, "stages")
+                if " | " not in line]
+        out += [f"now: {line}" for line in section(overview, "now")]
         for team in plan["scope"]["users"]:
             # A team page's block #may has one part per plan, with the plan's id: this plan's.
             page = article(site, f"teams/{team}/index.html")
@@ -206,7 +207,7 @@ def statements(site: Path, folder: Path = STATES) -> str:
         for line in section(overview, "stages"):
             if " | " in line and not line.startswith("th: "):
                 cells = line.split(" | ")
-                out.append(f"stage: {cells[0]} | {cells[2]} | {cells[3]} | {cells[-1]}")
+                out.append(f"stage: {cells[0]} | {cells[1]} | {cells[2]} | {cells[-1]}")
         out.append("")
     return "\n".join(out)
 

@@ -11,6 +11,7 @@ from macros.render.fragments import Paths
 from macros.render.print_view import SECTIONS
 
 from .conftest import ROOT, TODAY
+from .page_figures import PRINTED, pdf_pages
 
 
 def example_plans() -> list[dict]:
@@ -49,12 +50,6 @@ def test_the_approval_block_shows_the_recorded_approver_and_a_blank_signature(si
     assert "<tr><th>Signature</th><td></td></tr>" in page
 
 
-def _pdf_pages(pdf: bytes) -> int:
-    """Chromium writes one `/Type /Page` object per page, uncompressed (pypdf is not a
-    dependency of the project)."""
-    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("plan", example_plans(), ids=lambda p: p["id"])
 def test_a_print_view_prints_on_at_most_two_a4_pages(browser, origin, plan):
@@ -68,5 +63,5 @@ def test_a_print_view_prints_on_at_most_two_a4_pages(browser, origin, plan):
         assert not page.locator(chrome).first.is_visible(), chrome
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
-    assert 1 <= _pdf_pages(pdf) <= 2
+    assert 1 <= pdf_pages(pdf) <= PRINTED
     page.close()

@@ -132,11 +132,12 @@ def test_uses_page_has_an_anchor_per_use(example_site: Path):
 
 def test_the_home_page_opens_with_the_rules_for_everyone(example_site: Path):
     """Staff come for what they may and must never do: the rules for everyone are the first
-    section of the home page, before governance's tables, with their stable anchors."""
+    section of the home page, then "find your team", with their stable anchors."""
     page = Page((example_site / "index.html").read_text(encoding="utf-8"))
     main = [(tag, attrs.get("id")) for tag, attrs in page.tags if tag in ("h1", "h2")]
     h2 = [anchor for tag, anchor in main if tag == "h2"]
-    assert h2[0] == "everyone" and h2.index("everyone") < h2.index("rollout-plans")
+    assert h2[0] == "everyone" and h2.index("everyone") < h2.index("find-your-team")
+    assert "rollout-plans" not in h2 and "readiness" not in h2  # governance's, on /governance/
     ids = {attrs.get("id") for _, attrs in page.tags}
     assert {"everyone-approved", "everyone-restricted", "everyone-prohibited", "everyone-never",
             "everyone-review", "everyone-report", "everyone-ask"} <= ids
@@ -166,13 +167,25 @@ def test_nothing_is_loaded_from_another_origin(example_site: Path):
             encoding="utf-8"), css
 
 
-def test_escalation_paths_are_drawn_with_text_alternatives(example_site: Path):
+def test_escalation_paths_are_said_once_as_numbered_steps(example_site: Path):
+    """On the plan page each path is its steps, in order, with how to reach each contact: once
+    (a diagram beside a table of the same steps said everything twice)."""
     for plan_id in example_plans():
         html = (example_site / "plans" / plan_id / "index.html").read_text(encoding="utf-8")
-        svgs = re.findall(r"<svg class=\"escalation-diagram\".*?</svg>", html, re.S)
-        assert svgs, plan_id
-        for svg in svgs:
-            assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+        part = html.split('id="escalation"', 1)[1].split("<h2", 1)[0]
+        assert "escalation-diagram" not in part, plan_id
+        steps = re.findall(r"<ol>(.*?)</ol>", part, re.S)
+        assert steps, plan_id
+        for ordered in steps:
+            assert "mailto:" in ordered and " — within " in ordered, plan_id
+
+
+def test_the_escalation_macro_draws_a_diagram_with_text_alternatives(example_site: Path):
+    html = (example_site / "macros" / "index.html").read_text(encoding="utf-8")
+    svgs = re.findall(r"<svg class=\"escalation-diagram\".*?</svg>", html, re.S)
+    assert svgs
+    for svg in svgs:
+        assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
 
 
 # --- a failed build leaves the last good site -------------------------------------------------------

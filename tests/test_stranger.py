@@ -43,12 +43,15 @@ def test_a_paused_use_reads_on_uses_as_its_banner_does(pages):  # findings 2, 5
     assert "| Status | **Paused since 2026-11-27** |" in pages["plans/inspection-notes/index.md"]
 
 
-def test_every_pause_is_on_the_plan_page_and_its_people_on_contacts(pages):  # 4, 22
-    page = pages["plans/consultation-summaries/index.md"]
-    pauses = page.split("**Pauses:**", 1)[1]
+def test_every_pause_is_on_the_evidence_page_and_its_people_on_contacts(pages):  # 4, 22
+    """Every recorded pause is listed on the plan's evidence page; one in force is also the
+    banner of the plan page itself."""
+    page = pages["plans/consultation-summaries/evidence.md"]
+    pauses = page.split("{#pauses}", 1)[1]
     assert "| 2026-09-14 | [Callum Reid]" in pauses and "2026-09-28, by [Callum Reid]" in pauses
     assert "Return to manual work; Remove sensitive data access" in pauses
-    assert "**in force**" in pages["plans/inspection-notes/index.md"].split("**Pauses:**")[1]
+    assert "**in force**" in pages["plans/inspection-notes/evidence.md"].split("{#pauses}")[1]
+    assert '!!! danger "Paused"' in pages["plans/inspection-notes/index.md"]
     contacts = pages["contacts.md"]
     assert "Paused the rollout" in contacts and "Lifted a pause" in contacts
 
@@ -60,7 +63,7 @@ def test_uses_says_who_among_a_team_may(pages):  # finding 6
 
 
 def test_an_extended_stage_past_its_end_says_the_decision_is_due(pages):  # finding 8
-    said = line(pages["plans/policy-briefings/index.md"], r"^\| Current stage")
+    said = line(pages["plans/policy-briefings/evidence.md"], r"^\| Current stage")
     assert "extended since 2026-10-26" in said and "the gate's decision is due" in said
 
 
@@ -100,14 +103,14 @@ def test_running_text_quotes_a_stage_name(pages):  # findings 20, 21
     page = pages["plans/policy-briefings/index.md"]
     assert "starts when the gate of Three" not in page
     assert "once the gate of stage 1, “Three policy officers try it”, decides" in page
-    comms = pages["plans/consultation-summaries/index.md"]
+    comms = pages["plans/consultation-summaries/evidence.md"]
     assert "(before [" not in comms and "— before [" in comms
 
 
 def test_an_adoption_chart_labels_each_line_as_what_it_is(pages):
     """The stage target is a share of the people with access; the metric is whatever the plan
     measures: neither is called the other."""
-    page = pages["plans/consultation-summaries/index.md"]
+    page = pages["plans/consultation-summaries/evidence.md"]
     chart = page.split('id="chart-adoption', 1)[1].split("</svg>", 1)[0]
     assert "Share of officers with a licence who used it this month" in chart
     assert "Stage adoption target (% of people with access)" in chart
@@ -129,6 +132,8 @@ def test_no_adoption_chart_for_a_metric_not_in_percent():
 def test_a_use_whose_team_has_left_is_allowed_to_nobody(pages):  # finding 7
     overview = pages["plans/consultation-summaries/index.md"]
     now = overview.split("{#now}", 1)[1].split("\n## ", 1)[0]
-    assert "Validation officers only" not in now
+    allowed, others = now.split("**The plan's other uses:**")
+    assert "Validation officers only" not in allowed
+    assert "No: it is for [Validation and Registration]" in line(others, "check-validation-list")
     row = line(pages["uses.md"], "consultation-summaries--check-validation-list")
     assert "No: it is for [Validation and Registration]" in row and "no access today" in row

