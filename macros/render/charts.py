@@ -145,6 +145,12 @@ def _lines(*texts: str) -> int:
     return sum(text.count("\n") + 1 for text in texts)
 
 
+def _block(text: str) -> float:
+    """Inches a text of some lines takes, with a little air below (matplotlib spaces lines
+    ~1.28 em apart; its first line is ~1.08 em high)."""
+    return FONT * (1.1 + 1.3 * (_lines(text) - 1)) / 72 + 0.05
+
+
 def _figure():
     plt = _pyplot()
     figure = plt.figure(figsize=(WIDTH, 1))
@@ -262,7 +268,7 @@ def timeline_chart(plan: Plan) -> str:
     tops, y = [], 0.0
     for name in names:
         tops.append(y)
-        y += LINE * _lines(name) + BAR + 0.12
+        y += _block(name) + BAR + 0.15
     # The plot is placed by hand, its height exactly the rows: a name's lines (points) and the
     # rows (data units) then agree. Below it the dates, above it "today".
     below, above, side = 1.8 * LINE + 0.05, LINE + 0.1, 0.25
@@ -276,7 +282,7 @@ def timeline_chart(plan: Plan) -> str:
         end = stage.end or nxt or stage.start + dt.timedelta(days=30)
         ends.append(end)
         current = plan.position.stage is not None and plan.position.stage.id == stage.id
-        bar = top + LINE * _lines(name) + BAR / 2
+        bar = top + _block(name) + BAR / 2
         ax.barh(bar, (end - stage.start).days, left=stage.start, height=BAR,
                 color=MEASURED if current else STAGE, alpha=1 if current else 0.6)
         ax.text(0, top, name, transform=ax.get_yaxis_transform(), va="top", ha="left")
@@ -286,7 +292,7 @@ def timeline_chart(plan: Plan) -> str:
     margin = dt.timedelta(days=span * 0.03 + 1)
     ax.set_xlim(first - margin, last + margin)
     ax.set_ylim(y, 0)
-    bars = {s.id: top + LINE * _lines(name) + BAR / 2 for s, top, name in zip(stages, tops, names)}
+    bars = {s.id: top + _block(name) + BAR / 2 for s, top, name in zip(stages, tops, names)}
     # A diamond for each decision; its outcomes named once a stage, after the last one.
     decided: dict[str, list] = {}
     for decision in plan.decisions:
