@@ -13,6 +13,7 @@ import pytest
 
 from .conftest import FIXTURES, make_project, mkdocs_build, serve
 from .phone_layout import VIEWPORTS, measure, staff_paths
+from .test_accessibility import AXE_OPTIONS, TOOLS, require_file
 
 pytestmark = pytest.mark.browser
 STRANGER_DAY = dt.date(2026, 12, 5)  # the day the stranger read the site (test_stranger.py)
@@ -93,3 +94,23 @@ def test_the_stages_table_fits_a_laptop_and_reads_as_cards_on_a_phone(browser, s
                 box = cell.bounding_box()
                 assert box["x"] >= 0 and box["x"] + box["width"] <= width
             context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_tables_read_as_cards_pass_axe_on_a_phone(browser, sites, scheme):
+    """The cards keep a table's meaning (roles) and their column names stay legible."""
+    axe = require_file(TOOLS / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    page = context.new_page()
+    with serve(sites["examples"]) as origin:
+        for path in ("tools/", "plans/support-replies/"):
+            page.goto(f"{origin}/{path}")
+            page.wait_for_load_state("networkidle")
+            assert page.locator("article table[data-cards]").count() >= 1, path
+            page.add_script_tag(content=axe)
+            violations = page.evaluate(
+                f"async () => (await axe.run(document, {AXE_OPTIONS})).violations"
+                ".filter(v => ['serious', 'critical'].includes(v.impact))"
+                ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))")
+            assert violations == [], (path, scheme)
+    context.close()
