@@ -3,6 +3,9 @@
 check  N generated plans (clones of plans/ with unique ids): wall seconds of `handbook check`
        (best of 3), plans per second and the child's peak memory; then the same for
        `check-jsonschema` against the schema `handbook schema` exports, on the same files.
+phones the example plans and the stranger's (tests/fixtures/stranger-2) in chromium at 390x844
+       and 1280x900: how far the worst staff page or element runs past the screen (px; 0 is
+       right) and the smallest chart text on the phone (px; at least 12 is right).
 build  N generated plans: `handbook build` (best of 2) — seconds, pages, seconds per plan, peak
        memory — against a plain `mkdocs build --strict` of the same rendered Markdown with the
        same theme and nav but no hook and no macros, measured in the same run.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import datetime as dt
 import json
 import os
 import shutil
@@ -178,18 +182,60 @@ def bench_build(sizes: list[int]) -> list[str]:
     return lines
 
 
+def bench_phones() -> list[str]:
+    from tests.conftest import CHROMIUM_FLAGS, FIXTURES, make_project, mkdocs_build, serve
+    from tests.phone_layout import VIEWPORTS, measure, staff_paths
+
+    if not shutil.which("chromium"):
+        return ["phones: skipped (no chromium: apt-get install chromium)"]
+    from playwright.sync_api import sync_playwright
+
+    lines = ["phones: plans | width | pages | worst overflow px (page) | smallest chart text px"]
+    sets = {"examples": (ROOT / "plans", TODAY),
+            "stranger": (FIXTURES / "stranger-2" / "plans", "2026-12-05")}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"),
+                                             args=CHROMIUM_FLAGS)
+        for name, (plans, day) in sets.items():
+            where = Path(tmp) / name
+            where.mkdir()
+            built = mkdocs_build(make_project(plans, where), where / "site",
+                                 dt.date.fromisoformat(day))
+            if built.returncode:
+                lines.append(f"phones: {name}: the build failed")
+                continue
+            with serve(where / "site") as origin:
+                for width, height in VIEWPORTS:
+                    page = browser.new_context(viewport={"width": width,
+                                                         "height": height}).new_page()
+                    found = [measure(page, origin, p) for p in staff_paths(where / "site")]
+                    worst = max(found, key=lambda m: max([m.scroll] + [w for w, _ in m.worst]))
+                    over = max([worst.scroll] + [w for w, _ in worst.worst])
+                    texts = [m.chart_text for m in found if m.chart_text is not None]
+                    smallest = f"{min(texts):.1f}" if texts else "no chart shown"
+                    lines.append(f"phones: {name:8} | {width:5d} | {len(found):5d} | "
+                                 f"{over:6.0f} {f'(/{worst.path})' if over > 0 else ''} | "
+                                 f"{smallest}")
+                    page.context.close()
+        browser.close()
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,500")
-    parser.add_argument("--only", choices=["check", "build"])
+    parser.add_argument("--only", choices=["check", "build", "phones"])
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     started = time.perf_counter()
-    if args.only != "build":
+    if args.only in (None, "check"):
         for line in bench_check(sizes):
             print(line, flush=True)
-    if args.only != "check":
+    if args.only in (None, "phones"):
+        for line in bench_phones():
+            print(line, flush=True)
+    if args.only in (None, "build"):
         for line in bench_build(sizes):
             print(line, flush=True)
     print(f"(benchmark took {time.perf_counter() - started:.0f} s on {os.cpu_count()} cores)")
