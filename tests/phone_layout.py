@@ -22,7 +22,7 @@ def staff_paths(site) -> list[str]:
 
 # Overflow: the document wider than the screen, an element of the article whose box runs past
 # the screen's edge, or a box that hides or scrolls its own content sideways (a table in a
-# scrolling wrapper). A chart: each <text>'s drawn height in CSS pixels, when the chart shows.
+# scrolling wrapper). A chart or escalation diagram: each <text>'s size in CSS px, when shown.
 _PROBE = """() => {
   const width = document.documentElement.clientWidth;
   const worst = [];
@@ -44,7 +44,8 @@ _PROBE = """() => {
   }
   worst.sort((a, b) => b[0] - a[0]);
   let chartText = null;
-  for (const t of document.querySelectorAll("article svg.chart text")) {
+  for (const t of document.querySelectorAll(
+      "article svg.chart text, article svg.escalation-diagram text")) {
     const box = t.getBoundingClientRect();
     if (box.height === 0 || !t.textContent.trim()) continue;  // hidden with its chart
     const px = parseFloat(getComputedStyle(t).fontSize) * (box.height /
