@@ -52,5 +52,7 @@
     window.clearTimeout(pending);
     pending = window.setTimeout(layout, 100);
   });
+  // A table inside a closed <details> has no width until it opens: measure it then.
+  document.addEventListener("toggle", layout, true);
   document$.subscribe(layout);
 })();
