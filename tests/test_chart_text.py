@@ -90,6 +90,12 @@ CASES = {
     "long names, unit and metric": lambda: _variation(
         lambda n: f"{n + 1}. {LONG}", unit="completed customer conversations per agent per week",
         metric=LONG),
+    "large values": lambda: changed_handbook(
+        PLAN, folder=ROOT / "plans", rows=[
+            (day, metric, value * (1 + n % 3)) for n, day in enumerate(
+                ["2026-08-03", "2026-09-01", "2026-10-01", "2026-11-02", "2026-11-23"])
+            for metric, value in (("edit-rate", 1234567.5), ("weekly-active", 20))]
+    ).plans[PLAN],
     "twelve stages": lambda: _variation(lambda n: f"Wave {n + 1} ({(n + 1) * 8} %)",
                                         extra_stages=8),
 }

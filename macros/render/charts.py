@@ -112,13 +112,18 @@ def _scoped_tag(tag: str, chart_id: str) -> str:
                                     f'{m.group(4) or ""}"', tag)
 
 
+PLOT = (WIDTH - 0.9) * 72  # points: room for a label across the plot, beside the axis labels
+LINE = FONT * 1.45 / 72  # inches: one line of wrapped text, with its spacing
+
+
 def _stage_lines(ax, plan: Plan, first: dt.date, last: dt.date) -> None:
     """A dotted line where each stage starts, named at its top right: its name when that fits
     before the next line, else "Stage N", else N, else nothing (the stages table beside the
     chart names them in full). Labels never overlap each other or run off the chart."""
     span = max((last - first).days, 1)
+    plot = ax.get_position().width * WIDTH * 72  # points, once the plot is placed
     shown = [s for s in plan.stages if s.start and first <= s.start <= last]
-    at = [(s.start - first).days / span * PLOT for s in shown] + [PLOT]
+    at = [(s.start - first).days / span * plot for s in shown] + [plot]
     for n, stage in enumerate(shown):
         room = at[n + 1] - at[n] - 8
         label = next((text for text in (stage.name, f"Stage {stage.index + 1}",
@@ -126,10 +131,6 @@ def _stage_lines(ax, plan: Plan, first: dt.date, last: dt.date) -> None:
         ax.axvline(stage.start, color=STAGE, linestyle=":", linewidth=1)
         ax.annotate(label, (stage.start, 1), xycoords=("data", "axes fraction"), xytext=(3, -2),
                     textcoords="offset points", va="top", ha="left", color=STAGE)
-
-
-PLOT = (WIDTH - 0.9) * 72  # points: room for a label across the plot, beside the axis labels
-LINE = FONT * 1.45 / 72  # inches: one line of wrapped text, with its spacing
 
 
 def _dates(ax) -> None:
@@ -215,11 +216,11 @@ def metric_chart(plan: Plan, monitor: Monitor) -> str:
     if monitor.pause_value is not None:
         ax.axhline(monitor.pause_value, color=PAUSE, linestyle="-", linewidth=1.5,
                    label="Pause")
-    _stage_lines(ax, plan, dates[0], dates[-1])
     _dates(ax)
     ax.ticklabel_format(axis="y", style="plain", useOffset=False)
     _place(figure, ax, [h.get_label() for h in ax.get_lines() if h.get_label()[0] != "_"],
            3, unit)
+    _stage_lines(ax, plan, dates[0], dates[-1])
     return _svg(figure, f"chart-{monitor.id}", f"{monitor.metric} over time",
                 _describe(monitor, values, dates))
 
