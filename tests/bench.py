@@ -7,9 +7,11 @@ build  N generated plans: `handbook build` (best of 2) — seconds, pages, secon
        memory — against a plain `mkdocs build --strict` of the same rendered Markdown with the
        same theme and nav but no hook and no macros, measured in the same run.
 
-pages  for every plan of the examples and of the stranger's fixture (tests/fixtures/stranger-2),
-       in Debian's chromium: where the plan page's summary ends on a 1280x900 screen, how many
-       such screens the page is, and how many A4 pages its print view prints on.
+readers  the example plans and the stranger's (tests/fixtures/stranger-2) in Debian's chromium.
+       pages: for every plan, where its page's summary ends on a 1280x900 screen, how many such
+       screens the page is, and how many A4 pages its print view prints on. phones: at 390x844
+       and 1280x900, how far the worst staff page or element runs past the screen (px; 0 is
+       right) and the smallest chart text (px; at least 12 is right).
 
 Peak memory is the child's maximum resident set size (ru_maxrss of a process that only runs
 the command), so runs do not contaminate each other.
@@ -33,6 +35,7 @@ from playwright.sync_api import sync_playwright
 
 from tests.conftest import CHROMIUM_FLAGS, FIXTURES, make_project, mkdocs_build, serve
 from tests.page_figures import PRINTED, SCREENS, plan_figures
+from tests.phone_layout import VIEWPORTS, measure, staff_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -187,15 +190,19 @@ def bench_build(sizes: list[int]) -> list[str]:
     return lines
 
 
-def bench_pages() -> list[str]:
-    """The reader's figures of issue 21, from tests/page_figures.py (the browser test's own)."""
+def bench_readers() -> list[str]:
+    """What readers get, in Debian's chromium, for the example plans and the stranger's: each
+    site is built once, then measured the way the browser tests measure it —
+    tests/page_figures.py (issue 21: summary, screens, print pages) and tests/phone_layout.py
+    (overflow, chart text at phone and laptop widths)."""
     executable = shutil.which("chromium")
     if not executable:
-        return ["pages: skipped — chromium is not installed (apt-get install chromium)"]
+        return ["pages, phones: skipped — chromium is not installed (apt-get install chromium)"]
     sets = {"examples": (ROOT / "plans", TODAY),
             "stranger": (FIXTURES / "stranger-2" / "plans", "2026-12-05")}
-    lines = [f"pages: set | plan | summary ends at (px of 900) | screens (<= {SCREENS}) | "
+    pages = [f"pages: set | plan | summary ends at (px of 900) | screens (<= {SCREENS}) | "
              f"print pages (<= {PRINTED})"]
+    phones = ["phones: plans | width | pages | worst overflow px (page) | smallest chart text px"]
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         for name, (plans, day) in sets.items():
@@ -204,14 +211,32 @@ def bench_pages() -> list[str]:
             done = mkdocs_build(make_project(plans, where), where / "site",
                                 dt.date.fromisoformat(day))
             if done.returncode:
-                lines.append(f"pages: {name}: build failed\n{done.stderr[-2000:]}")
+                pages.append(f"pages: {name}: build failed\n{done.stderr[-2000:]}")
                 continue
             ids = sorted(p.stem for p in plans.glob("*.yaml") if not p.name.startswith("_"))
             with serve(where / "site") as origin:
                 for plan_id in ids:
                     f = plan_figures(browser, origin, plan_id)
-                    lines.append(f"pages: {name} | {plan_id} | {f['summary_bottom']:.0f} | "
+                    pages.append(f"pages: {name} | {plan_id} | {f['summary_bottom']:.0f} | "
                                  f"{f['screens']:.1f} | {f['print_pages']}")
+                phones += _phone_figures(browser, origin, name, where / "site")
+        browser.close()
+    return pages + phones
+
+
+def _phone_figures(browser, origin: str, name: str, site: Path) -> list[str]:
+    lines = []
+    for width, height in VIEWPORTS:
+        page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+        found = [measure(page, origin, p) for p in staff_paths(site)]
+        worst = max(found, key=lambda m: max([m.scroll] + [w for w, _ in m.worst]))
+        over = max([worst.scroll] + [w for w, _ in worst.worst])
+        texts = [m.chart_text for m in found if m.chart_text is not None]
+        smallest = f"{min(texts):.1f}" if texts else "no chart shown"
+        lines.append(f"phones: {name:8} | {width:5d} | {len(found):5d} | "
+                     f"{over:6.0f} {f'(/{worst.path})' if over > 0 else ''} | {smallest}")
+        page.context.close()
+    return lines
         browser.close()
     return lines
 
@@ -220,12 +245,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,500")
-    parser.add_argument("--only", choices=["check", "build", "pages"])
+    parser.add_argument("--only", choices=["check", "build", "readers"])
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     started = time.perf_counter()
-    if args.only in (None, "pages"):
-        for line in bench_pages():
+    if args.only in (None, "readers"):
+        for line in bench_readers():
             print(line, flush=True)
     if args.only in (None, "check"):
         for line in bench_check(sizes):

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from .. import cache
 from ..model import Monitor, Plan
+from .chart_text import FONT, WIDTH, fits, width, wrap
 from .sentences import amount
 from .text import attr
 
@@ -34,7 +35,8 @@ def _pyplot():
         # Plan text is text: "$5 to $10" is not mathtext, and no text is TeX.
         "text.parse_math": False, "text.usetex": False,
         "svg.hashsalt": "rollout-handbook",
-        "font.size": 10,
+        "font.size": FONT, "legend.fontsize": FONT,
+        "xtick.labelsize": FONT, "ytick.labelsize": FONT, "axes.labelsize": FONT,
         "font.family": "sans-serif",
         "text.color": INK, "axes.labelcolor": INK, "axes.edgecolor": INK,
         "xtick.color": INK, "ytick.color": INK,
@@ -45,7 +47,7 @@ def _pyplot():
 
 
 CACHE_DIR = "charts"  # a folder of the tool's own cache (macros/cache.py), outside the repository
-PURPOSE = "chart-svg-v1"
+PURPOSE = "chart-svg-v2"
 
 
 def cached(draw):
@@ -79,8 +81,6 @@ def cached(draw):
 def _svg(figure, chart_id: str, title: str, description: str) -> str:
     plt = _pyplot()
     buffer = io.StringIO()
-    # Fixed margins instead of bbox_inches="tight", which draws every chart twice.
-    figure.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.24)
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(figure)
     svg = buffer.getvalue()
@@ -112,13 +112,78 @@ def _scoped_tag(tag: str, chart_id: str) -> str:
                                     f'{m.group(4) or ""}"', tag)
 
 
+PLOT = (WIDTH - 0.9) * 72  # points: room for a label across the plot, beside the axis labels
+LINE = FONT * 1.45 / 72  # inches: one line of wrapped text, with its spacing
+
+
 def _stage_lines(ax, plan: Plan, first: dt.date, last: dt.date) -> None:
-    for stage in plan.stages:
-        if stage.start and first <= stage.start <= last:
-            ax.axvline(stage.start, color=STAGE, linestyle=":", linewidth=1)
-            ax.annotate(stage.name, (stage.start, 1), xycoords=("data", "axes fraction"),
-                        xytext=(3, -2), textcoords="offset points", fontsize=8, va="top",
-                        color=STAGE)
+    """A dotted line where each stage starts, named at its top right: its name when that fits
+    before the next line, else "Stage N", else N, else nothing (the stages table beside the
+    chart names them in full). Labels never overlap each other or run off the chart."""
+    span = max((last - first).days, 1)
+    plot = ax.get_position().width * WIDTH * 72  # points, once the plot is placed
+    shown = [s for s in plan.stages if s.start and first <= s.start <= last]
+    at = [(s.start - first).days / span * plot for s in shown] + [plot]
+    for n, stage in enumerate(shown):
+        room = at[n + 1] - at[n] - 8
+        label = next((text for text in (stage.name, f"Stage {stage.index + 1}",
+                                         str(stage.index + 1)) if fits(text, room)), "")
+        ax.axvline(stage.start, color=STAGE, linestyle=":", linewidth=1)
+        ax.annotate(label, (stage.start, 1), xycoords=("data", "axes fraction"), xytext=(3, -2),
+                    textcoords="offset points", va="top", ha="left", color=STAGE)
+
+
+def _dates(ax) -> None:
+    """Few date ticks, written short, never rotated: they do not overlap at any span."""
+    import matplotlib.dates as mdates  # matplotlib loads with the first chart (_pyplot)
+
+    locator = mdates.AutoDateLocator(minticks=2, maxticks=4)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _lines(*texts: str) -> int:
+    return sum(text.count("\n") + 1 for text in texts)
+
+
+def _block(text: str) -> float:
+    """Inches a text of some lines takes, with a little air below (matplotlib spaces lines
+    ~1.28 em apart; its first line is ~1.08 em high)."""
+    return FONT * (1.1 + 1.3 * (_lines(text) - 1)) / 72 + 0.05
+
+
+def _figure():
+    plt = _pyplot()
+    figure = plt.figure(figsize=(WIDTH, 1))
+    return figure, figure.add_axes((0, 0, 1, 1))
+
+
+PLOT_HEIGHT = 1.9  # inches
+BELOW = 1.8 * LINE + 0.05  # inches: the dates under the plot and, when they need it, the year
+
+
+def _place(figure, ax, legend: list[str], ncols: int, unit: str) -> None:
+    """The plot placed by hand: matplotlib's own layout engines measure every artist again and
+    doubled the time a chart takes. Above the plot, the legend (each entry's lines) and the
+    unit; left of it, the widest value on its axis; every size measured in the chart's font."""
+    # One entry a row, or all on one row (the metric chart's three short words).
+    rows = [_lines(label) for label in legend] if ncols == 1 else \
+        [max(_lines(label) for label in legend)]
+    legend_height = FONT * (1.2 * sum(rows) + 0.5 * (len(rows) - 1) + 0.8) / 72 + 0.05
+    top = legend_height + LINE * _lines(unit) + 0.05
+    height = top + PLOT_HEIGHT + BELOW
+    figure.set_size_inches(WIDTH, height)
+    # The plot's height first: how many values its axis shows, so how wide they are, follows.
+    ax.set_position((0.1, BELOW / height, 0.8, PLOT_HEIGHT / height))
+    low, high = ax.get_ylim()
+    ticks = [t for t in ax.get_yticks() if low <= t <= high]
+    labels = ax.yaxis.get_major_formatter().format_ticks(ticks)
+    left = max(width(label) for label in labels) / 72 + 0.15 if labels else 0.3
+    ax.set_position((left / WIDTH, BELOW / height, 1 - (left + 0.25) / WIDTH,
+                     PLOT_HEIGHT / height))
+    ax.set_title(unit, loc="left", fontsize=FONT, pad=4)
+    figure.legend(loc="upper left", bbox_to_anchor=(0.02, 1), ncols=ncols, frameon=False,
+                  handlelength=1.5, columnspacing=1.0, borderaxespad=0.1)
 
 
 def _describe(monitor: Monitor, values: list[float], dates: list[dt.date]) -> str:
@@ -139,9 +204,10 @@ def metric_chart(plan: Plan, monitor: Monitor) -> str:
     series = plan.series(monitor.id)
     if not series:
         return ""
-    plt = _pyplot()
     dates, values = [m.date for m in series], [m.value for m in series]
-    figure, ax = plt.subplots(figsize=(7.2, 2.8))
+    # The unit above the plot, level: a long one wraps instead of running off a rotated edge.
+    unit = wrap(monitor.unit or "value", PLOT)
+    figure, ax = _figure()
     ax.plot(dates, values, color=MEASURED, marker="o", markersize=3, linewidth=2,
             label="Measured")
     if monitor.target_value is not None:
@@ -150,11 +216,11 @@ def metric_chart(plan: Plan, monitor: Monitor) -> str:
     if monitor.pause_value is not None:
         ax.axhline(monitor.pause_value, color=PAUSE, linestyle="-", linewidth=1.5,
                    label="Pause")
+    _dates(ax)
+    ax.ticklabel_format(axis="y", style="plain", useOffset=False)
+    _place(figure, ax, [h.get_label() for h in ax.get_lines() if h.get_label()[0] != "_"],
+           3, unit)
     _stage_lines(ax, plan, dates[0], dates[-1])
-    ax.set_ylabel(monitor.unit or "value")
-    # A fixed place above the plot: loc="best" searches every position, the slowest step.
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=3, frameon=False, fontsize=8)
-    figure.autofmt_xdate()
     return _svg(figure, f"chart-{monitor.id}", f"{monitor.metric} over time",
                 _describe(monitor, values, dates))
 
@@ -170,18 +236,17 @@ def adoption_chart(plan: Plan) -> str:
                if s.start and s.adoption_target_percent is not None]
     if monitor is None or not targets:
         return ""
-    plt = _pyplot()
     series = plan.series(monitor.id)
-    figure, ax = plt.subplots(figsize=(7.2, 2.8))
+    measured = wrap(monitor.metric, PLOT - 30)
+    target = wrap("Stage adoption target (% of people with access)", PLOT - 30)
+    figure, ax = _figure()
     ax.plot([m.date for m in series], [m.value for m in series], color=MEASURED, marker="o",
-            markersize=3, linewidth=2, label=monitor.metric)
+            markersize=3, linewidth=2, label=measured)
     end = max(series[-1].date, targets[-1][0])
     ax.step([t for t, _ in targets] + [end], [v for _, v in targets] + [targets[-1][1]],
-            where="post", color=TARGET, linestyle="--", linewidth=1.5,
-            label="Stage adoption target (% of people with access)")
-    ax.set_ylabel("%")
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=2, frameon=False, fontsize=8)
-    figure.autofmt_xdate()
+            where="post", color=TARGET, linestyle="--", linewidth=1.5, label=target)
+    _dates(ax)
+    _place(figure, ax, [measured, target], 1, "%")
     described = "; ".join(f"from {t}: target {v:g} % of people with access" for t, v in targets)
     return _svg(figure, "chart-adoption",
                 f"Adoption: {monitor.metric} beside each stage's adoption target",
@@ -189,34 +254,65 @@ def adoption_chart(plan: Plan) -> str:
                 f"{described}.")
 
 
+BAR = 0.2  # inches: a stage's bar, under its name
+
+
 @cached
 def timeline_chart(plan: Plan) -> str:
-    """The stages as bars on a calendar, with gate decisions and today marked."""
+    """The stages as bars on a calendar, each named above its bar across the whole width (a
+    name of any length wraps; none is cut at the left), with gate decisions and today."""
     stages = [s for s in plan.stages if s.start]
     if not stages:
         return ""
+    names = [wrap(s.name, PLOT) for s in stages]
+    # Rows top to bottom in inches: each a name of one or more lines, then its bar.
+    tops, y = [], 0.0
+    for name in names:
+        tops.append(y)
+        y += _block(name) + BAR + 0.15
+    # The plot is placed by hand, its height exactly the rows: a name's lines (points) and the
+    # rows (data units) then agree. Below it the dates, above it "today".
+    below, above, side = 1.8 * LINE + 0.05, LINE + 0.1, 0.25
     plt = _pyplot()
-    figure, ax = plt.subplots(figsize=(7.2, 0.5 + 0.45 * len(stages)))
-    for row, stage in enumerate(reversed(stages)):
+    height = y + below + above
+    figure = plt.figure(figsize=(WIDTH, height))
+    ax = figure.add_axes((side / WIDTH, below / height, 1 - 2 * side / WIDTH, y / height))
+    ends = []
+    for stage, top, name in zip(stages, tops, names):
         nxt = plan.stages[stage.index + 1].start if stage.index + 1 < len(plan.stages) else None
         end = stage.end or nxt or stage.start + dt.timedelta(days=30)
+        ends.append(end)
         current = plan.position.stage is not None and plan.position.stage.id == stage.id
-        ax.barh(row, (end - stage.start).days, left=stage.start, height=0.5,
+        bar = top + _block(name) + BAR / 2
+        ax.barh(bar, (end - stage.start).days, left=stage.start, height=BAR,
                 color=MEASURED if current else STAGE, alpha=1 if current else 0.6)
-    rows = {s.id: len(stages) - 1 - i for i, s in enumerate(stages)}
+        ax.text(0, top, name, transform=ax.get_yaxis_transform(), va="top", ha="left")
+    first = min([s.start for s in stages] + [plan.today])
+    last = max(ends + [plan.today])
+    span = max((last - first).days, 1)
+    margin = dt.timedelta(days=span * 0.03 + 1)
+    ax.set_xlim(first - margin, last + margin)
+    ax.set_ylim(y, 0)
+    bars = {s.id: top + _block(name) + BAR / 2 for s, top, name in zip(stages, tops, names)}
+    # A diamond for each decision; its outcomes named once a stage, after the last one.
+    decided: dict[str, list] = {}
     for decision in plan.decisions:
-        if decision.stage in rows:
-            ax.plot(decision.date, rows[decision.stage], marker="D", color=INK, markersize=5)
-            ax.annotate(decision.outcome, (decision.date, rows[decision.stage]),
-                        xytext=(5, 4), textcoords="offset points", fontsize=7)
+        if decision.stage in bars:
+            decided.setdefault(decision.stage, []).append(decision)
+            ax.plot(decision.date, bars[decision.stage], marker="D", color=INK, markersize=5)
+    for stage_id, decisions in decided.items():
+        latest = max(decisions, key=lambda d: d.date)
+        right = (latest.date - first).days / span > 0.6
+        ax.annotate(" → ".join(d.outcome for d in sorted(decisions, key=lambda d: d.date)),
+                    (latest.date, bars[stage_id]), xytext=(-6 if right else 6, 0),
+                    textcoords="offset points", va="center", ha="right" if right else "left")
+    where = (plan.today - first).days / span
     ax.axvline(plan.today, color=PAUSE, linewidth=1)
-    ax.annotate("today", (plan.today, 1), xycoords=("data", "axes fraction"), fontsize=8,
-                color=PAUSE, ha="center", va="bottom")
-    ax.set_yticks(range(len(stages)), [s.name for s in reversed(stages)], fontsize=8)
-    figure.subplots_adjust(left=0.3)  # room for the stage names
-    ax.tick_params(axis="y", length=0)
+    ax.annotate("today", (plan.today, 1), xycoords=("data", "axes fraction"), color=PAUSE,
+                va="bottom", ha="left" if where < 0.1 else "right" if where > 0.9 else "center")
+    _dates(ax)
+    ax.set_yticks([])
     ax.spines["left"].set_visible(False)
-    figure.autofmt_xdate()
     description = "; ".join(
         f"{s.name}: from {s.start}" + (f" to {s.end}" if s.end else "") for s in stages)
     decisions = "; ".join(f"{d.outcome} on {d.date} ({d.stage})" for d in plan.decisions)

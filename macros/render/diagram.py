@@ -9,9 +9,11 @@ import textwrap
 
 from .text import attr
 
-BOX_WIDTH = 520
+# 360 px wide: a 390 px phone's column (~358 px) shows it nearly 1:1, so its 14 px text stays
+# above 12 px (issue 21, item 7); at 520 px it was scaled to 9 px.
+BOX_WIDTH = 340
 LINE_HEIGHT = 18
-CHARS_PER_LINE = 58  # ~8.5 px per character at 14 px
+CHARS_PER_LINE = 36  # ~8.5 px per character at 14 px
 GAP = 34
 
 
@@ -21,16 +23,17 @@ def escalation_svg(svg_id: str, title: str, steps: list[tuple[str, str, str]]) -
     for n, (who, within, action) in enumerate(steps, 1):
         lines = textwrap.wrap(f"{n}. {who}" + (f" — within {within}" if within else ""),
                               CHARS_PER_LINE) or [""]
+        heading = len(lines)  # who and when, bold over as many lines as they wrap to
         lines += textwrap.wrap(action, CHARS_PER_LINE) if action else []
-        blocks.append(lines)
+        blocks.append((lines, heading))
     y = 10
     parts = []
-    for n, lines in enumerate(blocks):
+    for n, (lines, heading) in enumerate(blocks):
         height = 16 + LINE_HEIGHT * len(lines)
         parts.append(f'<rect class="esc-box" x="10" y="{y}" width="{BOX_WIDTH}" '
                      f'height="{height}" rx="6"/>')
         for k, line in enumerate(lines):
-            weight = ' class="esc-who"' if k == 0 else ""
+            weight = ' class="esc-who"' if k < heading else ""
             parts.append(f'<text x="24" y="{y + 22 + k * LINE_HEIGHT}"{weight}>'
                          f"{attr(line)}</text>")
         y += height
