@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from .. import cache
+from ..dates import day_words, short_day
 from ..model import Monitor, Plan
 from .sentences import amount
 from .text import attr
@@ -123,7 +124,8 @@ def _stage_lines(ax, plan: Plan, first: dt.date, last: dt.date) -> None:
 
 def _describe(monitor: Monitor, values: list[float], dates: list[dt.date]) -> str:
     unit = monitor.unit
-    parts = [f"{len(values)} measurements from {dates[0]} to {dates[-1]}; latest "
+    parts = [f"{len(values)} measurements from {day_words(dates[0])} to {day_words(dates[-1])}; "
+             f"latest "
              f"{amount(values[-1], unit)}, lowest {amount(min(values), unit)}, highest "
              f"{amount(max(values), unit)}"]
     if monitor.target_value is not None:
@@ -154,7 +156,7 @@ def metric_chart(plan: Plan, monitor: Monitor) -> str:
     ax.set_ylabel(monitor.unit or "value")
     # A fixed place above the plot: loc="best" searches every position, the slowest step.
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=3, frameon=False, fontsize=8)
-    figure.autofmt_xdate()
+    _day_ticks(ax, figure)
     return _svg(figure, f"chart-{monitor.id}", f"{monitor.metric} over time",
                 _describe(monitor, values, dates))
 
@@ -181,11 +183,13 @@ def adoption_chart(plan: Plan) -> str:
             label="Stage adoption target (% of people with access)")
     ax.set_ylabel("%")
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=2, frameon=False, fontsize=8)
-    figure.autofmt_xdate()
-    described = "; ".join(f"from {t}: target {v:g} % of people with access" for t, v in targets)
+    _day_ticks(ax, figure)
+    described = "; ".join(f"from {day_words(t)}: target {v:g} % of people with access"
+                          for t, v in targets)
     return _svg(figure, "chart-adoption",
                 f"Adoption: {monitor.metric} beside each stage's adoption target",
-                f"Latest {monitor.metric}: {series[-1].value:g} % on {series[-1].date}. "
+                f"Latest {monitor.metric}: {series[-1].value:g} % on "
+                f"{day_words(series[-1].date)}. "
                 f"{described}.")
 
 
@@ -216,10 +220,28 @@ def timeline_chart(plan: Plan) -> str:
     figure.subplots_adjust(left=0.3)  # room for the stage names
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
-    figure.autofmt_xdate()
+    _day_ticks(ax, figure)
     description = "; ".join(
-        f"{s.name}: from {s.start}" + (f" to {s.end}" if s.end else "") for s in stages)
-    decisions = "; ".join(f"{d.outcome} on {d.date} ({d.stage})" for d in plan.decisions)
+        f"{s.name}: from {day_words(s.start)}" + (f" to {day_words(s.end)}" if s.end else "")
+        for s in stages)
+    decisions = "; ".join(f"{d.outcome} on {day_words(d.date)} ({_stage_name(plan, d.stage)})"
+                          for d in plan.decisions)
     return _svg(figure, "chart-timeline", f"Timeline of {plan.title}",
                 f"Stages — {description}. Decisions — {decisions or 'none yet'}. "
-                f"Today is {plan.today}.")
+                f"Today is {day_words(plan.today)}.")
+
+
+def _stage_name(plan: Plan, stage_id: str) -> str:
+    stage = plan.stage(stage_id)
+    return stage.name if stage is not None else stage_id
+
+
+def _day_ticks(ax, figure) -> None:
+    """Days on the time axis as staff read them ('8 Sep 2026'), in our words whatever the
+    machine's locale, slanted so that they do not overlap."""
+    # matplotlib loads lazily, as in _pyplot: a build without charts never imports it
+    from matplotlib.dates import num2date
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: short_day(num2date(x).date())))
+    figure.autofmt_xdate()

@@ -9,6 +9,7 @@ links made before the blocks existed still land on the plan; the other parts are
 """
 from __future__ import annotations
 
+from ..dates import day_near
 from ..model import Handbook, Plan, Stage
 from .fragments import MODES, Fragments, Paths
 from .sentences import and_list, capitalised, count, plain_end, sentence, sentences
@@ -159,7 +160,7 @@ class FrontDoor:
             return "no stage yet"
         if position.state == "not_started":
             return self._stage_when(plan, current)
-        due = (f"; decision due since {plan.decision_due.isoformat()}"
+        due = (f"; decision due since {day_near(plan.decision_due, plan.today)}"
                if plan.decision_due else "")
         following = plan.stages[current.index + 1] if current.index + 1 < len(
             plan.stages) else None
@@ -173,7 +174,7 @@ class FrontDoor:
         previous = plan.stages[stage.index - 1] if stage.index else None
         parts = [f.stage_link(plan, stage)]
         if stage.start:
-            parts.append(f"planned from {stage.start.isoformat()}")
+            parts.append(f"planned from {day_near(stage.start, plan.today)}")
         if previous is not None and not plan.stage_done(previous) and previous.gate:
             parts.append(f"once the gate of {f.stage_link(plan, previous)} decides")
         return ", ".join(parts)

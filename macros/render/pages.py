@@ -27,6 +27,7 @@ from .fragments import (
     _period,
     fields_as_code,
     use_anchor,
+    written_day,
 )
 from .front import FrontDoor
 from .front import involves as _involves
@@ -72,9 +73,9 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
         ["Affects", cell(", ".join(i.replace("_", " ") for i in plan.get("impact", default=[])))],
         ["Business owner", f.person(plan.owner)],
         ["Executive sponsor", f.person(plan.get("sponsor"))],
-        ["Approved", f"{f.person(approval['by'])} on {approval['date']}" if approval
+        ["Approved", f"{f.person(approval['by'])} on {written_day(approval['date'])}" if approval
          else cell(None)],
-        ["Review by", cell(plan.review_by.isoformat() if plan.review_by else None)
+        ["Review by", cell(day_words(plan.review_by) if plan.review_by else None)
          + (" **(overdue)**" if plan.review_overdue else "")],
         ["Last changed", f.last_change(plan)],
         ["Current stage", (f.stage_link(plan, position.stage) + " — "
@@ -209,7 +210,8 @@ def status(f: Fragments, plan: Plan) -> str:
     if position.decision is not None:
         d = position.decision
         rationale = inline(plain_end(d.rationale))
-        lines.append(sentence(f"Last gate decision: **{inline(d.outcome)}** on {d.date} by "
+        lines.append(sentence(f"Last gate decision: **{inline(d.outcome)}** on "
+                              f"{day_words(d.date)} by "
                               f"{f.person(d.by)}" + (f" — {rationale}" if rationale else "")))
     if plan.next_gate:
         stage, gate = plan.next_gate
@@ -350,7 +352,7 @@ def reviews_page(hb: Handbook) -> str:
             state = f"Due in {(due - hb.today).days} days"
         else:
             state = "Scheduled"
-        rows.append([f.plan_link(plan), cell(due.isoformat() if due else None), state,
+        rows.append([f.plan_link(plan), cell(day_words(due) if due else None), state,
                      f.person_with_contact(plan.owner) if plan.owner else cell(None),
                      f.last_change(plan)])
     return _page("Plan reviews", "Every plan must be reviewed by its owner before its review "

@@ -6,8 +6,9 @@ other page; the stylesheet's `@media print` strips the site around it.
 """
 from __future__ import annotations
 
+from ..dates import day_words
 from ..model import Handbook, Plan
-from .fragments import PATTERNS, Fragments, Paths, _percent, _period
+from .fragments import PATTERNS, Fragments, Paths, _percent, _period, written_day
 from .text import cell, code, front_matter, inline, table
 
 # The section headings a printed plan always has, in order (the print test looks for each).
@@ -39,7 +40,7 @@ def print_page(hb: Handbook, plan: Plan) -> str:
 
 def _facts(f: Fragments, hb: Handbook, plan: Plan) -> str:
     change = plan.last_change
-    version = f"Built {hb.today.isoformat()}; " + (
+    version = f"Built {day_words(hb.today)}; " + (
         f"plan file last changed {_day(change.date)} in commit {code(change.short)}"
         if change is not None else "plan file history not recorded (no git)")
     rationale = plan.get("tier_rationale")
@@ -52,7 +53,7 @@ def _facts(f: Fragments, hb: Handbook, plan: Plan) -> str:
                                    for i in plan.get("impact", default=[])))],
         ["Business owner", cell(hb.name_of(plan.owner) or None)],
         ["Executive sponsor", cell(hb.name_of(plan.get("sponsor")) or None)],
-        ["Review by", cell((plan.review_by.isoformat() + (" — overdue for review"
+        ["Review by", cell((day_words(plan.review_by) + (" — overdue for review"
                                                           if plan.review_overdue else ""))
                            if plan.review_by else None)],
     ])
@@ -128,11 +129,11 @@ def _approval(hb: Handbook, plan: Plan) -> str:
     person = hb.people.get(who) if who else None
     approver = inline(hb.name_of(who)) + (f" ({inline(person.role)})" if person and person.role
                                           else "") if who else ""
-    date = inline(approval.get("date", ""))
+    date = written_day(approval.get("date", ""))
     rows = "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in
                    (("Approver", approver), ("Date", date), ("Signature", "")))
     return f'<table class="print-approval">{rows}</table>'
 
 
 def _day(day) -> str:
-    return day.isoformat() if day else "on a day git cannot give"
+    return day_words(day) if day else "on a day git cannot give"
