@@ -661,11 +661,11 @@ class Fragments:
         # Staff read why the handbook does not judge it; which field to add is for editors,
         # on their pages (the readiness page counts these, the reference names the fields).
         if not c.metric:
-            why = "the criterion names no metric to measure it by"
+            why = "no metric is named"
         elif monitor is not None and monitor.better not in ("higher", "lower"):
             why = "the plan does not say whether higher or lower is better"
         else:
-            why = "the criterion gives no figure to compare with"
+            why = "no figure is given"
         return f"Judged by the decider ({why})"
 
     def decisions(self, plan: Plan, stage: Stage | None = None) -> str:
