@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, make_project, mkdocs_build
+from macros.pipeline import run
+from macros.render.sentences import bound, pause_bound
+
+from .conftest import FIXTURES, TODAY, make_project, mkdocs_build
 from .plain_words import findings, page_text
 
 STRANGER = FIXTURES / "stranger-2" / "plans"
@@ -52,3 +55,31 @@ def test_the_scan_finds_the_tool_jargon_and_spares_plan_text(tmp_path: Path):
                      "teams/index.html: 'pause_value'", "teams/index.html: '>='",
                      "teams/index.html: 'stage-access'"]
     assert "var a" not in page_text("<script>var a = 1 < 2;</script>")[0]
+
+
+def test_a_bound_is_said_in_its_metrics_direction_with_its_unit():
+    assert bound(30, "lower", "%") == "at most 30 %"
+    assert bound(4.2, "higher", "out of 5") == "at least 4.2 out of 5"
+    assert bound(0, "lower", "incidents") == "0 incidents"
+    assert bound(30, None, "%") is None and bound(None, "lower", "%") is None
+    assert pause_bound(50, "lower", "%") == "50 % or more"
+    assert pause_bound(85, "higher", "%") == "85 % or less"
+
+
+@pytest.fixture(scope="module")
+def example_pages() -> dict[str, str]:
+    site = run(ROOT / "plans", TODAY)
+    assert site.ok, site.diagnostics
+    return site.pages
+
+
+def test_targets_and_gate_thresholds_show_the_numbers_not_the_free_text(example_pages):
+    plan = example_pages["plans/support-replies/index.md"]
+    row = next(line for line in plan.splitlines() if "metric-edit-rate" in line)
+    # The plan writes target "<= 30%" and pause threshold "> 50% for 2 weeks" in free text
+    # beside target_value 30, pause_value 50, better: lower, unit: %.
+    assert "| at most 30 % | 50 % or more |" in row and "&#60;" not in row
+    assert "| at most 3 requests | 8 requests or more |" in plan
+    stage = example_pages["plans/support-replies/stages/wave-3.md"]
+    assert "| at most 30 % | **Blocking** |" in stage
+    assert "| at least 40 % | Advisory |" in stage and "&#62;&#61;" not in stage

@@ -15,7 +15,8 @@ from ..readiness import PRODUCTION, readiness
 from ..values import parse_date
 from .charts import metric_chart
 from .diagram import escalation_svg
-from .sentences import amount, and_list, capitalised, count, plain_end, sentence, sentences
+from .sentences import (amount, and_list, bound, capitalised, count, pause_bound, plain_end,
+                        sentence, sentences)
 from .text import anchor, cell, inline, link_or_text, markdown, safe_url, table, visible
 
 MODES = {
@@ -622,7 +623,7 @@ class Fragments:
             evidence = plan.evidence(c, stage)
             latest = _reading(evidence.latest, monitor.unit if monitor else "")
             rows.append([anchor(c.anchor) + cell(c.question), metric_text,
-                         cell(c.threshold or _judged_value(evidence, monitor)),
+                         cell(_judged_value(evidence, monitor) or c.threshold),
                          "**Blocking**" if c.blocking else "Advisory", cell(latest),
                          self.verdict(evidence, monitor)])
         parts = [f"**Decided by:** {self.person(gate.decider)}",
@@ -759,7 +760,9 @@ class Fragments:
             if plan.stale(m.id):
                 reading += f" — {_stale(latest)}"
             rows.append([anchor(f"metric-{m.id}") + cell(m.metric), cell(m.area.title()),
-                         cell(m.target), cell(m.pause_threshold), cell(reading),
+                         cell(bound(m.target_value, m.better, m.unit) or m.target),
+                         cell(pause_bound(m.pause_value, m.better, m.unit) or m.pause_threshold),
+                         cell(reading),
                          cell(m.cadence), self.person(m.owner), cell(m.supports)])
         return table(["Metric", "Area", "Target", "Pause threshold", "Latest", "Cadence",
                       "Owner", "Decision it supports"], rows) or "_No metrics._"
@@ -947,11 +950,9 @@ GATE_OUTCOME_PAST = {"proceed": "proceeded", "limit": "limited the rollout",
 
 def _judged_value(evidence: Evidence, monitor) -> str | None:
     """A criterion's `value` in words, in its metric's direction: 'at most 30 %'."""
-    value = evidence.criterion.value
-    if value is None or monitor is None or monitor.better not in ("higher", "lower"):
+    if monitor is None:
         return None
-    word = "at least" if monitor.better == "higher" else "at most"
-    return f"{word} {value:g}{' ' + monitor.unit if monitor.unit else ''}"
+    return bound(evidence.criterion.value, monitor.better, monitor.unit)
 
 
 def _percent(value: float | None) -> str | None:
