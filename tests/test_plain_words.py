@@ -4,6 +4,7 @@ written, so it is exempt (tests/plain_words.py tells the two apart)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from macros.pipeline import run
 from macros.render.sentences import bound, pause_bound
 
 from .conftest import FIXTURES, TODAY, make_project, mkdocs_build
-from .plain_words import findings, page_text
+from .plain_words import EDITORS, findings, page_text
 
 STRANGER = FIXTURES / "stranger-2" / "plans"
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,3 +84,12 @@ def test_targets_and_gate_thresholds_show_the_numbers_not_the_free_text(example_
     stage = example_pages["plans/support-replies/stages/wave-3.md"]
     assert "| at most 30 % | **Blocking** |" in stage
     assert "| at least 40 % | Advisory |" in stage and "&#62;&#61;" not in stage
+
+
+def test_no_staff_page_of_the_examples_names_a_seed_even_in_plan_text(example_site: Path):
+    # The example plans are what a new organisation copies: their text names no seed either.
+    for path in example_site.rglob("*.html"):
+        page = path.relative_to(example_site).as_posix()
+        if not EDITORS.search(page):
+            assert not re.search(r"\bseeds? \d{3}", page_text(path.read_text("utf-8"))[0],
+                                 re.I), page
