@@ -67,9 +67,13 @@ def days_away(day: dt.date, today: dt.date) -> str:
 SOON = 14  # days: nearer than this, a day is also said as a distance ('in 3 days')
 
 
+def distance_if_near(day: dt.date, today: dt.date) -> str | None:
+    """'in 3 days' when a day is within two weeks of today, where a team lead planning around
+    a gate or a next stage needs the distance more than the day; else None."""
+    return days_away(day, today) if abs((day - today).days) < SOON else None
+
+
 def day_near(day: dt.date, today: dt.date) -> str:
-    """'Tue 12 Jan 2027', followed by '(in 3 days)' when it is within two weeks of today, where
-    a team lead planning around a gate or a next stage needs the distance more than the day."""
-    if abs((day - today).days) < SOON:
-        return f"{day_words(day)} ({days_away(day, today)})"
-    return day_words(day)
+    """'Tue 12 Jan 2027', followed by '(in 3 days)' when it is within two weeks of today."""
+    near = distance_if_near(day, today)
+    return f"{day_words(day)} ({near})" if near else day_words(day)

@@ -258,5 +258,5 @@ def test_a_headcount_split_by_team_keeps_each_teams_number_after_one_leaves():
     assert "[Kitchen](../../teams/kitchen.md) (6 of the team's 14)" in text
     assert "up to" not in text and "Finance" not in text
     page = stage_page(hb, hb.plans["p"], hb.plans["p"].stages[0])
-    assert ("| People added at this stage | [Kitchen](../../../teams/kitchen.md): 6 of the "
-            "team's 14; [Finance](../../../teams/finance.md): 4 of the team's 6 |") in page
+    assert ("| People added at this stage | [Kitchen](../../../teams/kitchen.md): 6 join (the "
+            "team has 14); [Finance](../../../teams/finance.md): 4 join (the team has 6) |") in page

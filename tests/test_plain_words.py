@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from macros.dates import day_near, day_words, days_away
 from macros.pipeline import run
 from macros.render.sentences import bound, pause_bound
 
@@ -93,3 +94,28 @@ def test_no_staff_page_of_the_examples_names_a_seed_even_in_plan_text(example_si
         if not EDITORS.search(page):
             assert not re.search(r"\bseeds? \d{3}", page_text(path.read_text("utf-8"))[0],
                                  re.I), page
+
+
+def test_days_read_as_words_and_near_ones_as_a_distance():
+    today = dt.date(2026, 11, 24)
+    assert day_words(dt.date(2027, 1, 12)) == "Tue 12 Jan 2027"
+    assert [days_away(today + dt.timedelta(days=n), today) for n in (0, 1, -1, 3, -2)] == [
+        "today", "tomorrow", "yesterday", "in 3 days", "2 days ago"]
+    assert day_near(dt.date(2026, 12, 7), today) == "Mon 7 Dec 2026 (in 13 days)"
+    assert day_near(dt.date(2026, 12, 8), today) == "Tue 8 Dec 2026"  # two weeks: the day will do
+
+
+def test_the_next_stage_says_how_soon_it_starts(example_pages):
+    team = example_pages["teams/support.md"]
+    assert "planned from Mon 7 Dec 2026 (in 13 days)" in team
+    assert "2026-12-07" not in team
+
+
+def test_people_added_at_a_stage_say_that_they_join(example_pages):
+    # Wave 3 adds 10 of Customer Support's 40 people, giving access to 50 % in all.
+    row = next(line for line in example_pages["plans/support-replies/index.md"].splitlines()
+               if line.startswith("| 3. [Wave 3"))
+    assert "| 10 join (the team has 40) | 50 % |" in row
+    stage = example_pages["plans/support-replies/stages/wave-3.md"]
+    assert "| People added at this stage | 10 join (the team has 40) |" in stage
+    assert "(20 of the team's 40)" in stage  # who has access: everyone so far

@@ -9,7 +9,7 @@ import datetime as dt
 import posixpath
 import re
 
-from ..dates import day_near, day_words
+from ..dates import day_near, day_words, distance_if_near
 from ..model import Access, Evidence, Grant, Handbook, Module, Plan, Stage
 from ..readiness import PRODUCTION, readiness
 from ..values import parse_date
@@ -291,9 +291,11 @@ class Fragments:
 
     # --- access: who may do what ----------------------------------------------------------
 
-    def headcount(self, grant: Grant) -> str:
+    def headcount(self, grant: Grant, joining: bool = False) -> str:
         """How many people a stage gives access: '5 of the team's 14', '5 people across
-        Customer Support and Finance', '' when the stage counts nobody."""
+        Customer Support and Finance', '' when the stage counts nobody. `joining`: the number
+        is of the people the stage adds, said so ('5 join (the team has 14)'), since beside a
+        cumulative share (50 %) '5 of the team's 14' reads as everyone with access."""
         if grant.headcount is None:
             return ""
         if grant.at_most:  # a team has left: its share of the number is not known
@@ -304,19 +306,20 @@ class Fragments:
             if team and team.headcount and grant.headcount >= team.headcount:
                 return f"the whole team of {team.headcount}"
             if team and team.headcount:
-                return f"{grant.headcount} of the team's {team.headcount}"
-            return count(grant.headcount, "person", "people")
+                return (f"{grant.headcount} join (the team has {team.headcount})" if joining
+                        else f"{grant.headcount} of the team's {team.headcount}")
+            return count(grant.headcount, "person", "people") + (" join" if joining else "")
         # Linked names: a team's own name may hold "and" (Validation and Registration).
         names = and_list(self.who(t) for t in grant.teams)
-        return f"{count(grant.headcount, 'person', 'people')} across {names}" if names else \
-            count(grant.headcount, "person", "people")
+        people = count(grant.headcount, "person", "people") + (" join" if joining else "")
+        return f"{people} across {names}" if names else people
 
     def stage_headcount(self, stage: Stage) -> str:
         """The people a stage adds: its headcount, or without one the whole teams it names."""
         if stage.headcount_by_team:
-            return "; ".join(f"{self.who(t)}: {self.headcount(Grant(stage, (t, ), n))}"
+            return "; ".join(f"{self.who(t)}: {self.headcount(Grant(stage, (t, ), n), True)}"
                              for t, n in stage.headcount_by_team)
-        said = self.headcount(Grant(stage, stage.teams, stage.headcount))
+        said = self.headcount(Grant(stage, stage.teams, stage.headcount), joining=True)
         if said:
             return said
         if stage.headcount is None and stage.teams:
@@ -592,7 +595,7 @@ class Fragments:
                 cell(_period(s)),
                 self.stage_state(plan, s),
             ])
-        return table(["Stage", "Pattern", "Teams that join", "People added", "Access",
+        return table(["Stage", "Pattern", "Teams that join", "People added", "Share with access",
                       "Adoption target", "Planned dates", "State"], rows) or "_No stages._"
 
     def checklist(self, plan: Plan, stage: Stage) -> str:
@@ -931,7 +934,11 @@ def written_day(value: object) -> str:
 
 
 def _planned(stage: Stage, today: dt.date) -> str:
-    return f" (planned from {day_near(stage.start, today)})" if stage.start else ""
+    """' (planned from Mon 7 Dec 2026, in 13 days)': one pair of brackets, never two."""
+    if not stage.start:
+        return ""
+    near = distance_if_near(stage.start, today)
+    return f" (planned from {day_words(stage.start)}" + (f", {near})" if near else ")")
 
 
 # The tools of the rules for everyone, by status: (status, heading, stable anchor id).
