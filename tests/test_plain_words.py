@@ -119,3 +119,9 @@ def test_people_added_at_a_stage_say_that_they_join(example_pages):
     stage = example_pages["plans/support-replies/stages/wave-3.md"]
     assert "| People added at this stage | 10 join (the team has 40) |" in stage
     assert "(20 of the team's 40)" in stage  # who has access: everyone so far
+
+
+def test_the_print_view_shows_gate_and_pause_numbers_with_their_units(example_pages):
+    page = example_pages["plans/support-replies/print.md"]
+    assert "Is quality holding at scale? — at most 30 % **(blocking)**" in page
+    assert "- Help requests above their pause threshold (8 requests or more)" in page

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..dates import day_words
 from ..model import Handbook, Plan
 from .fragments import PATTERNS, Fragments, Paths, _percent, _period, written_day
+from .sentences import bound, pause_bound
 from .text import cell, code, front_matter, inline, table
 
 # The section headings a printed plan always has, in order (the print test looks for each).
@@ -95,7 +96,8 @@ def _stages(f: Fragments, plan: Plan) -> str:
     rows = []
     for s in plan.stages:
         gate = s.gate
-        criteria = "<br>".join(inline(c.question) + (" **(blocking)**" if c.blocking else "")
+        criteria = "<br>".join(inline(c.question) + _criterion_bound(plan, c)
+                               + (" **(blocking)**" if c.blocking else "")
                                for c in gate.criteria) if gate else ""
         teams = cell(", ".join(f.hb.name_of(t) for t in s.teams))
         if s.leave:
@@ -110,10 +112,26 @@ def _stages(f: Fragments, plan: Plan) -> str:
     return "\n\n".join(p for p in (f.end_state(plan), stages) if p)
 
 
+def _criterion_bound(plan: Plan, criterion) -> str:
+    """' — at most 30 %': the figure the signer agrees the gate compares (the question names
+    what is measured; the stage page links the metric)."""
+    monitor = plan.monitor(criterion.metric)
+    said = bound(criterion.value, monitor.better, monitor.unit) if monitor else None
+    return f" — {inline(said)}" if said else ""
+
+
+def _trigger_bound(plan: Plan, trigger: dict) -> str:
+    """' (50 % or more)': the pause value of the metric a trigger names, when it has one."""
+    monitor = plan.monitor(trigger.get("metric"))
+    said = pause_bound(monitor.pause_value, monitor.better, monitor.unit) if monitor else None
+    return f" ({inline(said)})" if said else ""
+
+
 def _pause(f: Fragments, plan: Plan) -> str:
     pause = plan.get("pause", default={})
     authority = ", ".join(f.hb.name_of(p) for p in pause.get("authority", []))
-    triggers = "\n".join(f"- {inline(t['text'])}" for t in pause.get("triggers", []))
+    triggers = "\n".join(f"- {inline(t['text'])}{_trigger_bound(plan, t)}"
+                         for t in pause.get("triggers", []))
     return "\n\n".join(p for p in [
         f"**Who may pause:** {cell(authority)}",
         f"**Pause when:**\n\n{triggers}" if triggers else "",
