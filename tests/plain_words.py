@@ -55,6 +55,7 @@ def jargon() -> re.Pattern:
     keys = sorted((k for k in schema_keys() if "_" in k), key=len, reverse=True)
     return re.compile("|".join([
         r"\bplans/", r"_org\.yaml", r"\.ya?ml\b", r"\bseeds? \d{3}", r"<=|>=|==|[<>]",
+        r"\bYAML\b", r"\bids?\b", r"\bcommits?\b", r"\bgit\b",  # the editors' workshop
         r"\b\d{4}-\d{2}-\d{2}\b",  # a bare ISO date: staff read 'Tue 24 Nov 2026'
         r"(?<![\w-])(?:" + "|".join(map(re.escape, rules)) + r")(?![\w-])",
         r"\b(?:" + "|".join(map(re.escape, keys)) + r")\b"]))

@@ -32,7 +32,7 @@ def test_every_plan_has_a_print_view_with_every_section(site):
         page = site.pages[Paths.print(plan["id"])]
         for heading in SECTIONS:
             assert f"\n## {heading} {{#" in page, (plan["id"], heading)
-        assert f"| Version | Built {day_words(TODAY)}; plan file " in page
+        assert f"| Version | Built {day_words(TODAY)}; plan last changed " in page
         assert '<table class="print-approval">' in page
 
 

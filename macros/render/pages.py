@@ -415,7 +415,7 @@ def uses_page(hb: Handbook) -> str:
     return _page(
         "Can I use AI for this?",
         "Every allowed and prohibited use across all plans. Search for your task, or scan the "
-        "lists. Each use has a permanent link: its plan and use ids.",
+        "lists. Each use has a permanent link.",
         "## Not listed? {#not-listed}\n\n" + f.not_listed(),
         "## Never allowed {#prohibited}\n\n" + (table(["Use", "Plan", "Why"], prohibited)
                                                  or "_None._"),

@@ -42,8 +42,8 @@ def print_page(hb: Handbook, plan: Plan) -> str:
 def _facts(f: Fragments, hb: Handbook, plan: Plan) -> str:
     change = plan.last_change
     version = f"Built {day_words(hb.today)}; " + (
-        f"plan file last changed {_day(change.date)} in commit {code(change.short)}"
-        if change is not None else "plan file history not recorded (no git)")
+        f"plan last changed {_day(change.date)}, version {code(change.short)}"
+        if change is not None else "the plan's change history is not recorded")
     rationale = plan.get("tier_rationale")
     return table(["", ""], [
         ["Version", version],
