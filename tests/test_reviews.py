@@ -109,7 +109,7 @@ def test_a_change_merged_with_a_merge_commit_is_listed_once(
 def test_without_git_the_page_says_so(tmp_path: Path):
     shutil.copytree(FIXTURES / "valid" / "minimum", tmp_path / "plans")
     page = run(tmp_path / "plans", TODAY).pages["plans/menu-drafts/index.md"]
-    assert "| Last changed | _not recorded (no git history)_ |" in page
+    assert "| Last changed | _not recorded_ |" in page
 
 
 def test_overdue_plans_lead_the_reviews_page_and_carry_a_banner(tmp_path: Path):

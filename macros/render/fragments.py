@@ -161,7 +161,7 @@ class Fragments:
         ids, authors and messages are the governance change log's, not staff pages'."""
         change = plan.last_change
         if change is None:
-            return "_not recorded (no git history)_"
+            return "_not recorded_"
         by = plan.change_approved_by
         day = day_words(change.date) if change.date else "date unknown"
         return (f"{day}: {inline(visible(change.summary))} — "
