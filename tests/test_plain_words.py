@@ -125,3 +125,8 @@ def test_the_print_view_shows_gate_and_pause_numbers_with_their_units(example_pa
     page = example_pages["plans/support-replies/print.md"]
     assert "Is quality holding at scale? — at most 30 % **(blocking)**" in page
     assert "- Help requests above their pause threshold (8 requests or more)" in page
+
+
+def test_a_chart_describes_its_target_and_pause_in_the_metrics_direction(example_pages):
+    page = example_pages["plans/support-replies/index.md"]
+    assert "target at most 30 %; pause at 50 % or more." in page

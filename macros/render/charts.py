@@ -16,7 +16,7 @@ from functools import lru_cache
 from .. import cache
 from ..dates import day_words, short_day
 from ..model import Monitor, Plan
-from .sentences import amount
+from .sentences import amount, bound, pause_bound
 from .text import attr
 
 INK = "#010203"  # drawn as currentColor: replaced in the SVG text
@@ -128,10 +128,13 @@ def _describe(monitor: Monitor, values: list[float], dates: list[dt.date]) -> st
              f"latest "
              f"{amount(values[-1], unit)}, lowest {amount(min(values), unit)}, highest "
              f"{amount(max(values), unit)}"]
+    # In the metric's direction when the plan gives it ('target at most 30 %'), as on the page.
     if monitor.target_value is not None:
-        parts.append(f"target {amount(monitor.target_value, unit)}")
+        parts.append("target " + (bound(monitor.target_value, monitor.better, unit)
+                                  or amount(monitor.target_value, unit)))
     if monitor.pause_value is not None:
-        parts.append(f"pause value {amount(monitor.pause_value, unit)}")
+        parts.append("pause at " + (pause_bound(monitor.pause_value, monitor.better, unit)
+                                    or amount(monitor.pause_value, unit)))
     return "; ".join(parts) + "."
 
 
