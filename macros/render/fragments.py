@@ -549,7 +549,7 @@ class Fragments:
             return (f"Planned — starts once the gate of stage {previous.index + 1}, "
                     f"“{inline(previous.name)}”, decides" + _planned(stage, plan.today))
         if stage.start:
-            return f"Planned — starts on {day_words(stage.start)}"
+            return f"Planned — starts on {day_near(stage.start, plan.today)}"
         return "Planned"
 
     def message_timing(self, plan: Plan, message: dict) -> str:
