@@ -39,15 +39,15 @@ def test_stranger_staff_pages_are_in_plain_words(stranger_site: Path):
 def test_the_scan_finds_the_tool_jargon_and_spares_plan_text(tmp_path: Path):
     plans = tmp_path / "plans"
     plans.mkdir()
-    (plans / "p.yaml").write_text("target: '<= 30% (seed 000)'\nnote: set `value` here\n",
-                                  encoding="utf-8")
+    (plans / "p.yaml").write_text("target: '<= 30% (seed 000)'\nnote: set `value` here\n"
+                                  "stages: [{id: first-wave}]\n", encoding="utf-8")
     site = tmp_path / "site"
     (site / "teams").mkdir(parents=True)
     (site / "reference").mkdir()
     (site / "teams" / "index.html").write_text(
         "<p>Target &lt;= <em>30%</em> (seed 000), set <code>value</code> here.</p>"  # plan text
         "<p>Due 2026-11-24, see plans/a.yaml; add <code>pause.authority</code>; "
-        "pause_value &gt;= 3 [stage-access]</p><script>var a = 1 < 2;</script>",
+        "pause_value &gt;= 3 [stage-access] (first-wave)</p><script>var a = 1 < 2;</script>",
         encoding="utf-8")
     (site / "reference" / "index.html").write_text("<p>target_value &lt;= 2026-11-24</p>",
                                                    encoding="utf-8")
@@ -55,7 +55,7 @@ def test_the_scan_finds_the_tool_jargon_and_spares_plan_text(tmp_path: Path):
     assert found == ["teams/index.html: '`pause.authority`'", "teams/index.html: '2026-11-24'",
                      "teams/index.html: 'plans/'", "teams/index.html: '.yaml'",
                      "teams/index.html: 'pause_value'", "teams/index.html: '>='",
-                     "teams/index.html: 'stage-access'"]
+                     "teams/index.html: 'stage-access'", "teams/index.html: 'first-wave'"]
     assert "var a" not in page_text("<script>var a = 1 < 2;</script>")[0]
 
 
