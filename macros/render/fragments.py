@@ -317,8 +317,9 @@ class Fragments:
     def stage_headcount(self, stage: Stage) -> str:
         """The people a stage adds: its headcount, or without one the whole teams it names."""
         if stage.headcount_by_team:
-            return "; ".join(f"{self.who(t)}: {self.headcount(Grant(stage, (t, ), n), True)}"
-                             for t, n in stage.headcount_by_team)
+            return "; ".join(
+                f"{self.who(t)}: {self.headcount(Grant(stage, (t, ), n), joining=True)}"
+                for t, n in stage.headcount_by_team)
         said = self.headcount(Grant(stage, stage.teams, stage.headcount), joining=True)
         if said:
             return said
