@@ -45,3 +45,35 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 def day_words(day: dt.date) -> str:
     """A day as staff read it, 'Tue 24 Nov 2026', whatever the machine's locale."""
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def short_day(day: dt.date) -> str:
+    """A day where space is short (a chart's axis), '24 Nov 2026'."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def days_away(day: dt.date, today: dt.date) -> str:
+    """How far a day is from today in words: 'today', 'tomorrow', 'in 3 days', '2 days ago'."""
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    if delta == -1:
+        return "yesterday"
+    return f"in {delta} days" if delta > 0 else f"{-delta} days ago"
+
+
+SOON = 14  # days: nearer than this, a day is also said as a distance ('in 3 days')
+
+
+def distance_if_near(day: dt.date, today: dt.date) -> str | None:
+    """'in 3 days' when a day is within two weeks of today, where a team lead planning around
+    a gate or a next stage needs the distance more than the day; else None."""
+    return days_away(day, today) if abs((day - today).days) < SOON else None
+
+
+def day_near(day: dt.date, today: dt.date) -> str:
+    """'Tue 12 Jan 2027', followed by '(in 3 days)' when it is within two weeks of today."""
+    near = distance_if_near(day, today)
+    return f"{day_words(day)} ({near})" if near else day_words(day)

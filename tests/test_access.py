@@ -162,7 +162,7 @@ def test_access_accumulates_a_later_stage_does_not_hand_over():
 def test_a_team_that_joins_later_reads_when():
     assert now_for(wave_plan(), "kitchen") == (
         "**Nothing yet**: your team joins at [C](../plans/p/stages/c.md) (planned from "
-        "2026-06-01).")
+        "Mon 1 Jun 2026).")
 
 
 def test_leave_ends_a_teams_access_when_the_stage_starts():
@@ -172,7 +172,7 @@ def test_leave_ends_a_teams_access_when_the_stage_starts():
     assert plan.access.teams == ("finance", "kitchen")
     assert now_for(raw, "shop", dt.date(2026, 6, 2)) == (
         "**Nothing**: your team's access ended when [C](../plans/p/stages/c.md) started on "
-        "2026-06-01 and does not return under this plan.")
+        "Mon 1 Jun 2026 and does not return under this plan.")
     # Before stage c starts, shop keeps its access.
     assert handbook(raw, dt.date(2026, 5, 15)).plans["p"].access.has("shop")
 
@@ -258,5 +258,5 @@ def test_a_headcount_split_by_team_keeps_each_teams_number_after_one_leaves():
     assert "[Kitchen](../../teams/kitchen.md) (6 of the team's 14)" in text
     assert "up to" not in text and "Finance" not in text
     page = stage_page(hb, hb.plans["p"], hb.plans["p"].stages[0])
-    assert ("| People added at this stage | [Kitchen](../../../teams/kitchen.md): 6 of the "
-            "team's 14; [Finance](../../../teams/finance.md): 4 of the team's 6 |") in page
+    assert ("| People added at this stage | [Kitchen](../../../teams/kitchen.md): 6 join (the "
+            "team has 14); [Finance](../../../teams/finance.md): 4 join (the team has 6) |") in page

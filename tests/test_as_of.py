@@ -56,7 +56,7 @@ def test_readings_within_two_cadence_periods_read_as_current():
     day = dt.date(2026, 12, 7)  # 14 days after the last weekly reading: not older than two weeks
     hb = _handbook(day)
     page = all_pages(hb)[EVIDENCE]
-    assert "28 % on 2026-11-23 |" in page and "stale" not in page
+    assert "28 % on Mon 23 Nov 2026 |" in page and "stale" not in page
     assert not hb.plans["data-met"].stale("edits")
     assert _monitoring(hb)["Rollout checklist"].state == "ready"
 
@@ -65,7 +65,7 @@ def test_a_reading_older_than_two_cadence_periods_reads_stale_on_the_plan_page()
     hb = _handbook(LATER)
     pages = all_pages(hb)
     assert hb.plans["data-met"].stale("edits")
-    assert "28 % on 2026-11-23 — stale (no reading since Mon 23 Nov 2026)" in pages[EVIDENCE]
+    assert "28 % on Mon 23 Nov 2026 — stale (no reading since Mon 23 Nov 2026)" in pages[EVIDENCE]
     # The pilot's gate is open: its measured criteria count as no current data, not as met.
     assert "No current data: stale (no reading since Mon 23 Nov 2026)" in pages[STAGE]
     assert "Criteria so far: 2 with no current data (stale), 1 judged by the decider." \

@@ -79,7 +79,7 @@ def test_render_writes_pages_as_on_the_given_day(given: list[str], tmp_path: Pat
     out = tmp_path / "out"
     assert cli.main(["render", str(out), "--plans", str(MINIMUM), *given]) == cli.EXIT_OK
     page = (out / "plans" / "menu-drafts" / "evidence.md").read_text(encoding="utf-8")
-    assert "Today is 2027-06-01." in page  # the timeline chart's text alternative
+    assert "Today is Tue 1 Jun 2027." in page  # the timeline chart's text alternative
 
 
 def test_codeowners_checks_on_the_given_day(monkeypatch, capsys):

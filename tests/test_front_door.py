@@ -69,7 +69,7 @@ def test_a_team_without_a_plan_is_told_what_it_may_use_and_that_nothing_comes_ne
 def test_a_team_that_joins_later_is_told_when():
     page = _pages("states")["teams/kitchen.md"]
     after = next(line for line in page.splitlines() if line.startswith("- [**What comes next"))
-    assert "your team joins at [Everyone]" in after and "planned from 2027-01-11" in after
+    assert "your team joins at [Everyone]" in after and "planned from Mon 11 Jan 2027" in after
 
 
 @pytest.fixture(scope="module")

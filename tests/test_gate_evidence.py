@@ -62,7 +62,7 @@ def test_a_passed_gate_is_judged_at_its_decision_and_blocks_nothing():
     evidence, shown = _edits(handbook, plan, "pilot")
     assert evidence.decision is not None and evidence.decision.outcome == "proceed"
     assert (evidence.verdict, evidence.latest.value) == ("not_met", 80)
-    assert shown == "✘ Not met at the decision on 2026-11-06 (at most 50 %); the gate proceeded"
+    assert shown == "✘ Not met at the decision on Fri 6 Nov 2026 (at most 50 %); the gate proceeded"
     assert "blocks" not in shown
 
 
@@ -76,7 +76,7 @@ def test_the_last_closing_decision_decides_after_a_pause_and_a_resume():
     evidence, shown = _edits(handbook, plan, "pilot")
     assert evidence.decision.date == dt.date(2026, 11, 6)
     assert evidence.latest.value == 40
-    assert shown == "✔ Met at the decision on 2026-11-06 (at most 50 %)"
+    assert shown == "✔ Met at the decision on Fri 6 Nov 2026 (at most 50 %)"
 
 
 # --- small untruths (issue 20, item 7): each on the page's own words ---------------------------
@@ -90,9 +90,9 @@ def _pages(plans_changed=None, today: dt.date = TODAY) -> dict[str, str]:
 def test_a_stage_past_its_planned_end_with_its_gate_undecided_says_the_decision_is_due():
     # The pilot ran until 2026-10-30 and nobody has decided its gate.
     late = _pages()["plans/data-met/index.md"]
-    assert "in progress since 2026-10-05; the gate's decision is due since 2026-10-30" in late
+    assert "in progress since Mon 5 Oct 2026; the gate's decision is due since Fri 30 Oct 2026" in late
     in_time = _pages(today=dt.date(2026, 10, 20))["plans/data-met/index.md"]
-    assert "in progress since 2026-10-05" in in_time and "decision is due" not in in_time
+    assert "in progress since Mon 5 Oct 2026" in in_time and "decision is due" not in in_time
 
 
 def test_a_last_stage_without_a_gate_does_not_wait_for_a_decision():
@@ -103,8 +103,8 @@ def test_a_last_stage_without_a_gate_does_not_wait_for_a_decision():
 
 def test_latest_readings_carry_their_unit():
     page = _pages()["plans/data-met/evidence.md"]
-    assert "28 % on 2026-11-23" in page
-    assert "75 minutes on 2026-11-23" in page
+    assert "28 % on Mon 23 Nov 2026" in page
+    assert "75 minutes on Mon 23 Nov 2026" in page
 
 
 def test_pause_triggers_name_the_metric_not_its_id():
@@ -184,8 +184,8 @@ def test_structured_message_timing_is_shown_beside_the_words():
             {"when": "On launch day", "date": "2026-10-05", "message": "Welcome"},
             {"when": "After each decision", "at_each_gate": True, "message": "What we decided"}]
     page = _pages(comms)["plans/data-met/evidence.md"]
-    assert "Before the wave<br>— before [Wave](stages/wave.md), which starts 2026-11-09" in page
-    assert "On launch day<br>— on 2026-10-05" in page
+    assert "Before the wave<br>— before [Wave](stages/wave.md), which starts Mon 9 Nov 2026" in page
+    assert "On launch day<br>— on Mon 5 Oct 2026" in page
     assert "After each decision<br>— at every gate decision" in page
 
 

@@ -342,7 +342,7 @@ def test_a_team_that_joins_later_sees_nothing_allowed(browser, states_site: Path
         after = page.locator(now + "/following-sibling::*[2]")
         assert said.is_visible()
         assert said.inner_text() == (
-            "Nothing yet: your team joins at Everyone (planned from 2027-01-11).")
+            "Nothing yet: your team joins at Everyone (planned from Mon 11 Jan 2027).")
         assert said.get_by_role("link", name="Everyone").get_attribute("href") == \
             "../../plans/joins-later/stages/everyone/"
         # Nothing between the sentence and the next heading: no list of uses.
@@ -356,7 +356,7 @@ def test_a_team_that_joins_later_sees_nothing_allowed(browser, states_site: Path
 def test_the_allowed_now_macro_reads_the_same_fact(states_site: Path):
     page = article(states_site, "onboarding/index.html")
     assert section(page, "kitchen") == [
-        "Nothing yet: your team joins at Everyone (planned from 2027-01-11)."]
+        "Nothing yet: your team joins at Everyone (planned from Mon 11 Jan 2027)."]
     assert section(page, "shop") == [
         "At the current stage, Wave, these uses are allowed for Shop staff:",
         "Draft a menu description (details)", "Draft a notice for the board (details)"]
@@ -376,7 +376,7 @@ def test_a_done_stage_shows_when_its_checklist_was_done(states_site: Path):
     page = article(states_site, "plans/complete/stages/pilot/index.html")
     assert section(page, "checklist") == [
         "th: Done | Item | Owner | Evidence",
-        "✔ 2026-05-29 | Everyone completed AI basics | Ben Cho | Sign-off sheet",
+        "✔ Fri 29 May 2026 | Everyone completed AI basics | Ben Cho | Sign-off sheet",
         "Not recorded | Data protection check of the prompt template | Ana Silva | —"]
     current = article(states_site, "plans/data-met/stages/pilot/index.html")
     assert section(current, "checklist")[2].startswith("☐ Not yet | Data protection check")

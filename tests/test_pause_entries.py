@@ -45,7 +45,7 @@ def test_a_pause_entry_pauses_the_plan_until_it_is_resumed():
 def test_the_paused_banner_says_who_paused_when_why_and_what_continues():
     page = _pages(lambda d: d.__setitem__("pauses", [dict(PAUSE)]))["plans/data-met/index.md"]
     banner = page.split('!!! danger "Paused"\n    ', 1)[1].split("\n\n", 1)[0]
-    assert banner.startswith("The rollout is **paused** since 2026-11-18, by "
+    assert banner.startswith("The rollout is **paused** since Wed 18 Nov 2026, by "
                              "[Ana Silva](../../contacts.md#ana-silva): Two wrong allergen claims.")
     assert ("Use may continue for those who had access, only on these conditions: Add extra "
             "review of every output; Remove sensitive data access.") in banner

@@ -151,7 +151,7 @@ def test_a_paused_plan_is_said_once_on_its_teams_page(handbooks):
     """The may block says the rollout is paused and what to do; the next block does not repeat
     it as a banner."""
     page = handbooks["stranger"].pages[Paths.team("building-control")]
-    assert page.count("since 2026-11-27, by") == 1
+    assert page.count("since Fri 27 Nov 2026, by") == 1
     assert '!!! danger "Paused"' not in page
 
 

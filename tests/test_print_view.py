@@ -1,11 +1,13 @@
 """The print view of a plan: one or two A4 pages to sign off, printed by the browser itself."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 import yaml
 
+from macros.dates import day_words
 from macros.pipeline import run
 from macros.render.fragments import Paths
 from macros.render.print_view import SECTIONS
@@ -31,7 +33,7 @@ def test_every_plan_has_a_print_view_with_every_section(site):
         page = site.pages[Paths.print(plan["id"])]
         for heading in SECTIONS:
             assert f"\n## {heading} {{#" in page, (plan["id"], heading)
-        assert f"| Version | Built {TODAY.isoformat()}; plan file " in page
+        assert f"| Version | Built {day_words(TODAY)}; plan last changed " in page
         assert '<table class="print-approval">' in page
 
 
@@ -46,7 +48,8 @@ def test_the_approval_block_shows_the_recorded_approver_and_a_blank_signature(si
     page = site.pages[Paths.print(plan["id"])]
     name = site.handbook.people[plan["approval"]["by"]].name
     assert f"<tr><th>Approver</th><td>{name}" in page
-    assert f"<tr><th>Date</th><td>{plan['approval']['date']}</td></tr>" in page
+    approved = dt.date.fromisoformat(str(plan['approval']['date']))
+    assert f"<tr><th>Date</th><td>{day_words(approved)}</td></tr>" in page
     assert "<tr><th>Signature</th><td></td></tr>" in page
 
 

@@ -25,8 +25,8 @@ def test_a_crossed_pause_threshold_shows_a_banner_on_every_plan_page(tmp_path: P
     for src in plan_pages:
         page = site.pages[src]
         assert '!!! danger "Pause threshold crossed"' in page, src
-        assert "measured **61 %** on 2026-10-29" in page
-        assert "(since 2026-10-22)" in page
+        assert "measured **61 %** on Thu 29 Oct 2026" in page
+        assert "(since Thu 22 Oct 2026)" in page
         assert "**Who decides now:** [Ana Silva]" in page
 
 
@@ -36,7 +36,7 @@ def test_example_plans_show_charts_with_text_alternatives_and_data_tables():
     assert page.count('<svg class="chart" role="img"') >= 7  # timeline, adoption, 6 metrics
     assert '<title id="chart-edit-rate-title">Share of drafts heavily edited before sending ' \
            "over time</title>" in page
-    assert '<desc id="chart-edit-rate-desc">17 measurements from 2026-08-03 to 2026-11-23' in page
+    assert '<desc id="chart-edit-rate-desc">17 measurements from Mon 3 Aug 2026 to Mon 23 Nov 2026' in page
     assert "<th>Date</th><th>Value (%)</th><th>Note</th>" in page
     assert '<svg class="chart"' not in site.pages["plans/support-replies/index.md"]
     assert "<script" not in page and "http://" not in page.replace(
@@ -47,7 +47,7 @@ def test_gate_evidence_on_stage_pages():
     site = run(ROOT / "plans", TODAY)
     page = site.pages["plans/support-replies/stages/wave-3.md"]
     assert "| Question | Metric | Threshold | Blocking | Latest | Evidence |" in page
-    assert "28 % on 2026-11-23 | ✔ Met (at most 30 %) |" in page
+    assert "28 % on Mon 23 Nov 2026 | ✔ Met (at most 30 %) |" in page
 
 
 def test_a_failing_blocking_criterion_is_marked_plainly(tmp_path: Path):
@@ -58,7 +58,7 @@ def test_a_failing_blocking_criterion_is_marked_plainly(tmp_path: Path):
                    encoding="utf-8")
     site = run(plans, TODAY)
     page = site.pages["plans/support-replies/stages/wave-3.md"]
-    assert "41 % on 2026-11-24 | **✘ Not met (at most 30 %) — blocks the next stage** |" in page
+    assert "41 % on Tue 24 Nov 2026 | **✘ Not met (at most 30 %) — blocks the next stage** |" in page
     assert "**1 blocking criterion not met.**" in site.pages["plans/support-replies/index.md"]
 
 

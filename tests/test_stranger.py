@@ -39,8 +39,8 @@ def test_whole_teams_are_never_a_count_of_zero(pages):  # finding 1
 
 def test_a_paused_use_reads_on_uses_as_its_banner_does(pages):  # findings 2, 5
     row = line(pages["uses.md"], "inspection-notes--draft-record")
-    assert "Paused since 2026-11-27: only on the conditions" in row and "| No |" not in row
-    assert "| Status | **Paused since 2026-11-27** |" in pages["plans/inspection-notes/index.md"]
+    assert "Paused since Fri 27 Nov 2026: only on the conditions" in row and "| No |" not in row
+    assert "| Status | **Paused since Fri 27 Nov 2026** |" in pages["plans/inspection-notes/index.md"]
 
 
 def test_every_pause_is_on_the_evidence_page_and_its_people_on_contacts(pages):  # 4, 22
@@ -48,7 +48,8 @@ def test_every_pause_is_on_the_evidence_page_and_its_people_on_contacts(pages): 
     banner of the plan page itself."""
     page = pages["plans/consultation-summaries/evidence.md"]
     pauses = page.split("{#pauses}", 1)[1]
-    assert "| 2026-09-14 | [Callum Reid]" in pauses and "2026-09-28, by [Callum Reid]" in pauses
+    assert "| Mon 14 Sep 2026 | [Callum Reid]" in pauses
+    assert "Mon 28 Sep 2026, by [Callum Reid]" in pauses
     assert "Return to manual work; Remove sensitive data access" in pauses
     assert "**in force**" in pages["plans/inspection-notes/evidence.md"].split("{#pauses}")[1]
     assert '!!! danger "Paused"' in pages["plans/inspection-notes/index.md"]
@@ -64,7 +65,7 @@ def test_uses_says_who_among_a_team_may(pages):  # finding 6
 
 def test_an_extended_stage_past_its_end_says_the_decision_is_due(pages):  # finding 8
     said = line(pages["plans/policy-briefings/evidence.md"], r"^\| Current stage")
-    assert "extended since 2026-10-26" in said and "the gate's decision is due" in said
+    assert "extended since Mon 26 Oct 2026" in said and "the gate's decision is due" in said
 
 
 def test_stages_without_headcount_add_whole_teams(pages):  # findings 10, 11

@@ -14,9 +14,10 @@ import re
 from functools import lru_cache
 
 from .. import cache
+from ..dates import day_words
 from ..model import Monitor, Plan
 from .chart_text import FONT, WIDTH, fits, width, wrap
-from .sentences import amount
+from .sentences import amount, bound, pause_bound
 from .text import attr
 
 INK = "#010203"  # drawn as currentColor: replaced in the SVG text
@@ -188,13 +189,17 @@ def _place(figure, ax, legend: list[str], ncols: int, unit: str) -> None:
 
 def _describe(monitor: Monitor, values: list[float], dates: list[dt.date]) -> str:
     unit = monitor.unit
-    parts = [f"{len(values)} measurements from {dates[0]} to {dates[-1]}; latest "
+    parts = [f"{len(values)} measurements from {day_words(dates[0])} to {day_words(dates[-1])}; "
+             f"latest "
              f"{amount(values[-1], unit)}, lowest {amount(min(values), unit)}, highest "
              f"{amount(max(values), unit)}"]
+    # In the metric's direction when the plan gives it ('target at most 30 %'), as on the page.
     if monitor.target_value is not None:
-        parts.append(f"target {amount(monitor.target_value, unit)}")
+        parts.append("target " + (bound(monitor.target_value, monitor.better, unit)
+                                  or amount(monitor.target_value, unit)))
     if monitor.pause_value is not None:
-        parts.append(f"pause value {amount(monitor.pause_value, unit)}")
+        parts.append("pause at " + (pause_bound(monitor.pause_value, monitor.better, unit)
+                                    or amount(monitor.pause_value, unit)))
     return "; ".join(parts) + "."
 
 
@@ -247,10 +252,12 @@ def adoption_chart(plan: Plan) -> str:
             where="post", color=TARGET, linestyle="--", linewidth=1.5, label=target)
     _dates(ax)
     _place(figure, ax, [measured, target], 1, "%")
-    described = "; ".join(f"from {t}: target {v:g} % of people with access" for t, v in targets)
+    described = "; ".join(f"from {day_words(t)}: target {v:g} % of people with access"
+                          for t, v in targets)
     return _svg(figure, "chart-adoption",
                 f"Adoption: {monitor.metric} beside each stage's adoption target",
-                f"Latest {monitor.metric}: {series[-1].value:g} % on {series[-1].date}. "
+                f"Latest {monitor.metric}: {series[-1].value:g} % on "
+                f"{day_words(series[-1].date)}. "
                 f"{described}.")
 
 
@@ -314,8 +321,16 @@ def timeline_chart(plan: Plan) -> str:
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     description = "; ".join(
-        f"{s.name}: from {s.start}" + (f" to {s.end}" if s.end else "") for s in stages)
-    decisions = "; ".join(f"{d.outcome} on {d.date} ({d.stage})" for d in plan.decisions)
+        f"{s.name}: from {day_words(s.start)}" + (f" to {day_words(s.end)}" if s.end else "")
+        for s in stages)
+    decisions = "; ".join(f"{d.outcome} on {day_words(d.date)} ({_stage_name(plan, d.stage)})"
+                          for d in plan.decisions)
     return _svg(figure, "chart-timeline", f"Timeline of {plan.title}",
                 f"Stages — {description}. Decisions — {decisions or 'none yet'}. "
-                f"Today is {plan.today}.")
+                f"Today is {day_words(plan.today)}.")
+
+
+def _stage_name(plan: Plan, stage_id: str) -> str:
+    stage = plan.stage(stage_id)
+    return stage.name if stage is not None else stage_id
+

@@ -5,15 +5,18 @@ makes is relative to that page and checked by MkDocs under --strict.
 """
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 
-from ..dates import day_words
+from ..dates import day_near, day_words, distance_if_near
 from ..model import Access, Evidence, Grant, Handbook, Module, Plan, Stage
 from ..readiness import PRODUCTION, readiness
+from ..values import parse_date
 from .charts import metric_chart
 from .diagram import escalation_svg
-from .sentences import amount, and_list, capitalised, count, plain_end, sentence, sentences
+from .sentences import (amount, and_list, bound, capitalised, count, pause_bound, plain_end,
+                        sentence, sentences)
 from .text import anchor, cell, inline, link_or_text, markdown, safe_url, table, visible
 
 MODES = {
@@ -167,9 +170,9 @@ class Fragments:
         ids, authors and messages are the governance change log's, not staff pages'."""
         change = plan.last_change
         if change is None:
-            return "_not recorded (no git history)_"
+            return "_not recorded_"
         by = plan.change_approved_by
-        day = change.date.isoformat() if change.date else "date unknown"
+        day = day_words(change.date) if change.date else "date unknown"
         return (f"{day}: {inline(visible(change.summary))} — "
                 + (f"approved by {self.person(by)}" if by else "approval not recorded"))
 
@@ -186,7 +189,7 @@ class Fragments:
                 " ".join(["The rollout is **paused**", self.pause_record(plan)]).strip(),
                 self.while_paused(plan),
                 ("Who may lift the pause: " + self.people_and(authority)) if authority else
-                "Nobody is named who may lift the pause (add `pause.authority`)")
+                "The plan names nobody who may lift the pause: ask its owner")
             out.append(f'!!! danger "Paused"\n    {text}')
         if plan.position.state == "stopped":
             out.append('!!! danger "Stopped"\n    The rollout was stopped by a gate decision. '
@@ -194,7 +197,7 @@ class Fragments:
         if plan.review_overdue:
             out.append(
                 f'!!! warning "Overdue for review"\n    This plan was due for review on '
-                f"{plan.review_by.isoformat()}. Owner: {self.person(plan.owner)}."
+                f"{day_words(plan.review_by)}. Owner: {self.person(plan.owner)}."
             )
         if plan.status in ("draft", "approved", "retired") and not plan.paused:
             meaning = {
@@ -210,7 +213,7 @@ class Fragments:
         """A use of the stage a pause interrupted, as /uses/ says it: the same reading as the
         plan's Paused banner (what continues, on which condition), in one cell."""
         since = plan.position.since
-        head = "Paused" + (f" since {since.isoformat()}" if since else "")
+        head = "Paused" + (f" since {day_words(since)}" if since else "")
         if any(f in CONTINUING_FALLBACKS for f in plan.fallbacks_in_force):
             return (f"{head}: only on the conditions its "
                     f"{self.link('Paused notice', Paths.plan(plan.id))} names")
@@ -220,7 +223,7 @@ class Fragments:
         """The plan's status as staff must read it: a pause in force outranks 'Active'."""
         if plan.paused and plan.status != "paused":
             since = plan.position.since
-            return "Paused" + (f" since {since.isoformat()}" if since else "")
+            return "Paused" + (f" since {day_words(since)}" if since else "")
         return STATUS.get(plan.status, plan.status)
 
     def pause_history(self, plan: Plan) -> str:
@@ -228,10 +231,10 @@ class Fragments:
         rows = []
         for pause in plan.pauses:
             listed = pause.fallbacks or tuple(plan.get("pause", "fallbacks", default=[]))
-            ended = (f"{pause.resumed.isoformat()}, by {self.person(pause.resumed_by)}"
+            ended = (f"{day_words(pause.resumed)}, by {self.person(pause.resumed_by)}"
                      + (f": {inline(plain_end(pause.resume_reason))}"
                         if pause.resume_reason else "")) if pause.resumed else "**in force**"
-            rows.append([cell(pause.date.isoformat()), self.person(pause.by), cell(pause.reason),
+            rows.append([cell(day_words(pause.date)), self.person(pause.by), cell(pause.reason),
                          "; ".join(inline(plain_end(FALLBACKS.get(f, f))) for f in listed)
                          or cell(None), ended])
         return table(["Paused on", "By", "Why", "In force", "Resumed"], rows)
@@ -243,10 +246,10 @@ class Fragments:
         pause = position.pause
         if pause is not None:
             reason = f": {inline(plain_end(pause.reason))}" if pause.reason else ""
-            return f"since {pause.date.isoformat()}, by {self.person(pause.by)}{reason}"
+            return f"since {day_words(pause.date)}, by {self.person(pause.by)}{reason}"
         decision = position.decision
         if decision is not None and decision.outcome == "pause":
-            return (f"since {decision.date.isoformat()}, by {self.person(decision.by)} at the "
+            return (f"since {day_words(decision.date)}, by {self.person(decision.by)} at the "
                     f"gate of {self.stage_link(plan, plan.stage(decision.stage))}")
         return ""
 
@@ -277,16 +280,16 @@ class Fragments:
             (f"**Trigger fired: {fired}.** " if fired else "")
             + sentence(f"{self.metric_link(plan, monitor.id)}"
                        f" measured **{inline(amount(breach.latest.value, monitor.unit))}** on "
-                       f"{breach.latest.date}, {reached} its pause value of "
+                       f"{day_words(breach.latest.date)}, {reached} its pause value of "
                        f"{inline(amount(monitor.pause_value, monitor.unit))} (since "
-                       f"{breach.since.date})"),
+                       f"{day_words(breach.since.date)})"),
         ]
         if plan.paused:  # decided: the Paused banner says what holds now
             return '!!! warning "Pause threshold reached"\n' + "\n".join(
                 f"    {line}\n" for line in lines).rstrip("\n")
         lines.append(sentence("**Who decides now:** " + (
             self.people_and(authority) if authority
-            else "nobody is named (add `pause.authority`)")))
+            else "the plan names nobody: ask its owner")))
         if fallbacks:
             lines.append(sentence("**Fallbacks:** " + "; ".join(fallbacks)))
         return '!!! danger "Pause threshold crossed"\n' + "\n".join(
@@ -298,9 +301,11 @@ class Fragments:
 
     # --- access: who may do what ----------------------------------------------------------
 
-    def headcount(self, grant: Grant) -> str:
+    def headcount(self, grant: Grant, joining: bool = False) -> str:
         """How many people a stage gives access: '5 of the team's 14', '5 people across
-        Customer Support and Finance', '' when the stage counts nobody."""
+        Customer Support and Finance', '' when the stage counts nobody. `joining`: the number
+        is of the people the stage adds, said so ('5 join (the team has 14)'), since beside a
+        cumulative share (50 %) '5 of the team's 14' reads as everyone with access."""
         if grant.headcount is None:
             return ""
         if grant.at_most:  # a team has left: its share of the number is not known
@@ -311,19 +316,21 @@ class Fragments:
             if team and team.headcount and grant.headcount >= team.headcount:
                 return f"the whole team of {team.headcount}"
             if team and team.headcount:
-                return f"{grant.headcount} of the team's {team.headcount}"
-            return count(grant.headcount, "person", "people")
+                return (f"{grant.headcount} join (the team has {team.headcount})" if joining
+                        else f"{grant.headcount} of the team's {team.headcount}")
+            return count(grant.headcount, "person", "people") + (" join" if joining else "")
         # Linked names: a team's own name may hold "and" (Validation and Registration).
         names = and_list(self.who(t) for t in grant.teams)
-        return f"{count(grant.headcount, 'person', 'people')} across {names}" if names else \
-            count(grant.headcount, "person", "people")
+        people = count(grant.headcount, "person", "people") + (" join" if joining else "")
+        return f"{people} across {names}" if names else people
 
     def stage_headcount(self, stage: Stage) -> str:
         """The people a stage adds: its headcount, or without one the whole teams it names."""
         if stage.headcount_by_team:
-            return "; ".join(f"{self.who(t)}: {self.headcount(Grant(stage, (t, ), n))}"
-                             for t, n in stage.headcount_by_team)
-        said = self.headcount(Grant(stage, stage.teams, stage.headcount))
+            return "; ".join(
+                f"{self.who(t)}: {self.headcount(Grant(stage, (t, ), n), joining=True)}"
+                for t, n in stage.headcount_by_team)
+        said = self.headcount(Grant(stage, stage.teams, stage.headcount), joining=True)
         if said:
             return said
         if stage.headcount is None and stage.teams:
@@ -465,7 +472,7 @@ class Fragments:
             why = "the plan is approved but not active yet; " if plan.status == "approved" \
                 else ""
             return sentence(f"**Nothing yet**: {why}the rollout starts with "
-                            f"{self.stage_link(plan, first)}" + _planned(first))
+                            f"{self.stage_link(plan, first)}" + _planned(first, plan.today))
         uses = plan.allowed_for(team) if team else plan.allowed_now
         if self.page == Paths.plan(plan.id):  # the plan page: each use is listed here, once
             lines = [f"- {anchor(u.id)}{inline(u.text)}{self.use_audience(plan, u)}"
@@ -479,8 +486,8 @@ class Fragments:
         if who:
             intro += f" these uses are allowed for {who}:"
         else:
-            intro += (" these uses are in force, but no stage names who has access (add "
-                      "`teams` to the stages):")
+            intro += (" these uses are in force, but no stage names who has access (ask the "
+                      "plan's owner):")
         extra = []
         grants = access.grants_for(team) if team else access.grants
         if team and self.team_reach(access, team) != self.who(team):
@@ -497,7 +504,8 @@ class Fragments:
             return "The rollout is complete:"
         if position.state == "not_started" and position.stage is not access.stage:
             return (f"{self.stage_link(plan, position.stage)} starts"
-                    + (f" on {position.starts.isoformat()}" if position.starts else " later")
+                    + (f" on {day_near(position.starts, plan.today)}" if position.starts
+                       else " later")
                     + f"; until then, what {self.stage_link(plan, access.stage)} allows holds:")
         return f"At the current stage, {self.stage_link(plan, access.stage)},"
 
@@ -505,7 +513,7 @@ class Fragments:
         """A team without access today: when it joins, or why not."""
         left = plan.left_at(team)
         if left is not None:
-            ended = f" on {left.start.isoformat()}" if left.start else ""
+            ended = f" on {day_words(left.start)}" if left.start else ""
             final = ("" if plan.returns_later(team, left)
                      else " and does not return under this plan")
             return sentence(f"**Nothing**: your team's access ended when "
@@ -515,7 +523,7 @@ class Fragments:
             return "**Nothing**: no stage of this plan gives your team access."
         why = " once the plan is active" if plan.status == "approved" else ""
         return sentence(f"**Nothing yet**: your team joins at {self.stage_link(plan, joins)}"
-                        + _planned(joins) + why)
+                        + _planned(joins, plan.today) + why)
 
     def position_phrase(self, plan: Plan, with_label: bool = True) -> str:
         """Where the rollout stands, in the right tense: 'in progress since 2026-10-12',
@@ -529,7 +537,7 @@ class Fragments:
         if position.state == "not_started":
             label += ":"
             if position.starts:
-                when = f"starts on {position.starts.isoformat()}"
+                when = f"starts on {day_near(position.starts, plan.today)}"
             elif plan.status in ("draft", "approved"):
                 when = "starts when the plan is active"
             else:
@@ -537,14 +545,15 @@ class Fragments:
                 when = (f"starts once the gate of stage {previous.index + 1}, "
                         f"“{inline(previous.name)}”, decides" if previous else "")
         else:
-            since = position.since.isoformat() if position.since else ""
+            since = day_words(position.since) if position.since else ""
             word = "on" if position.state == "stopped" else "since"
             when = f"{word} {since}" if since else ""
             if plan.decision_due and position.state == "extended":
-                when += (f"; its planned end, {plan.decision_due.isoformat()}, has passed and "
-                         "no new end is recorded: the gate's decision is due")
+                when += (f"; its planned end, {day_near(plan.decision_due, plan.today)}, has "
+                         "passed and no new end is recorded: the gate's decision is due")
             elif plan.decision_due:
-                when += f"; the gate's decision is due since {plan.decision_due.isoformat()}"
+                when += (f"; the gate's decision is due since "
+                         f"{day_near(plan.decision_due, plan.today)}")
         return " ".join(p for p in ([label] if with_label else []) + [when] if p)
 
     # --- stages --------------------------------------------------------------------------------
@@ -556,8 +565,8 @@ class Fragments:
         if plan.stage_done(stage):
             began, ended = plan.periods.get(stage.id, (None, None))
             if began and ended:
-                return f"Done, {began.isoformat()} to {ended.isoformat()}"
-            return "Done" + (f", until {ended.isoformat()}" if ended else "")
+                return f"Done, {day_words(began)} to {day_words(ended)}"
+            return "Done" + (f", until {day_words(ended)}" if ended else "")
         if current is not None and stage.index == current.index:
             return f"**Current** — {self.position_phrase(plan)}"
         if plan.position.state == "stopped":
@@ -565,9 +574,9 @@ class Fragments:
         previous = plan.stages[stage.index - 1] if stage.index else None
         if previous is not None:  # the stage before it is still running, or not started
             return (f"Planned — starts once the gate of stage {previous.index + 1}, "
-                    f"“{inline(previous.name)}”, decides" + _planned(stage))
+                    f"“{inline(previous.name)}”, decides" + _planned(stage, plan.today))
         if stage.start:
-            return f"Planned — starts on {stage.start.isoformat()}"
+            return f"Planned — starts on {day_near(stage.start, plan.today)}"
         return "Planned"
 
     def message_timing(self, plan: Plan, message: dict) -> str:
@@ -575,13 +584,13 @@ class Fragments:
         check reads (a date, before a stage, at every gate), so the two can be compared."""
         when = inline(message.get("when"))
         if message.get("date"):
-            fixed = f"on {message['date']}"
+            fixed = f"on {written_day(message['date'])}"
         elif message.get("before"):
             stage = plan.stage(message["before"])
             fixed = ("before " + (self.stage_link(plan, stage) if stage
                                   else inline(message["before"]))
-                     + (f", which starts {stage.start.isoformat()}" if stage and stage.start
-                        else ""))
+                     + (f", which starts {day_near(stage.start, plan.today)}"
+                        if stage and stage.start else ""))
         elif message.get("at_each_gate"):
             fixed = "at every gate decision"
         else:
@@ -613,8 +622,8 @@ class Fragments:
                 cell(_period(s)),
                 self.stage_state(plan, s),
             ])
-        return table(["Stage", "Teams that join", "People added", "Access", "Planned dates",
-                      "State"], rows) or "_No stages._"
+        return table(["Stage", "Teams that join", "People added", "Share with access",
+                      "Planned dates", "State"], rows) or "_No stages._"
 
     def checklist(self, plan: Plan, stage: Stage) -> str:
         """Each item with the day it was done; on a stage that is behind the rollout, an item
@@ -623,7 +632,7 @@ class Fragments:
         rows = []
         for c in stage.checklist:
             if c.done and c.done <= plan.today:
-                state = f"✔ {c.done.isoformat()}"
+                state = f"✔ {day_words(c.done)}"
             elif done_stage:
                 state = "Not recorded"
             else:
@@ -644,7 +653,7 @@ class Fragments:
             evidence = plan.evidence(c, stage)
             latest = _reading(evidence.latest, monitor.unit if monitor else "")
             rows.append([anchor(c.anchor) + cell(c.question), metric_text,
-                         cell(c.threshold or _judged_value(evidence, monitor)),
+                         cell(_judged_value(evidence, monitor) or c.threshold),
                          "**Blocking**" if c.blocking else "Advisory", cell(latest),
                          self.verdict(evidence, monitor)])
         parts = [f"**Decided by:** {self.person(gate.decider)}",
@@ -667,7 +676,7 @@ class Fragments:
         value = inline(_judged_value(evidence, monitor))
         closed = evidence.decision
         if closed is not None and evidence.verdict in ("met", "not_met"):
-            seen = f"at the decision on {closed.date.isoformat()} ({value})"
+            seen = f"at the decision on {day_words(closed.date)} ({value})"
             if evidence.verdict == "met":
                 return f"✔ Met {seen}"
             return f"✘ Not met {seen}; the gate {GATE_OUTCOME_PAST[closed.outcome]}"
@@ -680,17 +689,18 @@ class Fragments:
             return "No data when decided" if closed else "No data yet"
         if evidence.verdict == "stale":
             return f"No current data: {_stale(evidence.latest)}"
+        # Staff read why the handbook does not judge it; which field to add is for editors,
+        # on their pages (the readiness page counts these, the reference names the fields).
         if not c.metric:
-            field = "add `metric` and `value` to the criterion"
+            why = "no metric is named"
         elif monitor is not None and monitor.better not in ("higher", "lower"):
-            field = ("add `better` to the metric" if c.value is not None else
-                     "add `value` to the criterion and `better` to the metric")
+            why = "the plan does not say whether higher or lower is better"
         else:
-            field = "add `value` to the criterion"
-        return f"Judged by the decider ({field} for the handbook to judge it)"
+            why = "no figure is given"
+        return f"Judged by the decider ({why})"
 
     def decisions(self, plan: Plan, stage: Stage | None = None) -> str:
-        rows = [[cell(d.date.isoformat()), self.stage_link(plan, plan.stage(d.stage)),
+        rows = [[cell(day_words(d.date)), self.stage_link(plan, plan.stage(d.stage)),
                  f"**{inline(d.outcome)}**", self.person(d.by), cell(d.rationale),
                  cell("; ".join(d.evidence))]
                 for d in plan.decisions if stage is None or d.stage == stage.id]
@@ -780,7 +790,9 @@ class Fragments:
             if plan.stale(m.id):
                 reading += f" — {_stale(latest)}"
             rows.append([anchor(f"metric-{m.id}") + cell(m.metric), cell(m.area.title()),
-                         cell(m.target), cell(m.pause_threshold), cell(reading),
+                         cell(bound(m.target_value, m.better, m.unit) or m.target),
+                         cell(pause_bound(m.pause_value, m.better, m.unit) or m.pause_threshold),
+                         cell(reading),
                          cell(m.cadence), self.person(m.owner), cell(m.supports)])
         return table(["Metric", "Area", "Target", "Pause threshold", "Latest", "Cadence",
                       "Owner", "Decision it supports"], rows) or "_No metrics._"
@@ -793,7 +805,7 @@ class Fragments:
         if not series:
             return ""
         unit = f" ({cell(monitor.unit)})" if monitor.unit else ""
-        rows = "".join(f"<tr><td>{cell(m.date.isoformat())}</td><td>{cell(f'{m.value:g}')}</td>"
+        rows = "".join(f"<tr><td>{cell(day_words(m.date))}</td><td>{cell(f'{m.value:g}')}</td>"
                        f"<td>{cell(m.note)}</td></tr>\n" for m in series)
         return (f'<div class="chart-figure">{metric_chart(plan, monitor)}</div>\n\n'
                 f'<details class="readings"><summary>The {count(len(series), "reading")} as a '
@@ -808,7 +820,7 @@ class Fragments:
             position = plan.position
             stage = (self.stage_link(plan, position.stage) + f" — {self.position_phrase(plan)}"
                      if position.stage else cell(None))
-            review = cell(plan.review_by.isoformat() if plan.review_by else None)
+            review = cell(day_words(plan.review_by) if plan.review_by else None)
             if plan.review_overdue:
                 review += " **(overdue)**"
             rows.append([self.plan_link(plan), cell(self.status_word(plan)),
@@ -944,15 +956,26 @@ def _reading(measured, unit: str | None) -> str | None:
     """A measurement as plain text, with its metric's unit: '28 % on 2026-11-23'."""
     if measured is None:
         return None
-    return f"{amount(measured.value, unit)} on {measured.date.isoformat()}"
+    return f"{amount(measured.value, unit)} on {day_words(measured.date)}"
 
 
 def _stale(measured) -> str:
     return f"stale (no reading since {day_words(measured.date)})"
 
 
-def _planned(stage: Stage) -> str:
-    return f" (planned from {stage.start.isoformat()})" if stage.start else ""
+def written_day(value: object) -> str:
+    """A day the plan writes as text (`approval.date`, a message's date), as staff read days;
+    anything that is not a date is shown as written."""
+    day = parse_date(value)
+    return day_words(day) if day else inline(value)
+
+
+def _planned(stage: Stage, today: dt.date) -> str:
+    """' (planned from Mon 7 Dec 2026, in 13 days)': one pair of brackets, never two."""
+    if not stage.start:
+        return ""
+    near = distance_if_near(stage.start, today)
+    return f" (planned from {day_words(stage.start)}" + (f", {near})" if near else ")")
 
 
 # The tools of the rules for everyone, by status: (status, heading, stable anchor id).
@@ -971,11 +994,9 @@ GATE_OUTCOME_PAST = {"proceed": "proceeded", "limit": "limited the rollout",
 
 def _judged_value(evidence: Evidence, monitor) -> str | None:
     """A criterion's `value` in words, in its metric's direction: 'at most 30 %'."""
-    value = evidence.criterion.value
-    if value is None or monitor is None or monitor.better not in ("higher", "lower"):
+    if monitor is None:
         return None
-    word = "at least" if monitor.better == "higher" else "at most"
-    return f"{word} {value:g}{' ' + monitor.unit if monitor.unit else ''}"
+    return bound(evidence.criterion.value, monitor.better, monitor.unit)
 
 
 def _percent(value: float | None) -> str | None:
@@ -984,7 +1005,7 @@ def _percent(value: float | None) -> str | None:
 
 def _period(stage: Stage) -> str | None:
     if stage.start and stage.end:
-        return f"{stage.start.isoformat()} to {stage.end.isoformat()}"
+        return f"{day_words(stage.start)} to {day_words(stage.end)}"
     if stage.start:
-        return f"from {stage.start.isoformat()}"
+        return f"from {day_words(stage.start)}"
     return None

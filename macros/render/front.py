@@ -9,6 +9,7 @@ links made before the blocks existed still land on the plan; the other parts are
 """
 from __future__ import annotations
 
+from ..dates import day_near
 from ..model import Handbook, Plan, Stage
 from .fragments import MODES, Fragments, Paths
 from .sentences import and_list, capitalised, count, plain_end, sentence, sentences
@@ -63,7 +64,7 @@ def next_step(f: Fragments, plan: Plan, team: str | None = None) -> str:
         return "no stage yet"
     if position.state == "not_started":
         return stage_when(f, plan, current)
-    due = (f"; decision due since {plan.decision_due.isoformat()}"
+    due = (f"; decision due since {day_near(plan.decision_due, plan.today)}"
            if plan.decision_due else "")
     following = plan.stages[current.index + 1] if current.index + 1 < len(plan.stages) else None
     if following is None:
@@ -77,7 +78,7 @@ def stage_when(f: Fragments, plan: Plan, stage: Stage) -> str:
     previous = plan.stages[stage.index - 1] if stage.index else None
     parts = [f.stage_link(plan, stage)]
     if stage.start:
-        parts.append(f"planned from {stage.start.isoformat()}")
+        parts.append(f"planned from {day_near(stage.start, plan.today)}")
     if previous is not None and not plan.stage_done(previous) and previous.gate:
         parts.append(f"once the gate of {f.stage_link(plan, previous)} decides")
     return ", ".join(parts)

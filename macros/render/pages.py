@@ -14,6 +14,7 @@ from ..schema_export import LIMITS
 from ..validate import schemas
 from .fragments import (FORMATS, PATTERNS, Fragments, Paths, _percent, _period, fields_as_code,
                         use_anchor)
+from ..dates import day_words
 from .front import FrontDoor
 from .front import involves as _involves
 from .page import bullets, dated, page, section
@@ -132,7 +133,7 @@ def reviews_page(hb: Handbook) -> str:
             state = f"Due in {(due - hb.today).days} days"
         else:
             state = "Scheduled"
-        rows.append([f.plan_link(plan), cell(due.isoformat() if due else None), state,
+        rows.append([f.plan_link(plan), cell(day_words(due) if due else None), state,
                      f.person_with_contact(plan.owner) if plan.owner else cell(None),
                      f.last_change(plan)])
     return page("Plan reviews", "Every plan must be reviewed by its owner before its review "
@@ -208,7 +209,7 @@ def uses_page(hb: Handbook) -> str:
     return page(
         "Can I use AI for this?",
         "Every allowed and prohibited use across all plans. Search for your task, or scan the "
-        "lists. Each use has a permanent link: its plan and use ids.",
+        "lists. Each use has a permanent link.",
         "## Not listed? {#not-listed}\n\n" + f.not_listed(),
         "## Never allowed {#prohibited}\n\n" + (table(["Use", "Plan", "Why"], prohibited)
                                                  or "_None._"),

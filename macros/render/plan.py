@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from ..model import Handbook, Plan, Stage
 from .charts import adoption_chart, timeline_chart
-from .fragments import CAPTURE, CONTINUING_FALLBACKS, FALLBACKS, FORMATS, MODES, Fragments, Paths
+from ..dates import day_near, day_words
+from .fragments import (CAPTURE, CONTINUING_FALLBACKS, FALLBACKS, FORMATS, MODES, Fragments,
+                        Paths, written_day)
 from .front import _few, next_step
 from .page import bullets, page, section
 from .sentences import capitalised, count, plain_end, sentence, sentences, tally
@@ -82,7 +84,7 @@ def who_has_it(f: Fragments, plan: Plan) -> str:
     if access.stage is None:
         first = plan.stages[0] if plan.stages else None
         return sentence("Nobody yet" + (f"; the rollout starts with {f.stage_link(plan, first)}"
-                                        + (f", planned from {first.start.isoformat()}"
+                                        + (f", planned from {day_near(first.start, plan.today)}"
                                            if first.start else "") if first else ""))
     who = f.holders(access)
     return sentence((capitalised(who) if who else "No stage names who")
@@ -129,7 +131,7 @@ def facts(f: Fragments, plan: Plan) -> str:
     rows = table(["", ""], [
         ["Status", f"**{inline(f.status_word(plan))}**"],
         ["Owner", f.person_with_contact(plan.owner) if plan.owner else cell(None)],
-        ["Approved", f"{f.person(approval['by'])} on {approval['date']}" if approval
+        ["Approved", f"{f.person(approval['by'])} on {written_day(approval['date'])}" if approval
          else cell(None)],
         ["Last changed", f.last_change(plan)],
     ])
@@ -273,7 +275,8 @@ def status(f: Fragments, plan: Plan) -> str:
     if position.stage is not None:
         when = f.position_phrase(plan, with_label=False)
         if position.state == "complete":
-            when = "the last stage, ended" + (f" on {position.since}" if position.since else "")
+            when = "the last stage, ended" + (f" on {day_words(position.since)}"
+                                              if position.since else "")
         lines.append(sentence(f"**{inline(position.label)}:** "
                               f"{f.stage_link(plan, position.stage)}"
                               + ("," if position.state in ("not_started", "complete") and when
@@ -282,8 +285,9 @@ def status(f: Fragments, plan: Plan) -> str:
     if position.decision is not None:
         d = position.decision
         rationale = inline(plain_end(d.rationale))
-        lines.append(sentence(f"Last gate decision: **{inline(d.outcome)}** on {d.date} by "
-                              f"{f.person(d.by)}" + (f" — {rationale}" if rationale else "")))
+        lines.append(sentence(f"Last gate decision: **{inline(d.outcome)}** on "
+                              f"{day_words(d.date)} by {f.person(d.by)}"
+                              + (f" — {rationale}" if rationale else "")))
     if plan.next_gate:
         stage, gate = plan.next_gate
         gate_link = f.link("the gate of " + stage.name, Paths.stage(plan.id, stage.id), "gate")
@@ -364,7 +368,7 @@ def governance_facts(f: Fragments, plan: Plan) -> str:
             f" — {inline(plan.get('tier_rationale'))}" if plan.get("tier_rationale") else "")],
         ["Affects", cell(", ".join(i.replace("_", " ") for i in plan.get("impact", default=[])))],
         ["Executive sponsor", f.person(plan.get("sponsor"))],
-        ["Review by", cell(plan.review_by.isoformat() if plan.review_by else None)
+        ["Review by", cell(day_words(plan.review_by) if plan.review_by else None)
          + (" **(overdue)**" if plan.review_overdue else "")],
         ["Current stage", (f.stage_link(plan, position.stage) + " — "
                            + f.position_phrase(plan)) if position.stage else cell(None)],

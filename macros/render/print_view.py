@@ -6,8 +6,10 @@ other page; the stylesheet's `@media print` strips the site around it.
 """
 from __future__ import annotations
 
+from ..dates import day_words
 from ..model import Handbook, Plan
-from .fragments import PATTERNS, Fragments, Paths, _percent, _period
+from .fragments import PATTERNS, Fragments, Paths, _percent, _period, written_day
+from .sentences import bound, pause_bound
 from .text import cell, code, front_matter, inline, table
 
 # The section headings a printed plan always has, in order (the print test looks for each).
@@ -39,9 +41,9 @@ def print_page(hb: Handbook, plan: Plan) -> str:
 
 def _facts(f: Fragments, hb: Handbook, plan: Plan) -> str:
     change = plan.last_change
-    version = f"Built {hb.today.isoformat()}; " + (
-        f"plan file last changed {_day(change.date)} in commit {code(change.short)}"
-        if change is not None else "plan file history not recorded (no git)")
+    version = f"Built {day_words(hb.today)}; " + (
+        f"plan last changed {_day(change.date)}, version {code(change.short)}"
+        if change is not None else "the plan's change history is not recorded")
     rationale = plan.get("tier_rationale")
     return table(["", ""], [
         ["Version", version],
@@ -52,7 +54,7 @@ def _facts(f: Fragments, hb: Handbook, plan: Plan) -> str:
                                    for i in plan.get("impact", default=[])))],
         ["Business owner", cell(hb.name_of(plan.owner) or None)],
         ["Executive sponsor", cell(hb.name_of(plan.get("sponsor")) or None)],
-        ["Review by", cell((plan.review_by.isoformat() + (" — overdue for review"
+        ["Review by", cell((day_words(plan.review_by) + (" — overdue for review"
                                                           if plan.review_overdue else ""))
                            if plan.review_by else None)],
     ])
@@ -94,7 +96,8 @@ def _stages(f: Fragments, plan: Plan) -> str:
     rows = []
     for s in plan.stages:
         gate = s.gate
-        criteria = "<br>".join(inline(c.question) + (" **(blocking)**" if c.blocking else "")
+        criteria = "<br>".join(inline(c.question) + _criterion_bound(plan, c)
+                               + (" **(blocking)**" if c.blocking else "")
                                for c in gate.criteria) if gate else ""
         teams = cell(", ".join(f.hb.name_of(t) for t in s.teams))
         if s.leave:
@@ -109,10 +112,26 @@ def _stages(f: Fragments, plan: Plan) -> str:
     return "\n\n".join(p for p in (f.end_state(plan), stages) if p)
 
 
+def _criterion_bound(plan: Plan, criterion) -> str:
+    """' — at most 30 %': the figure the signer agrees the gate compares (the question names
+    what is measured; the stage page links the metric)."""
+    monitor = plan.monitor(criterion.metric)
+    said = bound(criterion.value, monitor.better, monitor.unit) if monitor else None
+    return f" — {inline(said)}" if said else ""
+
+
+def _trigger_bound(plan: Plan, trigger: dict) -> str:
+    """' (50 % or more)': the pause value of the metric a trigger names, when it has one."""
+    monitor = plan.monitor(trigger.get("metric"))
+    said = pause_bound(monitor.pause_value, monitor.better, monitor.unit) if monitor else None
+    return f" ({inline(said)})" if said else ""
+
+
 def _pause(f: Fragments, plan: Plan) -> str:
     pause = plan.get("pause", default={})
     authority = ", ".join(f.hb.name_of(p) for p in pause.get("authority", []))
-    triggers = "\n".join(f"- {inline(t['text'])}" for t in pause.get("triggers", []))
+    triggers = "\n".join(f"- {inline(t['text'])}{_trigger_bound(plan, t)}"
+                         for t in pause.get("triggers", []))
     return "\n\n".join(p for p in [
         f"**Who may pause:** {cell(authority)}",
         f"**Pause when:**\n\n{triggers}" if triggers else "",
@@ -128,11 +147,11 @@ def _approval(hb: Handbook, plan: Plan) -> str:
     person = hb.people.get(who) if who else None
     approver = inline(hb.name_of(who)) + (f" ({inline(person.role)})" if person and person.role
                                           else "") if who else ""
-    date = inline(approval.get("date", ""))
+    date = written_day(approval.get("date", ""))
     rows = "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in
                    (("Approver", approver), ("Date", date), ("Signature", "")))
     return f'<table class="print-approval">{rows}</table>'
 
 
 def _day(day) -> str:
-    return day.isoformat() if day else "on a day git cannot give"
+    return day_words(day) if day else "on a day git cannot give"

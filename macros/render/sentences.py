@@ -77,3 +77,20 @@ def amount(value: float, unit: str | None) -> str:
     if value == 1 and unit[:1].isalpha() and unit.endswith("s"):
         return f"{value:g} ({unit})"
     return f"{value:g} {unit}"
+
+
+def bound(value: float | None, better: str | None, unit: str | None) -> str | None:
+    """A target in words, in its metric's direction: 'at most 30 %', 'at least 4.2 out of 5';
+    None when the plan gives no number or no direction (its own words are shown instead)."""
+    if value is None or better not in ("higher", "lower"):
+        return None
+    if value == 0 and better == "lower":  # 'at most 0 incidents' says 'none' the long way
+        return amount(value, unit)
+    return f"{'at least' if better == 'higher' else 'at most'} {amount(value, unit)}"
+
+
+def pause_bound(value: float | None, better: str | None, unit: str | None) -> str | None:
+    """Where use pauses, the far side of the target: '50 % or more' when lower is better."""
+    if value is None or better not in ("higher", "lower"):
+        return None
+    return f"{amount(value, unit)} or {'less' if better == 'higher' else 'more'}"
