@@ -47,11 +47,6 @@ def day_words(day: dt.date) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def short_day(day: dt.date) -> str:
-    """A day where space is short (a chart's axis), '24 Nov 2026'."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
 def days_away(day: dt.date, today: dt.date) -> str:
     """How far a day is from today in words: 'today', 'tomorrow', 'in 3 days', '2 days ago'."""
     delta = (day - today).days
