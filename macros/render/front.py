@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..model import Handbook, Plan, Stage
 from .fragments import MODES, Fragments, Paths
+from .help import TeamHelp
 from .sentences import and_list, capitalised, count, plain_end, sentence, sentences
 from .text import attr, cell, inline, table
 
@@ -112,7 +113,9 @@ class FrontDoor:
         owners = [p.get("support", "owner") for p in self.plans]
         who = [f.person(ref) for ref in dict.fromkeys(o for o in owners if o)]
         who += [f.person(c) for c in base.ask_contacts if c not in owners]
-        who += [inline(plain_end(c)) for c in base.ask_channels]
+        watched = {c.name for c, _ in TeamHelp(self.hb, f, self.team, self.plans).channels()}
+        # a channel watched at set hours is named once, with its hours, below
+        who += [inline(plain_end(c)) for c in base.ask_channels if c not in watched]
         report = ([inline(plain_end(base.report_channel))] if base.report_channel else []) + (
             [f.person(base.report_contact)] if base.report_contact else [])
         parts = ["ask " + _few(who, "or") if who else "",
@@ -121,7 +124,8 @@ class FrontDoor:
         if not said:
             lead = self.hb.teams[self.team].lead
             said = f"ask {f.person(lead)}, your team's lead" if lead else "ask your team's lead"
-        return sentence(capitalised(said))
+        extra = TeamHelp(self.hb, f, self.team, self.plans).line_parts()
+        return sentence(capitalised("; ".join([said] + [p for p in extra if p])))
 
     def next_line(self) -> str:
         if not self.plans:
@@ -190,7 +194,9 @@ class FrontDoor:
                  "help": self.help_parts(), "next": self.next_parts()}
         lead = {"may": self._may_lead(), "never": self._everyone("everyone-never", "never"),
                 "training": "", "review": self._everyone("everyone-review", "review"),
-                "help": self._everyone("everyone-ask", "help"), "next": ""}
+                "help": "\n\n".join(x for x in (
+                    TeamHelp(self.hb, self.f, self.team, self.plans).block(),
+                    self._everyone("everyone-ask", "help")) if x), "next": ""}
         out = []
         for anchor_id, heading in BLOCKS:
             body = [lead[anchor_id] if any(parts[anchor_id]) or not self.plans else

@@ -30,6 +30,7 @@ from .fragments import (
 )
 from .front import FrontDoor
 from .front import involves as _involves
+from .help import plan_help
 from .print_view import print_page
 from .sentences import and_list, count, plain_end, sentence, sentences, tally
 from .text import (anchor, cell, code, front_matter, inline, link_or_text, markdown, table, title,
@@ -156,7 +157,7 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
                                                training_rows)),
         _section("Stages", "stages", f.end_state(plan), f.stages_table(plan)),
         _section("Gate decisions", "decisions", f.decisions(plan)),
-        _section("Support", "support", f.support(plan)),
+        _section("Support", "support", f.support(plan), plan_help(f, plan)),
         _section("Reporting an issue", "issue-reporting",
                  f"Report in **{inline(reporting['channel'])}**; triaged by "
                  f"{f.person(reporting.get('triage_owner'))}." if reporting else "",
