@@ -755,8 +755,8 @@ def rule_champion_ratio(scope: Scope) -> Iterator[Diagnostic]:
                 doc, ("stages", i), ERROR if strict else WARNING, "champion-ratio",
                 f"{people} people have access at this stage and {said}",
                 f"At most {ratio} people per champion (support.people_per_champion in "
-                f"plans/_org.yaml, 50 unless set): name at least {need} for this stage in "
-                "support.champion_groups (people, teams, from_stage).")
+                f"plans/_org.yaml, 50 unless set): name at least {need} champions for this "
+                "stage in support.champion_groups (people, teams, from_stage).")
 
 
 @reads('support.channels[].opens', 'support.channels[].closes', 'support.office_hours[].time',

@@ -55,7 +55,7 @@ def test_a_stage_of_200_people_with_one_champion_is_warned(tmp_path: Path):
     assert _ratio(found) == [("warning", "stages[0]: 200 people have access at this stage and "
                               "1 champion helps them, more than 50 people per champion")]
     hint = next(d.hint for d in found if d.rule == "champion-ratio")
-    assert "name at least 4" in hint
+    assert "name at least 4 champions" in hint
 
 
 def test_the_ratio_comes_from_the_org_and_counts_team_headcounts(tmp_path: Path):
