@@ -66,6 +66,7 @@ class Paths:
     reference = "reference.md"
     reviews = "reviews.md"
     changes = "changes.md"
+    communications = "communications.md"
 
     @staticmethod
     def plan(plan_id: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..model import Handbook, Plan, Stage
 from .fragments import MODES, Fragments, Paths
 from .help import TeamHelp
+from .messages import told_from_other_plans, told_next
 from .sentences import and_list, capitalised, count, plain_end, sentence, sentences
 from .text import attr, cell, inline, table
 
@@ -196,7 +197,10 @@ class FrontDoor:
                 "training": "", "review": self._everyone("everyone-review", "review"),
                 "help": "\n\n".join(x for x in (
                     TeamHelp(self.hb, self.f, self.team, self.plans).block(),
-                    self._everyone("everyone-ask", "help")) if x), "next": ""}
+                    self._everyone("everyone-ask", "help")) if x),
+                "next": "\n\n".join(x for x in (
+                    "" if self.plans else self._nothing("next"),
+                    told_from_other_plans(self.f, self.hb, self.team, self.plans)) if x)}
         out = []
         for anchor_id, heading in BLOCKS:
             body = [lead[anchor_id] if any(parts[anchor_id]) or not self.plans else
@@ -320,7 +324,8 @@ class FrontDoor:
                 f.end_state(plan) if not ended else "")
             out.append(self._part(plan, "next", f.banners(plan), where,
                                   sentence("**Next:** "
-                                           + self.next_phrase(plan, named=False))))
+                                           + self.next_phrase(plan, named=False)),
+                                  told_next(f, plan, self.team)))
         return out
 
     def _ended(self, plan: Plan) -> bool:

@@ -31,6 +31,7 @@ from .fragments import (
 from .front import FrontDoor
 from .front import involves as _involves
 from .help import plan_help
+from .messages import timeline
 from .print_view import print_page
 from .sentences import and_list, count, plain_end, sentence, sentences, tally
 from .text import (anchor, cell, code, front_matter, inline, link_or_text, markdown, table, title,
@@ -461,6 +462,14 @@ def team_page(hb: Handbook, team_id: str) -> str:
                  *door.blocks())
 
 
+def communications_page(hb: Handbook) -> str:
+    """What you will hear, and when: every plan's planned messages by date or stage."""
+    f = Fragments(hb, Paths.communications)
+    return _page("What you will hear, and when", "The messages each rollout plan will send, "
+                 "to whom and how, soonest first: dated ones on their day, the others before "
+                 "the stage they announce or at each gate decision.", *timeline(hb, f))
+
+
 def teams_index(hb: Handbook) -> str:
     f = Fragments(hb, Paths.teams)
     rows = [[f.who(t.id), cell(t.headcount), f.person(t.lead),
@@ -561,6 +570,7 @@ def all_pages(hb: Handbook) -> dict[str, str]:
         Paths.reference: reference_page(),
         Paths.reviews: reviews_page(hb),
         Paths.changes: changes_page(hb),
+        Paths.communications: communications_page(hb),
     }
     for plan in hb.plans.values():
         pages[Paths.plan(plan.id)] = plan_page(hb, plan)
@@ -594,6 +604,7 @@ def navigation(hb: Handbook) -> list:
         {"Contacts": Paths.contacts},
         {"Plan reviews": Paths.reviews},
         {"Recent policy changes": Paths.changes},
+        {"What you will hear": Paths.communications},
         {"Plan format reference": Paths.reference},
     ]
 
