@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from macros.pipeline import run
 from macros.render import all_pages
 from macros.support import OfficeHours, build_help
 from macros.validate import check
@@ -249,3 +250,48 @@ def test_help_text_is_escaped():
     team = pages["teams/support.md"]
     assert "<script>" not in team and "<b>" not in team and "{{" not in team
     assert "javascript:" not in team.replace("javascript&#58;", "")
+
+
+# --- an organisation written from the reference alone -------------------------------------------
+
+HELP_HOURS = FIXTURES / "valid" / "help-hours"
+
+
+def _site(day: dt.date) -> dict[str, str]:
+    site = run(HELP_HOURS, day)
+    assert site.ok, site.diagnostics
+    return site.pages
+
+
+def test_a_strangers_library_says_who_helps_and_when_as_its_rollout_grows():
+    """Riverside Libraries (valid/help-hours): one champion and one session a week in the
+    pilot; from every branch on, four champions, three sessions a week and a watched channel."""
+    pilot = _help_line(_site(dt.date(2026, 11, 10))["teams/front-desk.md"])
+    assert "your champion: [Karl Vance]" in pilot
+    assert "next office hours Tue 10 Nov 2026, 09:30–10:30, Staff room" in pilot
+    assert "catalogue-help" not in pilot
+    assert "ask now in &#35;library-ai (watched Mon–Sat 08:00–18:00)" in pilot
+
+    pages = _site(TODAY)
+    grown = _help_line(pages["teams/front-desk.md"])
+    assert ("your champions: [Karl Vance](../contacts.md#karl-vance), [Uma Rao]"
+            "(../contacts.md#uma-rao), [Theo Lind](../contacts.md#theo-lind) and [Pete Harlow]"
+            in grown)
+    assert "&#35;catalogue-help (watched Mon–Fri 09:00–17:00)" in grown
+    block = pages["teams/front-desk.md"].split("{#help}", 1)[1].split("\n## ", 1)[0]
+    sessions = [line for line in block.splitlines() if " — every " in line]
+    assert [s.split(",")[0] for s in sessions] == ["- Tue 24 Nov 2026", "- Thu 26 Nov 2026"]
+    assert "— every Thu, Sat (" in sessions[1] and "— every Tue (" in sessions[0]
+    assert "by [Library systems](systems.md)" in block
+    # archive: an organisation-wide group names its champion; no plan, no office hours
+    archive = _help_line(pages["teams/archive.md"])
+    assert "your champion: [Ada Fox]" in archive and "office hours" not in archive
+    assert "no champion is named for your team yet" in _help_line(pages["teams/systems.md"])
+
+
+def test_the_strangers_ratio_holds_with_four_and_fails_with_three(tmp_path: Path):
+    def three(plan):
+        plan["support"]["champion_groups"][1]["people"] = ["uma-rao", "theo-lind"]
+    assert _ratio(_findings(tmp_path, HELP_HOURS, {"catalogue-help.yaml": three})) == [
+        ("warning", "stages[1]: 200 people have access at this stage and 3 champions help "
+                    "them, more than 50 people per champion")]
