@@ -53,6 +53,7 @@ class FrontDoor:
     def __init__(self, hb: Handbook, f: Fragments, team_id: str) -> None:
         self.hb, self.f, self.team = hb, f, team_id
         self.plans = [p for p in hb.plans.values() if involves(p, team_id)]
+        self.help = TeamHelp(hb, f, team_id, self.plans)  # champions, office hours, channels
 
     # --- the four answers ------------------------------------------------------------------
 
@@ -114,7 +115,7 @@ class FrontDoor:
         owners = [p.get("support", "owner") for p in self.plans]
         who = [f.person(ref) for ref in dict.fromkeys(o for o in owners if o)]
         who += [f.person(c) for c in base.ask_contacts if c not in owners]
-        watched = {c.name for c, _ in TeamHelp(self.hb, f, self.team, self.plans).channels()}
+        watched = {c.name for c, _ in self.help.channels()}
         # a channel watched at set hours is named once, with its hours, below
         who += [inline(plain_end(c)) for c in base.ask_channels if c not in watched]
         report = ([inline(plain_end(base.report_channel))] if base.report_channel else []) + (
@@ -125,8 +126,8 @@ class FrontDoor:
         if not said:
             lead = self.hb.teams[self.team].lead
             said = f"ask {f.person(lead)}, your team's lead" if lead else "ask your team's lead"
-        extra = TeamHelp(self.hb, f, self.team, self.plans).line_parts()
-        return sentence(capitalised("; ".join([said] + [p for p in extra if p])))
+        return sentence(capitalised("; ".join(
+            [said] + [p for p in self.help.line_parts() if p])))
 
     def next_line(self) -> str:
         if not self.plans:
@@ -196,7 +197,7 @@ class FrontDoor:
         lead = {"may": self._may_lead(), "never": self._everyone("everyone-never", "never"),
                 "training": "", "review": self._everyone("everyone-review", "review"),
                 "help": "\n\n".join(x for x in (
-                    TeamHelp(self.hb, self.f, self.team, self.plans).block(),
+                    self.help.block(),
                     self._everyone("everyone-ask", "help")) if x),
                 "next": "\n\n".join(x for x in (
                     "" if self.plans else self._nothing("next"),
