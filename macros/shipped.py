@@ -22,4 +22,7 @@ SHIPPED_EXAMPLES: dict[str, str] = {
     "17803c591c757c00832ec6613c29a696deac9e843bc103cd555b7e622ce8ab82": "marketing-drafts.yaml",
     "7c9edf4d2d44b6b16f27cca0b99c57b828ef3d64f571234a0b292397cadbc6d9": "support-replies.yaml",
     "c5c5c978b21e015cbb076b289c942b86b47b76b02f9b20d21a5957be7c94ce07": "_org.yaml",
+    "f14bace58342c16cbc93e15a3a006522f0601b5b14b2e0637191f12e2a5b8179": "_org.yaml",
+    "c4972b1e10f47a00e321d169c61f9195d5e55230236531868428a5a7e4cf0397": "support-replies.yaml",
+    "add6afb38907fffd8fbbf86d581393a06f239726119ab22f4b35997c6c815084": "hr-policy-answers.yaml",
 }
