@@ -295,3 +295,13 @@ def test_the_strangers_ratio_holds_with_four_and_fails_with_three(tmp_path: Path
     assert _ratio(_findings(tmp_path, HELP_HOURS, {"catalogue-help.yaml": three})) == [
         ("warning", "stages[1]: 200 people have access at this stage and 3 champions help "
                     "them, more than 50 people per champion")]
+
+
+def test_a_corpus_plan_with_one_champion_for_112_residents_is_warned(monkeypatch):
+    """fenmoor-health's discharge summaries (high tier, written before champion groups): one
+    champion for 64, then 112 residents. A warning, not an error: it uses the flat list."""
+    monkeypatch.chdir(FIXTURES / "corpus" / "fenmoor-health")
+    found = check([Path(".")], today=TODAY).diagnostics
+    assert [(d.file, d.line, d.severity) for d in found if d.rule == "champion-ratio"] == [
+        ("discharge-summaries.yaml", 265, "warning"), ("discharge-summaries.yaml", 293, "warning")]
+    assert [d for d in found if d.rule != "champion-ratio"] == []
