@@ -381,7 +381,11 @@ def rule_ref(scope: Scope) -> Iterator[Diagnostic]:
                                        f"to '{new}'", f"Write '{new}', its id since the rename.")
                     continue
                 message += _suggest(value, known)
-                yield scope.report(doc, path, ERROR, "ref", message, _known_list(kind, known))
+                hint = _known_list(kind, known)
+                if kind == STAGE and doc is scope.org:  # help for everyone's from_stage
+                    hint = ("The organisation has no stages: remove from_stage here, or move "
+                            "the entry into a plan's support, whose stages it can name.")
+                yield scope.report(doc, path, ERROR, "ref", message, hint)
 
     if scope.org:
         yield from check(scope.org, ORG_REFERENCES, {},

@@ -156,6 +156,8 @@ def test_a_from_stage_in_the_org_file_is_refused(tmp_path: Path):
     assert [(d.file.rsplit("/", 1)[-1], d.rule, d.message) for d in found if d.is_error] == [
         ("_org.yaml", "ref", "support.office_hours[0].from_stage: 'pilot' is not a stage in "
                              "plans/_org.yaml")]
+    hint = next(d.hint for d in found if d.rule == "ref")
+    assert hint.startswith("The organisation has no stages: remove from_stage here")
 
 
 # --- dates ------------------------------------------------------------------------------------
