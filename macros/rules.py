@@ -763,6 +763,25 @@ def rule_champion_ratio(scope: Scope) -> Iterator[Diagnostic]:
                 "stage in support.champion_groups (people, teams, from_stage).")
 
 
+@reads('support.champion_groups[].teams', 'scope.users', 'stages[].teams')
+def rule_champion_team(scope: Scope) -> Iterator[Diagnostic]:
+    """A plan's champion group helps teams the plan gives access: elsewhere it helps nobody,
+    and no team page names it."""
+    for doc in scope.plans:
+        plan = doc.data
+        named = set(texts(get(plan, "scope", "users")))
+        named |= {t for _, s in _stages(plan) for t in texts(s.get("teams"))}
+        for i, group in entries(get(plan, "support", "champion_groups")):
+            for n, team in enumerate(texts(group.get("teams"))):
+                if scope.known(TEAM, team) and team not in named:
+                    yield scope.report(doc, ("support", "champion_groups", i, "teams", n),
+                                       ERROR, "champion-team", f"the team '{team}' never gets "
+                                       "access under this plan, so these champions would help "
+                                       "nobody there", "Name a team of scope.users or of a "
+                                       "stage; champions for other teams belong in "
+                                       "support.champion_groups of plans/_org.yaml.")
+
+
 @reads('support.channels[].opens', 'support.channels[].closes', 'support.office_hours[].time',
        'support.office_hours[].minutes', 'the same in plans/_org.yaml')
 def rule_support_hours(scope: Scope) -> Iterator[Diagnostic]:
@@ -1536,7 +1555,8 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_file_name, rule_unique_id, rule_former_id, rule_placeholder, rule_ref, rule_tool_status,
     rule_text_hazard, rule_codeowners_handle, rule_approval,
     rule_review_overdue, rule_tier_required, rule_tier_review, rule_tier_stages,
-    rule_tier_training, rule_tier_support, rule_champion_ratio, rule_support_hours,
+    rule_tier_training, rule_tier_support, rule_champion_ratio, rule_champion_team,
+    rule_support_hours,
     rule_tier_escalation, rule_tier_monitoring,
     rule_monitoring_adoption_only, rule_tier_pause, rule_tier_communications,
     rule_tier_risks_governance, rule_impact_tier, rule_stage_access, rule_stage_dates,

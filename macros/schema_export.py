@@ -472,6 +472,8 @@ LIMITS: tuple[Limit, ...] = (
     Limit(("champion-ratio",), "People per champion adds up stage headcounts (or teams' "
                                "headcounts in plans/_org.yaml) and counts the champions in "
                                "force: sums across entries and files."),
+    Limit(("champion-team",), "Whether a champion group's team gets access compares it with "
+                              "the plan's scope and stages."),
     Limit(("support-hours",), "A channel closing after it opens, and a session ending by "
                               "midnight, compare two fields of one entry."),
     Limit(("budget-total",), "A stated total equals the sum of the items: a schema cannot add "
