@@ -53,8 +53,9 @@ def _one_champion(count: int = 1):
 def test_a_stage_of_200_people_with_one_champion_is_warned(tmp_path: Path):
     found = _findings(tmp_path, FIXTURES / "valid" / "minimum",
                       {"_org.yaml": _two_hundred, "menu-drafts.yaml": _one_champion()})
-    assert _ratio(found) == [("warning", "stages[0]: 200 people have access at this stage and "
-                              "1 champion helps them, more than 50 people per champion")]
+    assert _ratio(found) == [("warning", ("stages[0]: 200 people have access at this stage "
+                                          "and 1 champion helps them, more than 50 people per "
+                                          "champion"))]
     hint = next(d.hint for d in found if d.rule == "champion-ratio")
     assert "name at least 4 champions" in hint
 
@@ -107,8 +108,9 @@ def _hr_team(org):
 def test_champion_groups_at_high_tier_make_it_an_error(tmp_path: Path):
     found = _findings(tmp_path, EXAMPLES, {"_org.yaml": _hr_team,
                                            "hr-policy-answers.yaml": _hr_grows})
-    assert _ratio(found) == [("error", "stages[2]: 200 people have access at this stage and "
-                              "1 champion helps them, more than 50 people per champion")]
+    assert _ratio(found) == [("error", ("stages[2]: 200 people have access at this stage and "
+                                        "1 champion helps them, more than 50 people per "
+                                        "champion"))]
 
 
 def test_the_flat_champion_list_at_high_tier_stays_a_warning(tmp_path: Path):
@@ -145,8 +147,8 @@ def test_champions_alone_are_not_support(tmp_path: Path):
         del plan["support"]["owner"]
     found = _findings(tmp_path, EXAMPLES, {"hr-policy-answers.yaml": no_owner})
     assert [(d.rule, d.message) for d in found if d.rule == "tier-support"] == [
-        ("tier-support", "support: a named support owner is required; champions alone are not "
-                         "support")]
+        ("tier-support", ("support: a named support owner is required; champions alone are "
+                          "not support"))]
 
 
 def test_a_from_stage_in_the_org_file_is_refused(tmp_path: Path):
@@ -154,8 +156,8 @@ def test_a_from_stage_in_the_org_file_is_refused(tmp_path: Path):
         data["support"]["office_hours"][0]["from_stage"] = "pilot"
     found = _findings(tmp_path, EXAMPLES, {"_org.yaml": org})
     assert [(d.file.rsplit("/", 1)[-1], d.rule, d.message) for d in found if d.is_error] == [
-        ("_org.yaml", "ref", "support.office_hours[0].from_stage: 'pilot' is not a stage in "
-                             "plans/_org.yaml")]
+        ("_org.yaml", "ref", ("support.office_hours[0].from_stage: 'pilot' is not a stage in "
+                              "plans/_org.yaml"))]
     hint = next(d.hint for d in found if d.rule == "ref")
     assert hint.startswith("The organisation has no stages: remove from_stage here")
 
@@ -295,8 +297,8 @@ def test_the_strangers_ratio_holds_with_four_and_fails_with_three(tmp_path: Path
     def three(plan):
         plan["support"]["champion_groups"][1]["people"] = ["uma-rao", "theo-lind"]
     assert _ratio(_findings(tmp_path, HELP_HOURS, {"catalogue-help.yaml": three})) == [
-        ("warning", "stages[1]: 200 people have access at this stage and 3 champions help "
-                    "them, more than 50 people per champion")]
+        ("warning", ("stages[1]: 200 people have access at this stage and 3 champions help "
+                     "them, more than 50 people per champion"))]
 
 
 def test_a_corpus_plan_with_one_champion_for_112_residents_is_warned(monkeypatch):
