@@ -198,7 +198,10 @@ class FrontDoor:
                 "training": "", "review": self._everyone("everyone-review", "review"),
                 "help": "\n\n".join(x for x in (
                     self.help.block(),
-                    self._everyone("everyone-ask", "help")) if x),
+                    # a baseline that says where to report but not where to ask has no
+                    # #everyone-ask: link the part it has
+                    self._everyone("everyone-ask" if self.hb.baseline.asks
+                                   else "everyone-report", "help")) if x),
                 "next": "\n\n".join(x for x in (
                     "" if self.plans else self._nothing("next"),
                     told_from_other_plans(self.f, self.hb, self.team, self.plans)) if x)}

@@ -15,7 +15,10 @@ from ..model import Handbook, Plan
 from ..support import HelpChannel, OfficeHours, days_words
 from .fragments import Fragments
 from .sentences import and_list
-from .text import cell, inline, link_or_text, table
+from .text import cell, inline, link_or_text, safe_url, table
+
+
+SHOWN = 2  # channels named in the one-line answer
 
 
 @dataclass(frozen=True)
@@ -38,23 +41,32 @@ def in_force(plan: Plan, stage_id: str | None) -> bool:
     return plan.reached_index() >= stage.index
 
 
-def hours_words(f: Fragments, session: Session) -> str:
-    """'Tue 8 Dec 2026, 10:00–11:00, Room 2' (with the place, the link and the host)."""
+def hours_words(f: Fragments, session: Session, short: bool = False) -> str:
+    """'Tue 8 Dec 2026, 10:00–11:00, Room 2' with the link and the host; `short` (one line
+    on a phone's first screen): the place, else the link as 'online', and no host."""
     hours = session.hours
+    online = link_or_text("online", hours.link) if safe_url(hours.link) else inline(hours.link)
     where = [inline(hours.place) if hours.place else "",
-             link_or_text(hours.link, hours.link) if hours.link else ""]
+             "" if short and hours.place else
+             online if short else link_or_text(hours.link, hours.link) if hours.link else ""]
     text = f"{day_words(session.day)}, {hours.time}–{hours.ends}"
     text += "".join(f", {w}" for w in where if w)
-    return text + (f", with {f.person(hours.host)}" if hours.host else "")
+    return text + (f", with {f.person(hours.host)}" if hours.host and not short else "")
 
 
-def channel_words(f: Fragments, channel: HelpChannel, watchers: bool = False) -> str:
-    """'#ai-help (watched Mon–Fri 08:00–18:00)', optionally by whom."""
+def here(label: str, anchor_id: str) -> str:
+    return f"[{inline(label)}](#{anchor_id})"
+
+
+def channel_words(f: Fragments, channel: HelpChannel, watchers: bool = False,
+                  short: bool = False) -> str:
+    """'#ai-help (watched Mon–Fri 08:00–18:00)', optionally by whom; `short`: the days and
+    hours alone."""
     name = link_or_text(channel.name, channel.link) if channel.link else inline(channel.name)
     by = (" by " + and_list([f.who(w) for w in channel.watched_by])
           if watchers and channel.watched_by else "")
-    return (f"{name} (watched {days_words(channel.days)} {channel.opens}–{channel.closes}"
-            f"{by})")
+    return (f"{name} ({'' if short else 'watched '}{days_words(channel.days)} "
+            f"{channel.opens}–{channel.closes}{by})")
 
 
 class TeamHelp:
@@ -104,10 +116,13 @@ class TeamHelp:
         """For the one-line answer: the champions, where to ask now, the next office hours."""
         sessions = self.sessions()
         channels = self.channels()
+        named = [channel_words(self.f, c, short=True) for c, _ in channels]
+        if len(named) > SHOWN + 1:  # one line stays one line: the rest are in #help
+            named = named[:SHOWN] + [here(f"{len(named) - SHOWN} more", "help")]
         return [self.champion_phrase(),
-                ("ask now in " + and_list([channel_words(self.f, c) for c, _ in channels],
-                                          "or")) if channels else "",
-                ("next office hours " + hours_words(self.f, sessions[0])) if sessions else ""]
+                ("ask now in " + and_list(named, "or")) if named else "",
+                ("next office hours " + hours_words(self.f, sessions[0], short=True))
+                if sessions else ""]
 
     def block(self) -> str:
         """The start of `#help`: champions, office hours with their next dates, channels."""
