@@ -25,4 +25,5 @@ SHIPPED_EXAMPLES: dict[str, str] = {
     "f14bace58342c16cbc93e15a3a006522f0601b5b14b2e0637191f12e2a5b8179": "_org.yaml",
     "c4972b1e10f47a00e321d169c61f9195d5e55230236531868428a5a7e4cf0397": "support-replies.yaml",
     "add6afb38907fffd8fbbf86d581393a06f239726119ab22f4b35997c6c815084": "hr-policy-answers.yaml",
+    "604118775505e3ce0728e59954c16f944daafe3d54db72c736b0942a9572a3eb": "_org.yaml",
 }

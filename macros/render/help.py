@@ -18,7 +18,7 @@ from .sentences import and_list
 from .text import cell, inline, link_or_text, safe_url, table
 
 
-SHOWN = 2  # channels named in the one-line answer
+SHOWN = 1  # channels named in the one-line answer (a phone's first screen holds four answers)
 
 
 @dataclass(frozen=True)
@@ -109,15 +109,17 @@ class TeamHelp:
     def champion_phrase(self) -> str:
         names = [self.f.person(p) for p in self.champions()]
         if not names:
-            return "no champion is named for your team yet"
+            return "no champion for your team yet"
         return ("your champion: " if len(names) == 1 else "your champions: ") + and_list(names)
 
     def line_parts(self) -> list[str]:
         """For the one-line answer: the champions, where to ask now, the next office hours."""
         sessions = self.sessions()
         channels = self.channels()
-        named = [channel_words(self.f, c, short=True) for c, _ in channels]
-        if len(named) > SHOWN + 1:  # one line stays one line: the rest are in #help
+        # The team's own (its plans') channels first: the most specific place to ask.
+        named = [channel_words(self.f, c, short=True)
+                 for c, _ in sorted(channels, key=lambda pair: pair[1] is None)]
+        if len(named) > SHOWN:  # one line stays one line: the rest are in #help
             named = named[:SHOWN] + [here(f"{len(named) - SHOWN} more", "help")]
         return [self.champion_phrase(),
                 ("ask now in " + and_list(named, "or")) if named else "",
