@@ -2,8 +2,7 @@
 for a team page (from the organisation's help and its plans') and for a plan's support section.
 
 Dates come from the page's as-of day; a plan's help is there from its stage (`from_stage`) on,
-once the rollout has reached it. Plan text is escaped here by the
-text.py helpers only.
+once the rollout has reached it. Plan text is escaped by the text.py helpers only.
 """
 from __future__ import annotations
 
@@ -45,13 +44,14 @@ def hours_words(f: Fragments, session: Session, short: bool = False) -> str:
     """'Tue 8 Dec 2026, 10:00–11:00, Room 2' with the link and the host; `short` (one line
     on a phone's first screen): the place, else the link as 'online', and no host."""
     hours = session.hours
-    online = link_or_text("online", hours.link) if safe_url(hours.link) else inline(hours.link)
-    where = [inline(hours.place) if hours.place else "",
-             "" if short and hours.place else
-             online if short else link_or_text(hours.link, hours.link) if hours.link else ""]
-    text = f"{day_words(session.day)}, {hours.time}–{hours.ends}"
-    text += "".join(f", {w}" for w in where if w)
-    return text + (f", with {f.person(hours.host)}" if hours.host and not short else "")
+    if short:
+        online = "online" if safe_url(hours.link) else hours.link
+        where = [inline(hours.place) or link_or_text(online, hours.link)]
+    else:
+        where = [inline(hours.place), link_or_text(hours.link, hours.link) if hours.link else "",
+                 f"with {f.person(hours.host)}" if hours.host else ""]
+    return f"{day_words(session.day)}, {hours.time}–{hours.ends}" + "".join(
+        f", {w}" for w in where if w)
 
 
 def here(label: str, anchor_id: str) -> str:
