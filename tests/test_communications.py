@@ -87,3 +87,13 @@ def test_message_text_is_escaped():
     pages = _pages(hostile)
     for src in ("communications.md", "teams/support.md"):
         assert "<script>" not in pages[src] and "{{ config" not in pages[src]
+
+
+def test_a_stopped_rollout_announces_nothing_more():
+    def stopped(plan):
+        plan["decisions"].append({"stage": "wave-3", "date": "2026-11-20", "outcome": "stop",
+                                  "by": "dana-okafor", "rationale": "Quality fell"})
+    pages = _pages(stopped)
+    assert "what changes for everyone" not in _section(pages["communications.md"], "coming")
+    assert "told next" not in _section(pages["teams/support.md"], "next")
+    assert "told next" not in _section(pages["teams/finance.md"], "next")

@@ -43,6 +43,11 @@ class Message:
         return team in audience if audience else team in self.plan.teams_named
 
 
+def sends(plan: Plan) -> bool:
+    """Whether the plan's messages are still to go out: not a draft, retired or stopped."""
+    return plan.status not in ("draft", "retired") and plan.position.state != "stopped"
+
+
 def messages_of(plan: Plan) -> list[Message]:
     found = []
     for raw in plan.get("communications", default=[]):
@@ -96,7 +101,7 @@ def timeline(hb: Handbook, f: Fragments) -> list[str]:
     every = [m for plan in hb.plans.values() if plan.status not in ("draft", "retired")
              for m in messages_of(plan)]
     headers = ["When", "Plan", "To", "Channel", "Message"]
-    coming = sorted((m for m in every if m.timed and not m.sent), key=_order)
+    coming = sorted((m for m in every if m.timed and not m.sent and sends(m.plan)), key=_order)
     past = sorted((m for m in every if m.timed and m.sent), key=_order, reverse=True)
     untimed = [m for m in every if not m.timed]
     return [
@@ -115,7 +120,7 @@ def told_next(f: Fragments, plan: Plan, team: str, label: str = "") -> str:
     it, with when and how; empty when none is planned. `label` follows the bold lead."""
     coming = sorted((m for m in messages_of(plan)
                      if m.timed and not m.sent and m.reaches(team)), key=_order)
-    if not coming:
+    if not coming or not sends(plan):
         return ""
     message = coming[0]
     what = inline(plain_end(message.raw.get("message") or message.raw.get("when")))
@@ -129,5 +134,5 @@ def told_from_other_plans(f: Fragments, hb: Handbook, team: str, involved: list[
     """Messages to `team` from plans that give it nothing (an all-hands for everyone): each
     such plan's next one, so the team page still says what the team will hear."""
     return "\n\n".join(line for plan in hb.plans.values()
-                       if plan not in involved and plan.status not in ("draft", "retired")
+                       if plan not in involved
                        and (line := told_next(f, plan, team, f" (from {f.plan_link(plan)})")))
