@@ -16,7 +16,6 @@ from .fragments import Fragments
 from .sentences import and_list
 from .text import cell, inline, link_or_text, safe_url, table
 
-
 SHOWN = 1  # channels named in the one-line answer (a phone's first screen holds four answers)
 
 
