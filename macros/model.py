@@ -14,6 +14,7 @@ from .baseline import Baseline, build_baseline
 from .measurements import Measurement
 from .rules import ORG_REFERENCES, PLAN_REFERENCES, latest_breaches, select
 from .staleness import is_stale, stale_after
+from .support import Help, build_help
 from .values import gives_access, parse_date
 
 
@@ -338,6 +339,11 @@ class Plan:
     @property
     def former_ids(self) -> tuple[str, ...]:
         return tuple(self.get("former_ids", default=[]))
+
+    @cached_property
+    def help(self) -> Help:
+        """Office hours, watched channels and champions of this plan (macros/support.py)."""
+        return build_help(self.get("support"))
 
     @property
     def summary(self) -> str:
@@ -690,6 +696,7 @@ class Handbook:
     org: dict = field(default_factory=dict)
     changelog: list = field(default_factory=list)  # diff.PolicyChange, newest first
     baseline: Baseline = field(default_factory=Baseline)  # the rules for everyone
+    help: Help = field(default_factory=Help)  # help for everyone (_org.yaml support)
 
     def person_name(self, ref: str | None) -> str:
         return self.people[ref].name if ref in self.people else (ref or "")
@@ -745,6 +752,9 @@ ROLE_NAMES: dict[tuple, str] = {
     ("support", "owner"): "Support owner",
     ("support", "tiers", "*", "contacts", "*"): "Support contact",
     ("support", "champions", "*"): "Champion",
+    ("support", "champion_groups", "*", "people", "*"): "Champion",
+    ("support", "office_hours", "*", "host"): "Hosts office hours",
+    ("support", "channels", "*", "watched_by", "*"): "Watches a help channel",
     ("issue_reporting", "triage_owner"): "Triage owner",
     ("escalation", "*", "steps", "*", "contact"): "Escalation contact",
     ("monitoring", "*", "owner"): "Metric owner",
@@ -878,4 +888,5 @@ def build_handbook(org: dict, plans: list[tuple[dict, str]], today: dt.date,
         today=today,
         org=org,
         baseline=build_baseline(org),
+        help=build_help(org.get("support")),
     )

@@ -35,12 +35,14 @@ def on_startup(*, command: str, dirty: bool) -> None:
 # Under `make serve`, MkDocs re-reads this hook on every change but Python keeps the package it
 # imported; reload it (in import order) when one of its files changed, so code edits show too.
 _RELOAD_ORDER = ["values", "dates", "diagnostics", "tiers", "load", "measurements",
-                 "plans_folder", "cache", "editor_schema", "content", "codeowners", "rules",
+                 "plans_folder", "cache", "editor_schema", "content", "codeowners", "support",
+                 "rules",
                  "rule_runner", "validate", "history", "baseline", "staleness", "model",
                  "tier_gaps",
                  "readiness", "render.text", "render.sentences", "render.diagram",
+                 "render.chart_text",
                  "render.charts", "render.examples", "render.page", "render.fragments",
-                 "render.front",
+                 "render.help", "render.messages", "render.front",
                  "render.print_view", "render.plan",
                  "schema_export",
                  "render.pages", "render.redirects", "render", "diff_judgement", "listdiff", "diff",

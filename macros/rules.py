@@ -21,6 +21,7 @@ from .diagnostics import ERROR, WARNING, Diagnostic
 from .load import HAZARDS, Document, display_path
 from .measurements import SUFFIX as MEASUREMENTS_SUFFIX
 from .measurements import MeasurementFile
+from .support import build_help, champions_at, champions_needed, minutes_of, with_access
 from .tiers import (
     ALWAYS_REQUIRED,
     APPROVAL_FIRST,
@@ -55,6 +56,13 @@ PLAN_REFERENCES: list[tuple[tuple, str]] = [
     (("support", "owner"), PERSON),
     (("support", "tiers", "*", "contacts", "*"), PERSON),
     (("support", "champions", "*"), PERSON),
+    (("support", "office_hours", "*", "host"), PERSON),
+    (("support", "office_hours", "*", "from_stage"), STAGE),
+    (("support", "channels", "*", "watched_by", "*"), AUDIENCE),
+    (("support", "channels", "*", "from_stage"), STAGE),
+    (("support", "champion_groups", "*", "people", "*"), PERSON),
+    (("support", "champion_groups", "*", "teams", "*"), TEAM),
+    (("support", "champion_groups", "*", "from_stage"), STAGE),
     (("issue_reporting", "triage_owner"), PERSON),
     (("escalation", "*", "steps", "*", "contact"), PERSON),
     (("monitoring", "*", "owner"), PERSON),
@@ -82,6 +90,14 @@ ORG_REFERENCES: list[tuple[tuple, str]] = [
     (("training", "*", "audience", "*"), AUDIENCE),
     (("baseline", "report", "contact"), PERSON),
     (("baseline", "ask", "contacts", "*"), PERSON),
+    # Help for everyone: the organisation has no stages, so any from_stage there is unknown.
+    (("support", "office_hours", "*", "host"), PERSON),
+    (("support", "office_hours", "*", "from_stage"), STAGE),
+    (("support", "channels", "*", "watched_by", "*"), AUDIENCE),
+    (("support", "channels", "*", "from_stage"), STAGE),
+    (("support", "champion_groups", "*", "people", "*"), PERSON),
+    (("support", "champion_groups", "*", "teams", "*"), TEAM),
+    (("support", "champion_groups", "*", "from_stage"), STAGE),
 ]
 
 # Ids that become anchors on the plan page share one namespace there, with its section anchors.
@@ -365,7 +381,11 @@ def rule_ref(scope: Scope) -> Iterator[Diagnostic]:
                                        f"to '{new}'", f"Write '{new}', its id since the rename.")
                     continue
                 message += _suggest(value, known)
-                yield scope.report(doc, path, ERROR, "ref", message, _known_list(kind, known))
+                hint = _known_list(kind, known)
+                if kind == STAGE and doc is scope.org:  # help for everyone's from_stage
+                    hint = ("The organisation has no stages: remove from_stage here, or move "
+                            "the entry into a plan's support, whose stages it can name.")
+                yield scope.report(doc, path, ERROR, "ref", message, hint)
 
     if scope.org:
         yield from check(scope.org, ORG_REFERENCES, {},
@@ -702,6 +722,89 @@ def rule_tier_support(scope: Scope) -> Iterator[Diagnostic]:
                     yield scope.report(doc, ("support", "tiers", i), ERROR, "tier-support",
                                        "every support tier needs a response_time at high tier",
                                        "Add response_time, e.g. 24 hours.")
+
+
+@reads('support.champions', 'support.champion_groups', 'stages[].headcount',
+       'stages[].headcount_by_team', 'stages[].teams', 'stages[].leave', 'risk_tier',
+       'teams[].headcount, support.champion_groups and support.people_per_champion in '
+       'plans/_org.yaml')
+def rule_champion_ratio(scope: Scope) -> Iterator[Diagnostic]:
+    """A plan that names champions has enough of them at every stage: people with access (from
+    headcounts) per champion at most the organisation's ratio (default 50, seed 003). A
+    warning; an error at high tier where the plan uses champion_groups."""
+    org = scope.org.data if scope.org else {}
+    org_help = build_help(org.get("support"))
+    sizes = {t: n for t, team in scope.teams.items()
+             if isinstance(n := team.get("headcount"), int)}
+    for doc in scope.plans:
+        plan = doc.data
+        own = build_help(get(plan, "support"))
+        stages = [s for _, s in _stages(plan)]
+        users = tuple(texts(get(plan, "scope", "users")))
+        strict = plan.get("risk_tier") == "high" and bool(own.champion_groups)
+        for i, stage in _stages(plan):
+            people, teams = with_access(stages, users, sizes, i)
+            champions = champions_at(own, org_help, stages, i, teams)
+            if not (own.names_champions or champions) or not gives_access(stage):
+                continue  # no champion anywhere: the pages say so; the ratio needs one
+            ratio = org_help.people_per_champion
+            if people <= ratio * len(champions):
+                continue
+            need = champions_needed(people, ratio)
+            have = f"{len(champions)} champion" + ("s help" if len(champions) != 1 else
+                                                   " helps")
+            said = (f"{have} them, more than {ratio} people per champion" if champions
+                    else "no champion helps them yet")
+            yield scope.report(
+                doc, ("stages", i), ERROR if strict else WARNING, "champion-ratio",
+                f"{people} people have access at this stage and {said}",
+                f"At most {ratio} people per champion (support.people_per_champion in "
+                f"plans/_org.yaml, 50 unless set): name at least {need} champions for this "
+                "stage in support.champion_groups (people, teams, from_stage).")
+
+
+@reads('support.champion_groups[].teams', 'scope.users', 'stages[].teams')
+def rule_champion_team(scope: Scope) -> Iterator[Diagnostic]:
+    """A plan's champion group helps teams the plan gives access: elsewhere it helps nobody,
+    and no team page names it."""
+    for doc in scope.plans:
+        plan = doc.data
+        named = set(texts(get(plan, "scope", "users")))
+        named |= {t for _, s in _stages(plan) for t in texts(s.get("teams"))}
+        for i, group in entries(get(plan, "support", "champion_groups")):
+            for n, team in enumerate(texts(group.get("teams"))):
+                if scope.known(TEAM, team) and team not in named:
+                    yield scope.report(doc, ("support", "champion_groups", i, "teams", n),
+                                       ERROR, "champion-team", f"the team '{team}' never gets "
+                                       "access under this plan, so these champions would help "
+                                       "nobody there", "Name a team of scope.users or of a "
+                                       "stage; champions for other teams belong in "
+                                       "support.champion_groups of plans/_org.yaml.")
+
+
+@reads('support.channels[].opens', 'support.channels[].closes', 'support.office_hours[].time',
+       'support.office_hours[].minutes', 'the same in plans/_org.yaml')
+def rule_support_hours(scope: Scope) -> Iterator[Diagnostic]:
+    """A help channel closes after it opens, and office hours end on the day they start."""
+    docs = ([scope.org] if scope.org else []) + scope.plans
+    for doc in docs:
+        for i, channel in entries(get(doc.data, "support", "channels")):
+            opens = minutes_of(str(channel.get("opens", "")))
+            closes = minutes_of(str(channel.get("closes", "")))
+            if opens is not None and closes is not None and closes <= opens:
+                yield scope.report(doc, ("support", "channels", i, "closes"), ERROR,
+                                   "support-hours", f"the channel closes at "
+                                   f"{channel['closes']}, not after it opens at "
+                                   f"{channel['opens']}", "Write the hours on the 24-hour "
+                                   "clock, e.g. opens: \"08:00\", closes: \"18:00\".")
+        for i, session in entries(get(doc.data, "support", "office_hours")):
+            start = minutes_of(str(session.get("time", "")))
+            length = session.get("minutes")
+            if start is not None and isinstance(length, int) and start + length > 24 * 60:
+                yield scope.report(doc, ("support", "office_hours", i, "minutes"), ERROR,
+                                   "support-hours", f"a session starting at "
+                                   f"{session['time']} for {length} minutes runs past midnight",
+                                   "Shorten it, or start it earlier.")
 
 
 @reads('risk_tier', 'escalation[].steps[].contact', 'pause.authority')
@@ -1452,7 +1555,9 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_file_name, rule_unique_id, rule_former_id, rule_placeholder, rule_ref, rule_tool_status,
     rule_text_hazard, rule_codeowners_handle, rule_approval,
     rule_review_overdue, rule_tier_required, rule_tier_review, rule_tier_stages,
-    rule_tier_training, rule_tier_support, rule_tier_escalation, rule_tier_monitoring,
+    rule_tier_training, rule_tier_support, rule_champion_ratio, rule_champion_team,
+    rule_support_hours,
+    rule_tier_escalation, rule_tier_monitoring,
     rule_monitoring_adoption_only, rule_tier_pause, rule_tier_communications,
     rule_tier_risks_governance, rule_impact_tier, rule_stage_access, rule_stage_dates,
     rule_gate_outcomes, rule_decision_log, rule_pause_entry, rule_use_audience,
@@ -1468,7 +1573,7 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
 
 CROSS_PLAN_RULES = {rule_unique_id, rule_former_id, rule_text_hazard, rule_placeholder, rule_ref,
                     rule_measurement_ref, rule_content_limit, rule_content_link,
-                    rule_codeowners_handle}
+                    rule_codeowners_handle, rule_support_hours}
 
 
 def _count(value: Any) -> float:

@@ -469,6 +469,13 @@ LIMITS: tuple[Limit, ...] = (
                             "pause.authority and pause.fallbacks, and its dates with today."),
     Limit(("criterion-value",), "A criterion's value is judged in the direction of its metric's "
                                 "`better`: the metric is another entry of the plan."),
+    Limit(("champion-ratio",), "People per champion adds up stage headcounts (or teams' "
+                               "headcounts in plans/_org.yaml) and counts the champions in "
+                               "force: sums across entries and files."),
+    Limit(("champion-team",), "Whether a champion group's team gets access compares it with "
+                              "the plan's scope and stages."),
+    Limit(("support-hours",), "A channel closing after it opens, and a session ending by "
+                              "midnight, compare two fields of one entry."),
     Limit(("budget-total",), "A stated total equals the sum of the items: a schema cannot add "
                              "up."),
     Limit(("codeowners-handle",), "Whether CODEOWNERS uses a person's contact or GitHub name "

@@ -23,4 +23,9 @@ SHIPPED_EXAMPLES: dict[str, str] = {
     "7c9edf4d2d44b6b16f27cca0b99c57b828ef3d64f571234a0b292397cadbc6d9": "support-replies.yaml",
     "c5c5c978b21e015cbb076b289c942b86b47b76b02f9b20d21a5957be7c94ce07": "_org.yaml",
     "5ed644ee40f6499e286bef9d492d23235e361cf188bc9f5b7249749231f38311": "hr-policy-answers.yaml",
+    "f14bace58342c16cbc93e15a3a006522f0601b5b14b2e0637191f12e2a5b8179": "_org.yaml",
+    "c4972b1e10f47a00e321d169c61f9195d5e55230236531868428a5a7e4cf0397": "support-replies.yaml",
+    "add6afb38907fffd8fbbf86d581393a06f239726119ab22f4b35997c6c815084": "hr-policy-answers.yaml",
+    "604118775505e3ce0728e59954c16f944daafe3d54db72c736b0942a9572a3eb": "_org.yaml",
+    "5f68b8611282bb0b0711ed0ddd6a8451cf98fa125e591cbad2da11b73e3ab274": "hr-policy-answers.yaml",
 }

@@ -150,6 +150,11 @@ support:
   tiers:
     - {{level: 1, name: Self-service, channels: ["TODO(text): FAQ page or chat channel"], response_time: same day}}
     - {{level: 2, name: Plan owner, contacts: ["{OWNER}"], response_time: 1 working day}}
+  # Help with hours and people (seed 003: drop-ins grow 1 -> 3 a week, a channel watched
+  # 8am-6pm, champions per team); team pages show them with the next date. Uncomment to use:
+  # office_hours: [{{days: [tue], time: "10:00", minutes: 60, place: Room 2, from_stage: {first}}}]
+  # channels: [{{name: "#ai-help", opens: "08:00", closes: "18:00", watched_by: [<person>]}}]
+  # champion_groups: [{{people: [<person>], teams: [<team>], from_stage: {first}}}]
 
 issue_reporting:
   channel: "TODO(text): where to report, e.g. #ai-incidents"

@@ -237,8 +237,6 @@ def _phone_figures(browser, origin: str, name: str, site: Path) -> list[str]:
                      f"{over:6.0f} {f'(/{worst.path})' if over > 0 else ''} | {smallest}")
         page.context.close()
     return lines
-        browser.close()
-    return lines
 
 
 def main() -> None:

@@ -60,7 +60,10 @@ def test_corpus_plans_check_without_errors(org: Path, monkeypatch):
     assert [line for line in lines if ": error: " in line] == []
     # Written from the reference alone, these plans are correct: a warning here is a rule
     # that disagrees with the reference (each one found so far was), so none is allowed.
-    assert [line for line in lines if ": warning: " in line] == []
+    # Except champion-ratio (issue 22), newer than these plans: where one names a single
+    # champion for more than 50 people it is the rule working (tests/test_help.py pins them).
+    assert [line for line in lines if ": warning: " in line
+            and not line.endswith("[champion-ratio]")] == []
 
 
 @pytest.mark.parametrize("org", ORGS, ids=lambda p: p.name)

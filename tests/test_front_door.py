@@ -21,7 +21,8 @@ STATES = FIXTURES / "states"
 # (fixture set, team, what the team is): a team with plans (eleven of them), a team that
 # joins later, a team without a plan, a team with one plan.
 PAGES = (("states", "shop", "with plans"), ("states", "kitchen", "joins later"),
-         ("minimum", "bakery", "without a plan"), ("minimum", "shop", "with a plan"))
+         ("minimum", "bakery", "without a plan"), ("minimum", "shop", "with a plan"),
+         ("help-hours", "front-desk", "with champions, office hours and channels"))
 
 
 def _pages(case: str) -> dict[str, str]:
@@ -77,7 +78,8 @@ def sites(tmp_path_factory) -> dict[str, Path]:
     where = tmp_path_factory.mktemp("front-states")
     done = mkdocs_build(make_project(STATES, where), where / "site")
     assert done.returncode == 0, done.stderr
-    return {"states": where / "site", "minimum": built_site(tmp_path_factory, "minimum")}
+    return {"states": where / "site", "minimum": built_site(tmp_path_factory, "minimum"),
+            "help-hours": built_site(tmp_path_factory, "help-hours")}
 
 
 @pytest.mark.browser

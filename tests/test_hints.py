@@ -51,7 +51,10 @@ def _references(folder: Path) -> list[tuple[str, tuple, str]]:
 @pytest.mark.parametrize("folder", SWEPT, ids=lambda p: p.name)
 def test_a_misspelt_reference_gets_its_ref_error_alone_and_no_hint_repeats_it(
         folder: Path, tmp_path: Path):
-    before = {(d.file, d.rule, d.message) for d in check([folder], today=TODAY).diagnostics}
+    # By file name: the copies below live elsewhere, and a warning the plans already had there
+    # (champion-ratio on the corpus plan) is not new.
+    before = {(Path(d.file).name, d.rule, d.message)
+              for d in check([folder], today=TODAY).diagnostics}
     extra = {}
     for name, path, value in _references(folder):
         work = tmp_path / f"{name}-{'-'.join(map(str, path))}"
@@ -66,7 +69,7 @@ def test_a_misspelt_reference_gets_its_ref_error_alone_and_no_hint_repeats_it(
         rows[line - 1] = row[:column - 1] + typo + row[column - 1 + len(value):]
         (work / name).write_text("".join(rows), encoding="utf-8")
         new = [d for d in check([work], today=TODAY).diagnostics
-               if (d.file, d.rule, d.message) not in before]
+               if (Path(d.file).name, d.rule, d.message) not in before]
         if [d.rule for d in new] != ["ref"] or any(typo in d.hint for d in new):
             extra[f"{name} {path}"] = [f"{d.rule}: {d.message} | {d.hint}" for d in new]
     assert extra == {}

@@ -70,6 +70,7 @@ class Paths:
     reviews = "reviews.md"
     governance = "governance.md"
     changes = "changes.md"
+    communications = "communications.md"
 
     @staticmethod
     def plan(plan_id: str) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from ..dates import day_near
 from ..model import Handbook, Plan, Stage
 from .fragments import MODES, Fragments, Paths
+from .help import TeamHelp
+from .messages import told_from_other_plans, told_next
 from .sentences import and_list, capitalised, count, plain_end, sentence, sentences
 from .text import attr, cell, inline, table
 
@@ -90,6 +92,7 @@ class FrontDoor:
     def __init__(self, hb: Handbook, f: Fragments, team_id: str) -> None:
         self.hb, self.f, self.team = hb, f, team_id
         self.plans = [p for p in hb.plans.values() if involves(p, team_id)]
+        self.help = TeamHelp(hb, f, team_id, self.plans)  # champions, office hours, channels
 
     # --- the four answers ------------------------------------------------------------------
 
@@ -151,7 +154,9 @@ class FrontDoor:
         owners = [p.get("support", "owner") for p in self.plans]
         who = [f.person(ref) for ref in dict.fromkeys(o for o in owners if o)]
         who += [f.person(c) for c in base.ask_contacts if c not in owners]
-        who += [inline(plain_end(c)) for c in base.ask_channels]
+        watched = {c.name for c, _ in self.help.channels()}
+        # a channel watched at set hours is named once, with its hours, below
+        who += [inline(plain_end(c)) for c in base.ask_channels if c not in watched]
         report = ([inline(plain_end(base.report_channel))] if base.report_channel else []) + (
             [f.person(base.report_contact)] if base.report_contact else [])
         parts = ["ask " + _few(who, "or") if who else "",
@@ -160,7 +165,8 @@ class FrontDoor:
         if not said:
             lead = self.hb.teams[self.team].lead
             said = f"ask {f.person(lead)}, your team's lead" if lead else "ask your team's lead"
-        return sentence(capitalised(said))
+        return sentence(capitalised("; ".join(
+            [said] + [p for p in self.help.line_parts() if p])))
 
     def next_line(self) -> str:
         if not self.plans:
@@ -198,7 +204,15 @@ class FrontDoor:
                  "help": self.help_parts(), "next": self.next_parts()}
         lead = {"may": self._may_lead(), "never": self._everyone("everyone-never", "never"),
                 "training": "", "review": self._everyone("everyone-review", "review"),
-                "help": self._everyone("everyone-ask", "help"), "next": ""}
+                "help": "\n\n".join(x for x in (
+                    self.help.block(),
+                    # a baseline that says where to report but not where to ask has no
+                    # #everyone-ask: link the part it has
+                    self._everyone("everyone-ask" if self.hb.baseline.asks
+                                   else "everyone-report", "help")) if x),
+                "next": "\n\n".join(x for x in (
+                    "" if self.plans else self._nothing("next"),
+                    told_from_other_plans(self.f, self.hb, self.team, self.plans)) if x)}
         out = []
         for anchor_id, heading in BLOCKS:
             body = [lead[anchor_id] if any(parts[anchor_id]) or not self.plans else
@@ -322,7 +336,8 @@ class FrontDoor:
                 f.end_state(plan) if not ended else "")
             out.append(self._part(plan, "next", f.banners(plan, pause=False), where,
                                   sentence("**Next:** "
-                                           + self.next_phrase(plan, named=False))))
+                                           + self.next_phrase(plan, named=False)),
+                                  told_next(f, plan, self.team)))
         return out
 
     def _ended(self, plan: Plan) -> bool:

@@ -17,6 +17,7 @@ from .fragments import (FORMATS, PATTERNS, Fragments, Paths, _percent, _period, 
 from ..dates import day_words
 from .front import FrontDoor
 from .front import involves as _involves
+from .messages import timeline
 from .page import bullets, dated, page, section
 from .plan import evidence_page, plan_page
 from .print_view import print_page
@@ -256,6 +257,14 @@ def team_page(hb: Handbook, team_id: str) -> str:
                  *door.blocks())
 
 
+def communications_page(hb: Handbook) -> str:
+    """What you will hear, and when: every plan's planned messages by date or stage."""
+    f = Fragments(hb, Paths.communications)
+    return page("What you will hear, and when", "The messages each rollout plan will send, "
+                "to whom and how, soonest first: dated ones on their day, the others before "
+                "the stage they announce or at each gate decision.", *timeline(hb, f))
+
+
 def teams_index(hb: Handbook) -> str:
     f = Fragments(hb, Paths.teams)
     rows = [[f.who(t.id), cell(t.headcount), f.person(t.lead),
@@ -357,6 +366,7 @@ def all_pages(hb: Handbook) -> dict[str, str]:
         Paths.reviews: reviews_page(hb),
         Paths.governance: governance_page(hb),
         Paths.changes: changes_page(hb),
+        Paths.communications: communications_page(hb),
     }
     for plan in hb.plans.values():
         pages[Paths.plan(plan.id)] = plan_page(hb, plan)
@@ -383,6 +393,7 @@ def navigation(hb: Handbook) -> list:
     return [
         {"Plans": plans},
         {"Can I use AI for this?": Paths.uses},
+        {"What you will hear": Paths.communications},
         {"Teams": [{"All teams": Paths.teams}] + [{title(t.name): Paths.team(t.id)}
                                                  for t in hb.teams.values()]},
         {"Training": [{"All modules": Paths.training}] + [{title(m.title): Paths.module(m.id)}
