@@ -18,6 +18,7 @@ from .codeowners import problem as codeowners_problem
 from .content import over_limit
 from .content import render as render_content
 from .diagnostics import ERROR, WARNING, Diagnostic
+from .faq_check import DEFAULT_REVIEW_DAYS, Known, link_problems, review_problems
 from .load import HAZARDS, Document, display_path
 from .measurements import SUFFIX as MEASUREMENTS_SUFFIX
 from .measurements import MeasurementFile
@@ -95,6 +96,7 @@ PLAN_COLLECTIONS = {
     "pause trigger": [("pause", "triggers", "*", "id")],
     "stage": [("stages", "*", "id")],
     "risk": [("risks", "*", "id")],
+    "FAQ entry": [("faq", "*", "id")],
 }
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
 
@@ -147,6 +149,7 @@ class Scope:
     teams: dict[str, tuple] = field(default_factory=dict)
     tools: dict[str, dict] = field(default_factory=dict)
     org_modules: dict[str, dict] = field(default_factory=dict)
+    faq: Document | None = None  # plans/_faq.yaml
 
     def __post_init__(self) -> None:
         data = self.org.data if self.org else {}
@@ -279,6 +282,8 @@ def rule_unique_id(scope: Scope) -> Iterator[Diagnostic]:
         registry: dict = {}
         for name, kind in (("people", PERSON), ("teams", TEAM), ("tools", TOOL)):
             yield from duplicates(scope.org, [(name, "*", "id")], kind, registry)
+    if scope.faq:
+        yield from duplicates(scope.faq, [("faq", "*", "id")], "FAQ entry", {})
     modules: dict = {}
     if scope.org:
         yield from duplicates(scope.org, [("training", "*", "id")], MODULE, modules)
@@ -421,7 +426,7 @@ def strings(data: Any, prefix: tuple = ()) -> Iterator[tuple[tuple, str]]:
 def rule_placeholder(scope: Scope) -> Iterator[Diagnostic]:
     """`handbook new` and `init` leave `TODO(kind): what to write` values; none may reach the
     handbook."""
-    for doc in ([scope.org] if scope.org else []) + scope.plans:
+    for doc in ([scope.org] if scope.org else []) + scope.plans + _faq_file(scope):
         for path, text in strings(doc.data):
             if is_placeholder(text):
                 yield scope.report(doc, path, ERROR, "placeholder",
@@ -432,7 +437,7 @@ def rule_placeholder(scope: Scope) -> Iterator[Diagnostic]:
 @reads('every text value, only for invisible control and direction characters')
 def rule_text_hazard(scope: Scope) -> Iterator[Diagnostic]:
     """Invisible characters (control codes, bidi overrides) can hide text: refused everywhere."""
-    for doc in ([scope.org] if scope.org else []) + scope.plans:
+    for doc in ([scope.org] if scope.org else []) + scope.plans + _faq_file(scope):
         for path, text in strings(doc.data):
             bad = _HAZARD.search(text)
             if bad is not None:
@@ -1448,6 +1453,51 @@ CONTENT_HINTS = {
 }
 
 
+def _faq_file(scope: Scope) -> list[Document]:
+    return [scope.faq] if scope.faq else []
+
+
+def _faq_places(scope: Scope) -> tuple[Known, list[tuple[Document, str | None]]]:
+    """What FAQ entries may link (macros/faq_check.py), and each file with entries: every
+    plan (its own id for short links) and plans/_faq.yaml (no home plan)."""
+    modules = set(scope.org_modules)
+    for doc in scope.plans:
+        modules |= {m["id"] for _, m in entries(get(doc.data, "training", "modules"))
+                    if isinstance(m.get("id"), str)}
+    plans = {d.data["id"]: d.data for d in scope.plans if isinstance(d.data.get("id"), str)}
+    known = Known(plans, set(scope.tools), modules, set(scope.people) | set(scope.teams),
+                  scope.org is not None)
+    places = [(d, d.data.get("id") if isinstance(d.data.get("id"), str) else None)
+              for d in scope.plans]
+    return known, places + [(doc, None) for doc in _faq_file(scope)]
+
+
+@reads("faq[].uses, escalation, stage (<id> or <plan>/<id>), tools, training, audience and "
+       "data_rules, in plans and plans/_faq.yaml")
+def rule_faq_link(scope: Scope) -> Iterator[Diagnostic]:
+    """An FAQ answer is shown with the status of what it links, so each link must exist."""
+    known, places = _faq_places(scope)
+    for doc, home in places:
+        for problem in link_problems(doc.data, home, known):
+            yield scope.report(doc, problem.path, ERROR, "faq-link", problem.message,
+                               problem.hint)
+
+
+@reads("faq[].added and faq[].uses; the linked plan's decisions, pauses, approval and stage "
+       "dates; faq_review_days in plans/_org.yaml")
+def rule_faq_review(scope: Scope) -> Iterator[Diagnostic]:
+    """An entry older than faq_review_days (default 30) whose linked use's plan changed since
+    it was added (by the plan's own dates) is a warning: the answer may no longer hold."""
+    days = get(scope.org.data if scope.org else {}, "faq_review_days")
+    days = days if isinstance(days, int) and not isinstance(days, bool) and days > 0 \
+        else DEFAULT_REVIEW_DAYS
+    known, places = _faq_places(scope)
+    for doc, home in places:
+        for problem in review_problems(doc.data, home, known, scope.today, days):
+            yield scope.report(doc, problem.path, WARNING, "faq-review", problem.message,
+                               problem.hint)
+
+
 RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_file_name, rule_unique_id, rule_former_id, rule_placeholder, rule_ref, rule_tool_status,
     rule_text_hazard, rule_codeowners_handle, rule_approval,
@@ -1462,13 +1512,13 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_budget_total,
     rule_monitor_values, rule_measurement_ref, rule_pause_triggered,
     rule_measurement_sane, rule_stage_team, rule_criterion_value, rule_content_limit,
-    rule_content_link,
+    rule_content_link, rule_faq_link, rule_faq_review,
 ]
 
 
 CROSS_PLAN_RULES = {rule_unique_id, rule_former_id, rule_text_hazard, rule_placeholder, rule_ref,
                     rule_measurement_ref, rule_content_limit, rule_content_link,
-                    rule_codeowners_handle}
+                    rule_codeowners_handle, rule_faq_link, rule_faq_review}
 
 
 def _count(value: Any) -> float:
