@@ -38,6 +38,7 @@ class Known:
     modules: set[str] = field(default_factory=set)
     audience: set[str] = field(default_factory=set)
     registries: bool = True
+    everyone_never: bool = False  # _org.yaml's baseline lists what never to enter
 
     def items(self, plan_id: str, key: str) -> set[str]:
         plan = self.plans.get(plan_id) or {}
@@ -89,11 +90,14 @@ def link_problems(data: Any, home: str | None, known: Known) -> Iterator[Problem
                 if isinstance(ref, str) and ref not in registry:
                     yield Problem(("faq", i, key, j), f"'{ref}' is not a {kind}",
                                   f"Name a {kind} by its id; {where} may only link what exists.")
-        if entry.get("data_rules") is True and home and not _list(
-                (known.plans.get(home, {}).get("data_rules") or {}).get("never_enter")):
-            yield Problem(("faq", i, "data_rules"), "links the plan's data rules, which list "
-                          "nothing", "Add data_rules.never_enter to the plan, or remove the "
-                          "link.")
+        if entry.get("data_rules") is True and not (_list(
+                (known.plans.get(home, {}).get("data_rules") or {}).get("never_enter"))
+                if home else known.everyone_never):
+            what = ("the plan's data rules", "data_rules.never_enter to the plan") if home else (
+                "the rules for everyone on what never to enter",
+                "baseline.never_enter to plans/_org.yaml")
+            yield Problem(("faq", i, "data_rules"), f"links {what[0]}, which list nothing",
+                          f"Add {what[1]}, or remove the link.")
 
 
 def _item(path: tuple, ref: str, home: str | None, key: str, kind: str, known: Known

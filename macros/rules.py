@@ -1466,7 +1466,8 @@ def _faq_places(scope: Scope) -> tuple[Known, list[tuple[Document, str | None]]]
                     if isinstance(m.get("id"), str)}
     plans = {d.data["id"]: d.data for d in scope.plans if isinstance(d.data.get("id"), str)}
     known = Known(plans, set(scope.tools), modules, set(scope.people) | set(scope.teams),
-                  scope.org is not None)
+                  scope.org is not None,
+                  bool(get(scope.org.data if scope.org else {}, "baseline", "never_enter")))
     places = [(d, d.data.get("id") if isinstance(d.data.get("id"), str) else None)
               for d in scope.plans]
     return known, places + [(doc, None) for doc in _faq_file(scope)]

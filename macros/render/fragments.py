@@ -66,6 +66,7 @@ class Paths:
     reference = "reference.md"
     reviews = "reviews.md"
     changes = "changes.md"
+    faq = "faq.md"
 
     @staticmethod
     def plan(plan_id: str) -> str:

@@ -10,6 +10,7 @@ links made before the blocks existed still land on the plan; the other parts are
 from __future__ import annotations
 
 from ..model import Handbook, Plan, Stage
+from .faq import team_faq
 from .fragments import MODES, Fragments, Paths
 from .sentences import and_list, capitalised, count, plain_end, sentence, sentences
 from .text import attr, cell, inline, table
@@ -199,7 +200,8 @@ class FrontDoor:
             if not any(body):
                 body = [self._nothing(anchor_id)]
             out.append(f"## {heading} {{#{anchor_id}}}\n\n" + "\n\n".join(b for b in body if b))
-        return out
+        faq = team_faq(self.f, self.team)  # `#faq`, when a question names the team
+        return out + ([faq] if faq else [])
 
     def _part(self, plan: Plan, suffix: str, *body: str) -> str:
         ident = plan.id + (f"-{suffix}" if suffix else "")

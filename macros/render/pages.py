@@ -28,6 +28,7 @@ from .fragments import (
     fields_as_code,
     use_anchor,
 )
+from .faq import faq_page, plan_faq
 from .front import FrontDoor
 from .front import involves as _involves
 from .print_view import print_page
@@ -190,6 +191,7 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
                  if governance.get("definition_owner") else "",
                  f"**How:** {inline(governance['change_process'])}"
                  if governance.get("change_process") else ""),
+        plan_faq(f, plan),
     )
 
 
@@ -560,6 +562,9 @@ def all_pages(hb: Handbook) -> dict[str, str]:
         Paths.reference: reference_page(),
         Paths.reviews: reviews_page(hb),
         Paths.changes: changes_page(hb),
+        Paths.faq: _page("Questions and answers", "What staff ask about AI here, answered. "
+                         "Beside each answer, the status today of every use and tool it is "
+                         "about, from the plans themselves.", faq_page(hb)),
     }
     for plan in hb.plans.values():
         pages[Paths.plan(plan.id)] = plan_page(hb, plan)
@@ -585,6 +590,7 @@ def navigation(hb: Handbook) -> list:
     return [
         {"Plans": plans},
         {"Can I use AI for this?": Paths.uses},
+        {"Questions and answers": Paths.faq},
         {"Teams": [{"All teams": Paths.teams}] + [{title(t.name): Paths.team(t.id)}
                                                  for t in hb.teams.values()]},
         {"Training": [{"All modules": Paths.training}] + [{title(m.title): Paths.module(m.id)}
