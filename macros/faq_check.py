@@ -11,6 +11,7 @@ The rules in macros/rules.py turn these findings into diagnostics.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,12 +84,15 @@ def link_problems(data: Any, home: str | None, known: Known) -> Iterator[Problem
             yield from _item(("faq", i, "stage"), stage, home, "stages", "stage", known)
         if not known.registries:
             continue
-        for key, kind, registry in (("tools", "tool", known.tools),
-                                    ("training", "training module", known.modules),
-                                    ("audience", "team or person", known.audience)):
+        for key, kind, registry, held in (
+                ("tools", "tool", known.tools, "plans/_org.yaml"),
+                ("training", "training module", known.modules, "plans/_org.yaml or a plan"),
+                ("audience", "team or person", known.audience, "plans/_org.yaml")):
             for j, ref in enumerate(_list(entry.get(key))):
                 if isinstance(ref, str) and ref not in registry:
-                    yield Problem(("faq", i, key, j), f"'{ref}' is not a {kind}",
+                    close = difflib.get_close_matches(ref, sorted(registry), n=1, cutoff=0.5)
+                    yield Problem(("faq", i, key, j), f"'{ref}' is not a {kind} in {held}" + (
+                                      f"; did you mean '{close[0]}'?" if close else ""),
                                   f"Name a {kind} by its id; {where} may only link what exists.")
         if entry.get("data_rules") is True and not (_list(
                 (known.plans.get(home, {}).get("data_rules") or {}).get("never_enter"))
@@ -111,7 +115,7 @@ def _item(path: tuple, ref: str, home: str | None, key: str, kind: str, known: K
                       "Write <plan>/<id> with the id of an existing plan.")
     elif item not in known.items(plan_id, key):
         ids = sorted(known.items(plan_id, key))
-        article = "an" if kind[0] in "aeiou" else "a"
+        article = "an" if kind.startswith(("a", "e", "i", "o")) else "a"  # "a use"
         yield Problem(path, f"'{ref}' is not {article} {kind} of the plan '{plan_id}'",
                       f"Known {kind}s of {plan_id}: {', '.join(ids)}." if ids else
                       f"The plan '{plan_id}' has no {kind} yet.")

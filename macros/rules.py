@@ -1386,21 +1386,27 @@ def _content_lines(doc: Document, path: tuple, text: str) -> dict[int, tuple[int
     return {n: (line + 1 + n, have) for n, have in enumerate(body)}
 
 
-@reads("training modules' content (its length, and the brackets it leaves open)")
+def _markdown_places(scope: Scope) -> list[tuple[Document, tuple, str]]:
+    """Where Markdown is written: (file, list path, field): training modules' `content` and
+    FAQ answers, which go through the same sanitiser."""
+    places = [(scope.org, ("training",), "content")] if scope.org else []
+    places += [(doc, ("training", "modules"), "content") for doc in scope.plans]
+    return places + [(doc, ("faq",), "answer") for doc in scope.plans + _faq_file(scope)]
+
+
+@reads("training modules' content and FAQ answers (length, and brackets left open)")
 def rule_content_limit(scope: Scope) -> Iterator[Diagnostic]:
     """Training content of more than 30,000 characters, or with more than 16 brackets '[' or
     parentheses '(' open at once in one paragraph, is an error: Markdown's time grows with
     both, so such content never reaches it and a small plan cannot make a long build."""
-    places = [(scope.org, ("training",))] if scope.org else []
-    places += [(doc, ("training", "modules")) for doc in scope.plans]
-    for doc, where in places:
+    for doc, where, key in _markdown_places(scope):
         for index, module in entries(get(doc.data, *where)):
-            text = module.get("content")
+            text = module.get(key)
             found = over_limit(text) if isinstance(text, str) else None
             if found is None:
                 continue
             number, message, hint = found
-            path = (*where, index, "content")
+            path = (*where, index, key)
             line, column = doc.position(path)
             in_file = _content_lines(doc, path, text)
             if number in in_file:  # the line itself, at its first character
@@ -1410,17 +1416,16 @@ def rule_content_limit(scope: Scope) -> Iterator[Diagnostic]:
                              f"{display_path(path)}: {message}", hint)
 
 
-@reads('training modules\' content (rendered and sanitised as the page would be)')
+@reads("training modules' content and FAQ answers (rendered and sanitised as the page would "
+       "be)")
 def rule_content_link(scope: Scope) -> Iterator[Diagnostic]:
     """Training content: every link or image that the published page would drop or change is a
     warning. The findings come from the renderer itself (macros/content.py), so the check and the
     page can never disagree; each is reported on the line that holds it where that can be told."""
-    places = [(scope.org, ("training",))] if scope.org else []
-    places += [(doc, ("training", "modules")) for doc in scope.plans]
-    for doc, where in places:
+    for doc, where, key in _markdown_places(scope):
         for index, module in entries(get(doc.data, *where)):
-            text = module.get("content")
-            path = (*where, index, "content")
+            text = module.get(key)
+            path = (*where, index, key)
             findings = render_content(text)[1] if isinstance(text, str) else []
             in_file = _content_lines(doc, path, text) if findings else {}
             last: dict[str, int] = {}  # the same target again is looked for further down
