@@ -55,7 +55,7 @@ def entry(f: Fragments, e: Entry, team: str | None = None) -> str:
     hb = f.hb
     new = "**New** · " if e.is_new(hb.today) else ""
     plan = hb.plans.get(e.plan_id) if e.plan_id else None
-    about = f" · about {f.plan_link(plan)}" if plan else ""
+    about = f" · about {f.plan_link(plan)}" if plan and f.page != Paths.plan(plan.id) else ""
     lines = [f"- {status_line(f, *found, team)}" for found in _uses(hb, e.uses)]
     lines += [f"- {f.link(hb.tools[t].name, Paths.tools, t)}: "
               + TOOL_STATUS.get(hb.tools[t].status, cell(None)) for t in e.tools if t in hb.tools]
