@@ -170,3 +170,18 @@ def test_a_policy_change_beside_questions_still_reads_as_policy(tmp_path: Path):
     assert text.startswith("Policy changes: ")
     assert any(c.needs_approval for c in changes)
     assert all(not c.needs_approval for c in changes if c.section == "FAQ")
+
+
+def test_a_strangers_questions_read_as_their_plans_do():
+    """tests/fixtures/stranger-2 (an outside council): a linked use of a paused plan reads as
+    /uses/ reads it, and a team whose access ended is told so, not 'allowed'."""
+    site = run(FIXTURES / "stranger-2" / "plans", dt.date(2026, 12, 5))
+    assert site.ok, [d.message for d in site.diagnostics if d.is_error]
+    paused = line_of(site.pages["teams/building-control.md"].split("{#faq}", 1)[1],
+                     "- Turn typed site notes")
+    assert "**Paused since 2026-11-27: only on the conditions its [Paused notice]" in paused
+    ended = line_of(site.pages["teams/validation.md"].split("{#faq}", 1)[1], "- Validation")
+    assert ended.endswith("**Not for your team today**: your team's access ended at "
+                          "[Every development management and policy officer]"
+                          "(../plans/consultation-summaries/stages/all-officers.md)")
+    assert "Allowed" not in ended

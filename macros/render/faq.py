@@ -112,8 +112,10 @@ def status_line(f: Fragments, plan: Plan, use: Use, team: str | None = None) -> 
             return (f"{name}: **Not allowed today**: it is for {f.people_and(use.audience)}, "
                     "who have no access today")
         joined = plan.joins_at(team)  # the next stage that gives the team access, if any
+        left = plan.left_at(team)
         return f"{name}: **Not for your team today**" + (
-            f": your team joins at {f.stage_link(plan, joined)}" if joined else "")
+            f": your team joins at {f.stage_link(plan, joined)}" if joined else
+            f": your team's access ended at {f.stage_link(plan, left)}" if left else "")
     if plan.position.state == "stopped" or plan.status in ("draft", "retired"):
         return f"{name}: **Not allowed**: the plan is " + (
             "stopped" if plan.position.state == "stopped" else plan.status)
