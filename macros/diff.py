@@ -1439,7 +1439,8 @@ def policy_changes(plans_dir: Path, limit: int = 20, since: str | None = None
             continue
         old = before(next(iter(entry.parents), None))
         try:
-            effects = diff(old, new)
+            # Questions and answers are no policy: a commit of FAQ changes only is not listed.
+            effects = [c for c in diff(old, new) if c.section != "FAQ"]
         except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError):
             # An old commit must never stop the build: a shape the engine does not expect
             # is reported, not raised.
