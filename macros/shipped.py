@@ -22,4 +22,6 @@ SHIPPED_EXAMPLES: dict[str, str] = {
     "17803c591c757c00832ec6613c29a696deac9e843bc103cd555b7e622ce8ab82": "marketing-drafts.yaml",
     "7c9edf4d2d44b6b16f27cca0b99c57b828ef3d64f571234a0b292397cadbc6d9": "support-replies.yaml",
     "c5c5c978b21e015cbb076b289c942b86b47b76b02f9b20d21a5957be7c94ce07": "_org.yaml",
+    "be1db6cd1bd3984c4cdc5767f554c98956c162ff07223365f662d29c153bf090": "_faq.yaml",
+    "d7302106f425e65be1212539aaba117c4a560848faa6672c42b08633ca886cfb": "support-replies.yaml",
 }
