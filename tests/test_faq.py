@@ -4,6 +4,7 @@ page's day, entries of the last 7 days are marked New, and a change to questions
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from macros.pipeline import run
 from macros.render import navigation
 from macros.validate import check
 
-from .conftest import FIXTURES, TODAY
+from .conftest import FIXTURES, TODAY, built_site
 
 USE_LINE = "- Draft a menu description ([Drafting menu descriptions]"
 
@@ -185,3 +186,17 @@ def test_a_strangers_questions_read_as_their_plans_do():
                           "[Every development management and policy officer]"
                           "(../plans/consultation-summaries/stages/all-officers.md)")
     assert "Allowed" not in ended
+
+
+def test_each_question_is_its_own_search_entry_titled_by_the_question(tmp_path_factory):
+    """Material's index holds one entry per heading: a question is found by its own words and
+    leads to its own anchor, on /faq/ and on the team page of its audience."""
+    site = built_site(tmp_path_factory, "minimum")
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    found = {(d["location"], d["title"]) for d in index["docs"]}
+    question = "Can the assistant write the description for a new scone?"
+    assert ("faq/#faq-menu-drafts--scone-names", question) in found
+    assert ("teams/shop/#faq-menu-drafts--scone-names", question) in found
+    assert ("faq/#faq-free-bot", "Can I use a free chatbot on my phone for work?") in found
+    html = (site / "faq" / "index.html").read_text(encoding="utf-8")
+    assert 'id="faq-menu-drafts--scone-names"' in html
