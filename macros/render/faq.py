@@ -56,6 +56,9 @@ def entry(f: Fragments, e: Entry, team: str | None = None) -> str:
     new = "**New** · " if e.is_new(hb.today) else ""
     plan = hb.plans.get(e.plan_id) if e.plan_id else None
     about = f" · about {f.plan_link(plan)}" if plan and f.page != Paths.plan(plan.id) else ""
+    staged = hb.plans.get(e.stage[0]) if e.stage else None
+    if staged and staged.stage(e.stage[1]):
+        about += f" · stage {f.stage_link(staged, staged.stage(e.stage[1]))}"
     lines = [f"- {status_line(f, *found, team)}" for found in _uses(hb, e.uses)]
     lines += [f"- {f.link(hb.tools[t].name, Paths.tools, t)}: "
               + TOOL_STATUS.get(hb.tools[t].status, cell(None)) for t in e.tools if t in hb.tools]
