@@ -537,6 +537,10 @@ def _plan_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
     key = p[-1] if p and isinstance(p[-1], str) else None
     if ctx.follows_rename(leaf) and kind != "renamed":
         return None  # a reference that follows a rename reads as such (see _generic)
+    if shape == ("faq", "*") and (leaf.added or leaf.removed):  # a question, by its words
+        question = (b if leaf.added else a).get("question") if isinstance(b or a, dict) else None
+        return ("Question added: " if leaf.added else "Question removed: ",
+                Value(question if isinstance(question, str) else path_text(p)))
     if shape == ("id",) and kind == "renamed":
         return ("Plan ", Value(ctx.new.get("title", b)), " renamed from ", Value(a, False),
                 " — old links redirect")
@@ -1198,7 +1202,8 @@ def diff(old: Side, new: Side) -> list[Change]:
     changes += _org_changes(old, new, names)
     faq = _Plan(old.faq, new.faq, names)
     changes += [Change(FAQ_FILE, "FAQ", path_text(leaf.path), leaf.old, leaf.new,
-                       _generic(leaf, faq, "FAQ"), judgement=NO_EFFECT, steps=leaf.path)
+                       _plan_sentence(leaf, faq) or _generic(leaf, faq, "FAQ"),
+                       judgement=NO_EFFECT, steps=leaf.path)
                 for leaf in walk(old.faq, new.faq)]
     plans = sorted({c.plan for c in changes if c.plan not in (ORG_FILE, FAQ_FILE)}) + [
         ORG_FILE, FAQ_FILE]

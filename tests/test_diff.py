@@ -43,7 +43,7 @@ def test_diff_reads_as_expected(case: Path):
 
 
 def test_diff_between_git_revisions(tmp_path: Path):
-    plans = repository_of(FIXTURES / "valid" / "minimum", tmp_path)
+    plans = repository_of(FIXTURES / "diff" / "loosening" / "old", tmp_path)
     shutil.copyfile(FIXTURES / "diff" / "loosening" / "new" / "menu-drafts.yaml",
                     plans / "menu-drafts.yaml")
     git("commit", "-q", "-am", "second", cwd=tmp_path)

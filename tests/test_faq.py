@@ -14,6 +14,7 @@ import yaml
 
 from macros.diff import diff, read_side
 from macros.diff_text import render
+from macros.last_change import summary
 from macros.pipeline import run
 from macros.render import navigation
 from macros.validate import check
@@ -142,6 +143,9 @@ def changed_questions(tmp_path: Path) -> tuple[Path, Path]:
     new = minimum(tmp_path / "new")
     edit(new / "_faq.yaml", lambda f: f["faq"][0].update(question="Can I use ChatGPT at work?"))
     edit(new / "menu-drafts.yaml", lambda p: p["faq"][1].update(added="2026-11-24"))
+    edit(new / "_faq.yaml", lambda f: f["faq"].append({
+        "id": "cake-photos", "question": "May I post AI pictures of cakes?", "answer": "No.",
+        "added": "2026-11-24"}))
     return old, new
 
 
@@ -150,11 +154,14 @@ def test_a_change_to_questions_only_reads_faq_only(tmp_path: Path):
     a, b = read_side(old.as_posix()), read_side(new.as_posix())
     changes = diff(a, b)
     assert [(c.plan, c.section, c.needs_approval) for c in changes] == [
-        ("menu-drafts", "FAQ", False), ("_faq.yaml", "FAQ", False)]
+        ("menu-drafts", "FAQ", False), ("_faq.yaml", "FAQ", False), ("_faq.yaml", "FAQ", False)]
     text = render("text", changes, a, b)
     assert text.splitlines()[0] == f"FAQ only — no policy change: {a.label} → {b.label}"
     assert "Questions for everyone (_faq.yaml)" in text
+    assert "no policy effect  Question added: “May I post AI pictures of cakes?”" in text
     assert render("markdown", changes, a, b).startswith("### FAQ only — no policy change: ")
+    # The plan page's "Last changed" counts it in words staff read.
+    assert summary(c for c in changes if c.plan == "menu-drafts") == "1 question changed"
     done = subprocess.run([sys.executable, "-m", "macros", "diff", "--exit-code", "--format",
                            "text", old.as_posix(), new.as_posix()], capture_output=True,
                           text=True, cwd=tmp_path)
