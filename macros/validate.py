@@ -155,7 +155,7 @@ def _without_meta(rules: Any) -> Any:
     return rules
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=3)  # org, plan and faq-file
 def _build_validator(kind: str, s: Schemas) -> PlanValidator:
     # Building a validator costs milliseconds (schema checks); build each once and reuse it.
     s = Schemas(_without_meta(s.org), _without_meta(s.plan),
