@@ -35,11 +35,13 @@ def on_startup(*, command: str, dirty: bool) -> None:
 # Under `make serve`, MkDocs re-reads this hook on every change but Python keeps the package it
 # imported; reload it (in import order) when one of its files changed, so code edits show too.
 _RELOAD_ORDER = ["values", "dates", "diagnostics", "tiers", "load", "measurements",
-                 "plans_folder", "cache", "editor_schema", "content", "codeowners", "rules",
-                 "rule_runner", "validate", "history", "baseline", "staleness", "model",
+                 "plans_folder", "cache", "editor_schema", "content", "codeowners", "faq_check",
+                 "rules",
+                 "rule_runner", "validate", "history", "baseline", "staleness", "faq", "model",
                  "tier_gaps",
                  "readiness", "render.text", "render.sentences", "render.diagram",
-                 "render.charts", "render.examples", "render.fragments", "render.front",
+                 "render.charts", "render.examples", "render.fragments", "render.faq",
+                 "render.front",
                  "render.print_view",
                  "schema_export",
                  "render.pages", "render.redirects", "render", "diff_judgement", "listdiff", "diff",
