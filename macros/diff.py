@@ -51,19 +51,22 @@ from .tiers import TIERS, relaxed
 from .validate import Schemas, schemas
 
 ORG_FILE = "_org.yaml"
+FAQ_FILE = "_faq.yaml"  # questions and answers: never policy (FAQ_ONLY)
+FAQ_ONLY = "FAQ only — no policy change"
 MODE_STRENGTH = {"spot_check": 0, "review_before_use": 1, "approval_first": 2}
 CADENCE_STRENGTH = {"quarterly": 0, "monthly": 1, "weekly": 2, "daily": 3}
 TOOL_OPENNESS = {"prohibited": 0, "restricted": 1, "approved": 2}  # higher: looser
 SECTIONS = ["Plan", "Scope", "Uses", "Data rules", "Human review", "Stages", "Gates", "Training",
             "Monitoring", "Pause", "Support", "Issue reporting", "Escalation", "Communications",
-            "Decisions", "Risks", "Budget", "Governance", "Organisation", "People", "Teams",
-            "Tools"]
+            "Decisions", "Risks", "Budget", "Governance", "FAQ", "Organisation", "People",
+            "Teams", "Tools"]
 _PLAN_SECTIONS = {"scope": "Scope", "uses": "Uses", "data_rules": "Data rules",
                   "review": "Human review", "stages": "Stages", "training": "Training",
                   "monitoring": "Monitoring", "pause": "Pause", "support": "Support",
                   "issue_reporting": "Issue reporting", "escalation": "Escalation",
                   "communications": "Communications", "decisions": "Decisions",
-                  "risks": "Risks", "budget": "Budget", "governance": "Governance"}
+                  "risks": "Risks", "budget": "Budget", "governance": "Governance",
+                  "faq": "FAQ"}
 _ORG_SECTIONS = {"people": "People", "teams": "Teams", "tools": "Tools", "training": "Training"}
 
 
@@ -369,6 +372,7 @@ class Side:
     org: dict
     # Files of a revision the check would not read as plans, so not compared: (name, why).
     skipped: tuple[tuple[str, str], ...] = ()
+    faq: dict = field(default_factory=dict)  # plans/_faq.yaml
 
 
 class SideError(Exception):
@@ -533,6 +537,10 @@ def _plan_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
     key = p[-1] if p and isinstance(p[-1], str) else None
     if ctx.follows_rename(leaf) and kind != "renamed":
         return None  # a reference that follows a rename reads as such (see _generic)
+    if shape == ("faq", "*") and (leaf.added or leaf.removed):  # a question, by its words
+        question = (b if leaf.added else a).get("question") if isinstance(b or a, dict) else None
+        return ("Question added: " if leaf.added else "Question removed: ",
+                Value(question if isinstance(question, str) else path_text(p)))
     if shape == ("id",) and kind == "renamed":
         return ("Plan ", Value(ctx.new.get("title", b)), " renamed from ", Value(a, False),
                 " — old links redirect")
@@ -951,6 +959,8 @@ def _judgement(leaf: Leaf, ctx: _Plan) -> tuple[str, Sentence | None]:
         return NO_EFFECT, None
     if leaf.kind == "moved-in":  # part of a new prohibition
         return TIGHTENS, None
+    if shape[:1] == ("faq",):  # questions and answers explain policy, they never set it
+        return NO_EFFECT, None
     if shape and shape[0] in TIER_KEYS:
         judgement, why = tier_judgement(shape[0], leaf.old, leaf.new, ctx.old, ctx.new)
         return judgement, _tier_reason(why, ctx) if judgement == NEEDS_APPROVAL else None
@@ -1190,7 +1200,13 @@ def diff(old: Side, new: Side) -> list[Change]:
             a, b = _without_rename(a, b, a_id)
         changes += _plan_changes(b_id, a, b, names)
     changes += _org_changes(old, new, names)
-    plans = sorted({c.plan for c in changes if c.plan != ORG_FILE}) + [ORG_FILE]
+    faq = _Plan(old.faq, new.faq, names)
+    changes += [Change(FAQ_FILE, "FAQ", path_text(leaf.path), leaf.old, leaf.new,
+                       _plan_sentence(leaf, faq) or _generic(leaf, faq, "FAQ"),
+                       judgement=NO_EFFECT, steps=leaf.path)
+                for leaf in walk(old.faq, new.faq)]
+    plans = sorted({c.plan for c in changes if c.plan not in (ORG_FILE, FAQ_FILE)}) + [
+        ORG_FILE, FAQ_FILE]
     rank = {plan: i for i, plan in enumerate(plans)}
     return sorted(changes, key=lambda c: (rank[c.plan], SECTIONS.index(c.section)))
 
@@ -1199,7 +1215,7 @@ def diff(old: Side, new: Side) -> list[Change]:
 
 
 def _load(files: dict[str, bytes], label: str, skipped: tuple = ()) -> Side:
-    plans, org = {}, {}
+    plans, org, faq = {}, {}, {}
     for name, raw in sorted(files.items()):
         doc, problems = load_text(name, raw)
         if doc is None or any(p.is_error for p in problems) or not isinstance(doc.data, dict):
@@ -1207,9 +1223,11 @@ def _load(files: dict[str, bytes], label: str, skipped: tuple = ()) -> Side:
                             "first", name)
         if name == ORG_FILE:
             org = doc.data
+        elif name == FAQ_FILE:
+            faq = doc.data
         elif not name.startswith("_") and isinstance(doc.data.get("id"), str):
             plans[doc.data["id"]] = doc.data
-    return Side(label, plans, org, tuple(skipped))
+    return Side(label, plans, org, tuple(skipped), faq)
 
 
 def read_side(spec: str, repo: Path = Path("."), folder: str = "plans") -> Side:
@@ -1247,11 +1265,13 @@ def to_markdown(changes: list[Change], old: Side, new: Side) -> str:
     if not changes:
         return (f"**No policy changes** between {code_span(old.label)} and "
                 f"{code_span(new.label)}.\n")
-    lines = [f"### Policy changes: {code_span(old.label)} → {code_span(new.label)}", ""]
+    head = FAQ_ONLY if faq_only(changes) else "Policy changes"
+    lines = [f"### {head}: {code_span(old.label)} → {code_span(new.label)}", ""]
     for plan_id in dict.fromkeys(c.plan for c in changes):
         mine = [c for c in changes if c.plan == plan_id]
-        if plan_id == ORG_FILE:
-            lines += [f"#### Organisation ({code_span(ORG_FILE)})", ""]
+        if plan_id in (ORG_FILE, FAQ_FILE):
+            what = "Organisation" if plan_id == ORG_FILE else "Questions for everyone"
+            lines += [f"#### {what} ({code_span(plan_id)})", ""]
         else:
             plan = new.plans.get(plan_id) or old.plans.get(plan_id) or {}
             lines += [f"#### {code_span(plan.get('title', plan_id))} ({code_span(plan_id)})", ""]
@@ -1274,6 +1294,11 @@ def to_markdown(changes: list[Change], old: Side, new: Side) -> str:
                     lines.append(f"- {gfm(c.sentence)} — **{c.judgement_text}**")
             lines.append("")
     return _bounded(lines, changes, old, new)
+
+
+def faq_only(changes: list[Change]) -> bool:
+    """Whether every change is to questions and answers: a quick review, no approval."""
+    return bool(changes) and all(c.section == "FAQ" for c in changes)
 
 
 COMMENT_LIMIT = 60_000  # GitHub refuses a comment body over 65,536 characters
@@ -1419,7 +1444,8 @@ def policy_changes(plans_dir: Path, limit: int = 20, since: str | None = None
             continue
         old = before(next(iter(entry.parents), None))
         try:
-            effects = diff(old, new)
+            # Questions and answers are no policy: a commit of FAQ changes only is not listed.
+            effects = [c for c in diff(old, new) if c.section != "FAQ"]
         except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError):
             # An old commit must never stop the build: a shape the engine does not expect
             # is reported, not raised.

@@ -10,7 +10,19 @@ from __future__ import annotations
 
 import re
 
-from .diff import ORG_FILE, SECTIONS, Change, Side, json_text, plain, to_json, to_markdown
+from .diff import (
+    FAQ_FILE,
+    FAQ_ONLY,
+    ORG_FILE,
+    SECTIONS,
+    Change,
+    Side,
+    faq_only,
+    json_text,
+    plain,
+    to_json,
+    to_markdown,
+)
 from .diff_judgement import NEEDS_APPROVAL, NO_EFFECT, NOT_JUDGED, TIGHTENS
 from .render.text import visible as shown_visible
 
@@ -33,14 +45,16 @@ def _errors_note(errors: int) -> str:
 
 def to_text(changes: list[Change], old: Side, new: Side, errors: int = 0) -> str:
     """For a terminal: per plan and section, one line per change, its judgement first."""
-    lines = [f"Policy changes: {old.label} → {new.label}"] if changes else [
+    head = FAQ_ONLY if faq_only(changes) else "Policy changes"
+    lines = [f"{head}: {old.label} → {new.label}"] if changes else [
         f"No policy changes between {old.label} and {new.label}."]
     if errors:
         lines.append(f"Note: {_errors_note(errors)}.")
     for plan_id in dict.fromkeys(c.plan for c in changes):
         mine = [c for c in changes if c.plan == plan_id]
         plan = new.plans.get(plan_id) or old.plans.get(plan_id) or {}
-        title = "Organisation" if plan_id == ORG_FILE else str(plan.get("title", plan_id))
+        title = {ORG_FILE: "Organisation", FAQ_FILE: "Questions for everyone"}.get(
+            plan_id, str(plan.get("title", plan_id)))
         lines += ["", f"{title} ({plan_id})"]
         approvers = list(dict.fromkeys(c.approver for c in mine if c.needs_approval))
         if approvers:

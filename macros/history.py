@@ -23,6 +23,7 @@ from pathlib import Path
 from .load import MAX_BYTES
 
 ORG_FILE = "_org.yaml"
+FAQ_FILE = "_faq.yaml"
 _START = "/commit"  # starts each commit's record; no path git prints starts with "/"
 _FORMAT = f"{_START}%x00%H%x00%cs%x00%an%x00%s%x00%P"
 _FIELDS = 5  # after the start: hash, date, author, subject, parents (NUL ends each)
@@ -190,8 +191,8 @@ def unread(name: str, link: bool, regular: bool) -> str | None:
         return "not a file"
     if not name.endswith(".yaml"):
         return "plan files end in .yaml"
-    if name.startswith("_") and name != ORG_FILE:
-        return "only plan files and the organisation file are read"
+    if name.startswith("_") and name not in (ORG_FILE, FAQ_FILE):
+        return "only plan files, the organisation file and _faq.yaml are read"
     return None
 
 

@@ -23,7 +23,7 @@ _NOUNS = {
     "monitoring": ("metric", "metrics"), "criteria": ("gate criterion", "gate criteria"),
     "modules": ("training module", "training modules"), "review": ("review step", "review steps"),
     "escalation": ("escalation route", "escalation routes"),
-    "communications": ("message", "messages"),
+    "communications": ("message", "messages"), "faq": ("question", "questions"),
 }
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,40}")  # a schema-like key; anything else is not shown
 _NOTHING = "no change for staff (the file was only reformatted)"

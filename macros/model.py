@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from .baseline import Baseline, build_baseline
+from .faq import Entry, entries_of
 from .measurements import Measurement
 from .rules import ORG_REFERENCES, PLAN_REFERENCES, latest_breaches, select
 from .staleness import is_stale, stale_after
@@ -697,6 +698,8 @@ class Handbook:
     changelog: list = field(default_factory=list)  # diff.PolicyChange, newest first
     baseline: Baseline = field(default_factory=Baseline)  # the rules for everyone
     help: Help = field(default_factory=Help)  # help for everyone (_org.yaml support)
+    # Questions and answers: plans/_faq.yaml's first, then each plan's (macros/faq.py).
+    faq: tuple[Entry, ...] = ()
 
     def person_name(self, ref: str | None) -> str:
         return self.people[ref].name if ref in self.people else (ref or "")
@@ -862,9 +865,10 @@ def _pause(raw: dict) -> Pause:
 
 def build_handbook(org: dict, plans: list[tuple[dict, str]], today: dt.date,
                    measurements: dict[str, tuple[Measurement, ...]] | None = None,
-                   history: dict[str, LastChange] | None = None) -> Handbook:
-    """From checked data (org mapping, (plan mapping, file) pairs, measurements by plan id and
-    git history by file name) to the model."""
+                   history: dict[str, LastChange] | None = None,
+                   faq: dict | None = None) -> Handbook:
+    """From checked data (org mapping, (plan mapping, file) pairs, measurements by plan id,
+    git history by file name and plans/_faq.yaml's mapping) to the model."""
     measurements, history = measurements or {}, history or {}
     stale_days = org.get("stale_after_days")
     built = [build_plan(raw, file, today, measurements.get(raw["id"], ()),
@@ -889,4 +893,7 @@ def build_handbook(org: dict, plans: list[tuple[dict, str]], today: dt.date,
         org=org,
         baseline=build_baseline(org),
         help=build_help(org.get("support")),
+        faq=entries_of(faq, None, today) + tuple(
+            e for raw, _ in sorted(plans, key=lambda p: p[0]["id"])
+            for e in entries_of(raw, raw["id"], today)),
     )

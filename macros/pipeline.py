@@ -48,7 +48,8 @@ def model(checked: Checked, today: dt.date, plans_dir: Path | None = None) -> Ha
     history = last_changes(plans_dir, since) if plans_dir else {}
     handbook = build_handbook(checked.org.data, [(d.data, d.file) for d in checked.plans],
                               today, {plan_id: m.rows for plan_id, m in
-                                      checked.measurements.items()}, history)
+                                      checked.measurements.items()}, history,
+                              checked.faq.data if checked.faq else None)
     if plans_dir:
         handbook.changelog = policy_changes(plans_dir, since=since)
     return handbook

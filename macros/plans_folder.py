@@ -1,8 +1,9 @@
 """What a plans folder may hold: data the tool reads, nothing else.
 
 plans/ is the one folder a governance editor changes, so nothing in it may become a page, a
-script or a template: the tool reads `_org.yaml`, the plans (`<plan-id>.yaml`) and their
-measurements (`<plan-id>.measurements.csv`) and nothing more. Every other file there (a page,
+script or a template: the tool reads `_org.yaml`, the organisation's questions (`_faq.yaml`),
+the plans (`<plan-id>.yaml`) and their measurements (`<plan-id>.measurements.csv`) and nothing
+more. Every other file there (a page,
 an .html file, a script, a file in a subfolder, a `_notes.yaml`) is a check error at its path
 (`plans-file`), and the site never publishes a file from plans/ (publish.py). Names starting
 with a dot (.gitkeep, .DS_Store) are left alone: MkDocs skips them and they are no one's page.
@@ -17,11 +18,12 @@ from pathlib import Path
 from .measurements import SUFFIX as MEASUREMENTS
 
 ORG_FILE = "_org.yaml"
+FAQ_FILE = "_faq.yaml"  # questions for everyone (macros/faq.py)
 
 
 def is_read(name: str) -> bool:
     """Whether the check reads a file of this name at the top of a plans folder."""
-    return name == ORG_FILE or name.endswith(MEASUREMENTS) or (
+    return name in (ORG_FILE, FAQ_FILE) or name.endswith(MEASUREMENTS) or (
         name.endswith(".yaml") and not name.startswith("_"))
 
 

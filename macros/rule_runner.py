@@ -20,9 +20,10 @@ Rule = Callable[[rules.Scope], Iterable[Diagnostic]]
 
 
 def run_rules(org: Document | None, plans: list[Document], today: dt.date,
-              found: list[Diagnostic], measurements: dict | None = None) -> list[Diagnostic]:
+              found: list[Diagnostic], measurements: dict | None = None,
+              faq: Document | None = None) -> list[Diagnostic]:
     """Every rule over every plan, after the loader's and the schema's findings (`found`)."""
-    scope = rules.Scope(org, plans, today, found, measurements or {})
+    scope = rules.Scope(org, plans, today, found, measurements or {}, faq=faq)
     refused = {d.file for d in found if d.is_error}
     results: list[Diagnostic] = []
     for rule in rules.RULES:

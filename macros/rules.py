@@ -18,6 +18,7 @@ from .codeowners import problem as codeowners_problem
 from .content import over_limit
 from .content import render as render_content
 from .diagnostics import ERROR, WARNING, Diagnostic
+from .faq_check import DEFAULT_REVIEW_DAYS, Known, link_problems, review_problems
 from .load import HAZARDS, Document, display_path
 from .measurements import SUFFIX as MEASUREMENTS_SUFFIX
 from .measurements import MeasurementFile
@@ -111,6 +112,7 @@ PLAN_COLLECTIONS = {
     "pause trigger": [("pause", "triggers", "*", "id")],
     "stage": [("stages", "*", "id")],
     "risk": [("risks", "*", "id")],
+    "FAQ entry": [("faq", "*", "id")],
 }
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
 
@@ -163,6 +165,7 @@ class Scope:
     teams: dict[str, tuple] = field(default_factory=dict)
     tools: dict[str, dict] = field(default_factory=dict)
     org_modules: dict[str, dict] = field(default_factory=dict)
+    faq: Document | None = None  # plans/_faq.yaml
 
     def __post_init__(self) -> None:
         data = self.org.data if self.org else {}
@@ -295,6 +298,8 @@ def rule_unique_id(scope: Scope) -> Iterator[Diagnostic]:
         registry: dict = {}
         for name, kind in (("people", PERSON), ("teams", TEAM), ("tools", TOOL)):
             yield from duplicates(scope.org, [(name, "*", "id")], kind, registry)
+    if scope.faq:
+        yield from duplicates(scope.faq, [("faq", "*", "id")], "FAQ entry", {})
     modules: dict = {}
     if scope.org:
         yield from duplicates(scope.org, [("training", "*", "id")], MODULE, modules)
@@ -441,7 +446,7 @@ def strings(data: Any, prefix: tuple = ()) -> Iterator[tuple[tuple, str]]:
 def rule_placeholder(scope: Scope) -> Iterator[Diagnostic]:
     """`handbook new` and `init` leave `TODO(kind): what to write` values; none may reach the
     handbook."""
-    for doc in ([scope.org] if scope.org else []) + scope.plans:
+    for doc in ([scope.org] if scope.org else []) + scope.plans + _faq_file(scope):
         for path, text in strings(doc.data):
             if is_placeholder(text):
                 yield scope.report(doc, path, ERROR, "placeholder",
@@ -452,7 +457,7 @@ def rule_placeholder(scope: Scope) -> Iterator[Diagnostic]:
 @reads('every text value, only for invisible control and direction characters')
 def rule_text_hazard(scope: Scope) -> Iterator[Diagnostic]:
     """Invisible characters (control codes, bidi overrides) can hide text: refused everywhere."""
-    for doc in ([scope.org] if scope.org else []) + scope.plans:
+    for doc in ([scope.org] if scope.org else []) + scope.plans + _faq_file(scope):
         for path, text in strings(doc.data):
             bad = _HAZARD.search(text)
             if bad is not None:
@@ -1484,21 +1489,27 @@ def _content_lines(doc: Document, path: tuple, text: str) -> dict[int, tuple[int
     return {n: (line + 1 + n, have) for n, have in enumerate(body)}
 
 
-@reads("training modules' content (its length, and the brackets it leaves open)")
+def _markdown_places(scope: Scope) -> list[tuple[Document, tuple, str]]:
+    """Where Markdown is written: (file, list path, field): training modules' `content` and
+    FAQ answers, which go through the same sanitiser."""
+    places = [(scope.org, ("training",), "content")] if scope.org else []
+    places += [(doc, ("training", "modules"), "content") for doc in scope.plans]
+    return places + [(doc, ("faq",), "answer") for doc in scope.plans + _faq_file(scope)]
+
+
+@reads("training modules' content and FAQ answers (length, and brackets left open)")
 def rule_content_limit(scope: Scope) -> Iterator[Diagnostic]:
     """Training content of more than 30,000 characters, or with more than 16 brackets '[' or
     parentheses '(' open at once in one paragraph, is an error: Markdown's time grows with
     both, so such content never reaches it and a small plan cannot make a long build."""
-    places = [(scope.org, ("training",))] if scope.org else []
-    places += [(doc, ("training", "modules")) for doc in scope.plans]
-    for doc, where in places:
+    for doc, where, key in _markdown_places(scope):
         for index, module in entries(get(doc.data, *where)):
-            text = module.get("content")
+            text = module.get(key)
             found = over_limit(text) if isinstance(text, str) else None
             if found is None:
                 continue
             number, message, hint = found
-            path = (*where, index, "content")
+            path = (*where, index, key)
             line, column = doc.position(path)
             in_file = _content_lines(doc, path, text)
             if number in in_file:  # the line itself, at its first character
@@ -1508,17 +1519,16 @@ def rule_content_limit(scope: Scope) -> Iterator[Diagnostic]:
                              f"{display_path(path)}: {message}", hint)
 
 
-@reads('training modules\' content (rendered and sanitised as the page would be)')
+@reads("training modules' content and FAQ answers (rendered and sanitised as the page would "
+       "be)")
 def rule_content_link(scope: Scope) -> Iterator[Diagnostic]:
     """Training content: every link or image that the published page would drop or change is a
     warning. The findings come from the renderer itself (macros/content.py), so the check and the
     page can never disagree; each is reported on the line that holds it where that can be told."""
-    places = [(scope.org, ("training",))] if scope.org else []
-    places += [(doc, ("training", "modules")) for doc in scope.plans]
-    for doc, where in places:
+    for doc, where, key in _markdown_places(scope):
         for index, module in entries(get(doc.data, *where)):
-            text = module.get("content")
-            path = (*where, index, "content")
+            text = module.get(key)
+            path = (*where, index, key)
             findings = render_content(text)[1] if isinstance(text, str) else []
             in_file = _content_lines(doc, path, text) if findings else {}
             last: dict[str, int] = {}  # the same target again is looked for further down
@@ -1551,6 +1561,52 @@ CONTENT_HINTS = {
 }
 
 
+def _faq_file(scope: Scope) -> list[Document]:
+    return [scope.faq] if scope.faq else []
+
+
+def _faq_places(scope: Scope) -> tuple[Known, list[tuple[Document, str | None]]]:
+    """What FAQ entries may link (macros/faq_check.py), and each file with entries: every
+    plan (its own id for short links) and plans/_faq.yaml (no home plan)."""
+    modules = set(scope.org_modules)
+    for doc in scope.plans:
+        modules |= {m["id"] for _, m in entries(get(doc.data, "training", "modules"))
+                    if isinstance(m.get("id"), str)}
+    plans = {d.data["id"]: d.data for d in scope.plans if isinstance(d.data.get("id"), str)}
+    known = Known(plans, set(scope.tools), modules, set(scope.people) | set(scope.teams),
+                  scope.org is not None,
+                  bool(get(scope.org.data if scope.org else {}, "baseline", "never_enter")))
+    places = [(d, d.data.get("id") if isinstance(d.data.get("id"), str) else None)
+              for d in scope.plans]
+    return known, places + [(doc, None) for doc in _faq_file(scope)]
+
+
+@reads("faq[].uses, escalation, stage (<id> or <plan>/<id>), tools, training, audience and "
+       "data_rules, in plans and plans/_faq.yaml")
+def rule_faq_link(scope: Scope) -> Iterator[Diagnostic]:
+    """An FAQ answer is shown with the status of what it links, so each link must exist."""
+    known, places = _faq_places(scope)
+    for doc, home in places:
+        for problem in link_problems(doc.data, home, known):
+            yield scope.report(doc, problem.path, ERROR, "faq-link", problem.message,
+                               problem.hint)
+
+
+@reads("faq[].added and faq[].uses; the linked plan's decisions, pauses, approval and stage "
+       "dates; faq_review_days in plans/_org.yaml")
+def rule_faq_review(scope: Scope) -> Iterator[Diagnostic]:
+    """An entry older than faq_review_days (default 30) whose linked use's plan changed since
+    it was added (by the plan's own dates) is a warning: the answer may no longer hold."""
+    days = get(scope.org.data if scope.org else {}, "faq_review_days")
+    days = days if isinstance(days, int) and not isinstance(days, bool) and days > 0 \
+        else DEFAULT_REVIEW_DAYS
+    known, places = _faq_places(scope)
+    for doc, home in places:
+        for problem in review_problems(doc.data, home, known, scope.today, days):
+            yield scope.report(doc, problem.path, WARNING, "faq-review", problem.message,
+                               problem.hint)
+
+
 RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_file_name, rule_unique_id, rule_former_id, rule_placeholder, rule_ref, rule_tool_status,
     rule_text_hazard, rule_codeowners_handle, rule_approval,
@@ -1567,13 +1623,14 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_budget_total,
     rule_monitor_values, rule_measurement_ref, rule_pause_triggered,
     rule_measurement_sane, rule_stage_team, rule_criterion_value, rule_content_limit,
-    rule_content_link,
+    rule_content_link, rule_faq_link, rule_faq_review,
 ]
 
 
 CROSS_PLAN_RULES = {rule_unique_id, rule_former_id, rule_text_hazard, rule_placeholder, rule_ref,
                     rule_measurement_ref, rule_content_limit, rule_content_link,
-                    rule_codeowners_handle, rule_support_hours}
+                    rule_codeowners_handle, rule_support_hours, rule_faq_link,
+                    rule_faq_review}
 
 
 def _count(value: Any) -> float:

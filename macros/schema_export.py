@@ -484,6 +484,11 @@ LIMITS: tuple[Limit, ...] = (
     Limit(("content-limit",), "Brackets left open are counted paragraph by paragraph in the "
                               "Markdown of training content, which a schema sees as one string; "
                               "its length is checked by the same rule."),
+    Limit(("faq-link",), "An FAQ entry links uses, stages and escalation paths of plans, and "
+                         "tools, modules, teams and people of plans/_org.yaml: other entries "
+                         "and other files."),
+    Limit(("faq-review",), "Whether an entry is due for review compares its added date with "
+                           "today and with the dates of the plan it links."),
     Limit(("measurement-header", "measurement-date", "measurement-value", "measurement-metric",
            "measurement-duplicate", "measurement-plan"),
           "Measurements are CSV files beside the plan, not YAML."),

@@ -28,4 +28,7 @@ SHIPPED_EXAMPLES: dict[str, str] = {
     "add6afb38907fffd8fbbf86d581393a06f239726119ab22f4b35997c6c815084": "hr-policy-answers.yaml",
     "604118775505e3ce0728e59954c16f944daafe3d54db72c736b0942a9572a3eb": "_org.yaml",
     "5f68b8611282bb0b0711ed0ddd6a8451cf98fa125e591cbad2da11b73e3ab274": "hr-policy-answers.yaml",
+    "be1db6cd1bd3984c4cdc5767f554c98956c162ff07223365f662d29c153bf090": "_faq.yaml",
+    "d7302106f425e65be1212539aaba117c4a560848faa6672c42b08633ca886cfb": "support-replies.yaml",
+    "7ad712f203fe2377abe7feb696393c1cceac0f7fb1f40b472fa52d02baf4f3b7": "support-replies.yaml",
 }

@@ -31,7 +31,7 @@ from .editor_schema import stale_editor_schemas
 from .load import Document, display_path, load_file
 from .measurements import SUFFIX as MEASUREMENTS
 from .measurements import MeasurementFile, load_measurements
-from .plans_folder import ORG_FILE, unread_files
+from .plans_folder import FAQ_FILE, ORG_FILE, unread_files
 from .rule_runner import run_rules
 from .rules import get
 from .values import DATE, SLUG, is_placeholder, is_slug, parse_date  # noqa: F401 (re-exported)
@@ -155,7 +155,7 @@ def _without_meta(rules: Any) -> Any:
     return rules
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=3)  # org, plan and faq-file
 def _build_validator(kind: str, s: Schemas) -> PlanValidator:
     # Building a validator costs milliseconds (schema checks); build each once and reuse it.
     s = Schemas(_without_meta(s.org), _without_meta(s.plan),
@@ -163,7 +163,13 @@ def _build_validator(kind: str, s: Schemas) -> PlanValidator:
     registry = cerberus.schema_registry.__class__()
     for name, part in s.parts.items():
         registry.add(name, part)
-    return PlanValidator(getattr(s, kind), schema_registry=registry)
+    return PlanValidator(_top(s, kind), schema_registry=registry)
+
+
+def _top(s: Schemas, kind: str) -> dict:
+    """The top-level schema of a kind of file: `org`, `plan`, or a part that describes a
+    whole file (`faq-file`: plans/_faq.yaml)."""
+    return getattr(s, kind) if kind in ("org", "plan") else s.parts[kind]
 
 
 # --- Cerberus errors in plain words ---------------------------------------------------------
@@ -344,7 +350,7 @@ def schema_diagnostics(doc: Document, kind: str, s: Schemas | None = None) -> li
             if parent in exclusive:
                 continue
             exclusive.add(parent)
-        found.append(_schema_diagnostic(doc, getattr(s, kind), e, s))
+        found.append(_schema_diagnostic(doc, _top(s, kind), e, s))
     return found
 
 
@@ -360,6 +366,7 @@ class Checked:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
     measurements: dict[str, MeasurementFile] = field(default_factory=dict)  # by plan id
+    faq: Document | None = None  # plans/_faq.yaml, when there is one
 
     @property
     def ok(self) -> bool:
@@ -589,6 +596,12 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
                                       f"{ORG_FILE} is missing: people, teams and tools live there",
                                       "Create it beside the plans: it lists the people, teams "
                                       "and tools that plans name (handbook init writes one)."))
+    faq = None
+    for path in (p for p in files if p.name == FAQ_FILE):
+        faq, problems = load_file(path, shown_path(path))
+        diagnostics += problems
+        if faq is not None:
+            diagnostics += schema_diagnostics(faq, "faq-file", s)
     plans = []
     plan_files = [p for p in files if p.suffix == ".yaml" and not p.name.startswith("_")]
     cache = PlanCache(cache_dir, s) if cache_dir is not None else None
@@ -602,7 +615,8 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
         diagnostics += problems
         if loaded is not None:
             measurements[loaded.plan_id] = loaded
-    diagnostics += run_rules(org, plans, today or resolve_today(), diagnostics, measurements)
+    diagnostics += run_rules(org, plans, today or resolve_today(), diagnostics, measurements,
+                             faq)
     # The editor schema the repository wrote (schema/ beside plans/) may predate this tool.
     for stale in stale_editor_schemas(Path(os.path.abspath(repository)) / "schema", SCHEMA_DIR):
         diagnostics.append(Diagnostic(
@@ -611,4 +625,5 @@ def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
             "Run handbook schema --write to update it."))
     diagnostics = sorted(set(diagnostics),
                          key=lambda d: (d.file, d.line, d.column, d.rule, d.message))
-    return Checked(org, plans, diagnostics, files=len(files), measurements=measurements)
+    return Checked(org, plans, diagnostics, files=len(files), measurements=measurements,
+                   faq=faq)

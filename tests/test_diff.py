@@ -43,7 +43,7 @@ def test_diff_reads_as_expected(case: Path):
 
 
 def test_diff_between_git_revisions(tmp_path: Path):
-    plans = repository_of(FIXTURES / "valid" / "minimum", tmp_path)
+    plans = repository_of(FIXTURES / "diff" / "loosening" / "old", tmp_path)
     shutil.copyfile(FIXTURES / "diff" / "loosening" / "new" / "menu-drafts.yaml",
                     plans / "menu-drafts.yaml")
     git("commit", "-q", "-am", "second", cwd=tmp_path)
@@ -228,7 +228,8 @@ def test_org_changes_are_reported():
     next(t for t in org["tools"] if t["id"] == "helpdesk-drafts")["status"] = "restricted"
     next(t for t in org["tools"] if t["id"] == "free-chatbot")["status"] = "restricted"
     org["teams"][0]["name"] = "Support"
-    changes = json.loads(to_json(diff(EXAMPLES, Side("new", EXAMPLES.plans, org))))
+    new = Side("new", EXAMPLES.plans, org, faq=EXAMPLES.faq)
+    changes = json.loads(to_json(diff(EXAMPLES, new)))
     assert [(c["plan"], c["path"], c["needs_approval"], c["approver"]) for c in changes] == [
         ("_org.yaml", "teams[support].name", False, None),
         ("_org.yaml", "tools[helpdesk-drafts].status", False, None),
@@ -261,7 +262,8 @@ def test_a_shared_module_that_requires_less_goes_to_every_plan_that_requires_it(
     org = copy.deepcopy(EXAMPLES.org)
     org["training"][0]["required_before_access"] = False
     org["training"][0]["topics"].remove("data_rules")
-    changes = json.loads(to_json(diff(EXAMPLES, Side("new", EXAMPLES.plans, org))))
+    new = Side("new", EXAMPLES.plans, org, faq=EXAMPLES.faq)
+    changes = json.loads(to_json(diff(EXAMPLES, new)))
     assert [(c["path"], c["reason"]) for c in changes] == [
         ("training[ai-basics].topics[2]", "removes a training topic"),
         ("training[ai-basics].required_before_access",

@@ -219,8 +219,8 @@ def test_text_is_plain_one_judgement_a_line_and_shows_control_characters():
     plans["support-replies"] = dict(plans["support-replies"], title=HAZARDOUS,
                                     summary="New **summary** `x` <b>",
                                     risk_tier="low")
-    text = to_text(diff(old, Side("new\x1b]0;title\x07", plans, EXAMPLES.org)), old,
-                   Side("new\x1b]0;title\x07", plans, EXAMPLES.org))
+    new = Side("new\x1b]0;title\x07", plans, EXAMPLES.org, faq=EXAMPLES.faq)
+    text = to_text(diff(old, new), old, new)
     assert all(ord(ch) >= 0x20 or ch == "\n" for ch in text), repr(text)
     assert "\u202e" not in text and "\x9b" not in text
     assert "Menu [U+001B][31mred[U+001B][0m[U+202E]evil[U+202C]⏎next␉line[U+0007]" in text

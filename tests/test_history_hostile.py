@@ -260,7 +260,8 @@ def test_files_the_check_does_not_read_are_skipped_with_a_note(tmp_path: Path, o
         name, why = "linked.yaml", "a link"
     elif odd == "notes":
         repo.write("just a note\n", "_notes.yaml")
-        name, why = "_notes.yaml", "only plan files and the organisation file are read"
+        name, why = "_notes.yaml", ("only plan files, the organisation file and _faq.yaml are "
+                                    "read")
     else:
         repo.write("- not a mapping\n", "drafts.yml")
         name, why = "drafts.yml", "plan files end in .yaml"
@@ -362,8 +363,8 @@ def test_handbook_diff_reads_every_odd_commit(tmp_path: Path):
                              cwd=tmp_path, capture_output=True, text=True)  # with plans/
     assert working.returncode == 0, working.stderr
     assert "plans: Not compared: _notes.yaml" in working.stderr
-    assert "HEAD: Not compared: _notes.yaml (only plan files and the organisation file are read)" \
-        in done.stderr
+    assert ("HEAD: Not compared: _notes.yaml (only plan files, the organisation file and "
+            "_faq.yaml are read)") in done.stderr
 
 
 # --- 3. history_since names a commit or a date, nothing else; output has no controls ---------

@@ -71,6 +71,7 @@ class Paths:
     governance = "governance.md"
     changes = "changes.md"
     communications = "communications.md"
+    faq = "faq.md"
 
     @staticmethod
     def plan(plan_id: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..dates import day_near
 from ..model import Handbook, Plan, Stage
+from .faq import team_faq
 from .fragments import MODES, Fragments, Paths
 from .help import TeamHelp
 from .messages import told_from_other_plans, told_next
@@ -221,7 +222,8 @@ class FrontDoor:
             if not any(body):
                 body = [self._nothing(anchor_id)]
             out.append(f"## {heading} {{#{anchor_id}}}\n\n" + "\n\n".join(b for b in body if b))
-        return out
+        faq = team_faq(self.f, self.team)  # `#faq`, when a question names the team
+        return out + ([faq] if faq else [])
 
     def _part(self, plan: Plan, suffix: str, *body: str) -> str:
         ident = plan.id + (f"-{suffix}" if suffix else "")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..dates import day_words
 from ..model import Access, Handbook, Plan, Stage
 from ..readiness import NO_DATA, NOT_READY, readiness
 from ..rules import RULES, rule_ids
@@ -14,7 +15,7 @@ from ..schema_export import LIMITS
 from ..validate import schemas
 from .fragments import (FORMATS, PATTERNS, Fragments, Paths, _percent, _period, fields_as_code,
                         use_anchor)
-from ..dates import day_words
+from .faq import faq_page
 from .front import FrontDoor
 from .front import involves as _involves
 from .messages import timeline
@@ -367,6 +368,9 @@ def all_pages(hb: Handbook) -> dict[str, str]:
         Paths.governance: governance_page(hb),
         Paths.changes: changes_page(hb),
         Paths.communications: communications_page(hb),
+        Paths.faq: page("Questions and answers", "What staff ask about AI here, answered. "
+                        "Beside each answer, the status today of every use and tool it is "
+                        "about, from the plans themselves.", faq_page(hb)),
     }
     for plan in hb.plans.values():
         pages[Paths.plan(plan.id)] = plan_page(hb, plan)
@@ -393,6 +397,7 @@ def navigation(hb: Handbook) -> list:
     return [
         {"Plans": plans},
         {"Can I use AI for this?": Paths.uses},
+        {"Questions and answers": Paths.faq},
         {"What you will hear": Paths.communications},
         {"Teams": [{"All teams": Paths.teams}] + [{title(t.name): Paths.team(t.id)}
                                                  for t in hb.teams.values()]},

@@ -15,6 +15,7 @@ from ..dates import day_near, day_words
 from .fragments import (CAPTURE, CONTINUING_FALLBACKS, FALLBACKS, FORMATS, MODES, Fragments,
                         Paths, written_day)
 from .front import _few, next_step
+from .faq import plan_faq
 from .help import plan_help
 from .page import bullets, page, section
 from .sentences import capitalised, count, plain_end, sentence, sentences, tally
@@ -40,6 +41,7 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
         section("What you must review", "review", review(f, plan)),
         section("Training", "training", training(hb, f, plan)),
         section("Help and support", "support", f.support(plan), plan_help(f, plan)),
+        plan_faq(f, plan),
         section("Reporting an issue", "issue-reporting", *reporting(f, plan)),
         section("Escalation paths", "escalation", escalation(f, plan)),
         section("Stages", "stages", anchor("status") + status(f, plan), f.end_state(plan),

@@ -14,6 +14,7 @@ import re
 from urllib.parse import urlsplit
 
 from ..content import embed, sections
+from ..content import render as render_content
 from ..load import HAZARDS
 
 # `|` splits table cells, `{` opens attr_list (which can set onclick=), `[`/`!` start links and
@@ -90,6 +91,13 @@ def markdown(text: object) -> str:
         return ""
     return "\n\n".join("#" * level + " " + inline(value) if level else embed(value)
                         for level, value in sections(str(text)))
+
+
+def markdown_block(text: object) -> str:
+    """Markdown written by an editor (an FAQ answer), through the same sanitiser as training
+    content, as one embedded block: its headings stay inside it, so they never become the
+    page's (the question is the heading)."""
+    return embed(render_content(str(text))[0]) if text else ""
 
 
 def cell(text: object) -> str:
