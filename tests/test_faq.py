@@ -104,7 +104,8 @@ def test_each_question_has_its_own_heading_and_stable_anchor(tmp_path: Path):
     # The same anchor on the page of the team in its audience; the plan page lists the
     # question, linked to its answer on /faq/.
     assert "{#faq-menu-drafts--scone-names}" in site.pages["teams/shop.md"]
-    assert "](../../faq.md#faq-menu-drafts--scone-names)" in site.pages["plans/menu-drafts/index.md"]
+    plan_page = site.pages["plans/menu-drafts/index.md"]
+    assert "](../../faq.md#faq-menu-drafts--scone-names)" in plan_page
     assert "{#faq}" in site.pages["teams/shop.md"]
     assert "{#faq}" not in site.pages["teams/bakery.md"]  # no question names the bakers
     titles = [next(iter(item)) for item in navigation(site.handbook)]

@@ -74,18 +74,21 @@ def test_a_team_that_joins_later_is_told_when():
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory) -> dict[str, Path]:
+def sites(tmp_path_factory, example_site) -> dict[str, Path]:
     where = tmp_path_factory.mktemp("front-states")
     done = mkdocs_build(make_project(STATES, where), where / "site")
     assert done.returncode == 0, done.stderr
     return {"states": where / "site", "minimum": built_site(tmp_path_factory, "minimum"),
-            "help-hours": built_site(tmp_path_factory, "help-hours")}
+            "help-hours": built_site(tmp_path_factory, "help-hours"), "examples": example_site}
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width,height", VIEWPORTS)
 def test_the_four_answers_are_on_the_first_screen(browser, sites, width, height):
-    for case, team, kind in PAGES:
+    # Beside the fixtures, the example organisation's longest team page (support: three uses,
+    # champions, office hours) and a team without a plan.
+    for case, team, kind in PAGES + (("examples", "support", "examples' longest"),
+                                     ("examples", "operations", "examples' without a plan")):
         with serve(sites[case]) as origin:
             context = browser.new_context(viewport={"width": width, "height": height})
             page = context.new_page()

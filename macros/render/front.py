@@ -41,12 +41,12 @@ def here(label: object, anchor_id: str) -> str:
     return f"[{inline(label)}](#{anchor_id})"
 
 
-def _few(items: list[str], conjunction: str = "and") -> str:
-    """At most SHOWN items, then how many more: one line stays one line."""
+def _few(items: list[str], conjunction: str = "and", shown: int = SHOWN) -> str:
+    """At most `shown` items, then how many more: one line stays one line."""
     items = list(dict.fromkeys(i for i in items if i))
-    if len(items) <= SHOWN + 1:  # never "and 1 more": the one is named instead
+    if len(items) <= shown + 1:  # never "and 1 more": the one is named instead
         return and_list(items, conjunction)
-    return ", ".join(items[:SHOWN]) + f" {conjunction} {len(items) - SHOWN} more"
+    return ", ".join(items[:shown]) + f" {conjunction} {len(items) - shown} more"
 
 
 def next_step(f: Fragments, plan: Plan, team: str | None = None) -> str:
@@ -120,8 +120,8 @@ class FrontDoor:
                     limited.append(share.removeprefix("(").removesuffix(")"))
         approved = [here(t.name, "everyone-approved")
                     for t in self.hb.tools.values() if t.status == "approved"]
-        if uses:
-            head = capitalised(_few(uses))
+        if uses:  # uses are sentences: two and a count keep the answer on a phone's screen
+            head = capitalised(_few(uses, shown=1))
         elif approved:
             head = "Only " + _few(approved) + ", under the rules for everyone"
         else:
@@ -158,11 +158,11 @@ class FrontDoor:
         watched = {c.name for c, _ in self.help.channels()}
         # a channel watched at set hours is named once, with its hours, below
         who += [inline(plain_end(c)) for c in base.ask_channels if c not in watched]
-        report = ([inline(plain_end(base.report_channel))] if base.report_channel else []) + (
-            [f.person(base.report_contact)] if base.report_contact else [])
-        parts = ["ask " + _few(who, "or") if who else "",
-                 "report a problem to " + and_list(report, "or") if report else ""]
-        said = "; ".join(p for p in parts if p)
+        # One person to ask, then the champions, where to ask now and the next office hours;
+        # everyone else to ask, and where to report, are in #help (one line stays one line).
+        who = list(dict.fromkeys(who))
+        said = ("ask " + who[0] + (f" or {here(f'{len(who) - 1} more', 'help')}"
+                                   if len(who) > 1 else "")) if who else ""
         if not said:
             lead = self.hb.teams[self.team].lead
             said = f"ask {f.person(lead)}, your team's lead" if lead else "ask your team's lead"

@@ -250,8 +250,7 @@ def team_page(hb: Handbook, team_id: str) -> str:
     for today first, the rules for everyone, then the blocks the answers link to."""
     f = Fragments(hb, Paths.team(team_id))
     door = FrontDoor(hb, f, team_id)
-    intro = (f"Everything that applies to **{inline(hb.teams[team_id].name)}**, across every AI "
-             "rollout plan. New to the team? Start here.")
+    intro = f"What applies to **{inline(hb.teams[team_id].name)}** today, across every AI plan."
     if not door.plans:  # the rules for everyone still apply: the page is never a dead end
         intro += "\n\n_No rollout plan gives your team more yet; these rules apply to you._"
     return page(hb.teams[team_id].name, intro, door.answers(), f.rules_for_everyone(),

@@ -30,6 +30,8 @@ MOVED = ("monitoring", "decisions", "communications", "risks", "budget", "govern
 
 def plan_page(hb: Handbook, plan: Plan) -> str:
     f = Fragments(hb, Paths.plan(plan.id))
+    # No table of contents beside the page: the summary is its contents, and the column it
+    # frees lets the tables below read in full rows (a phone never shows one anyway).
     return page(
         plan.title,
         f.banners(plan),
@@ -49,6 +51,7 @@ def plan_page(hb: Handbook, plan: Plan) -> str:
         section("Pause and fallback", "pause", *pause(f, plan)),
         section("Scope", "scope", scope(f, plan)),
         section("Evidence and governance", "monitoring", moved(f, plan)),
+        hide=["toc"],
     )
 
 
