@@ -123,7 +123,7 @@ def on_files(files, config):
     shown = site if site and site.ok else pipeline.last_good()
     pages = {**shown.pages, **shown.redirects} if shown else {}
     if site and not site.ok:
-        pages[ERRORS_PAGE] = errors_page(site.diagnostics)
+        pages[ERRORS_PAGE] = errors_page(site.diagnostics, _today())
     for src, text in pages.items():
         if files.get_file_from_path(src) is not None:
             raise PluginError(f"docs/{src} has the same path as a generated page; rename it.")

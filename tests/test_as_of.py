@@ -215,3 +215,15 @@ def test_pause_after_readings_needs_a_pause_value(tmp_path: Path):
                if d.rule == "monitor-values"]
     assert found.severity == "error" and "pause_after_readings" in found.message
     assert found.hint and found.line > 1 and found.column > 1
+
+
+def test_a_stale_reading_past_the_pause_value_asks_for_data_not_a_decision():
+    """A reading past the pause value raises the red banner while it is current; once older
+    than two cadence periods it reads as no current data, and names who must measure again."""
+    rows = [("2026-11-16", "edits", 75), ("2026-11-23", "edits", 80)]
+    current = all_pages(_handbook(dt.date(2026, 11, 24), rows=rows))[PLAN]
+    assert '!!! danger "Pause threshold crossed"' in current
+    stale = all_pages(_handbook(LATER, rows=rows))[PLAN]
+    assert '!!! danger "Pause threshold crossed"' not in stale
+    assert '!!! warning "Last reading past the pause threshold — no current data"' in stale
+    assert "must measure it again" in stale and "[Ana Silva]" in stale

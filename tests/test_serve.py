@@ -14,6 +14,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from macros.dates import day_words
+
 from .conftest import FIXTURES, TODAY, make_project
 
 
@@ -60,6 +62,7 @@ def test_broken_plan_shows_errors_and_recovers(tmp_path: Path):
         plan.write_text(good.replace("owner: ana-silva", "owner: nobody"), encoding="utf-8")
         status, page = wait_for(lambda: (r := fetch(base + "/handbook-errors/"))[0] == 200 and r)
         assert "menu-drafts.yaml:7:8" in page and "nobody" in page
+        assert f"As of {day_words(TODAY)}." in page  # the day the check judged the plans on
         status, page = fetch(base + "/plans/menu-drafts/")
         assert status == 200  # the last good pages stay, with a banner
         assert "3 error(s) in the plans." in page  # the owner and two metric owners

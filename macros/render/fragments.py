@@ -289,6 +289,15 @@ class Fragments:
         if plan.paused:  # decided: the Paused banner says what holds now
             return '!!! warning "Pause threshold reached"\n' + "\n".join(
                 f"    {line}\n" for line in lines).rstrip("\n")
+        if plan.stale(monitor.id):  # an old reading is not a current alarm: it asks for data
+            lines.append(sentence("No reading since: the metric's owner, "
+                                  f"{self.person(monitor.owner)}, must measure it again "
+                                  "before anyone can tell whether the threshold still holds")
+                         if monitor.owner else sentence(
+                             "No reading since: measure it again before anyone can tell "
+                             "whether the threshold still holds"))
+            return '!!! warning "Last reading past the pause threshold — no current data"\n' \
+                + "\n".join(f"    {line}\n" for line in lines).rstrip("\n")
         lines.append(sentence("**Who decides now:** " + (
             self.people_and(authority) if authority
             else "the plan names nobody: ask its owner")))

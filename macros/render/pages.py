@@ -5,6 +5,7 @@ Each page kind is one function over the model; they assemble `Fragments`. Pages 
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from ..dates import day_words
@@ -410,11 +411,12 @@ def navigation(hb: Handbook) -> list:
     ]
 
 
-def errors_page(diagnostics) -> str:
-    """Shown by `make serve` while a plan is broken; the build refuses to publish instead."""
+def errors_page(diagnostics, day: dt.date) -> str:
+    """Shown by `make serve` while a plan is broken; the build refuses to publish instead.
+    Dated: the check judged the plans on that day ('after today', 'overdue')."""
     rows = [[cell(f"{d.file}:{d.line}:{d.column}"), cell(d.severity), cell(d.message),
              cell(d.hint), cell(d.rule)] for d in diagnostics]
-    return page("Plan errors",
-                 '!!! danger "The plans have errors"\n    Nothing new is published until they '
-                 "are fixed. The rest of this preview shows the last good version.",
-                 table(["Where", "Severity", "Problem", "How to fix", "Rule"], rows))
+    return dated(page("Plan errors",
+                      '!!! danger "The plans have errors"\n    Nothing new is published until '
+                      "they are fixed. The rest of this preview shows the last good version.",
+                      table(["Where", "Severity", "Problem", "How to fix", "Rule"], rows)), day)
