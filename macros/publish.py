@@ -40,7 +40,7 @@ _RELOAD_ORDER = ["values", "dates", "diagnostics", "tiers", "load", "measurement
                  "tier_gaps",
                  "readiness", "render.text", "render.sentences", "render.diagram",
                  "render.charts", "render.examples", "render.fragments", "render.front",
-                 "render.print_view",
+                 "render.print_view", "render.search",
                  "schema_export",
                  "render.pages", "render.redirects", "render", "diff_judgement", "listdiff", "diff",
                  "last_change",
@@ -118,7 +118,7 @@ def on_files(files, config):
     files = without_plans_folder(files, config)
     site = pipeline.current()
     shown = site if site and site.ok else pipeline.last_good()
-    pages = {**shown.pages, **shown.redirects} if shown else {}
+    pages = {**shown.pages, **shown.redirects, **shown.assets} if shown else {}
     if site and not site.ok:
         pages[ERRORS_PAGE] = errors_page(site.diagnostics)
     for src, text in pages.items():

@@ -1,0 +1,192 @@
+"""The staff search: one short entry per answer, built from the generated pages.
+
+Material's lunr search joins the words of a query with OR, so a whole-sentence question ranks
+the pages richest in domain words first (the format reference, the macro guide). The handbook
+ships its own entries instead (`search/handbook.json`) and its own ranking
+(docs/javascripts/search-worker.js, run by Material's search box as its worker): every heading is
+an entry, and so is every table row that carries an anchor (a use, a prohibited use, a tool, a
+person), each weighted by what it is for staff. Editors' pages are left out of it, and carry
+`search: {exclude: true}` so an engine's own search leaves them out too.
+
+The entries are plain text; the worker escapes them before they reach the page.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from markdown.extensions.toc import slugify, unique
+
+from ..model import Handbook
+from .fragments import Paths
+
+INDEX_PATH = "search/handbook.json"
+
+# Editors' and governance pages: not what staff search for.
+_EDITORS = (Paths.reference, Paths.reviews, Paths.changes)
+
+
+def excluded(src: str) -> bool:
+    """Whether a generated page stays out of the staff search."""
+    return src in _EDITORS or src.endswith(("/readiness.md", "/print.md"))
+
+
+def without_search(page: str) -> str:
+    """A page (front matter first) marked for every engine's search to leave out."""
+    _, front, body = page.split("---\n", 2)
+    if any(line.startswith("search:") for line in front.splitlines()):
+        return page  # it says so already (the print view)
+    return f'---\n{front}search: {{"exclude": true}}\n---\n{body}'
+
+
+def _weight(src: str, anchor: str, row: bool) -> float:
+    """How strongly an entry answers a staff question, by what it is. Uses, prohibited uses,
+    tools and the rules for everyone are the answers; indexes and stage detail are context."""
+    if src in (Paths.uses, Paths.tools):
+        return 3.0 if row else 1.2
+    if anchor.startswith("everyone"):
+        return 2.5
+    if src.startswith("teams/") and src != Paths.teams:
+        return 1.5
+    if src in (Paths.plans, Paths.teams, Paths.training):
+        return 0.5
+    if "/stages/" in src:
+        return 0.7
+    return 1.6 if row else 1.0
+
+
+def url_of(src: str) -> str:
+    """The URL of a page source path, relative to the site root (directory URLs)."""
+    if src == "index.md":
+        return ""
+    stem = src[:-len("index.md")] if src.endswith("/index.md") else src[:-len(".md")] + "/"
+    return stem
+
+
+_HEADING = re.compile(r"^(#{1,6}) (.*?)(?: \{#([^}\s]+)\})?\s*$")
+_ROW_ANCHOR = re.compile(r'^\s*<span id="([^"]+)"></span>')
+_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
+_TAG = re.compile(r"<[^>]+>")
+_STRONG = re.compile(r"\*\*(.+?)\*\*")
+_EMPHASIS = re.compile(r"(?<![\w&#])_(.+?)_(?!\w)")
+_ADMONITION = re.compile(r'^!!! \w+(?: "(.*)")?$')
+
+
+def plain(markdown: str) -> str:
+    """The text a reader sees in a line of generated Markdown: links, tags and emphasis gone,
+    character references decoded, cells and line breaks kept apart."""
+    text = markdown.replace("<br>", " · ")
+    text = _LINK.sub(r"\1", text)
+    text = _TAG.sub(" ", text)
+    text = _STRONG.sub(r"\1", text)
+    text = _EMPHASIS.sub(r"\1", text)
+    return " ".join(html.unescape(text).split())
+
+
+def _cells(line: str) -> list[str]:
+    # Plan text escapes `|` (text.py), so every `|` left in a table row separates cells.
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+class _Page:
+    """Entries of one generated page, section by section."""
+
+    def __init__(self, src: str, title: str):
+        self.src, self.url = src, url_of(src)
+        self.used: set[str] = set()
+        self.entries: list[dict[str, Any]] = []
+        self.section: dict[str, Any] | None = None
+        self.parent = ""  # the h2 an h3 or deeper heading belongs to ("Never", "Help")
+        self.header: list[str] = []
+        self.page_title = title
+
+    def open(self, level: int, heading: str, anchor: str | None) -> None:
+        shown = plain(heading)
+        self.header = []  # a table under a new heading has its own header row
+        if level > 1:
+            anchor = anchor or unique(slugify(shown, "-"), self.used)
+            self.used.add(anchor)
+        location = self.url + (f"#{anchor}" if level > 1 and anchor else "")
+        self.section = self._entry(location, shown, anchor or "", row=False)
+        if level == 2:
+            self.parent = shown
+        elif level > 2 and self.parent:
+            self.section["section"] = self.parent
+
+    def _entry(self, location: str, title: str, anchor: str, row: bool) -> dict[str, Any]:
+        entry = {"location": location, "title": title, "page": self.page_title, "text": [],
+                 "boost": _weight(self.src, anchor, row) * (0.8 if "#" not in location else 1)}
+        self.entries.append(entry)
+        return entry
+
+    def line(self, line: str) -> None:
+        if line.startswith("|"):
+            self.row(line)
+            return
+        self.header = []
+        admonition = _ADMONITION.match(line)
+        text = plain(admonition.group(1) or "" if admonition else line.lstrip("- "))
+        if text and self.section is not None:
+            self.section["text"].append(text)
+
+    def row(self, line: str) -> None:
+        cells = _cells(line)
+        if all(set(c) <= {"-", ":"} for c in cells):
+            return
+        if not self.header:
+            self.header = [plain(c) for c in cells]
+            return
+        anchored = _ROW_ANCHOR.match(cells[0])
+        shown = [plain(c) for c in cells]
+        labelled = "; ".join(f"{h}: {c}" for h, c in zip(self.header[1:], shown[1:]) if c != "—")
+        if anchored:
+            entry = self._entry(f"{self.url}#{anchored.group(1)}", shown[0], anchored.group(1),
+                                row=True)
+            entry["text"].append(labelled)
+            if self.section is not None:  # the section's title says what the row is
+                entry["section"] = self.section["title"]
+        elif self.section is not None:
+            self.section["text"].append(f"{shown[0]}: {labelled}" if labelled else shown[0])
+
+
+def page_entries(src: str, page: str) -> list[dict[str, Any]]:
+    """The search entries of one generated page (front matter, then Markdown)."""
+    body = page.split("---\n", 2)[2] if page.startswith("---\n") else page
+    reader: _Page | None = None
+    for raw in body.splitlines():
+        heading = _HEADING.match(raw)
+        if heading:
+            if reader is None:
+                reader = _Page(src, plain(heading.group(2)))
+            reader.open(len(heading.group(1)), heading.group(2), heading.group(3))
+        elif raw.strip() and reader is not None and not raw.startswith("As of "):
+            reader.line(raw.strip())
+    return reader.entries if reader else []
+
+
+def synonyms(org: dict) -> list[list[str]]:
+    """`search_synonyms` of _org.yaml as groups of words or phrases that mean the same."""
+    groups = []
+    for word, others in (org.get("search_synonyms") or {}).items():
+        groups.append([str(word), *(str(o) for o in others or [])])
+    return groups
+
+
+def search_index(hb: Handbook, pages: dict[str, str]) -> str:
+    """`search/handbook.json`: every entry of the staff pages, each answer once."""
+    entries, seen = [], set()
+    for src, page in pages.items():
+        if excluded(src):
+            continue
+        for entry in page_entries(src, page):
+            entry["text"] = " · ".join(entry["text"])
+            key = (entry["title"], entry["text"])
+            if key in seen:  # the rules for everyone stand on every team page: keep the first
+                continue
+            seen.add(key)
+            entry["boost"] = round(entry["boost"], 2)
+            entries.append(entry)
+    return json.dumps({"synonyms": synonyms(hb.org), "entries": entries},
+                      ensure_ascii=False, separators=(",", ":"))
