@@ -25,12 +25,23 @@ const STOP = new Set((
   "other our ours out over own per please same shall she should so some such than that the " +
   "their them then there these they this those through to too under until up upon us very via " +
   "want wants was we were what when where whether which while who whom whose why will with " +
-  "would yes yet you your yours okay ok allowed allow allows permitted ai"
+  "would yes yet you your yours okay ok allowed allow allows permitted ai thing things " +
+  "something anything everything go goes going went really actually even still like kind sort"
 ).split(" "));
 // "allowed" and "ai" are in nearly every staff question and on nearly every page: they rank
 // nothing. "use" is not a stop word: "use" and "using" name the uses.
 
-const FIELDS = { title: 3, context: 0.6, text: 1 };
+// Words that mean the same in any organisation's questions; an organisation adds its own
+// (_org.yaml: search_synonyms).
+const COMMON_SYNONYMS = [
+  ["problem", "issue", "incident", "mistake", "error"],
+  ["help", "support"],
+  ["photo", "picture", "image"],
+  ["licence", "license"],
+  ["email", "mail"],
+];
+
+const FIELDS = { title: 2.5, context: 1, text: 1 };
 const K1 = 1.2, B = 0.6;
 
 /* --- words ------------------------------------------------------------------------------- */
@@ -58,6 +69,7 @@ function stem(word) {
   if (w.length > 6 && w.endsWith("ation")) w = w.slice(0, -5) + "at";
   if (w.length > 3 && w.endsWith("e")) w = w.slice(0, -1);
   if (w.length > 3 && w.endsWith("y")) w = w.slice(0, -1) + "i";
+  if (w.length > 6 && /i[sz]$/.test(w)) w = w.slice(0, -1);  // summarise, summarize: summary
   return w;
 }
 
@@ -110,14 +122,16 @@ function build(ours, materialDocs) {
     if (!doc.location.includes("#")) titles.set(page, stripHtml(doc.title));
     if (pages.has(page)) continue;
     entries.push({ location: doc.location, title: stripHtml(doc.title),
-                   page: titles.get(page) || "", text: stripHtml(doc.text),
+                   context: titles.get(page) || "", text: stripHtml(doc.text),
                    boost: doc.boost || 1 });
   }
   let total = 0;
   entries.forEach((entry, i) => {
+    let text = entry.text;
+    for (const label of entry.labels || []) text = text.split(`${label}: `).join("");
     const fields = { title: tokens(entry.title),
-                     context: tokens(`${entry.section || ""} ${entry.page || ""}`),
-                     text: tokens(entry.text) };
+                     context: tokens(`${entry.section || ""} ${entry.context || ""}`),
+                     text: tokens(text) };
     entry.stems = fields.text;
     entry.length = fields.title.length + fields.text.length;
     total += entry.length;
@@ -129,7 +143,7 @@ function build(ours, materialDocs) {
       }
   });
   averageLength = total / Math.max(entries.length, 1);
-  synonyms = (ours.synonyms || []).map(group =>
+  synonyms = [...(ours.synonyms || []), ...COMMON_SYNONYMS].map(group =>
     group.map(phrase => groups(phrase).map(g => g.alts[0][0]).filter(s => !STOP.has(s)))
       .filter(p => p.length));
 }
@@ -232,7 +246,7 @@ function rank(query) {
         pairs++;
     const coverage = covered / whole;
     ranked.push({ i, matched,
-                  score: score * coverage * coverage * (1 + 0.2 * pairs) * (entries[i].boost || 1) });
+                  score: score * coverage ** 3 * (1 + 0.2 * pairs) * (entries[i].boost || 1) });
   }
   ranked.sort((a, b) => b.score - a.score || a.i - b.i);
   return { list, ranked: ranked.slice(0, 40) };

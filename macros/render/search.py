@@ -41,6 +41,12 @@ def without_search(page: str) -> str:
     return f'---\n{front}search: {{"exclude": true}}\n---\n{body}'
 
 
+# The sections of a plan page that answer what staff ask: what may I do, what must I never
+# enter, who checks, who helps, where to report, who pauses. The rest is for governance.
+_STAFF_SECTIONS = {"now", "data-rules", "review", "training", "support", "issue-reporting",
+                   "escalation", "pause"}
+
+
 def _weight(src: str, anchor: str, row: bool) -> float:
     """How strongly an entry answers a staff question, by what it is. Uses, prohibited uses,
     tools and the rules for everyone are the answers; indexes and stage detail are context."""
@@ -48,6 +54,8 @@ def _weight(src: str, anchor: str, row: bool) -> float:
         return 3.0 if row else 1.2
     if anchor.startswith("everyone"):
         return 2.5
+    if anchor in _STAFF_SECTIONS and src.startswith("plans/") and "/stages/" not in src:
+        return 2.0
     if src.startswith("teams/") and src != Paths.teams:
         return 1.5
     if src in (Paths.plans, Paths.teams, Paths.training):
@@ -55,6 +63,16 @@ def _weight(src: str, anchor: str, row: bool) -> float:
     if "/stages/" in src:
         return 0.7
     return 1.6 if row else 1.0
+
+
+def _kind(src: str) -> str:
+    """What staff call the page an entry is on: a section of a plan page is about "the
+    rollout" although it never says so."""
+    if src.startswith("plans/") and src != Paths.plans:
+        return "rollout plan"
+    if src.startswith("training/"):
+        return "training"
+    return ""
 
 
 def url_of(src: str) -> str:
@@ -69,6 +87,7 @@ _HEADING = re.compile(r"^(#{1,6}) (.*?)(?: \{#([^}\s]+)\})?\s*$")
 _ROW_ANCHOR = re.compile(r'^\s*<span id="([^"]+)"></span>')
 _LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
 _TAG = re.compile(r"<[^>]+>")
+_DRAWING = re.compile(r"<svg\b.*?</svg>", re.S)  # a diagram repeats the table beside it
 _STRONG = re.compile(r"\*\*(.+?)\*\*")
 _EMPHASIS = re.compile(r"(?<![\w&#])_(.+?)_(?!\w)")
 _ADMONITION = re.compile(r'^!!! \w+(?: "(.*)")?$')
@@ -77,7 +96,7 @@ _ADMONITION = re.compile(r'^!!! \w+(?: "(.*)")?$')
 def plain(markdown: str) -> str:
     """The text a reader sees in a line of generated Markdown: links, tags and emphasis gone,
     character references decoded, cells and line breaks kept apart."""
-    text = markdown.replace("<br>", " · ")
+    text = _DRAWING.sub(" ", markdown).replace("<br>", " · ")
     text = _LINK.sub(r"\1", text)
     text = _TAG.sub(" ", text)
     text = _STRONG.sub(r"\1", text)
@@ -116,7 +135,8 @@ class _Page:
             self.section["section"] = self.parent
 
     def _entry(self, location: str, title: str, anchor: str, row: bool) -> dict[str, Any]:
-        entry = {"location": location, "title": title, "page": self.page_title, "text": [],
+        entry = {"location": location, "title": title,
+                 "context": f"{self.page_title} {_kind(self.src)}".strip(), "text": [],
                  "boost": _weight(self.src, anchor, row) * (0.8 if "#" not in location else 1)}
         self.entries.append(entry)
         return entry
@@ -145,6 +165,7 @@ class _Page:
             entry = self._entry(f"{self.url}#{anchored.group(1)}", shown[0], anchored.group(1),
                                 row=True)
             entry["text"].append(labelled)
+            entry["labels"] = self.header[1:]  # shown, but no answer to a question
             if self.section is not None:  # the section's title says what the row is
                 entry["section"] = self.section["title"]
         elif self.section is not None:
