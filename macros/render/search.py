@@ -197,17 +197,21 @@ def synonyms(org: dict) -> list[list[str]]:
 
 def search_index(hb: Handbook, pages: dict[str, str]) -> str:
     """`search/handbook.json`: every entry of the staff pages, each answer once."""
-    entries, seen = [], set()
+    entries: list[dict[str, Any]] = []
+    first: dict[tuple[str, str], dict[str, Any]] = {}
     for src, page in pages.items():
         if excluded(src):
             continue
         for entry in page_entries(src, page):
             entry["text"] = " · ".join(entry["text"])
-            key = (entry["title"], entry["text"])
-            if key in seen:  # the rules for everyone stand on every team page: keep the first
-                continue
-            seen.add(key)
             entry["boost"] = round(entry["boost"], 2)
+            key = (entry["title"], entry["text"])
+            if key in first:
+                # The rules for everyone stand on every team page: one entry answers, and
+                # the name of the team it happens to stand on first is no word of it.
+                first[key]["context"] = ""
+                continue
+            first[key] = entry
             entries.append(entry)
     return json.dumps({"synonyms": synonyms(hb.org), "entries": entries},
                       ensure_ascii=False, separators=(",", ":"))
