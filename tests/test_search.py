@@ -88,6 +88,12 @@ def test_entries_are_plain_text():
         assert "<span id=" not in entry["title"] + entry["text"]  # our own markup is gone
 
 
+def test_charts_and_diagrams_are_no_text_of_an_entry(examples):
+    """A chart or an escalation diagram repeats what stands beside it, as drawing commands."""
+    text = examples.assets[INDEX_PATH]
+    assert "<path" not in text and "stroke" not in text and "<svg" not in text
+
+
 def test_sections_without_an_id_get_the_anchor_the_page_gets():
     page = ("---\ntitle: \"T\"\nrender_macros: false\n---\n\n# T\n\nIntro.\n\n"
             "## Why we use AI, and why in stages\n\nBecause.\n\n## Never\n\nA.\n\n## Never\n\nB.\n")
@@ -216,6 +222,20 @@ def test_a_paraphrase_sharing_one_word_finds_the_same_answer_first(browser, orig
 
 
 @pytest.mark.browser
+def test_plural_punctuation_and_synonym_variants_find_the_same(browser, origin):
+    from .search_questions import rankings
+
+    page = browser.new_page()
+    found = rankings(page, origin, [
+        "customer e-mail addresses", "Customers' email address", "CUSTOMER E-MAIL-ADDRESS",
+        "chatgpt", "free consumer chatbots", "a Free Consumer Chatbot"])
+    page.close()
+    assert found[0][0] == found[1][0] == found[2][0] == "uses/#marketing-drafts--no-customer-data"
+    # "chatgpt" is on no page: _org.yaml's search_synonyms make it the free chatbot.
+    assert found[3][0] == found[4][0] == found[5][0] == "tools/#free-chatbot", found
+
+
+@pytest.mark.browser
 def test_hostile_text_in_results_stays_text(browser, hostile_site):
     """Plan text full of markup, searched: results show it; no element comes from it."""
     with serve(hostile_site) as origin:
@@ -233,3 +253,14 @@ def test_hostile_text_in_results_stays_text(browser, hostile_site):
         assert "<" in found.inner_text()  # the markup is shown as the plan wrote it
         page.close()
     assert dialogs == []
+
+
+def test_the_engine_neutral_render_writes_the_entries_too(tmp_path: Path):
+    """`handbook render` (pages for another engine) writes search/handbook.json beside them,
+    and the editors' pages it writes say `search: {exclude: true}` for that engine's search."""
+    from macros.publish_markdown import write_markdown
+
+    assert write_markdown(ROOT / "plans", tmp_path, TODAY) == 0
+    assert json.loads((tmp_path / INDEX_PATH).read_text(encoding="utf-8"))["entries"]
+    reference = (tmp_path / "reference.md").read_text(encoding="utf-8")
+    assert yaml.safe_load(reference.split("---\n")[1])["search"] == {"exclude": True}

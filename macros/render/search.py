@@ -96,7 +96,7 @@ _ADMONITION = re.compile(r'^!!! \w+(?: "(.*)")?$')
 def plain(markdown: str) -> str:
     """The text a reader sees in a line of generated Markdown: links, tags and emphasis gone,
     character references decoded, cells and line breaks kept apart."""
-    text = _DRAWING.sub(" ", markdown).replace("<br>", " · ")
+    text = markdown.replace("<br>", " · ")
     text = _LINK.sub(r"\1", text)
     text = _TAG.sub(" ", text)
     text = _STRONG.sub(r"\1", text)
@@ -175,6 +175,7 @@ class _Page:
 def page_entries(src: str, page: str) -> list[dict[str, Any]]:
     """The search entries of one generated page (front matter, then Markdown)."""
     body = page.split("---\n", 2)[2] if page.startswith("---\n") else page
+    body = _DRAWING.sub(" ", body)
     reader: _Page | None = None
     for raw in body.splitlines():
         heading = _HEADING.match(raw)
