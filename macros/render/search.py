@@ -166,8 +166,8 @@ class _Page:
                                 row=True)
             entry["text"].append(labelled)
             entry["labels"] = self.header[1:]  # shown, but no answer to a question
-            if self.section is not None:  # the section's title says what the row is
-                entry["section"] = self.section["title"]
+            if self.section is not None:  # the section and column say what the row is
+                entry["section"] = f"{self.section['title']} · {self.header[0]}"
         elif self.section is not None:
             self.section["text"].append(f"{shown[0]}: {labelled}" if labelled else shown[0])
 
@@ -183,8 +183,12 @@ def page_entries(src: str, page: str) -> list[dict[str, Any]]:
             if reader is None:
                 reader = _Page(src, plain(heading.group(2)))
             reader.open(len(heading.group(1)), heading.group(2), heading.group(3))
-        elif raw.strip() and reader is not None and not raw.startswith("As of "):
+        elif reader is None or raw.startswith("As of "):
+            continue
+        elif raw.strip():
             reader.line(raw.strip())
+        else:
+            reader.header = []  # a blank line ends a table; the next one has its own header
     return reader.entries if reader else []
 
 
@@ -210,7 +214,9 @@ def search_index(hb: Handbook, pages: dict[str, str]) -> str:
             if key in first:
                 # The rules for everyone stand on every team page: one entry answers, and
                 # the name of the team it happens to stand on first is no word of it.
-                first[key]["context"] = ""
+                shared = set(entry["context"].split())
+                kept = first[key]["context"].split()
+                first[key]["context"] = " ".join(w for w in kept if w in shared)
                 continue
             first[key] = entry
             entries.append(entry)
