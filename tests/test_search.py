@@ -264,3 +264,18 @@ def test_the_engine_neutral_render_writes_the_entries_too(tmp_path: Path):
     assert json.loads((tmp_path / INDEX_PATH).read_text(encoding="utf-8"))["entries"]
     reference = (tmp_path / "reference.md").read_text(encoding="utf-8")
     assert yaml.safe_load(reference.split("---\n")[1])["search"] == {"exclude": True}
+
+
+def test_a_question_and_answer_heading_is_a_strong_entry():
+    """FAQ entries are rendered one heading per question, anchored `faq-<id>`: each is an
+    entry titled by its question, as strong as a use."""
+    page = ("---\ntitle: \"FAQ\"\nrender_macros: false\n---\n\n# FAQ\n\n"
+            "## Can I paste customer emails into the chatbot? {#faq-customer-emails}\n\nNo.\n")
+    faq, use = page_entries("faq.md", page)[1], page_entries("uses.md", USES_PAGE)[2]
+    assert faq["location"] == "faq/#faq-customer-emails"
+    assert faq["title"] == "Can I paste customer emails into the chatbot?"
+    assert faq["boost"] == use["boost"] == 3.0
+
+
+USES_PAGE = ("---\ntitle: \"U\"\nrender_macros: false\n---\n\n# U\n\n## Never {#prohibited}\n\n"
+             "| Use | Why |\n|---|---|\n| <span id=\"p--u\"></span>**Do it** | Because |\n")

@@ -52,6 +52,8 @@ def _weight(src: str, anchor: str, row: bool) -> float:
     tools and the rules for everyone are the answers; indexes and stage detail are context."""
     if src in (Paths.uses, Paths.tools):
         return 3.0 if row else 1.2
+    if anchor.startswith("faq-"):  # a question staff asked, answered: one heading each
+        return 3.0
     if anchor.startswith("everyone"):
         return 2.5
     if anchor in _STAFF_SECTIONS and src.startswith("plans/") and "/stages/" not in src:
