@@ -279,10 +279,11 @@ function result(query) {
   for (const hit of ranked) {
     const entry = entries[hit.i];
     const page = entry.location.split("#")[0];
-    const stems = new Set();
-    list.forEach((c, k) => { if (hit.matched[k]) c.alts.forEach(a => a.stems.forEach(s => stems.add(s))); });
-    const terms = {};
-    list.forEach((c, k) => { terms[c.word] = hit.matched[k]; });
+    const stems = new Set(), terms = {};
+    list.forEach((c, k) => {
+      terms[c.word] = hit.matched[k];  // Material lists the words an entry lacks
+      if (hit.matched[k]) c.alts.forEach(a => a.stems.forEach(s => stems.add(s)));
+    });
     if (!groupsByPage.has(page)) groupsByPage.set(page, []);
     const group = groupsByPage.get(page);
     // Material shows a page's sections scoring as high as its best one; the rest fold away.
