@@ -56,6 +56,16 @@ def test_editors_pages_are_left_out_of_every_search(examples):
     assert yaml.safe_load(guide.split("---\n")[1])["search"] == {"exclude": True}
 
 
+def test_staff_pages_rank_up_in_any_engine(examples):
+    """`search.boost` for an engine's own search (lunr): uses, tools and team pages first."""
+    def boost(src: str):
+        return yaml.safe_load(examples.pages[src].split("---\n")[1]).get("search")
+
+    assert boost("uses.md") == boost("tools.md") == {"boost": 3}
+    assert boost("teams/support.md") == {"boost": 2}
+    assert boost("teams/index.md") is None and boost("plans/support-replies/index.md") is None
+
+
 def test_every_use_and_tool_is_a_short_entry_of_its_own(examples):
     found = entries(examples)
     hb = examples.handbook

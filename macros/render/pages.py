@@ -31,7 +31,7 @@ from .fragments import (
 from .front import FrontDoor
 from .front import involves as _involves
 from .print_view import print_page
-from .search import excluded, without_search
+from .search import left_out, searched
 from .sentences import and_list, count, plain_end, sentence, sentences, tally
 from .text import (anchor, cell, code, front_matter, inline, link_or_text, markdown, table, title,
                    visible)
@@ -572,8 +572,7 @@ def all_pages(hb: Handbook) -> dict[str, str]:
         pages[Paths.module(module_id)] = module_page(hb, module_id)
     for team_id in hb.teams:
         pages[Paths.team(team_id)] = team_page(hb, team_id)
-    return {path: without_search(dated(page, hb.today)) if excluded(path) else dated(page, hb.today)
-            for path, page in pages.items()}
+    return {path: searched(path, dated(page, hb.today)) for path, page in pages.items()}
 
 
 def navigation(hb: Handbook) -> list:
@@ -612,7 +611,7 @@ def errors_page(diagnostics) -> str:
     """Shown by `make serve` while a plan is broken; the build refuses to publish instead."""
     rows = [[cell(f"{d.file}:{d.line}:{d.column}"), cell(d.severity), cell(d.message),
              cell(d.hint), cell(d.rule)] for d in diagnostics]
-    return without_search(_page("Plan errors",
+    return left_out(_page("Plan errors",
                  '!!! danger "The plans have errors"\n    Nothing new is published until they '
                  "are fixed. The rest of this preview shows the last good version.",
                  table(["Where", "Severity", "Problem", "How to fix", "Rule"], rows)))

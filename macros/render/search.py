@@ -33,12 +33,29 @@ def excluded(src: str) -> bool:
     return src in _EDITORS or src.endswith(("/readiness.md", "/print.md"))
 
 
-def without_search(page: str) -> str:
-    """A page (front matter first) marked for every engine's search to leave out."""
+# Material's lunr (and any engine that reads `search.boost`) ranks these staff pages higher.
+_STAFF_PAGES = {Paths.uses: 3, Paths.tools: 3}
+
+
+def _with_search(page: str, setting: str) -> str:
     _, front, body = page.split("---\n", 2)
     if any(line.startswith("search:") for line in front.splitlines()):
-        return page  # it says so already (the print view)
-    return f'---\n{front}search: {{"exclude": true}}\n---\n{body}'
+        return page  # the page says already (the print view)
+    return f"---\n{front}search: {setting}\n---\n{body}"
+
+
+def left_out(page: str) -> str:
+    """A generated page (front matter first) that every engine's search leaves out."""
+    return _with_search(page, '{"exclude": true}')
+
+
+def searched(src: str, page: str) -> str:
+    """A generated page with what every engine's search should do with it: leave an editors'
+    page out, rank a staff page up."""
+    if excluded(src):
+        return left_out(page)
+    boost = _STAFF_PAGES.get(src, 2 if src.startswith("teams/") and src != Paths.teams else 0)
+    return _with_search(page, f'{{"boost": {boost}}}') if boost else page
 
 
 # The sections of a plan page that answer what staff ask: what may I do, what must I never
