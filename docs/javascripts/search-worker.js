@@ -39,9 +39,11 @@ const COMMON_SYNONYMS = [
   ["photo", "picture", "image"],
   ["licence", "license"],
   ["email", "mail"],
+  ["enter", "type", "paste", "put", "input", "upload"],
+  ["review", "check"],
 ];
 
-const FIELDS = { title: 2.5, context: 1, text: 1 };
+const FIELDS = { title: 2.5, context: 1, text: 1, labels: 0.3 };
 const K1 = 1.2, B = 0.6;
 
 /* --- words ------------------------------------------------------------------------------- */
@@ -131,7 +133,8 @@ function build(ours, materialDocs) {
     for (const label of entry.labels || []) text = text.split(`${label}: `).join("");
     const fields = { title: tokens(entry.title),
                      context: tokens(`${entry.section || ""} ${entry.context || ""}`),
-                     text: tokens(text) };
+                     text: tokens(text),
+                     labels: tokens((entry.labels || []).join(" ")) };
     entry.stems = fields.text;
     entry.length = fields.title.length + fields.text.length;
     total += entry.length;

@@ -64,7 +64,7 @@ _STAFF_SECTIONS = {"now", "data-rules", "review", "training", "support", "issue-
                    "escalation", "pause"}
 
 
-def _weight(src: str, anchor: str, row: bool) -> float:
+def _weight(src: str, anchor: str, row: bool, under: str = "") -> float:
     """How strongly an entry answers a staff question, by what it is. Uses, prohibited uses,
     tools and the rules for everyone are the answers; indexes and stage detail are context."""
     if src in (Paths.uses, Paths.tools):
@@ -75,6 +75,8 @@ def _weight(src: str, anchor: str, row: bool) -> float:
         return 2.5
     if anchor in _STAFF_SECTIONS and src.startswith("plans/") and "/stages/" not in src:
         return 2.0
+    if under in _STAFF_SECTIONS and src.startswith("plans/") and "/stages/" not in src:
+        return 1.6  # one escalation path, one review rule: "what do I do if …"
     if src.startswith("teams/") and src != Paths.teams:
         return 1.5
     if src in (Paths.plans, Paths.teams, Paths.training):
@@ -137,6 +139,7 @@ class _Page:
         self.entries: list[dict[str, Any]] = []
         self.section: dict[str, Any] | None = None
         self.parent = ""  # the h2 an h3 or deeper heading belongs to ("Never", "Help")
+        self.parent_anchor = ""
         self.header: list[str] = []
         self.page_title = title
 
@@ -147,16 +150,19 @@ class _Page:
             anchor = anchor or unique(slugify(shown, "-"), self.used)
             self.used.add(anchor)
         location = self.url + (f"#{anchor}" if level > 1 and anchor else "")
+        if level == 2:
+            self.parent, self.parent_anchor = "", ""
         self.section = self._entry(location, shown, anchor or "", row=False)
         if level == 2:
-            self.parent = shown
+            self.parent, self.parent_anchor = shown, anchor or ""
         elif level > 2 and self.parent:
             self.section["section"] = self.parent
 
     def _entry(self, location: str, title: str, anchor: str, row: bool) -> dict[str, Any]:
         entry = {"location": location, "title": title,
                  "context": f"{self.page_title} {_kind(self.src)}".strip(), "text": [],
-                 "boost": _weight(self.src, anchor, row) * (0.8 if "#" not in location else 1)}
+                 "boost": _weight(self.src, anchor, row, self.parent_anchor)
+                 * (0.8 if "#" not in location else 1)}
         self.entries.append(entry)
         return entry
 
