@@ -252,6 +252,16 @@ function rank(query) {
                   score: score * coverage ** 3 * (1 + 0.2 * pairs) * (entries[i].boost || 1) });
   }
   ranked.sort((a, b) => b.score - a.score || a.i - b.i);
+  // Pages built from one template say the same under another name (the front doors of teams
+  // with no plan): after the first, such an entry steps back.
+  const seen = new Set();
+  for (const hit of ranked) {
+    const { title, text } = entries[hit.i];
+    const shape = title ? text.split(title).join("") : text;
+    if (seen.has(shape)) hit.score /= 2;
+    seen.add(shape);
+  }
+  ranked.sort((a, b) => b.score - a.score || a.i - b.i);
   return { list, ranked: ranked.slice(0, 40) };
 }
 
