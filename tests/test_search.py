@@ -203,9 +203,13 @@ def test_the_header_box_answers_a_whole_question_first(browser, origin):
     assert question["q"] == "Can I paste customer emails into the chatbot?"
     expect = ["uses/#marketing-drafts--no-customer-data"]
     page = browser.new_page()
+    asked: list[str] = []
+    page.context.on("request", lambda request: asked.append(request.url))
     found = first_answer_in_the_header(page, origin, question["q"], expect)
     page.close()
     assert found[:1] == expect, found
+    assert f"{origin}/search/handbook.json" in asked  # the worker's entries, from the site
+    assert all(url.startswith(origin + "/") for url in asked), asked
 
 
 CONTENT = re.compile(r"[a-z]+")
