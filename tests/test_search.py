@@ -293,3 +293,14 @@ def test_a_question_and_answer_heading_is_a_strong_entry():
 
 USES_PAGE = ("---\ntitle: \"U\"\nrender_macros: false\n---\n\n# U\n\n## Never {#prohibited}\n\n"
              "| Use | Why |\n|---|---|\n| <span id=\"p--u\"></span>**Do it** | Because |\n")
+
+
+def test_governance_and_evidence_pages_stay_below_staff_pages():
+    """The summary-first plan pages (issue 21) move readings, decisions and risks to a plan's
+    evidence page and governance's tables to /governance/: left out, or far below."""
+    from macros.render.search import excluded
+
+    assert excluded("governance.md") and not excluded("plans/p/evidence.md")
+    evidence = page_entries("plans/p/evidence.md", USES_PAGE)
+    plan = page_entries("plans/p/index.md", USES_PAGE)
+    assert max(e["boost"] for e in evidence) < min(e["boost"] for e in plan)

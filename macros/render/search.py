@@ -24,8 +24,10 @@ from .fragments import Paths
 
 INDEX_PATH = "search/handbook.json"
 
-# Editors' and governance pages: not what staff search for.
-_EDITORS = (Paths.reference, Paths.reviews, Paths.changes)
+# Editors' and governance pages: not what staff search for. (governance.md and a plan's
+# evidence.md come with the summary-first plan pages, issue 21.)
+_EDITORS = (Paths.reference, Paths.reviews, Paths.changes, "governance.md")
+_EVIDENCE = "/evidence.md"  # readings, decisions, risks: searched, but far below
 
 
 def excluded(src: str) -> bool:
@@ -69,6 +71,8 @@ def _weight(src: str, anchor: str, row: bool, under: str = "") -> float:
     tools and the rules for everyone are the answers; indexes and stage detail are context."""
     if src in (Paths.uses, Paths.tools):
         return 3.0 if row else 1.2
+    if src.endswith(_EVIDENCE):
+        return 0.3
     if anchor.startswith("faq-"):  # a question staff asked, answered: one heading each
         return 3.0
     if anchor.startswith("everyone"):
