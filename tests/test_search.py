@@ -304,3 +304,14 @@ def test_governance_and_evidence_pages_stay_below_staff_pages():
     evidence = page_entries("plans/p/evidence.md", USES_PAGE)
     plan = page_entries("plans/p/index.md", USES_PAGE)
     assert max(e["boost"] for e in evidence) < min(e["boost"] for e in plan)
+
+
+def test_a_page_that_says_it_is_left_out_is_left_out():
+    from macros.render.search import search_index
+    from macros.render.text import front_matter
+
+    hb = changed_handbook("support-replies", folder=ROOT / "plans")
+    pages = {"about-staff.md": front_matter("Kept") + "\n# Kept\n\nWords.\n",
+             "any-new-page.md": front_matter("Gone", search={"exclude": True}) + "\n# Gone\n"}
+    found = [e["location"] for e in json.loads(search_index(hb, pages))["entries"]]
+    assert found == ["about-staff/"]

@@ -39,10 +39,16 @@ def excluded(src: str) -> bool:
 _STAFF_PAGES = {Paths.uses: 3, Paths.tools: 3}
 
 
+def _search_setting(page: str) -> str | None:
+    """The `search:` line of a generated page's front matter, if it has one."""
+    front = page.split("---\n", 2)[1]
+    return next((line for line in front.splitlines() if line.startswith("search:")), None)
+
+
 def _with_search(page: str, setting: str) -> str:
-    _, front, body = page.split("---\n", 2)
-    if any(line.startswith("search:") for line in front.splitlines()):
+    if _search_setting(page) is not None:
         return page  # the page says already (the print view)
+    _, front, body = page.split("---\n", 2)
     return f"---\n{front}search: {setting}\n---\n{body}"
 
 
@@ -239,8 +245,8 @@ def search_index(hb: Handbook, pages: dict[str, str]) -> str:
     entries: list[dict[str, Any]] = []
     first: dict[tuple[str, str], dict[str, Any]] = {}
     for src, page in pages.items():
-        if excluded(src):
-            continue
+        if excluded(src) or '"exclude": true' in (_search_setting(page) or ""):
+            continue  # a page left out of every search, by its path or by its own word
         for entry in page_entries(src, page):
             entry["text"] = " · ".join(entry["text"])
             entry["boost"] = round(entry["boost"], 2)
