@@ -314,3 +314,11 @@ def test_a_page_that_says_it_is_left_out_is_left_out():
              "any-new-page.md": front_matter("Gone", search={"exclude": True}) + "\n# Gone\n"}
     found = [e["location"] for e in json.loads(search_index(hb, pages))["entries"]]
     assert found == ["about-staff/"]
+
+
+def test_a_plans_entries_carry_the_names_of_its_tools(examples):
+    """Staff name a plan by its tool ("the helpdesk assistant"): its pages' entries say it."""
+    found = entries(examples)
+    tool = examples.handbook.tools["helpdesk-drafts"].name
+    assert tool in found["plans/support-replies/#support"]["context"]
+    assert tool not in found["plans/marketing-drafts/#support"]["context"]

@@ -240,14 +240,26 @@ def synonyms(org: dict) -> list[list[str]]:
     return groups
 
 
+def _tools_of_plans(hb: Handbook) -> dict[str, str]:
+    """The names of the tools each plan uses, by plan id: staff name a plan by its tool ("the
+    helpdesk assistant", "Copilot"), so every entry of a plan's pages carries them."""
+    return {plan.id: " ".join(hb.tools[t].name for t in plan.get("scope", "tools", default=[])
+                              if isinstance(t, str) and t in hb.tools)
+            for plan in hb.plans.values()}
+
+
 def search_index(hb: Handbook, pages: dict[str, str]) -> str:
     """`search/handbook.json`: every entry of the staff pages, each answer once."""
     entries: list[dict[str, Any]] = []
     first: dict[tuple[str, str], dict[str, Any]] = {}
+    tools = _tools_of_plans(hb)
     for src, page in pages.items():
         if excluded(src) or '"exclude": true' in (_search_setting(page) or ""):
             continue  # a page left out of every search, by its path or by its own word
+        plan_id = src.split("/")[1] if src.startswith("plans/") and src.count("/") > 1 else ""
         for entry in page_entries(src, page):
+            if tools.get(plan_id):
+                entry["context"] = f"{entry['context']} {tools[plan_id]}"
             entry["text"] = " · ".join(entry["text"])
             entry["boost"] = round(entry["boost"], 2)
             key = (entry["title"], entry["text"])
