@@ -52,6 +52,9 @@ def test_editors_pages_are_left_out_of_every_search(examples):
     assert not [loc for loc in found if loc.startswith(("reference/", "reviews/", "changes/"))
                 or "/readiness/" in loc or "/print/" in loc]
     assert "uses/" in found and "teams/support/#everyone" in found
+    from macros.render.pages import errors_page
+
+    assert yaml.safe_load(errors_page([]).split("---\n")[1])["search"] == {"exclude": True}
     guide = (ROOT / "docs" / "macros.md").read_text(encoding="utf-8")
     assert yaml.safe_load(guide.split("---\n")[1])["search"] == {"exclude": True}
 

@@ -5,9 +5,11 @@
  * paste customer emails into the chatbot") ranks the pages richest in domain words first. Here a
  * question becomes its content words (stop words dropped, plurals and -ing/-ed folded, "e-mail"
  * and "email" one word), each widened by the organisation's synonyms (_org.yaml:
- * search_synonyms); an entry scores by BM25 over its title and text, times the share of the
- * question it covers (squared), times its weight (macros/render/search.py), with a bonus for
- * words the question and the entry put side by side.
+ * search_synonyms, and a few common ones); an entry scores by BM25 over its title, context
+ * and text, times the share of the question it covers (cubed: an entry that answers the whole
+ * question beats one that repeats part of it), times its weight (macros/render/search.py),
+ * with a bonus for words the question and the entry put side by side. The measure: `make bench`
+ * on tests/fixtures/questions/.
  *
  * The entries come from search/handbook.json (written with the site); pages it does not hold
  * (hand-written ones) come from Material's own index, which Material hands over at SETUP.
