@@ -190,11 +190,13 @@ def bench_search() -> list[str]:
     from tests.conftest import CHROMIUM_FLAGS, serve
     from tests.search_questions import build, hit_rate, lunr_worker, question_sets
 
+    if not shutil.which("chromium"):
+        return ["search: skipped: chromium is not installed (apt-get install chromium)"]
     lines = ["search: question set | questions | top-3 answer: handbook | lunr "
              "|| top-3 page: handbook | lunr"]
     missed_all = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"),
                                              args=CHROMIUM_FLAGS)
         for question_set in question_sets():
             with tempfile.TemporaryDirectory() as tmp:
