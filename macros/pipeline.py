@@ -16,6 +16,7 @@ from .last_change import last_changes
 from .model import Handbook, build_handbook
 from .render import all_pages, navigation
 from .render.redirects import redirects
+from .render.search import INDEX_PATH, search_index
 from .validate import Checked, check
 from .validate_pages import check_pages
 
@@ -29,6 +30,7 @@ class Site:
     pages: dict[str, str] = field(default_factory=dict)
     nav: list = field(default_factory=list)
     redirects: dict[str, str] = field(default_factory=dict)  # HTML by output path
+    assets: dict[str, str] = field(default_factory=dict)  # other files (the search index)
 
     @property
     def ok(self) -> bool:
@@ -81,7 +83,7 @@ def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = N
     else:
         pages = all_pages(handbook)
         site = Site(checked.diagnostics, handbook, pages, navigation(handbook),
-                    redirects(handbook, pages))
+                    redirects(handbook, pages), {INDEX_PATH: search_index(handbook, pages)})
         _state["good"] = site
     _state["latest"] = site
     return site

@@ -23,6 +23,7 @@ from macros import publish
 SITE_DATA = Path(str(resources.files("macros.site")))
 OVERRIDES = SITE_DATA / "overrides"
 STYLESHEET, SCRIPT = "stylesheets/handbook.css", "javascripts/handbook.js"
+SEARCH_WORKER = "javascripts/search-worker.js"  # the overrides' config names it for the box
 TOOL_PAGES = {"index.md": "Home", "about.md": "How to read this handbook",
               "macros.md": "Macros for your own pages"}
 ABOUT_SECTION = "About this handbook"
@@ -85,7 +86,7 @@ class HandbookPlugin(BasePlugin):
         # published, so no file there takes the place of the tool's pages, stylesheet or
         # script below; only a page of the organisation's docs/ may.
         files = publish.without_plans_folder(files, config)
-        for src in [*TOOL_PAGES, STYLESHEET, SCRIPT]:
+        for src in [*TOOL_PAGES, STYLESHEET, SCRIPT, SEARCH_WORKER]:
             if files.get_file_from_path(src) is None:
                 files.append(File(src, str(SITE_DATA), config.site_dir,
                                   config.use_directory_urls))

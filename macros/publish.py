@@ -43,7 +43,7 @@ _RELOAD_ORDER = ["values", "dates", "diagnostics", "tiers", "load", "measurement
                  "render.chart_text",
                  "render.charts", "render.examples", "render.page", "render.fragments",
                  "render.help", "render.messages", "render.faq", "render.front",
-                 "render.print_view", "render.plan",
+                 "render.print_view", "render.plan", "render.search",
                  "schema_export",
                  "render.pages", "render.redirects", "render", "diff_judgement", "listdiff", "diff",
                  "last_change",
@@ -121,7 +121,7 @@ def on_files(files, config):
     files = without_plans_folder(files, config)
     site = pipeline.current()
     shown = site if site and site.ok else pipeline.last_good()
-    pages = {**shown.pages, **shown.redirects} if shown else {}
+    pages = {**shown.pages, **shown.redirects, **shown.assets} if shown else {}
     if site and not site.ok:
         pages[ERRORS_PAGE] = errors_page(site.diagnostics, _today())
     for src, text in pages.items():

@@ -42,7 +42,7 @@ def write_markdown(plans_dir: Path, out: Path, today: dt.date) -> int:
         print(format_text(site.diagnostics), file=sys.stderr)
         return 1
     pages = {src: for_stock_theme(text) for src, text in site.pages.items()}
-    for src, text in {**pages, **site.redirects}.items():
+    for src, text in {**pages, **site.redirects, **site.assets}.items():
         target = out / src
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")

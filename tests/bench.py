@@ -12,6 +12,11 @@ readers  the example plans and the stranger's (tests/fixtures/stranger-2) in Deb
        screens the page is, and how many A4 pages its print view prints on. phones: at 390x844
        and 1280x900, how far the worst staff page or element runs past the screen (px; 0 is
        right) and the smallest chart text (px; at least 12 is right).
+search the staff question sets (tests/fixtures/questions/): for each, the share of whole-sentence
+       questions answered on a top-3 result by the site's search, and by Material's lunr search
+       over the same site for comparison (a browser: Debian's chromium). "answer" counts the
+       result that holds the answer (a use, a tool, a section); "page" counts any result on
+       the answer's page (lunr has one entry per heading, none per use or tool).
 
 Peak memory is the child's maximum resident set size (ru_maxrss of a process that only runs
 the command), so runs do not contaminate each other.
@@ -36,6 +41,7 @@ from playwright.sync_api import sync_playwright
 from tests.conftest import CHROMIUM_FLAGS, FIXTURES, make_project, mkdocs_build, serve
 from tests.page_figures import PRINTED, SCREENS, plan_figures
 from tests.phone_layout import VIEWPORTS, measure, staff_paths
+from tests.search_questions import build, hit_rate, lunr_worker, question_sets
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -239,11 +245,38 @@ def _phone_figures(browser, origin: str, name: str, site: Path) -> list[str]:
     return lines
 
 
+def bench_search() -> list[str]:
+    if not shutil.which("chromium"):
+        return ["search: skipped: chromium is not installed (apt-get install chromium)"]
+    lines = ["search: question set | questions | top-3 answer: handbook | lunr "
+             "|| top-3 page: handbook | lunr"]
+    missed_all = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"),
+                                             args=CHROMIUM_FLAGS)
+        for question_set in question_sets():
+            with tempfile.TemporaryDirectory() as tmp:
+                site = build(question_set, Path(tmp))
+                with serve(site) as origin:
+                    page = browser.new_page()
+                    ours, missed = hit_rate(page, origin, question_set)
+                    lunr, _ = hit_rate(page, origin, question_set, lunr_worker(site))
+                    ours_page, _ = hit_rate(page, origin, question_set, pages=True)
+                    lunr_page, _ = hit_rate(page, origin, question_set, lunr_worker(site),
+                                            pages=True)
+                    page.close()
+            lines.append(f"search: {question_set.name:12} | {len(question_set.questions):9d} | "
+                         f"{ours:14.0%} | {lunr:4.0%} || {ours_page:17.0%} | {lunr_page:.0%}")
+            missed_all += [f"search:   missed ({question_set.name}): {m}" for m in missed]
+        browser.close()
+    return lines + missed_all
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,500")
-    parser.add_argument("--only", choices=["check", "build", "readers"])
+    parser.add_argument("--only", choices=["check", "build", "readers", "search"])
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     started = time.perf_counter()
@@ -255,6 +288,9 @@ def main() -> None:
             print(line, flush=True)
     if args.only in (None, "build"):
         for line in bench_build(sizes):
+            print(line, flush=True)
+    if args.only in (None, "search"):
+        for line in bench_search():
             print(line, flush=True)
     print(f"(benchmark took {time.perf_counter() - started:.0f} s on {os.cpu_count()} cores)")
 

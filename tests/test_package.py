@@ -139,7 +139,8 @@ def test_the_wheel_carries_the_schema_and_site_files_byte_for_byte(wheel: Path):
         assert {n for n in shipped if n.startswith(package + "/")} <= {
             f"{package}/{Path(n).relative_to(folder)}" for n in tracked}
     for needed in ["macros/site/overrides/main.html", "macros/site/stylesheets/handbook.css",
-                   "macros/site/javascripts/handbook.js", "macros/site/about.md",
+                   "macros/site/javascripts/handbook.js",
+                   "macros/site/javascripts/search-worker.js", "macros/site/about.md",
                    "macros/site/macros.md", "macros/site/index.md", "macros/schema/plan.yaml",
                    "macros/schema/parts/stage.yaml"]:
         assert needed in shipped, needed
@@ -212,6 +213,9 @@ def test_installed_wheel_runs_every_command_outside_the_checkout(venv: Path, tmp
     assert "Harbour Library AI handbook" in home
     assert "stylesheets/handbook.css" in home and "javascripts/handbook.js" in home
     assert (org / "site" / "plans" / "catalogue-notes" / "index.html").is_file()
+    assert "javascripts/search-worker.js" in home  # the staff search, with its entries
+    assert (org / "site" / "javascripts" / "search-worker.js").is_file()
+    assert (org / "site" / "search" / "handbook.json").is_file()
     guide = (org / "site" / "macros" / "index.html").read_text(encoding="utf-8")
     assert "allowed_now(&#39;catalogue-notes&#39;)" in guide or \
         "allowed_now('catalogue-notes')" in guide

@@ -23,6 +23,7 @@ from .messages import timeline
 from .page import bullets, dated, page, section
 from .plan import evidence_page, plan_page
 from .print_view import print_page
+from .search import left_out, searched
 from .sentences import and_list, count
 from .text import anchor, cell, code, inline, link_or_text, markdown, table, title, visible
 
@@ -383,7 +384,7 @@ def all_pages(hb: Handbook) -> dict[str, str]:
         pages[Paths.module(module_id)] = module_page(hb, module_id)
     for team_id in hb.teams:
         pages[Paths.team(team_id)] = team_page(hb, team_id)
-    return {path: dated(text, hb.today) for path, text in pages.items()}
+    return {path: searched(path, dated(text, hb.today)) for path, text in pages.items()}
 
 
 def navigation(hb: Handbook) -> list:
@@ -416,7 +417,9 @@ def errors_page(diagnostics, day: dt.date) -> str:
     Dated: the check judged the plans on that day ('after today', 'overdue')."""
     rows = [[cell(f"{d.file}:{d.line}:{d.column}"), cell(d.severity), cell(d.message),
              cell(d.hint), cell(d.rule)] for d in diagnostics]
-    return dated(page("Plan errors",
-                      '!!! danger "The plans have errors"\n    Nothing new is published until '
-                      "they are fixed. The rest of this preview shows the last good version.",
-                      table(["Where", "Severity", "Problem", "How to fix", "Rule"], rows)), day)
+    return left_out(dated(page("Plan errors",
+                               '!!! danger "The plans have errors"\n    Nothing new is published '
+                               "until they are fixed. The rest of this preview shows the last "
+                               "good version.",
+                               table(["Where", "Severity", "Problem", "How to fix", "Rule"],
+                                     rows)), day))

@@ -157,15 +157,18 @@ def may(f: Fragments, plan: Plan) -> list[str]:
                                            (plan.stages[0] if plan.stages else None)),
              f.use_today(plan, u)] for u in later]
     lead = "**The plan's other uses:**" if listed else "**The plan's uses:**"
-    data = plan.get("data_rules", "allowed", default=[])
     return [anchor("uses") + now,
             (lead + "\n\n" + table(["Use", "Example", "From stage", "Allowed today"], rows))
-            if rows else "",
-            ("**Data you may use, with conditions:**\n\n" + bullets(data)) if data else ""]
+            if rows else ""]
 
 
 def never(f: Fragments, plan: Plan) -> list[str]:
+    """Prohibited uses, then the data rules: what never to enter, and the data that may be
+    used only on its conditions (the section keeps the data rules' old id)."""
+    data = plan.get("data_rules", "allowed", default=[])
     return [f.prohibited_uses(plan), "**Never enter into the tool:**\n\n" + f.never_enter(plan),
+            ("**Data you may use, only on these conditions:**\n\n" + bullets(data))
+            if data else "",
             sentence("The " + f.link("rules for everyone", Paths.home, "everyone")
                      + " apply too")]
 
@@ -255,7 +258,10 @@ def scope(f: Fragments, plan: Plan) -> str:
     scope = plan.get("scope", default={})
     return table(["", ""], [
         ["Purpose", cell(scope.get("purpose"))],
+        ["Users", f.people(scope.get("users", []))],
         ["Tools", ", ".join(f.tool_link(t) for t in scope.get("tools", [])) or cell(None)],
+        ["Data sources", cell("; ".join(scope.get("data_sources", [])))],
+        ["Outputs", cell("; ".join(scope.get("outputs", [])))],
         ["Out of scope", cell("; ".join(scope.get("out_of_scope", [])))],
     ])
 
@@ -368,8 +374,6 @@ def governance_facts(f: Fragments, plan: Plan) -> str:
     """The facts governance reads and staff do not need on the plan page."""
     position = plan.position
     return table(["", ""], [
-        ["Data sources", cell("; ".join(plan.get("scope", "data_sources", default=[])))],
-        ["Outputs", cell("; ".join(plan.get("scope", "outputs", default=[])))],
         ["Risk tier", cell(plan.risk_tier.title()) + (
             f" — {inline(plan.get('tier_rationale'))}" if plan.get("tier_rationale") else "")],
         ["Affects", cell(", ".join(i.replace("_", " ") for i in plan.get("impact", default=[])))],
