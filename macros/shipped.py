@@ -31,4 +31,5 @@ SHIPPED_EXAMPLES: dict[str, str] = {
     "be1db6cd1bd3984c4cdc5767f554c98956c162ff07223365f662d29c153bf090": "_faq.yaml",
     "d7302106f425e65be1212539aaba117c4a560848faa6672c42b08633ca886cfb": "support-replies.yaml",
     "7ad712f203fe2377abe7feb696393c1cceac0f7fb1f40b472fa52d02baf4f3b7": "support-replies.yaml",
+    "8f5e42830a3950ebfb033e912b827a7b952a5c0947a7c961b91a4d939ecda262": "_org.yaml",
 }

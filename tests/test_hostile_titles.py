@@ -151,7 +151,7 @@ def test_render_writes_titles_escaped_once_for_a_stock_theme(tmp_path: Path):
         {"Readiness": "plans/menu-drafts/readiness.md"}]} in plans
     page = (out / "plans" / "menu-drafts" / "index.md").read_text(encoding="utf-8")
     meta = yaml.safe_load(page.split("---\n", 2)[1])
-    assert meta == {"title": html.escape(PLAN), "render_macros": False}
+    assert meta == {"title": html.escape(PLAN), "render_macros": False, "hide": ["toc"]}
     assert MARKUP not in page
 
 
