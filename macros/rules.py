@@ -44,6 +44,16 @@ PERSON, TEAM, TOOL, MODULE, METRIC, STAGE, AUDIENCE = (
 )
 
 # Every reference in a plan, as (path pattern, kind); "*" stands for each list item.
+# Help with hours and people, in a plan's `support` and in _org.yaml's: the same references.
+HELP_REFERENCES: list[tuple[tuple, str]] = [
+    (("support", "office_hours", "*", "host"), PERSON),
+    (("support", "office_hours", "*", "from_stage"), STAGE),
+    (("support", "channels", "*", "watched_by", "*"), AUDIENCE),
+    (("support", "channels", "*", "from_stage"), STAGE),
+    (("support", "champion_groups", "*", "people", "*"), PERSON),
+    (("support", "champion_groups", "*", "teams", "*"), TEAM),
+    (("support", "champion_groups", "*", "from_stage"), STAGE),
+]
 PLAN_REFERENCES: list[tuple[tuple, str]] = [
     (("owner",), PERSON),
     (("sponsor",), PERSON),
@@ -57,13 +67,7 @@ PLAN_REFERENCES: list[tuple[tuple, str]] = [
     (("support", "owner"), PERSON),
     (("support", "tiers", "*", "contacts", "*"), PERSON),
     (("support", "champions", "*"), PERSON),
-    (("support", "office_hours", "*", "host"), PERSON),
-    (("support", "office_hours", "*", "from_stage"), STAGE),
-    (("support", "channels", "*", "watched_by", "*"), AUDIENCE),
-    (("support", "channels", "*", "from_stage"), STAGE),
-    (("support", "champion_groups", "*", "people", "*"), PERSON),
-    (("support", "champion_groups", "*", "teams", "*"), TEAM),
-    (("support", "champion_groups", "*", "from_stage"), STAGE),
+    *HELP_REFERENCES,
     (("issue_reporting", "triage_owner"), PERSON),
     (("escalation", "*", "steps", "*", "contact"), PERSON),
     (("monitoring", "*", "owner"), PERSON),
@@ -92,13 +96,7 @@ ORG_REFERENCES: list[tuple[tuple, str]] = [
     (("baseline", "report", "contact"), PERSON),
     (("baseline", "ask", "contacts", "*"), PERSON),
     # Help for everyone: the organisation has no stages, so any from_stage there is unknown.
-    (("support", "office_hours", "*", "host"), PERSON),
-    (("support", "office_hours", "*", "from_stage"), STAGE),
-    (("support", "channels", "*", "watched_by", "*"), AUDIENCE),
-    (("support", "channels", "*", "from_stage"), STAGE),
-    (("support", "champion_groups", "*", "people", "*"), PERSON),
-    (("support", "champion_groups", "*", "teams", "*"), TEAM),
-    (("support", "champion_groups", "*", "from_stage"), STAGE),
+    *HELP_REFERENCES,
 ]
 
 # Ids that become anchors on the plan page share one namespace there, with its section anchors.
@@ -768,23 +766,28 @@ def rule_champion_ratio(scope: Scope) -> Iterator[Diagnostic]:
                 "stage in support.champion_groups (people, teams, from_stage).")
 
 
+def _outside_access(scope: Scope, where: tuple, field: str) -> Iterator[tuple]:
+    """(doc, path, team) for each known team that `field` of the entries at `where` names and
+    the plan never gives access (not a user, in no stage): whom that part can never reach."""
+    for doc in scope.plans:
+        plan = doc.data
+        named = set(texts(get(plan, "scope", "users"))) | {
+            t for _, s in _stages(plan) for t in texts(s.get("teams"))}
+        for i, item in entries(get(plan, *where)):
+            for n, team in enumerate(texts(item.get(field))):
+                if scope.known(TEAM, team) and team not in named:
+                    yield doc, (*where, i, field, n), team
+
+
 @reads('support.champion_groups[].teams', 'scope.users', 'stages[].teams')
 def rule_champion_team(scope: Scope) -> Iterator[Diagnostic]:
     """A plan's champion group helps teams the plan gives access: elsewhere it helps nobody,
     and no team page names it."""
-    for doc in scope.plans:
-        plan = doc.data
-        named = set(texts(get(plan, "scope", "users")))
-        named |= {t for _, s in _stages(plan) for t in texts(s.get("teams"))}
-        for i, group in entries(get(plan, "support", "champion_groups")):
-            for n, team in enumerate(texts(group.get("teams"))):
-                if scope.known(TEAM, team) and team not in named:
-                    yield scope.report(doc, ("support", "champion_groups", i, "teams", n),
-                                       ERROR, "champion-team", f"the team '{team}' never gets "
-                                       "access under this plan, so these champions would help "
-                                       "nobody there", "Name a team of scope.users or of a "
-                                       "stage; champions for other teams belong in "
-                                       "support.champion_groups of plans/_org.yaml.")
+    for doc, path, team in _outside_access(scope, ("support", "champion_groups"), "teams"):
+        yield scope.report(doc, path, ERROR, "champion-team", f"the team '{team}' never gets "
+                           "access under this plan, so these champions would help nobody there",
+                           "Name a team of scope.users or of a stage; champions for other "
+                           "teams belong in support.champion_groups of plans/_org.yaml.")
 
 
 @reads('support.channels[].opens', 'support.channels[].closes', 'support.office_hours[].time',
@@ -1143,18 +1146,11 @@ def rule_headcount_split(scope: Scope) -> Iterator[Diagnostic]:
 @reads('uses.allowed[].audience', 'scope.users', 'stages[].teams')
 def rule_use_audience(scope: Scope) -> Iterator[Diagnostic]:
     """A use meant for a team names a team the plan gives access: else it reaches nobody."""
-    for doc in scope.plans:
-        plan = doc.data
-        named = set(texts(get(plan, "scope", "users")))
-        named |= {t for _, s in _stages(plan) for t in texts(s.get("teams"))}
-        for i, use in entries(get(plan, "uses", "allowed")):
-            for n, who in enumerate(texts(use.get("audience"))):
-                if scope.known(TEAM, who) and who not in named:
-                    yield scope.report(doc, ("uses", "allowed", i, "audience", n), ERROR,
-                                       "use-audience", f"the team '{who}' never gets access "
-                                       "under this plan, so the use would reach nobody there",
-                                       "Name a team of scope.users or of a stage, or add the "
-                                       "team to the stage that gives it access.")
+    for doc, path, who in _outside_access(scope, ("uses", "allowed"), "audience"):
+        yield scope.report(doc, path, ERROR, "use-audience", f"the team '{who}' never gets "
+                           "access under this plan, so the use would reach nobody there",
+                           "Name a team of scope.users or of a stage, or add the team to the "
+                           "stage that gives it access.")
 
 
 @reads('data_rules.allowed and baseline.never_enter in plans/_org.yaml, compared as whole '
