@@ -9,9 +9,12 @@ call define_env and on_pre_page_macros: every page renders in the sandbox of pag
 from __future__ import annotations
 
 import functools
+from typing import Any, Callable
+
+import jinja2
 
 from macros import pipeline
-from macros.model import Plan
+from macros.model import Handbook, Plan
 from macros.page_sandbox import PageSandbox, page_environment
 from macros.render import Fragments
 from macros.render.examples import examples
@@ -25,22 +28,61 @@ class PlansBroken(Exception):
     """No good handbook yet (only under `make serve`; a build stops before macros run)."""
 
 
-def on_pre_page_macros(env) -> None:
-    """Before mkdocs-macros renders a page: its plain Jinja environment (which reaches Python,
-    `config` and the plugin) is replaced by the sandbox holding only the handbook's macros.
-    mkdocs-macros 1.5 offers no public setter; `_env` is what its `env` property returns."""
-    if not isinstance(env.env, PageSandbox):
-        env._env = page_environment({name: env.macros[name] for name in MACRO_ARGUMENTS},
-                                    env.env)
+class PipelineNotRun(RuntimeError):
+    """A page asked for the handbook before any pipeline run: the engine ran the macros module
+    without the hook, the plugin or `handbook render` (Zensical ignores `hooks:`)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "handbook: the plans were never read, so the macros have no handbook to show. "
+            "This engine ran macros/main.py without the handbook hook or plugin (Zensical "
+            "ignores `hooks:`). Hint: run `handbook render DIR` and build DIR/mkdocs.yml, or "
+            "build with MkDocs (`handbook build`).")
+
+
+def page_fragments(page: str) -> Fragments:
+    """The handbook's fragments for the page at `page` (its path in the docs folder, e.g.
+    `index.md`), from the latest good pipeline run: how every macro reaches the handbook, under
+    any engine. PipelineNotRun when nothing ran the pipeline (never the broken-plans notice:
+    the plans may be valid); PlansBroken while serve has only broken plans."""
+    site = pipeline.current()
+    if site is None:
+        raise PipelineNotRun
+    site = site if site.ok else pipeline.last_good()
+    if site is None:
+        raise PlansBroken
+    return Fragments(site.handbook, page)
+
+
+def render_page(markdown: str, page: str, handbook: Handbook) -> str:
+    """A hand-written page (its Markdown after the front matter) with its macros rendered, in
+    the same sandbox the build uses; `page` is its path in the docs folder. For `handbook
+    render`, which writes pages another engine builds without macros."""
+    fragments = Fragments(handbook, page)
+    sandbox = page_environment(handbook_macros(lambda: fragments),
+                               jinja2.Environment(undefined=jinja2.StrictUndefined))
+    return sandbox.from_string(markdown).render()
+
+
+def _page_path(page: Any) -> str:
+    """The page's path in the docs folder; from the URL where the engine's page has no `file`
+    (Zensical), as MkDocs would name it (`a/` -> `a.md` is ambiguous with `a/index.md`: a
+    page's relative links are the same from both, which is all the path is used for)."""
+    file = getattr(page, "file", None)
+    if file is not None:
+        return file.src_uri
+    url = str(getattr(page, "url", "") or "").lstrip("/")
+    return url + "index.md" if url.endswith("/") or not url else url
 
 
 def define_env(env) -> None:
-    def fragments() -> Fragments:
-        site = pipeline.current()
-        site = site if site and site.ok else pipeline.last_good()
-        if site is None:
-            raise PlansBroken
-        return Fragments(site.handbook, env.page.file.src_uri)
+    for name, function in handbook_macros(lambda: page_fragments(_page_path(env.page))).items():
+        env.macro(function, name)
+
+
+def handbook_macros(fragments: Callable[[], Fragments]) -> dict[str, Callable[..., Any]]:
+    """Every handbook macro by name, each reading the handbook through `fragments()`."""
+    macros: dict[str, Callable[..., Any]] = {}
 
     def macro(function):
         """Register a macro; while the plans are broken it shows a notice instead of failing."""
@@ -52,7 +94,8 @@ def define_env(env) -> None:
             except PlansBroken:
                 return UNAVAILABLE
 
-        return env.macro(shown)
+        macros[function.__name__] = shown
+        return shown
 
     def plan(plan_id: str) -> Plan:
         plans = fragments().hb.plans
@@ -154,3 +197,5 @@ def define_env(env) -> None:
     def tools_table() -> str:
         """The AI tool inventory with status."""
         return fragments().tools_table()
+
+    return macros
