@@ -76,8 +76,8 @@ def _page_path(page: Any) -> str:
 
 
 def define_env(env) -> None:
-    for name, function in handbook_macros(lambda: page_fragments(_page_path(env.page))).items():
-        env.macro(function, name)
+    for function in handbook_macros(lambda: page_fragments(_page_path(env.page))).values():
+        env.macro(function)  # registered by its name (functools.wraps keeps it)
 
 
 def handbook_macros(fragments: Callable[[], Fragments]) -> dict[str, Callable[..., Any]]:
