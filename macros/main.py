@@ -75,6 +75,15 @@ def _page_path(page: Any) -> str:
     return url + "index.md" if url.endswith("/") or not url else url
 
 
+def on_pre_page_macros(env) -> None:
+    """Before mkdocs-macros renders a page: its plain Jinja environment (which reaches Python,
+    `config` and the plugin) is replaced by the sandbox holding only the handbook's macros.
+    mkdocs-macros 1.5 offers no public setter; `_env` is what its `env` property returns."""
+    if not isinstance(env.env, PageSandbox):
+        env._env = page_environment({name: env.macros[name] for name in MACRO_ARGUMENTS},
+                                    env.env)
+
+
 def define_env(env) -> None:
     for function in handbook_macros(lambda: page_fragments(_page_path(env.page))).values():
         env.macro(function)  # registered by its name (functools.wraps keeps it)

@@ -21,7 +21,7 @@ import yaml
 from macros import main, pipeline
 from macros.render_site import MANIFEST, THEME_SETTINGS, render_site
 
-from .conftest import ROOT, TODAY, make_project, mkdocs_build
+from .conftest import ROOT, TODAY, make_project, mkdocs_build, zensical
 from .test_page_truth import article
 from .test_site import Page
 
@@ -191,12 +191,10 @@ def test_macros_take_the_page_path_from_the_url_where_the_page_has_no_file():
 
 def test_zensical_builds_the_same_pages(rendered: Path, plain_site: Path, tmp_path: Path):
     """Optional extra `zensical` (0.0.73: the newest the package index installs)."""
-    zensical = shutil.which("zensical", path=str(Path(sys.executable).parent))
-    if zensical is None:
-        pytest.skip("zensical is not installed (pip install -e '.[zensical]')")
+    command = zensical()
     project = tmp_path / "handbook"
     shutil.copytree(rendered, project, ignore=shutil.ignore_patterns("site"))
-    done = subprocess.run([zensical, "build", "-f", str(project / "mkdocs.yml")], env=ENV,
+    done = subprocess.run([command, "build", "-f", str(project / "mkdocs.yml")], env=ENV,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     site = project / "site"
