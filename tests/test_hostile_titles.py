@@ -144,6 +144,10 @@ def _rendered_hostile(tmp_path: Path) -> Path:
     (breadcrumbs, tabs, sections… print titles through more templates)."""
     out = tmp_path / "out"
     assert render_site(hostile_plans(tmp_path / "plans"), out, TODAY) == 0
+    return every_feature_on(out)
+
+
+def every_feature_on(out: Path) -> Path:
     config = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))
     config["theme"]["features"] = material_features()
     (out / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
@@ -203,13 +207,14 @@ def test_installed_wheel_prints_titles_as_text_in_an_own_repository(wheel_site: 
 
 
 def test_render_from_the_installed_wheel_builds_with_plain_mkdocs(venv: Path, tmp_path: Path):
-    """`handbook render out` from the wheel, then plain MkDocs on out/mkdocs.yml as written:
-    no hook, no plugin but search, the overrides render wrote beside the pages."""
+    """`handbook render out` from the wheel, then plain MkDocs on out/mkdocs.yml (every theme
+    feature on): no hook, no plugin but search, the overrides render wrote beside the pages."""
     org = tmp_path / "org"
     hostile_plans(org / "plans")
     env = outside_env(tmp_path)
     rendered = run(venv, "render", "out", cwd=org, env=env)
     assert rendered.returncode == 0, rendered.stderr
+    every_feature_on(org / "out")
     built = subprocess.run([str(venv / "bin" / "mkdocs"), "build", "--strict", "-f",
                             "out/mkdocs.yml"], cwd=org, env=env, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr[-3000:]
