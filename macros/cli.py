@@ -349,8 +349,9 @@ def parser() -> argparse.ArgumentParser:
     _today_option(owners)
     owners.set_defaults(run=cmd_codeowners)
 
-    render = sub.add_parser("render", help="write a handbook project any MkDocs-like engine builds as it is")
-    render.add_argument("out", metavar="FOLDER")
+    render = sub.add_parser("render", help="write a handbook project (DIR/mkdocs.yml, DIR/docs/) "
+                            "that MkDocs or Zensical builds as it is")
+    render.add_argument("out", metavar="DIR")
     render.add_argument("--plans", default="plans")
     _today_option(render)
     render.set_defaults(run=cmd_render)

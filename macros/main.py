@@ -5,6 +5,9 @@ fragments the generated pages show. Pages opt in with `render_macros: true` in t
 A macro given an unknown id raises, and the build fails (on_error_fail: true). Both ways of
 loading this module (`module_name: macros/main` and the pluglet `rollout-handbook:macros.main`)
 call define_env and on_pre_page_macros: every page renders in the sandbox of page_sandbox.py.
+Macros reach the handbook only through page_fragments (no MkDocs internals, so any engine that
+runs mkdocs-macros' define_env can call them); `handbook render` renders the tool's pages with
+render_page, the same macros in the same sandbox.
 """
 from __future__ import annotations
 
@@ -65,14 +68,14 @@ def render_page(markdown: str, page: str, handbook: Handbook) -> str:
 
 
 def _page_path(page: Any) -> str:
-    """The page's path in the docs folder; from the URL where the engine's page has no `file`
-    (Zensical), as MkDocs would name it (`a/` -> `a.md` is ambiguous with `a/index.md`: a
-    page's relative links are the same from both, which is all the path is used for)."""
+    """The page's path in the docs folder: MkDocs' `page.file.src_uri`, or Zensical's
+    `page.path` (its Page has no `file`)."""
     file = getattr(page, "file", None)
-    if file is not None:
-        return file.src_uri
-    url = str(getattr(page, "url", "") or "").lstrip("/")
-    return url + "index.md" if url.endswith("/") or not url else url
+    path = file.src_uri if file is not None else getattr(page, "path", None)
+    if not isinstance(path, str):
+        raise TypeError(f"handbook: cannot tell which page {page!r} is (no file, no path); "
+                        "the macros need it for relative links")
+    return path
 
 
 def on_pre_page_macros(env) -> None:

@@ -24,7 +24,6 @@ from .diagnostics import format_text
 from .main import render_page
 from .model import Handbook
 from .pipeline import run
-from .render.fragments import Paths
 from .render.text import title
 from .tool_site import (MARKDOWN, OVERRIDES, SCRIPT, SITE_DATA, STYLESHEET, TOOL_PAGES,
                         with_tool_pages)

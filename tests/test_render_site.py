@@ -177,16 +177,17 @@ def test_a_build_without_the_hook_fails_with_the_clear_error(tmp_path: Path):
     assert not (tmp_path / "site" / "index.html").exists()
 
 
-def test_macros_take_the_page_path_from_the_url_where_the_page_has_no_file():
+def test_macros_find_their_page_without_page_file():
+    """Zensical's Page has `path` (the source path, checked with 0.0.73) and no `file`."""
     class ZensicalPage:
-        url = "training/"
+        url, path = "training/notes/", "training/notes.md"
 
     class MkDocsPage:
         class file:
             src_uri = "training/notes.md"
 
-    assert main._page_path(ZensicalPage()) == "training/index.md"
-    assert main._page_path(MkDocsPage()) == "training/notes.md"
+    assert main._page_path(ZensicalPage()) == main._page_path(MkDocsPage()) == \
+        "training/notes.md"
 
 
 def test_zensical_builds_the_same_pages(rendered: Path, plain_site: Path, tmp_path: Path):
