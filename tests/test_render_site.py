@@ -21,7 +21,8 @@ import yaml
 from macros import main, pipeline
 from macros.render_site import MANIFEST, THEME_SETTINGS, render_site
 
-from .conftest import ROOT, TODAY, make_project, mkdocs_build, zensical
+from .conftest import (ROOT, TODAY, every_page, make_project, mkdocs_build, serve,
+                       watched_page, zensical)
 from .test_page_truth import article
 from .test_site import Page
 
@@ -190,16 +191,35 @@ def test_macros_find_their_page_without_page_file():
         "training/notes.md"
 
 
-def test_zensical_builds_the_same_pages(rendered: Path, plain_site: Path, tmp_path: Path):
-    """Optional extra `zensical` (0.0.73: the newest the package index installs)."""
+@pytest.fixture(scope="module")
+def zensical_site(rendered: Path) -> Path:
+    """DIR built by Zensical (optional extra `zensical`: 0.0.73, the newest the package index
+    installs), in a copy: Zensical writes DIR/site/ and a cache beside the config."""
     command = zensical()
-    project = tmp_path / "handbook"
-    shutil.copytree(rendered, project, ignore=shutil.ignore_patterns("site"))
+    project = rendered.parent / "zensical"
+    shutil.copytree(rendered, project)
     done = subprocess.run([command, "build", "-f", str(project / "mkdocs.yml")], env=ENV,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    site = project / "site"
+    return project / "site"
+
+
+def test_zensical_builds_the_same_pages(zensical_site: Path, plain_site: Path):
+    site = zensical_site
     ours = {p for p in pages(plain_site) if p.endswith("index.html")}
     assert {p for p in pages(site) if p.endswith("index.html")} == ours
     for path in sorted(ours):
         assert article(site, path) == article(plain_site, path), path
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_every_page_of_the_rendered_site_stays_on_its_origin(engine: str, browser,
+                                                             request):
+    """Each page opened in Chromium: no request leaves the origin, no dialog opens."""
+    site = request.getfixturevalue("plain_site" if engine == "mkdocs" else "zensical_site")
+    with serve(site) as site_origin:
+        page, dialogs, foreign = watched_page(browser, site_origin)
+        assert len(list(every_page(page, site_origin, site))) > 10
+        page.context.close()
+    assert dialogs == [] and foreign == []
