@@ -7,7 +7,7 @@ init    start a new organisation: remove the shipped examples, write a _org.yaml
 reference  print the plan format reference (the same page the handbook publishes)
 codeowners  a CODEOWNERS file from the plans' owners
 schema  print the JSON Schema for editors, generated from schema/
-render  write the handbook's generated Markdown to a folder (for another MkDocs-like engine)
+render  write a whole handbook project (mkdocs.yml, docs/) any MkDocs-like engine builds
 build   check, then `mkdocs build --strict` into a fresh folder; site/ points at it only on
         success
 serve   `mkdocs serve`; broken plans show their errors in the page
@@ -91,9 +91,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from .publish_markdown import write_markdown
+    from .render_site import render_site
 
-    return write_markdown(Path(args.plans), Path(args.out), today=args.today)
+    return render_site(Path(args.plans), Path(args.out), today=args.today)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -349,8 +349,9 @@ def parser() -> argparse.ArgumentParser:
     _today_option(owners)
     owners.set_defaults(run=cmd_codeowners)
 
-    render = sub.add_parser("render", help="write the generated Markdown pages to a folder")
-    render.add_argument("out", metavar="FOLDER")
+    render = sub.add_parser("render", help="write a handbook project (DIR/mkdocs.yml, DIR/docs/) "
+                            "that MkDocs or Zensical builds as it is")
+    render.add_argument("out", metavar="DIR")
     render.add_argument("--plans", default="plans")
     _today_option(render)
     render.set_defaults(run=cmd_render)

@@ -5,13 +5,19 @@ fragments the generated pages show. Pages opt in with `render_macros: true` in t
 A macro given an unknown id raises, and the build fails (on_error_fail: true). Both ways of
 loading this module (`module_name: macros/main` and the pluglet `rollout-handbook:macros.main`)
 call define_env and on_pre_page_macros: every page renders in the sandbox of page_sandbox.py.
+Macros reach the handbook only through page_fragments (no MkDocs internals, so any engine that
+runs mkdocs-macros' define_env can call them); `handbook render` renders the tool's pages with
+render_page, the same macros in the same sandbox.
 """
 from __future__ import annotations
 
 import functools
+from typing import Any, Callable
+
+import jinja2
 
 from macros import pipeline
-from macros.model import Plan
+from macros.model import Handbook, Plan
 from macros.page_sandbox import PageSandbox, page_environment
 from macros.render import Fragments
 from macros.render.examples import examples
@@ -25,6 +31,53 @@ class PlansBroken(Exception):
     """No good handbook yet (only under `make serve`; a build stops before macros run)."""
 
 
+class PipelineNotRun(RuntimeError):
+    """A page asked for the handbook before any pipeline run: the engine ran the macros module
+    without the hook, the plugin or `handbook render` (Zensical ignores `hooks:`)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "handbook: the plans were never read, so the macros have no handbook to show. "
+            "This engine ran macros/main.py without the handbook hook or plugin (Zensical "
+            "ignores `hooks:`). Hint: run `handbook render DIR` and build DIR/mkdocs.yml, or "
+            "build with MkDocs (`handbook build`).")
+
+
+def page_fragments(page: str) -> Fragments:
+    """The handbook's fragments for the page at `page` (its path in the docs folder, e.g.
+    `index.md`), from the latest good pipeline run: how every macro reaches the handbook, under
+    any engine. PipelineNotRun when nothing ran the pipeline (never the broken-plans notice:
+    the plans may be valid); PlansBroken while serve has only broken plans."""
+    site = pipeline.current()
+    if site is None:
+        raise PipelineNotRun
+    site = site if site.ok else pipeline.last_good()
+    if site is None:
+        raise PlansBroken
+    return Fragments(site.handbook, page)
+
+
+def render_page(markdown: str, page: str, handbook: Handbook) -> str:
+    """A hand-written page (its Markdown after the front matter) with its macros rendered, in
+    the same sandbox the build uses; `page` is its path in the docs folder. For `handbook
+    render`, which writes pages another engine builds without macros."""
+    fragments = Fragments(handbook, page)
+    sandbox = page_environment(handbook_macros(lambda: fragments),
+                               jinja2.Environment(undefined=jinja2.StrictUndefined))
+    return sandbox.from_string(markdown).render()
+
+
+def _page_path(page: Any) -> str:
+    """The page's path in the docs folder: MkDocs' `page.file.src_uri`, or Zensical's
+    `page.path` (its Page has no `file`)."""
+    file = getattr(page, "file", None)
+    path = file.src_uri if file is not None else getattr(page, "path", None)
+    if not isinstance(path, str):
+        raise TypeError(f"handbook: cannot tell which page {page!r} is (no file, no path); "
+                        "the macros need it for relative links")
+    return path
+
+
 def on_pre_page_macros(env) -> None:
     """Before mkdocs-macros renders a page: its plain Jinja environment (which reaches Python,
     `config` and the plugin) is replaced by the sandbox holding only the handbook's macros.
@@ -35,12 +88,13 @@ def on_pre_page_macros(env) -> None:
 
 
 def define_env(env) -> None:
-    def fragments() -> Fragments:
-        site = pipeline.current()
-        site = site if site and site.ok else pipeline.last_good()
-        if site is None:
-            raise PlansBroken
-        return Fragments(site.handbook, env.page.file.src_uri)
+    for function in handbook_macros(lambda: page_fragments(_page_path(env.page))).values():
+        env.macro(function)  # registered by its name (functools.wraps keeps it)
+
+
+def handbook_macros(fragments: Callable[[], Fragments]) -> dict[str, Callable[..., Any]]:
+    """Every handbook macro by name, each reading the handbook through `fragments()`."""
+    macros: dict[str, Callable[..., Any]] = {}
 
     def macro(function):
         """Register a macro; while the plans are broken it shows a notice instead of failing."""
@@ -52,7 +106,8 @@ def define_env(env) -> None:
             except PlansBroken:
                 return UNAVAILABLE
 
-        return env.macro(shown)
+        macros[function.__name__] = shown
+        return shown
 
     def plan(plan_id: str) -> Plan:
         plans = fragments().hb.plans
@@ -154,3 +209,5 @@ def define_env(env) -> None:
     def tools_table() -> str:
         """The AI tool inventory with status."""
         return fragments().tools_table()
+
+    return macros

@@ -10,49 +10,15 @@ exactly as under this repository's own `hooks:` form (and as `handbook render` d
 """
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from macros import publish
-
-SITE_DATA = Path(str(resources.files("macros.site")))
-OVERRIDES = SITE_DATA / "overrides"
-STYLESHEET, SCRIPT = "stylesheets/handbook.css", "javascripts/handbook.js"
-SEARCH_WORKER = "javascripts/search-worker.js"  # the overrides' config names it for the box
-TOOL_PAGES = {"index.md": "Home", "about.md": "How to read this handbook",
-              "macros.md": "Macros for your own pages"}
-ABOUT_SECTION = "About this handbook"
-# The generated pages use admonitions and {#id} anchors; headings get permanent links.
-MARKDOWN = {"admonition": {}, "attr_list": {},
-            "toc": {"permalink": True, "permalink_title": "Link to this section"}}
-
-
-def _nav_pages(nav: Any) -> set[str]:
-    """Every page path a nav names, at any depth."""
-    if isinstance(nav, str):
-        return {nav}
-    if isinstance(nav, dict):
-        return set().union(*(_nav_pages(v) for v in nav.values()))
-    if isinstance(nav, list):
-        return set().union(*(_nav_pages(v) for v in nav))
-    return set()
-
-
-def _with_tool_pages(nav: list | None) -> list:
-    """The organisation's nav (or none) with the tool's pages it does not place itself."""
-    nav = list(nav) if nav else []
-    named = _nav_pages(nav)
-    if "index.md" not in named:
-        nav.insert(0, {TOOL_PAGES["index.md"]: "index.md"})
-    about = [{TOOL_PAGES[p]: p} for p in ("about.md", "macros.md") if p not in named]
-    if about:
-        nav.append({ABOUT_SECTION: about})
-    return nav
+from macros.tool_site import (MARKDOWN, OVERRIDES, SCRIPT, SEARCH_WORKER, SITE_DATA,
+                              STYLESHEET, TOOL_PAGES, with_tool_pages)
 
 
 class HandbookPlugin(BasePlugin):
@@ -75,7 +41,7 @@ class HandbookPlugin(BasePlugin):
             config.extra_css.append(STYLESHEET)
         if SCRIPT not in [str(s) for s in config.extra_javascript]:
             config.extra_javascript.append(SCRIPT)
-        config.nav = _with_tool_pages(config.nav)
+        config.nav = with_tool_pages(config.nav)
         plans = str(Path(config.config_file_path).parent / "plans")
         if plans not in config.watch:
             config.watch.append(plans)  # `mkdocs serve` rebuilds when a plan changes

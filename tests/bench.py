@@ -143,26 +143,11 @@ def bench_check(sizes: list[int]) -> list[str]:
 
 
 def _plain_project(plans: Path, where: Path) -> Path:
-    """The same rendered Markdown and nav, built by MkDocs alone (no hook, no macros)."""
+    """The same handbook built by MkDocs alone (no hook, no macros): the project `handbook
+    render` writes, as it is."""
     project = where / "plain"
-    docs = project / "docs"
-    subprocess.run([str(BIN / "handbook"), "render", str(docs), "--plans", str(plans),
+    subprocess.run([str(BIN / "handbook"), "render", str(project), "--plans", str(plans),
                     "--today", TODAY], check=True, capture_output=True, env=ENV)
-    (docs / "index.md").write_text("# Handbook\n", encoding="utf-8")
-    shutil.copytree(ROOT / "docs" / "stylesheets", docs / "stylesheets")
-    shutil.copytree(ROOT / "docs" / "javascripts", docs / "javascripts")
-    shutil.copytree(ROOT / "docs" / "overrides", project / "overrides")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.pop("hooks", None)
-    config.pop("watch", None)
-    config.pop("exclude_docs", None)
-    config["plugins"] = ["search"]
-    config["theme"]["custom_dir"] = "overrides"
-    nav = yaml.safe_load((docs / "nav.yml").read_text(encoding="utf-8"))
-    (docs / "nav.yml").unlink()
-    config["nav"] = [{"Home": "index.md"}, *nav]
-    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False),
-                                        encoding="utf-8")
     return project
 
 

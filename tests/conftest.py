@@ -36,6 +36,12 @@ def require_tool(name: str, how: str) -> str:
     pytest.skip(message)
 
 
+def zensical() -> str:
+    """Zensical from this virtualenv (optional extra `zensical`, which `make` installs)."""
+    found = shutil.which("zensical", path=str(Path(sys.executable).parent))
+    return found or require_tool("zensical", "pip install -e '.[zensical]'")
+
+
 @pytest.fixture
 def today() -> dt.date:
     return TODAY

@@ -78,7 +78,7 @@ def test_render_writes_pages_as_on_the_given_day(given: list[str], tmp_path: Pat
         monkeypatch.setenv("HANDBOOK_TODAY", "2027-06-01")
     out = tmp_path / "out"
     assert cli.main(["render", str(out), "--plans", str(MINIMUM), *given]) == cli.EXIT_OK
-    page = (out / "plans" / "menu-drafts" / "evidence.md").read_text(encoding="utf-8")
+    page = (out / "docs" / "plans" / "menu-drafts" / "evidence.md").read_text(encoding="utf-8")
     assert "Today is Tue 1 Jun 2027." in page  # the timeline chart's text alternative
 
 

@@ -3,16 +3,18 @@
 A plan, stage, module, team and organisation name holding markup (`<img src=x onerror=…>`),
 `&` and quotes is built three ways: this repository's hook with every theme feature Material
 has on; the installed wheel in an organisation's own repository (`plugins: [handbook]`,
-`docs_dir: plans`); and `handbook render` built by plain MkDocs with the stock Material theme.
+`docs_dir: plans`); and the project `handbook render` writes, built by plain MkDocs (and by
+Zensical when installed) with no hook.
 Each time, the visible text of the nav, header, breadcrumbs, `<title>` and h1 is the literal
 title: no markup from it, and no double-escaped `&lt;` either.
 """
 from __future__ import annotations
 
-import html
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import material
@@ -20,11 +22,11 @@ import pytest
 import yaml
 
 from macros.init import MINIMAL_MKDOCS
-from macros.publish_markdown import write_markdown
+from macros.render_site import render_site
 from macros.render import text
 
 from .conftest import (FIXTURES, TODAY, every_page, make_project, mkdocs_build, serve,
-                       watched_page)
+                       watched_page, zensical)
 from .test_package import outside_env, run
 from .test_site import Page, Tree
 
@@ -134,25 +136,53 @@ def test_every_theme_feature_prints_titles_as_text(tmp_path: Path, pruned: bool)
     assert NOTES in listing.texts("a")
 
 
-# --- `handbook render`: titles escaped for a stock theme --------------------------------------
+# --- `handbook render`: the project as written, built by plain MkDocs and by Zensical --------
 
 
-def test_render_writes_titles_escaped_once_for_a_stock_theme(tmp_path: Path):
-    """nav.yml is YAML that loads back to the titles escaped once; the pages' front matter
-    too; the Markdown heading was escaped already (render/text.py)."""
+def _rendered_hostile(tmp_path: Path) -> Path:
+    """The project render writes for the hostile titles, with every theme feature on
+    (breadcrumbs, tabs, sections… print titles through more templates)."""
     out = tmp_path / "out"
-    assert write_markdown(hostile_plans(tmp_path / "plans"), out, TODAY) == 0
-    nav = yaml.safe_load((out / "nav.yml").read_text(encoding="utf-8"))
-    [plans] = [entry["Plans"] for entry in nav if "Plans" in entry]
-    assert {html.escape(PLAN): [
-        {"Overview": "plans/menu-drafts/index.md"},
-        {f"1. {html.escape(STAGE)}": "plans/menu-drafts/stages/trial.md"},
-        {"Evidence": "plans/menu-drafts/evidence.md"},
-        {"Readiness": "plans/menu-drafts/readiness.md"}]} in plans
-    page = (out / "plans" / "menu-drafts" / "index.md").read_text(encoding="utf-8")
-    meta = yaml.safe_load(page.split("---\n", 2)[1])
-    assert meta == {"title": html.escape(PLAN), "render_macros": False, "hide": ["toc"]}
-    assert MARKUP not in page
+    assert render_site(hostile_plans(tmp_path / "plans"), out, TODAY) == 0
+    return every_feature_on(out)
+
+
+def every_feature_on(out: Path) -> Path:
+    config = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["theme"]["features"] = material_features()
+    (out / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
+                                    encoding="utf-8")
+    return out
+
+
+def test_render_builds_titles_as_text_with_plain_mkdocs(tmp_path: Path):
+    """DIR/mkdocs.yml as render wrote it (its overrides escape the plain titles), every
+    feature on, built by MkDocs with no hook: every title is text, escaped exactly once."""
+    out = _rendered_hostile(tmp_path)
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
+                            str(out / "mkdocs.yml")], capture_output=True, text=True,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert_titles_are_text(out / "site", SITE_NAME)
+
+
+def test_render_builds_titles_as_text_with_zensical(tmp_path: Path):
+    """The same project under Zensical (optional extra `zensical`): no markup from a title,
+    and no title shown escaped twice."""
+    command = zensical()
+    out = _rendered_hostile(tmp_path)
+    built = subprocess.run([command, "build", "-f", str(out / "mkdocs.yml")],
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    for path in sorted((out / "site").rglob("*.html")):
+        page = Page(path.read_text(encoding="utf-8"))
+        for tag, attrs in page.tags:
+            assert tag != "img" and not [a for a in attrs if a.startswith("on")], (path, tag)
+        assert "&lt;" not in page.visible and "&amp;" not in page.visible, path
+    plan = Tree((out / "site" / "plans" / "menu-drafts" / "index.html").read_text(
+        encoding="utf-8"))
+    assert plan.texts("title")[0] == f"{PLAN} - {SITE_NAME}"
+    assert PLAN in plan.texts("h1")[0]
 
 
 # --- the installed wheel: an organisation's own repository, and render + plain MkDocs -------
@@ -176,28 +206,19 @@ def test_installed_wheel_prints_titles_as_text_in_an_own_repository(wheel_site: 
     assert_titles_are_text(wheel_site, SITE_NAME)
 
 
-def test_render_from_the_installed_wheel_builds_with_stock_material(venv: Path,
-                                                                    tmp_path: Path):
-    """`handbook render` and then plain MkDocs: the stock theme, none of the tool's overrides,
-    nav.yml as the nav."""
+def test_render_from_the_installed_wheel_builds_with_plain_mkdocs(venv: Path, tmp_path: Path):
+    """`handbook render out` from the wheel, then plain MkDocs on out/mkdocs.yml (every theme
+    feature on): no hook, no plugin but search, the overrides render wrote beside the pages."""
     org = tmp_path / "org"
     hostile_plans(org / "plans")
     env = outside_env(tmp_path)
     rendered = run(venv, "render", "out", cwd=org, env=env)
     assert rendered.returncode == 0, rendered.stderr
-    config = {"site_name": "Rendered handbook", "docs_dir": "out",
-              "theme": {"name": "material", "features": [
-                  "navigation.path", "navigation.tabs", "navigation.sections",
-                  "navigation.indexes", "navigation.footer", "toc.integrate"]},
-              "plugins": ["search"],
-              "nav": yaml.safe_load((org / "out" / "nav.yml").read_text(encoding="utf-8"))}
-    (org / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
-                                    encoding="utf-8")
-    built = subprocess.run([str(venv / "bin" / "mkdocs"), "build", "--site-dir", "site"],
-                           cwd=org, env=env, capture_output=True, text=True)
+    every_feature_on(org / "out")
+    built = subprocess.run([str(venv / "bin" / "mkdocs"), "build", "--strict", "-f",
+                            "out/mkdocs.yml"], cwd=org, env=env, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr[-3000:]
-    assert_titles_are_text(org / "site", "Rendered handbook", permalink="",
-                           attributes_once=False)
+    assert_titles_are_text(org / "out" / "site", SITE_NAME)
 
 
 @pytest.mark.browser

@@ -205,7 +205,8 @@ def test_installed_wheel_runs_every_command_outside_the_checkout(venv: Path, tmp
 
     rendered = run(venv, "render", "out", cwd=org, env=env)
     assert rendered.returncode == 0, rendered.stderr
-    assert (org / "out" / "plans" / "catalogue-notes" / "index.md").is_file()
+    assert (org / "out" / "docs" / "plans" / "catalogue-notes" / "index.md").is_file()
+    assert (org / "out" / "mkdocs.yml").is_file() and not list((org / "out").rglob("*.yaml"))
 
     built = run(venv, "build", cwd=org, env=env)
     assert built.returncode == 0, built.stderr[-3000:]

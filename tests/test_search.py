@@ -276,11 +276,12 @@ def test_hostile_text_in_results_stays_text(browser, hostile_site):
 def test_the_engine_neutral_render_writes_the_entries_too(tmp_path: Path):
     """`handbook render` (pages for another engine) writes search/handbook.json beside them,
     and the editors' pages it writes say `search: {exclude: true}` for that engine's search."""
-    from macros.publish_markdown import write_markdown
+    from macros.render_site import render_site
 
-    assert write_markdown(ROOT / "plans", tmp_path, TODAY) == 0
-    assert json.loads((tmp_path / INDEX_PATH).read_text(encoding="utf-8"))["entries"]
-    reference = (tmp_path / "reference.md").read_text(encoding="utf-8")
+    assert render_site(ROOT / "plans", tmp_path, TODAY) == 0
+    docs = tmp_path / "docs"
+    assert json.loads((docs / INDEX_PATH).read_text(encoding="utf-8"))["entries"]
+    reference = (docs / "reference.md").read_text(encoding="utf-8")
     assert yaml.safe_load(reference.split("---\n")[1])["search"] == {"exclude": True}
 
 

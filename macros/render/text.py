@@ -128,17 +128,10 @@ def title(text: object) -> str:
     return " ".join(str(text).split())
 
 
-def stock_theme_title(text: object) -> str:
-    """A title for a theme that outputs titles as HTML, unescaped: stock Material without
-    docs/overrides/, as after `handbook render`. The plain title() escaped once, so such a
-    theme shows it exactly as written."""
-    return html.escape(title(text), quote=True)
-
-
-def front_matter(page_title: str, *, stock_theme: bool = False, **extra: object) -> str:
+def front_matter(page_title: str, **extra: object) -> str:
     """YAML front matter; the title as a JSON string (valid YAML, no injection), plain for
-    the handbook's own theme or escaped for a stock one (see stock_theme_title)."""
-    shown = stock_theme_title(page_title) if stock_theme else title(page_title)
-    lines = ["---", f"title: {json.dumps(shown, ensure_ascii=False)}", "render_macros: false"]
+    the handbook's own theme (its overrides escape it; `handbook render` ships them too)."""
+    lines = ["---", f"title: {json.dumps(title(page_title), ensure_ascii=False)}",
+             "render_macros: false"]
     lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in extra.items()]
     return "\n".join(lines + ["---", ""])
