@@ -112,6 +112,11 @@ def use_anchor(plan_id: str, use_id: str) -> str:
     return f"{plan_id}--{use_id}"
 
 
+def continues_while_paused(plan: Plan) -> bool:
+    """A pause whose fallbacks let use go on, on conditions (the Paused notice names them)."""
+    return any(f in CONTINUING_FALLBACKS for f in plan.fallbacks_in_force)
+
+
 class Fragments:
     def __init__(self, handbook: Handbook, page: str):
         self.hb = handbook
@@ -216,7 +221,7 @@ class Fragments:
         plan's Paused banner (what continues, on which condition), in one cell."""
         since = plan.position.since
         head = "Paused" + (f" since {day_words(since)}" if since else "")
-        if any(f in CONTINUING_FALLBACKS for f in plan.fallbacks_in_force):
+        if continues_while_paused(plan):
             return (f"{head}: only on the conditions its "
                     f"{self.link('Paused notice', Paths.plan(plan.id))} names")
         return f"{head}: do not use"

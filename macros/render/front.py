@@ -49,6 +49,13 @@ def _few(items: list[str], conjunction: str = "and", shown: int = SHOWN) -> str:
     return ", ".join(items[:shown]) + f" {conjunction} {len(items) - shown} more"
 
 
+def uses_in_force(plan: Plan) -> bool:
+    """Whether a plan's uses hold today for those with access: not paused or stopped, not a
+    draft or retired, and a stage that gives access has begun."""
+    return (not plan.paused and plan.position.state != "stopped"
+            and plan.status not in ("draft", "retired") and plan.access.stage is not None)
+
+
 def next_step(f: Fragments, plan: Plan, team: str | None = None) -> str:
     """What comes next under a plan: the next stage and its date, or the gate that decides
     it; with a team not in yet, the stage it joins. Read from stages, gates and dates only."""
@@ -111,7 +118,7 @@ class FrontDoor:
         for plan in self.plans:
             if plan.paused:
                 paused.append(here(plan.title, plan.id))
-            elif self._in_force(plan):
+            elif uses_in_force(plan) and plan.access.has(self.team):
                 uses += [inline(plain_end(u.text)) for u in plan.allowed_for(self.team)]
                 # The share alone ('3 of the team's 10'): the team's own name is implied.
                 name = f.who(self.team)
@@ -192,10 +199,6 @@ class FrontDoor:
                 and not plan.paused:
             return "your team's access under this plan has ended"
         return next_step(self.f, plan, self.team)
-
-    def _in_force(self, plan: Plan) -> bool:
-        return (plan.position.state != "stopped" and plan.status not in ("draft", "retired")
-                and plan.access.stage is not None and plan.access.has(self.team))
 
     # --- the blocks --------------------------------------------------------------------------
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from ..model import Handbook, Plan, Stage
 from .charts import adoption_chart, timeline_chart
 from ..dates import day_near, day_words
-from .fragments import (CAPTURE, CONTINUING_FALLBACKS, FALLBACKS, FORMATS, MODES, Fragments,
-                        Paths, written_day)
-from .front import _few, next_step
+from .fragments import (CAPTURE, FALLBACKS, FORMATS, MODES, Fragments, Paths,
+                        continues_while_paused, written_day)
+from .front import _few, next_step, uses_in_force
 from .faq import plan_faq
 from .help import plan_help
 from .page import bullets, page, section
@@ -65,19 +65,9 @@ def summary(f: Fragments, plan: Plan) -> str:
     return "\n".join(f"- [**{label}**](#{anchor_id}): {text}" for label, text, anchor_id in lines)
 
 
-def _in_force(plan: Plan) -> bool:
-    return (not plan.paused and plan.position.state != "stopped"
-            and plan.status not in ("draft", "retired") and plan.access.stage is not None)
-
-
-def _continues(plan: Plan) -> bool:
-    """A pause whose fallbacks let use go on, on conditions (the Paused notice names them)."""
-    return any(x in CONTINUING_FALLBACKS for x in plan.fallbacks_in_force)
-
-
 def who_has_it(f: Fragments, plan: Plan) -> str:
     if plan.paused:
-        if not _continues(plan):
+        if not continues_while_paused(plan):
             return "Nobody: the rollout is paused."
         who = f.holders(plan.access)
         return sentence(capitalised(who or "those who had access")
@@ -99,9 +89,9 @@ def who_has_it(f: Fragments, plan: Plan) -> str:
 
 def may_line(f: Fragments, plan: Plan) -> str:
     if plan.paused:
-        return ("Only what the pause notice above allows, on its conditions." if _continues(plan)
+        return ("Only what the pause notice above allows, on its conditions." if continues_while_paused(plan)
                 else "Nothing while the rollout is paused.")
-    if not _in_force(plan):
+    if not uses_in_force(plan):
         return "Nothing under this plan today."
     uses = [inline(plain_end(u.text)) for u in plan.allowed_now]
     return sentence(capitalised(_few(uses))) if uses else "Nothing at this stage yet."
@@ -150,7 +140,7 @@ def facts(f: Fragments, plan: Plan) -> str:
 def may(f: Fragments, plan: Plan) -> list[str]:
     """What is allowed today, then what later stages add: each use once, with its id."""
     now = f.allowed_now(plan)
-    listed = {u.id for u in plan.allowed_now} if _in_force(plan) else set()
+    listed = {u.id for u in plan.allowed_now} if uses_in_force(plan) else set()
     later = [u for u in plan.allowed if u.id not in listed]
     rows = [[anchor(u.id) + cell(u.text) + f.use_audience(plan, u, "<br>For: "),
              cell(u.example), f.stage_link(plan, plan.stage(u.from_stage) or
