@@ -1009,6 +1009,9 @@ def _org_approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
                                                " to ", ctx.value(p, b))
     if shape == ("tools", "*", "trains_on_inputs"):
         return None if b is False else ("the vendor may now train on inputs",)
+    if shape == ("tools", "*", "available_to"):  # unset means everyone
+        return None if b == "plan-users" else ("the tool is now for everyone, not only the "
+                                               "people a plan gives access to",)
     if shape == ("tools", "*") and leaf.removed:
         return None
     if shape[:2] == ("training", "*") and len(shape) <= 4:
@@ -1032,8 +1035,8 @@ def _org_judgement(leaf: Leaf, ctx: _Plan, loosens: bool) -> str:
         return _judgement(Leaf(("training", "modules") + p[1:], leaf.old, leaf.new, leaf.kind),
                           ctx)[0]
     judged = shape in (("tools", "*", "status"), ("tools", "*", "account"),
-                       ("tools", "*", "trains_on_inputs")) or (shape == ("tools", "*")
-                                                                 and leaf.removed)
+                       ("tools", "*", "trains_on_inputs"), ("tools", "*", "available_to")) \
+        or (shape == ("tools", "*") and leaf.removed)
     return TIGHTENS if judged and not loosens else NOT_JUDGED
 
 

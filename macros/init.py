@@ -125,6 +125,7 @@ tools:
     status: approved          # approved | restricted | prohibited
     account: enterprise       # enterprise | consumer
     trains_on_inputs: false   # may the vendor train on what staff enter?
+    available_to: everyone    # everyone | plan-users (only those a plan gives access to)
     instructions: "TODO(text): link or text on how to get and use it"
 
 baseline:

@@ -48,6 +48,17 @@ class Tool:
     account: str = ""
     trains_on_inputs: bool | None = None
     instructions: str = ""
+    available_to: str = "everyone"  # or "plan-users": only those a plan gives access to
+
+    @property
+    def for_everyone(self) -> bool:
+        """Approved for anyone under the rules for everyone, with no plan needed."""
+        return self.status == "approved" and self.available_to != "plan-users"
+
+    @property
+    def plan_users_only(self) -> bool:
+        """Approved, but only for the people a plan naming it in `scope.tools` gives access to."""
+        return self.status == "approved" and self.available_to == "plan-users"
 
 
 @dataclass(frozen=True)
@@ -886,7 +897,8 @@ def build_handbook(org: dict, plans: list[tuple[dict, str]], today: dt.date,
                for t in _list(org.get("teams"))},
         tools={t["id"]: Tool(t["id"], t["name"], t["status"], t.get("vendor", ""),
                              t.get("account", ""), t.get("trains_on_inputs"),
-                             t.get("instructions", "")) for t in _list(org.get("tools"))},
+                             t.get("instructions", ""), t.get("available_to", "everyone"))
+               for t in _list(org.get("tools"))},
         modules=dict(sorted(modules.items())),
         plans={p.id: p for p in sorted(built, key=lambda p: p.id)},
         today=today,

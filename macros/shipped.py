@@ -32,4 +32,5 @@ SHIPPED_EXAMPLES: dict[str, str] = {
     "d7302106f425e65be1212539aaba117c4a560848faa6672c42b08633ca886cfb": "support-replies.yaml",
     "7ad712f203fe2377abe7feb696393c1cceac0f7fb1f40b472fa52d02baf4f3b7": "support-replies.yaml",
     "8f5e42830a3950ebfb033e912b827a7b952a5c0947a7c961b91a4d939ecda262": "_org.yaml",
+    "afec9a6656e517819e0d6019d4269a3892260a6a0c826eeaa7bc4bb7fcf48760": "_org.yaml",
 }

@@ -65,7 +65,9 @@ def entry(f: Fragments, e: Entry, team: str | None = None) -> str:
         about += f" · stage {f.stage_link(staged, staged.stage(e.stage[1]))}"
     lines = [f"- {status_line(f, *found, team)}" for found in _uses(hb, e.uses)]
     lines += [f"- {f.link(hb.tools[t].name, Paths.tools, t)}: "
-              + TOOL_STATUS.get(hb.tools[t].status, cell(None)) for t in e.tools if t in hb.tools]
+              + TOOL_STATUS.get(hb.tools[t].status, cell(None))
+              + (", " + f.only_plan_users(hb.tools[t]) if hb.tools[t].plan_users_only else "")
+              for t in e.tools if t in hb.tools]
     more = [_escalation(f, plan_id, path_id) for plan_id, path_id in e.escalation
             if plan_id in hb.plans]
     more += [f"training: {f.module_link(m)}" for m in e.training if m in hb.modules]

@@ -863,15 +863,27 @@ class Fragments:
             rows.append(row)
         return table(headers, rows)
 
+    def plans_using(self, tool_id: str) -> list:
+        return [p for p in self.hb.plans.values()
+                if tool_id in p.get("scope", "tools", default=[])]
+
+    def only_plan_users(self, tool) -> str:
+        """'only for the people a plan gives access to (Support replies)': a tool approved for
+        `plan-users`, never for everyone."""
+        plans = self.plans_using(tool.id)
+        return ("only for the people a plan gives access to ("
+                + ", ".join(self.plan_link(p) for p in plans) + ")" if plans
+                else "only for the people a plan gives access to; no plan uses it yet")
+
     def tools_table(self) -> str:
         rows = []
         for tool in self.hb.tools.values():
-            users = [p for p in self.hb.plans.values() if tool.id in p.get("scope", "tools",
-                                                                            default=[])]
+            users = self.plans_using(tool.id)
             rows.append([
                 anchor(tool.id) + f"**{inline(tool.name)}**",
                 cell(tool.vendor),
-                f"**{inline(tool.status.title())}**",
+                f"**{inline(tool.status.title())}**"
+                + (": plan users only" if tool.plan_users_only else ""),
                 cell(tool.account.title() if tool.account else None),
                 cell({True: "Yes", False: "No"}.get(tool.trains_on_inputs)),
                 ", ".join(self.plan_link(p) for p in users) or cell(None),
@@ -896,6 +908,7 @@ class Fragments:
             if tools:
                 parts.append(f"### {heading} {{#{anchor_id}}}\n\n" + "\n".join(
                     f"- **{self.link(t.name, Paths.tools, t.id)}**"
+                    + (f": {self.only_plan_users(t)}" if t.plan_users_only else "")
                     + (f" — {self.tool_instructions(t)}" if t.instructions else "")
                     for t in tools))
         if base.never_enter:

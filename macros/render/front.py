@@ -126,7 +126,7 @@ class FrontDoor:
                 if share:
                     limited.append(share.removeprefix("(").removesuffix(")"))
         approved = [here(t.name, "everyone-approved")
-                    for t in self.hb.tools.values() if t.status == "approved"]
+                    for t in self.hb.tools.values() if t.for_everyone]
         if uses:  # uses are sentences: two and a count keep the answer on a phone's screen
             head = capitalised(_few(uses, shown=1))
         elif approved:
@@ -247,8 +247,11 @@ class FrontDoor:
     def _may_lead(self) -> str:
         if self.plans:
             return ""
+        if not any(t.for_everyone for t in self.hb.tools.values()):
+            return ("_No rollout plan gives your team any AI use yet: only the rules for "
+                    "everyone apply._")
         return ("_No rollout plan gives your team more yet: you may use the "
-                + here("approved tools", "everyone-approved")
+                + here("tools approved for everyone", "everyone-approved")
                 + " under the rules for everyone._")
 
     def _everyone(self, anchor_id: str, what: str) -> str:
