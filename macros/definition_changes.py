@@ -175,3 +175,10 @@ def record_diagnostics(missing: list[Touched], new: Side, spec: str, repo: Path 
             f"plans/_org.yaml asks for a record of every change since {since} "
             "(definitions_recorded_since)."))
     return found
+
+
+def record_errors(changes: list[Change], old: Side, new: Side, spec: str, today: dt.date,
+                  repo: Path = Path("."), folder: str = "plans") -> list[Diagnostic]:
+    """What `handbook diff` reports for the definitions changed without a record."""
+    missing = missing_records(changes, old, new, head_day(spec, today, repo))
+    return record_diagnostics(missing, new, spec, repo, folder)
