@@ -218,3 +218,32 @@ def test_the_reference_lists_the_new_fields_and_rules():
                  "`definition_churn_days`", "`definition-ref`", "`definition-approver`",
                  "`definition-churn`", "`definition-record`", "{#definitions}"):
         assert word in done.stdout, word
+
+
+def test_history_is_read_once_per_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Linear in commits: each commit's plans are read at most once, however many
+    definitions and commits there are."""
+    from collections import Counter
+
+    from macros import definition_history
+
+    repo, plan = _history(tmp_path, monkeypatch)
+    reads: Counter = Counter()
+    real = definition_history.commit_side
+
+    def counted(plans_dir, folder, commit):
+        reads[commit] += 1
+        return real(plans_dir, folder, commit)
+
+    monkeypatch.setattr(definition_history, "commit_side", counted)
+    held(repo.plans, None, {"menu-drafts": plan}, {})
+    assert len(reads) == 5 and set(reads.values()) == {1}
+
+
+def test_the_governance_section_links_the_definitions_page(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch):
+    repo, _ = _history(tmp_path, monkeypatch)
+    site = run(repo.plans, TODAY)
+    governance = next(v for item in site.nav for k, v in item.items() if k == "Governance")
+    assert {"Definitions of good": "governance/definitions.md"} in governance
+    assert "[Definitions of good](governance/definitions.md)" in site.pages["governance.md"]
