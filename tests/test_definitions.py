@@ -247,3 +247,14 @@ def test_the_governance_section_links_the_definitions_page(tmp_path: Path,
     governance = next(v for item in site.nav for k, v in item.items() if k == "Governance")
     assert {"Definitions of good": "governance/definitions.md"} in governance
     assert "[Definitions of good](governance/definitions.md)" in site.pages["governance.md"]
+
+
+def test_a_record_has_no_policy_effect_in_the_diff():
+    """A record documents a change; the change itself is what the diff judges."""
+    from macros.diff_judgement import NO_EFFECT
+
+    plan = _plan()
+    later = copy.deepcopy(plan)
+    later["definition_changes"] = [copy.deepcopy(RECORD)]
+    changes = diff(Side("a", {"menu-drafts": plan}, {}), Side("b", {"menu-drafts": later}, {}))
+    assert [(c.path, c.judgement) for c in changes] == [("definition_changes[0]", NO_EFFECT)]
