@@ -83,7 +83,10 @@ def held(plans_dir: Path, since: str | None, plans: dict[str, dict], org: dict) 
         for key in _touched(changes, new, alias) & wanted:
             found.setdefault(key, Held(entry.change.date, "changed" if entry.change.date
                                        else "unknown"))
-    rest = Held(reason="before", history_since=since) if complete and since else Held()
+    # Not found in a complete walk: before history_since, or under an id it no longer has
+    # (a renamed stage); never a guessed day.
+    rest = Held(reason="before" if since else "untraced", history_since=since) if complete \
+        else Held()
     result: Found = {}
     for plan_id, key in sorted(wanted):
         result.setdefault(plan_id, {})[key] = found.get((plan_id, key), rest)

@@ -50,8 +50,9 @@ class Held:
     """How long a definition has held, from git history (macros/definition_history.py).
 
     `since` is the day of its last change. Without it, `reason` says why no day is known:
-    "before" (not changed since this handbook's history began at `history_since`) or
-    "unknown" (no git history, or it could not be read)."""
+    "before" (not changed since this handbook's history began at `history_since`),
+    "untraced" (the history does not show when, e.g. under a stage's former id), "uncommitted"
+    (changed in the plans being built) or "unknown" (no git history, or it could not be read)."""
 
     since: dt.date | None = None
     reason: str = "unknown"

@@ -258,3 +258,20 @@ def test_a_record_has_no_policy_effect_in_the_diff():
     later["definition_changes"] = [copy.deepcopy(RECORD)]
     changes = diff(Side("a", {"menu-drafts": plan}, {}), Side("b", {"menu-drafts": later}, {}))
     assert [(c.path, c.judgement) for c in changes] == [("definition_changes[0]", NO_EFFECT)]
+
+
+def test_a_day_the_history_does_not_show_is_not_guessed(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch):
+    """A stage renamed (former_ids) gives its criteria new references: the history holds them
+    under the old id, so no day is known for them; the page says so."""
+    repo, plan = _history(tmp_path, monkeypatch)
+    plan["stages"][0].update(id="first-trial", former_ids=["trial"])
+    repo.write(plan)
+    _on("2026-10-20", monkeypatch)
+    repo.commit("Rename the stage")
+    found = held(repo.plans, None, {"menu-drafts": plan}, {})["menu-drafts"]
+    assert (found["criterion:first-trial/few-edits"].since,
+            found["criterion:first-trial/few-edits"].reason) == (None, "untraced")
+    assert found["metric:edits:target"].since == dt.date(2026, 9, 1)
+    page = run(repo.plans, TODAY).pages["plans/menu-drafts/evidence.md"]
+    assert "| not known: the plans' history does not show when it was last changed |" in page

@@ -22,6 +22,8 @@ def held_text(held: Held | None) -> str:
     """How long a definition has held, in words; where no day is known, why, and no day."""
     if held is None or held.reason == "unknown":
         return "not known: no git history of the plans could be read"
+    if held.reason == "untraced":
+        return "not known: the plans' history does not show when it was last changed"
     if held.reason == "uncommitted":
         return "changed in this build, not yet committed"
     if held.reason == "before" or held.since is None:
