@@ -97,6 +97,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from .definition_changes import record_errors
+    from .diagnostics import format_text
     from .diff import SideError, diff, notes, plain, read_side
     from .diff_check import check_errors
     from .diff_text import render
@@ -120,6 +122,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     errors = check_errors(args.new, today)
     print(render(fmt, changes, old, new, errors), end="" if fmt == "text" else "\n")
+    unrecorded = record_errors(changes, old, new, args.new, today)  # definitions_recorded_since
+    if unrecorded:
+        print(format_text(unrecorded), file=sys.stderr)
+        return EXIT_ERRORS
     # Like `git diff --exit-code`: CI can require the approval the comment asks for.
     if args.exit_code and any(c.needs_approval for c in changes):
         return EXIT_ERRORS

@@ -959,7 +959,7 @@ def _judgement(leaf: Leaf, ctx: _Plan) -> tuple[str, Sentence | None]:
         return NO_EFFECT, None
     if leaf.kind == "moved-in":  # part of a new prohibition
         return TIGHTENS, None
-    if shape[:1] == ("faq",):  # questions and answers explain policy, they never set it
+    if shape[:1] in (("faq",), ("definition_changes",)):  # they explain or record policy
         return NO_EFFECT, None
     if shape and shape[0] in TIER_KEYS:
         judgement, why = tier_judgement(shape[0], leaf.old, leaf.new, ctx.old, ctx.new)

@@ -707,6 +707,9 @@ class Handbook:
     today: dt.date
     org: dict = field(default_factory=dict)
     changelog: list = field(default_factory=list)  # diff.PolicyChange, newest first
+    # How long each definition of good has held: definitions.Held by plan id, then key (from
+    # git, macros/definition_history.py); empty without history.
+    definitions_held: dict = field(default_factory=dict)
     baseline: Baseline = field(default_factory=Baseline)  # the rules for everyone
     help: Help = field(default_factory=Help)  # help for everyone (_org.yaml support)
     # Questions and answers: plans/_faq.yaml's first, then each plan's (macros/faq.py).

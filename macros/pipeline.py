@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dates import resolve_today
+from .definition_history import held
 from .diagnostics import Diagnostic
 from .diff import policy_changes
 from .last_change import last_changes
@@ -54,6 +55,8 @@ def model(checked: Checked, today: dt.date, plans_dir: Path | None = None) -> Ha
                               checked.faq.data if checked.faq else None)
     if plans_dir:
         handbook.changelog = policy_changes(plans_dir, since=since)
+        handbook.definitions_held = held(plans_dir, since, {
+            p.id: p.raw for p in handbook.plans.values()}, checked.org.data)
     return handbook
 
 

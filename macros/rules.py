@@ -17,6 +17,7 @@ from .codeowners import named_owners
 from .codeowners import problem as codeowners_problem
 from .content import over_limit
 from .content import render as render_content
+from .definition_records import approver_problems, churn_days, churn_problem, ref_problems
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .faq_check import DEFAULT_REVIEW_DAYS, Known, link_problems, review_problems
 from .load import HAZARDS, Document, display_path
@@ -89,6 +90,8 @@ PLAN_REFERENCES: list[tuple[tuple, str]] = [
     (("risks", "*", "owner"), PERSON),
     (("budget", "items", "*", "stage"), STAGE),
     (("governance", "definition_owner"), PERSON),
+    (("definition_changes", "*", "validated_by"), PERSON),
+    (("definition_changes", "*", "approved_by"), PERSON),
 ]
 ORG_REFERENCES: list[tuple[tuple, str]] = [
     (("teams", "*", "lead"), PERSON),
@@ -1603,6 +1606,31 @@ def rule_faq_review(scope: Scope) -> Iterator[Diagnostic]:
                                problem.hint)
 
 
+@reads("definition_changes[].what (ids of metrics, stages, criteria and review rules) and "
+       "approved_by; governance.definition_owner and owner")
+@emits("definition-ref", "definition-approver")
+def rule_definition_record(scope: Scope) -> Iterator[Diagnostic]:
+    """A record of a changed definition of good names one the plan has, and its approver is the
+    plan's definition owner (else its owner), as the diff routes such changes."""
+    for doc in scope.plans:
+        for p in ref_problems(doc.data):
+            yield scope.report(doc, p.path, ERROR, "definition-ref", p.message, p.hint)
+        for p in approver_problems(doc.data):
+            if scope.known(PERSON, get(doc.data, "definition_changes", p.path[1], "approved_by")):
+                yield scope.report(doc, p.path, ERROR, "definition-approver", p.message, p.hint)
+
+
+@reads("definition_changes[].date; definition_churn_days in plans/_org.yaml")
+def rule_definition_churn(scope: Scope) -> Iterator[Diagnostic]:
+    """More than one recorded change of a plan's definitions of good within
+    definition_churn_days (default 30) before today is a warning (seed 002: stability)."""
+    days = churn_days(scope.org.data if scope.org else None)
+    for doc in scope.plans:
+        p = churn_problem(doc.data, scope.today, days)
+        if p:
+            yield scope.report(doc, p.path, WARNING, "definition-churn", p.message, p.hint)
+
+
 RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_file_name, rule_unique_id, rule_former_id, rule_placeholder, rule_ref, rule_tool_status,
     rule_text_hazard, rule_codeowners_handle, rule_approval,
@@ -1619,7 +1647,8 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_budget_total,
     rule_monitor_values, rule_measurement_ref, rule_pause_triggered,
     rule_measurement_sane, rule_stage_team, rule_criterion_value, rule_content_limit,
-    rule_content_link, rule_faq_link, rule_faq_review,
+    rule_content_link, rule_faq_link, rule_faq_review, rule_definition_record,
+    rule_definition_churn,
 ]
 
 

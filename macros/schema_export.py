@@ -489,6 +489,10 @@ LIMITS: tuple[Limit, ...] = (
                          "and other files."),
     Limit(("faq-review",), "Whether an entry is due for review compares its added date with "
                            "today and with the dates of the plan it links."),
+    Limit(("definition-ref",), "A record of a changed definition names a metric, gate criterion "
+                               "or review rule elsewhere in the plan, and exactly one of them."),
+    Limit(("definition-approver",), "The approver must be the plan's definition owner (or its "
+                                    "owner): another field of the plan."),
     Limit(("measurement-header", "measurement-date", "measurement-value", "measurement-metric",
            "measurement-duplicate", "measurement-plan"),
           "Measurements are CSV files beside the plan, not YAML."),

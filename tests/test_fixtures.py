@@ -69,6 +69,7 @@ COVERED_ELSEWHERE = {
     "pause-triggered": "fixtures/invalid/pause-triggered (a warning case)",
     "internal": "test_fixtures.py::test_a_rule_failing_on_one_plan_is_reported_there_only "
                 "(a rule crash on schema-clean data, simulated)",
+    "definition-record": "test_definitions.py (a `handbook diff` finding, not the check's)",
     "schema": "fallback for Cerberus rules the schema does not use",
     "editor-schema": "test_schema_export.py::test_check_warns_when_the_written_schema_is_stale "
                      "(schema/ sits beside plans/, where a fixture cannot put a file)",

@@ -69,6 +69,7 @@ class Paths:
     reference = "reference.md"
     reviews = "reviews.md"
     governance = "governance.md"
+    definitions = "governance/definitions.md"
     changes = "changes.md"
     communications = "communications.md"
     faq = "faq.md"

@@ -16,6 +16,7 @@ from ..schema_export import LIMITS
 from ..validate import schemas
 from .fragments import (FORMATS, PATTERNS, Fragments, Paths, _percent, _period, fields_as_code,
                         use_anchor)
+from .definitions import definitions_page, definitions_reference
 from .faq import faq_page
 from .front import FrontDoor
 from .front import involves as _involves
@@ -189,6 +190,8 @@ def governance_page(hb: Handbook) -> str:
         "## Reviews and changes {#more}\n\n" + bullets([
             f.link("Plan reviews", Paths.reviews) + ": every plan by its review date",
             f.link("Recent policy changes", Paths.changes) + ": what each change did to the rules",
+            f.link("Definitions of good", Paths.definitions) + ": every target, pause value, "
+            "gate criterion and review check, and how long each has held",
             f.link("Plan format reference", Paths.reference) + ": every key and every rule of the "
             "check"], str), search={"exclude": True})
 
@@ -318,6 +321,7 @@ def reference_page() -> str:
     for name, part in sorted(s.parts.items()):
         blocks.append(f"### {name} {{#{name}}}\n\n" + table(headers, rows(part)))
     blocks.append(rules_reference())
+    blocks.append(definitions_reference())
     blocks.append(editor_schema_limits())
     return page(
         "Plan format reference",
@@ -367,6 +371,7 @@ def all_pages(hb: Handbook) -> dict[str, str]:
         Paths.reference: reference_page(),
         Paths.reviews: reviews_page(hb),
         Paths.governance: governance_page(hb),
+        Paths.definitions: definitions_page(hb),
         Paths.changes: changes_page(hb),
         Paths.communications: communications_page(hb),
         Paths.faq: page("Questions and answers", "What staff ask about AI here, answered. "
@@ -408,6 +413,7 @@ def navigation(hb: Handbook) -> list:
         {"Contacts": Paths.contacts},
         {"Governance": [{"Overview": Paths.governance}, {"Plan reviews": Paths.reviews},
                         {"Recent policy changes": Paths.changes},
+                        {"Definitions of good": Paths.definitions},
                         {"Plan format reference": Paths.reference}]},
     ]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..model import Handbook, Plan, Stage
 from .charts import adoption_chart, timeline_chart
+from .definitions import plan_definitions
 from ..dates import day_near, day_words
 from .fragments import (CAPTURE, FALLBACKS, FORMATS, MODES, Fragments, Paths,
                         continues_while_paused, written_day)
@@ -356,7 +357,7 @@ def evidence_page(hb: Handbook, plan: Plan) -> str:
                  f"output): {f.person(governance.get('definition_owner'))}")
                 if governance.get("definition_owner") else "",
                 f"**How:** {inline(governance['change_process'])}"
-                if governance.get("change_process") else ""),
+                if governance.get("change_process") else "", plan_definitions(f, hb, plan)),
     )
 
 

@@ -26,7 +26,7 @@ INDEX_PATH = "search/handbook.json"
 
 # Editors' and governance pages: not what staff search for. (governance.md and a plan's
 # evidence.md come with the summary-first plan pages, issue 21.)
-_EDITORS = (Paths.reference, Paths.reviews, Paths.changes, "governance.md")
+_EDITORS = (Paths.reference, Paths.reviews, Paths.changes, "governance.md", Paths.definitions)
 _EVIDENCE = "/evidence.md"  # readings, decisions, risks: searched, but far below
 
 

@@ -1,0 +1,123 @@
+"""Definitions of good on the pages: on a plan's evidence page, each definition with how long it
+has held and the plan's records of changes; on /governance/definitions/, every definition of
+every plan. How long a definition has held is model data (`Handbook.definitions_held`, from
+git); nothing here reads history. Plan text goes through text.py.
+"""
+from __future__ import annotations
+
+from ..dates import day_words
+from ..definitions import Definition, Held, definitions, key_of, records, what_text
+from ..model import Handbook, Plan
+from ..values import parse_date
+from .fragments import Fragments, Paths
+from .page import page
+from .text import cell, code, inline, table
+
+_FIELDS = {"target": "target", "target_value": "target value",
+           "pause_threshold": "pause threshold", "pause_value": "pause value",
+           "pause_after_readings": "readings in a row before a pause"}
+
+
+def held_text(held: Held | None) -> str:
+    """How long a definition has held, in words; where no day is known, why, and no day."""
+    if held is None or held.reason == "unknown":
+        return "not known: no git history of the plans could be read"
+    if held.reason == "untraced":
+        return "not known: the plans' history does not show when it was last changed"
+    if held.reason == "uncommitted":
+        return "changed in this build, not yet committed"
+    if held.reason == "before" or held.since is None:
+        return ("no change since this handbook's history began (history_since: "
+                + code(held.history_since) + "); the day before that is not known")
+    return "unchanged since " + day_words(held.since)
+
+
+def _label(f: Fragments, plan: Plan, found: Definition) -> str:
+    kind, _, rest = found.key.partition(":")
+    if kind == "metric":
+        metric_id, _, name = rest.rpartition(":")
+        monitor = next((m for m in plan.monitors if m.id == metric_id), None)
+        return (f.link(monitor.metric if monitor else metric_id, Paths.evidence(plan.id),
+                       f"metric-{metric_id}") + f": {_FIELDS.get(name, inline(name))}")
+    if kind == "review":
+        rule = next((r for r in plan.get("review", default=[]) if r.get("id") == rest), {})
+        return f"Review of {inline(rule.get('output', rest))}: what the reviewer checks"
+    stage_id, _, anchor_id = rest.partition("/")
+    stage = plan.stage(stage_id)
+    question = found.value.get("question") if isinstance(found.value, dict) else None
+    return (f.link(stage.name if stage else stage_id, Paths.stage(plan.id, stage_id),
+                   anchor_id) + " gate: " + inline(question or anchor_id))
+
+
+def _value(found: Definition) -> str:
+    value = found.value
+    if isinstance(value, list):
+        return "; ".join(inline(v) for v in value) or cell(None)
+    if isinstance(value, dict):  # a criterion: what counts as met
+        met = value.get("threshold") or value.get("value")
+        return cell(met) + (" (blocking)" if value.get("blocking") else "")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return cell(f"{value:g}")
+    return cell(value)
+
+
+def _rows(f: Fragments, hb: Handbook, plan: Plan, with_plan: bool) -> list[list[str]]:
+    held = hb.definitions_held.get(plan.id, {})
+    return [([f.plan_link(plan)] if with_plan else []) + [
+        _label(f, plan, d), _value(d), f.person(d.owner), held_text(held.get(d.key))]
+        for d in definitions(plan.raw)]
+
+
+def plan_definitions(f: Fragments, hb: Handbook, plan: Plan) -> str:
+    """The evidence page's table of the plan's definitions, then its records of changes."""
+    rows = _rows(f, hb, plan, with_plan=False)
+    if not rows:
+        return ""
+    shown = table(["Definition", "Now", "Who may change it", "How long it has held"], rows)
+    logged = [[cell(day_words(day) if (day := parse_date(r.get("date"))) else r.get("date")),
+               code(what_text(key)) if (key := key_of(r.get("what"))) else cell(None),
+               f.person(r.get("validated_by")), cell(r.get("how")), f.person(r.get("approved_by"))]
+              for _, r in records(plan.raw)]
+    return "\n\n".join(filter(None, [
+        "**Definitions of good** and how long each has held (from the plans' history):",
+        shown,
+        ("**Recorded changes:**\n\n" + table(
+            ["Date", "What", "Validated by", "How", "Approved by"], logged)) if logged else ""]))
+
+
+def definitions_page(hb: Handbook) -> str:
+    """/governance/definitions/: every definition of good across the plans, with its age."""
+    f = Fragments(hb, Paths.definitions)
+    rows = [row for plan in hb.plans.values() for row in _rows(f, hb, plan, with_plan=True)]
+    return page(
+        "Definitions of good",
+        "What each plan counts as good — metric targets and pause values, gate criteria, what "
+        "reviewers check — who may change it, and how long it has held. A scorecard people "
+        "believe holds still: each change is recorded on the plan's evidence page. Back to "
+        + f.link("governance", Paths.governance) + ".",
+        table(["Plan", "Definition", "Now", "Who may change it", "How long it has held"], rows)
+        or "_No plan defines a target, a pause value, a gate criterion or review checks yet._",
+        search={"exclude": True})
+
+
+def definitions_reference() -> str:
+    """The format reference's part on definitions of good: the references a record writes and
+    what `handbook diff` requires (its `definition-record` finding is no rule of the check)."""
+    return (
+        "## Definitions of good and their records {#definitions}\n\n"
+        "A plan's definitions of good are its metrics' `target`, `target_value`, "
+        "`pause_threshold`, `pause_value` and `pause_after_readings`, its gate criteria and "
+        "its review rules' `checks`. A record in `definition_changes` names one in `what`:\n\n"
+        + table(["Definition", "`what`"], [
+            ["A field of a metric", code("{metric: edit-rate, field: pause_value}")],
+            ["A gate criterion", code("{criterion: pilot/approved-use}") + " (a criterion "
+             "without an id: " + code("<stage id>/criterion-<n>") + ", counting from 1)"],
+            ["What a review rule checks", code("{review: reply-check}")]])
+        + "\n\nWhen `plans/_org.yaml` sets `definitions_recorded_since`, `handbook diff` "
+        "reports `definition-record` (and exits 1) for each definition changed in a plan "
+        "that existed before, on or after that day, that the change does not record in a "
+        "new entry of the plan's `definition_changes`. It points at the changed "
+        "definition's line in the new file. A definition removed with its metric, criterion "
+        "or review rule needs no record (none can name it), and a new plan brings its own. "
+        "The evidence page of each plan says how long each definition has held, from the "
+        "git history within `history_since`.")
