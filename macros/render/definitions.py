@@ -13,9 +13,10 @@ from .fragments import Fragments, Paths
 from .page import page
 from .text import cell, code, inline, table
 
-_FIELDS = {"target": "target", "target_value": "target value",
-           "pause_threshold": "pause threshold", "pause_value": "pause value",
-           "pause_after_readings": "readings in a row before a pause"}
+# A metric's fields read as two definitions, its target and its pause value: the text staff
+# read and the number the checks use say one thing, and changed together they hold together.
+_GROUP = {"target": "target", "target_value": "target", "pause_threshold": "pause value",
+          "pause_value": "pause value", "pause_after_readings": "pause value"}
 
 
 def held_text(held: Held | None) -> str:
@@ -32,13 +33,35 @@ def held_text(held: Held | None) -> str:
     return "unchanged since " + day_words(held.since)
 
 
-def _label(f: Fragments, plan: Plan, found: Definition) -> str:
-    kind, _, rest = found.key.partition(":")
+def latest(helds: list[Held | None]) -> Held | None:
+    """How long a group of definitions has held together: since its latest change."""
+    known = [h for h in helds if h is not None]
+    for held in known:
+        if held.reason == "uncommitted":
+            return held
+    dated = [h for h in known if h.since]
+    return max(dated, key=lambda h: h.since) if dated else (known[0] if known else None)
+
+
+def _grouped(plan: Plan) -> list[tuple[str, list[Definition]]]:
+    """The plan's definitions as staff read them: one per metric target and pause value, one
+    per criterion and review rule; each with the definitions (fields) it stands for."""
+    groups: dict[str, list[Definition]] = {}
+    for found in definitions(plan.raw):
+        kind, _, rest = found.key.partition(":")
+        metric_id, _, name = rest.rpartition(":")
+        label = f"metric:{metric_id}:{_GROUP.get(name, name)}" if kind == "metric" else found.key
+        groups.setdefault(label, []).append(found)
+    return list(groups.items())
+
+
+def _label(f: Fragments, plan: Plan, label: str, found: Definition) -> str:
+    kind, _, rest = label.partition(":")
     if kind == "metric":
         metric_id, _, name = rest.rpartition(":")
         monitor = next((m for m in plan.monitors if m.id == metric_id), None)
         return (f.link(monitor.metric if monitor else metric_id, Paths.evidence(plan.id),
-                       f"metric-{metric_id}") + f": {_FIELDS.get(name, inline(name))}")
+                       f"metric-{metric_id}") + f": {name}")
     if kind == "review":
         rule = next((r for r in plan.get("review", default=[]) if r.get("id") == rest), {})
         return f"Review of {inline(rule.get('output', rest))}: what the reviewer checks"
@@ -47,6 +70,19 @@ def _label(f: Fragments, plan: Plan, found: Definition) -> str:
     question = found.value.get("question") if isinstance(found.value, dict) else None
     return (f.link(stage.name if stage else stage_id, Paths.stage(plan.id, stage_id),
                    anchor_id) + " gate: " + inline(question or anchor_id))
+
+
+def _values(fields: list[Definition]) -> str:
+    """A metric's target or pause value as the plan words it (the number where no words are
+    given), with the readings in a row a pause waits for."""
+    by_field = {d.key.rpartition(":")[2]: d for d in fields}
+    words = by_field.get("target") or by_field.get("pause_threshold")
+    number = by_field.get("target_value") or by_field.get("pause_value")
+    shown = _value(words or number or fields[0])
+    readings = by_field.get("pause_after_readings")
+    if readings is not None and isinstance(readings.value, int):
+        shown += f" ({readings.value} readings in a row)"
+    return shown
 
 
 def _value(found: Definition) -> str:
@@ -61,16 +97,18 @@ def _value(found: Definition) -> str:
     return cell(value)
 
 
-def _rows(f: Fragments, hb: Handbook, plan: Plan, with_plan: bool) -> list[list[str]]:
+def _rows(f: Fragments, hb: Handbook, plan: Plan) -> list[list[str]]:
     held = hb.definitions_held.get(plan.id, {})
-    return [([f.plan_link(plan)] if with_plan else []) + [
-        _label(f, plan, d), _value(d), f.person(d.owner), held_text(held.get(d.key))]
-        for d in definitions(plan.raw)]
+    return [[
+        _label(f, plan, label, fields[0]),
+        _values(fields) if label.startswith("metric:") else _value(fields[0]),
+        f.person(fields[0].owner), held_text(latest([held.get(d.key) for d in fields]))]
+        for label, fields in _grouped(plan)]
 
 
 def plan_definitions(f: Fragments, hb: Handbook, plan: Plan) -> str:
     """The evidence page's table of the plan's definitions, then its records of changes."""
-    rows = _rows(f, hb, plan, with_plan=False)
+    rows = _rows(f, hb, plan)
     if not rows:
         return ""
     shown = table(["Definition", "Now", "Who may change it", "How long it has held"], rows)
@@ -88,14 +126,18 @@ def plan_definitions(f: Fragments, hb: Handbook, plan: Plan) -> str:
 def definitions_page(hb: Handbook) -> str:
     """/governance/definitions/: every definition of good across the plans, with its age."""
     f = Fragments(hb, Paths.definitions)
-    rows = [row for plan in hb.plans.values() for row in _rows(f, hb, plan, with_plan=True)]
+    # One table per plan, under the plan's name: the plan is said once, not on every row.
+    plans = [(plan, rows) for plan in hb.plans.values()
+             if (rows := _rows(f, hb, plan))]
     return page(
         "Definitions of good",
         "What each plan counts as good — metric targets and pause values, gate criteria, what "
         "reviewers check — who may change it, and how long it has held. A scorecard people "
         "believe holds still: each change is recorded on the plan's evidence page. Back to "
         + f.link("governance", Paths.governance) + ".",
-        table(["Plan", "Definition", "Now", "Who may change it", "How long it has held"], rows)
+        "\n\n".join(f"## {inline(plan.title)} {{#{plan.id}}}\n\n"
+                     + table(["Definition", "Now", "Who may change it", "How long it has held"],
+                             rows) for plan, rows in plans)
         or "_No plan defines a target, a pause value, a gate criterion or review checks yet._",
         search={"exclude": True})
 
