@@ -3,11 +3,17 @@ its block on the evidence page. What drift means is said for staff: the work cha
 something to look at, not a verdict that the system is wrong (seed 002)."""
 from __future__ import annotations
 
+from typing import Callable
+
 from ..dates import day_words
-from ..drift import Band
+from ..drift import Band, band
 from ..measurements import Measurement
+from ..model import Monitor, Plan
 from ..tiers import DRIFT_AREAS
-from .sentences import amount, count
+from .sentences import amount, capitalised, count
+
+
+LISTED = 3  # readings outside the usual range named one by one; beyond, the first and latest
 
 
 def shown(value: float) -> float:
@@ -31,21 +37,53 @@ def outside_words(band: Band, series: list[Measurement], unit: str | None) -> st
     outside = [m for m in series if band.outside(m.value)]
     if not outside:
         return "every reading is within it"
-    return (f"{count(len(outside), 'reading')} outside it: "
-            + ", ".join(f"{amount(m.value, unit)} on {day_words(m.date)}" for m in outside))
+    listed = outside if len(outside) <= LISTED else [outside[0], outside[-1]]
+    words = [f"{amount(m.value, unit)} on {day_words(m.date)}" for m in listed]
+    if len(outside) > LISTED:  # the table of readings beside the chart has every one
+        words = [f"the first {words[0]}", f"the latest {words[1]}"]
+    return f"{count(len(outside), 'reading')} outside it: " + ", ".join(words)
 
 
-def drift_note(area: str, looker: str, decider: str) -> str:
+def drift_note(monitor: Monitor, looker: str, decider: str) -> str:
     """What a reading outside the usual range means for staff, and who looks at it. `looker`
     and `decider` are rendered people (the metric's owner, the owner of the definitions)."""
-    what = ("people bring other kinds of work to the AI than before" if area == "scope_drift"
-            else "the work has changed")
-    meaning = ("**What drift means.** A reading outside the usual range is a sign that "
-               f"{what}: new kinds of cases, a new team, a busier season. It does not mean the "
-               "system is wrong, and it does not mean anyone did something wrong. ")
-    return (meaning + f"{looker} looks at what changed and says so at the next review; "
-            f"{decider} decides whether the usual range itself should change.")
+    what = ("people bring other kinds of work to the AI than before (a task the plan does not "
+            "list yet, or a team trying it for something new)" if monitor.area == "scope_drift"
+            else "the work has changed (new kinds of requests, a new team, a busier season)")
+    review = f"the next {monitor.cadence} review" if monitor.cadence else "the next review"
+    who = (f"{looker} looks at what changed, says what it was at {review}, and decides whether "
+           "the usual range itself should change." if looker == decider else
+           f"{looker} looks at what changed and says what it was at {review}; {decider} decides "
+           "whether the usual range itself should change.")
+    return ("**What drift means.** A reading outside the usual range is a sign that "
+            f"{what}. It is not a verdict that the system is wrong, nor on anyone's work: it "
+            "is a question to look into. " + who)
 
 
-def is_drift(area: str) -> bool:
-    return area in DRIFT_AREAS
+def has_usual_range(monitor: Monitor) -> bool:
+    """Whether the evidence page says something about the metric's usual range."""
+    return monitor.area in DRIFT_AREAS or monitor.baseline is not None
+
+
+def usual_range_block(plan: Plan, monitor: Monitor, person: Callable[[str | None], str]
+                      ) -> str:
+    """A metric's usual range and the readings outside it; for a drift metric, what drift
+    means and who looks at it: the metric's owner, and the owner of the definitions of good
+    (the plan's owner where either is not named). `person` renders a person's id."""
+    if not has_usual_range(monitor):
+        return ""
+    series = plan.series(monitor.id)
+    usual = band(monitor.baseline, series)
+    if usual is None:
+        said = ("**Usual range:** not known yet: it is worked out from at least two readings "
+                "in the period the plan names.")
+    else:
+        said = (f"**Usual range:** {range_words(usual, monitor.unit)}. "
+                + (capitalised(outside_words(usual, series, monitor.unit)) + ". On the "
+                   "chart the usual range is shaded and readings outside it are ringed."
+                   if series else "No reading yet."))
+    looker = person(monitor.owner or plan.owner)
+    if monitor.area not in DRIFT_AREAS:
+        return said + f"\n\nA reading outside it is looked at by {looker}."
+    decider = person(plan.get("governance", "definition_owner") or plan.owner)
+    return said + "\n\n" + drift_note(monitor, looker, decider)
