@@ -120,6 +120,12 @@ def baseline_problems(monitoring: Any, readings: Iterable[Measurement]) -> list[
     return found
 
 
+_MEANS = {"value": "value: the usual value, e.g. value: 20",
+          "band": "band: how far either side of value is still usual, e.g. band: 5",
+          "from": "from: the first day of the period, e.g. from: 2026-09-07",
+          "to": "to: the last day of the period, e.g. to: 2026-10-05"}
+
+
 def _form_problems(at: tuple, baseline: dict) -> list[Problem]:
     stated, period = [k for k in STATED if k in baseline], [k for k in PERIOD if k in baseline]
     if stated and period:
@@ -130,8 +136,7 @@ def _form_problems(at: tuple, baseline: dict) -> list[Problem]:
         missing = [k for k in whole if k not in given]
         if given and missing:
             return [Problem("form", at, f"'{missing[0]}' is missing: "
-                            f"{' and '.join(whole)} go together",
-                            f"Add {missing[0]}: or write {HOW}.")]
+                            f"{' and '.join(whole)} go together", f"Add {_MEANS[missing[0]]}.")]
     if not baseline:
         return [Problem("form", at, "is empty", f"Write {HOW}.")]
     return []
@@ -148,8 +153,9 @@ def _period_problems(at: tuple, baseline: dict, metric: Any, rows: list[Measurem
     held = sum(1 for r in rows if r.metric == metric and start <= r.date <= end)
     if held < MIN_READINGS:
         return [Problem("readings", at + ("from",),
-                        f"the period {start} to {end} holds {held} reading(s) of {metric}; a "
-                        f"band needs at least {MIN_READINGS}",
+                        f"the period {start} to {end} holds {held} "
+                        f"reading{'' if held == 1 else 's'} of {metric}; a band needs at least "
+                        f"{MIN_READINGS}",
                         "Widen the period to hold two readings or more, or state the baseline "
                         "as value and band. Until then the chart shows no usual range.")]
     return []

@@ -32,6 +32,4 @@ SHIPPED_EXAMPLES: dict[str, str] = {
     "d7302106f425e65be1212539aaba117c4a560848faa6672c42b08633ca886cfb": "support-replies.yaml",
     "7ad712f203fe2377abe7feb696393c1cceac0f7fb1f40b472fa52d02baf4f3b7": "support-replies.yaml",
     "8f5e42830a3950ebfb033e912b827a7b952a5c0947a7c961b91a4d939ecda262": "_org.yaml",
-    "e35a0e960898a304c96e3f015a59224d25d10dbeec771b6ed51768a8013bfbdc": "support-replies.yaml",
-    "5f4d7a504826f24e675588256f73c6c90f06ffc357dda9146e71feeb6cadc607": "support-replies.measurements.csv",
 }
