@@ -236,25 +236,56 @@ def metric_chart(plan: Plan, monitor: Monitor) -> str:
     legend = [h.get_label() for h in ax.get_lines() + ax.patches if h.get_label()[0] != "_"]
     _place(figure, ax, legend, 3, unit)
     _stage_lines(ax, plan, dates[0], dates[-1])
+    if usual is not None:
+        _name_edges(ax, usual)
     return _svg(figure, f"chart-{monitor.id}", f"{monitor.metric} over time",
                 _describe(monitor, values, dates, usual, series))
 
 
 def _usual_range(ax, usual: Band, series: list) -> None:
-    """The usual range as a shaded band, each edge a thin line named with its value just above
-    it at the right (the low edge's name inside the band, clear of the dates below the plot),
-    and a ring round each reading outside."""
+    """The usual range as a shaded band between two thin lines, and a ring round each reading
+    outside it."""
     ax.axhspan(usual.low, usual.high, color=USUAL, alpha=0.15, linewidth=0, label="Usual range")
-    for edge, word in ((usual.high, "usual high"), (usual.low, "usual low")):
+    for edge in (usual.high, usual.low):
         ax.axhline(edge, color=USUAL, linestyle="-", linewidth=0.8)
-        ax.annotate(f"{word} {shown(edge):g}", (1, edge), xycoords=("axes fraction", "data"),
-                    xytext=(-2, 2), textcoords="offset points", ha="right", va="bottom",
-                    color=USUAL)
     outside = [m for m in series if usual.outside(m.value)]
     if outside:
         ax.plot([m.date for m in outside], [m.value for m in outside], linestyle="none",
                 marker="o", markersize=8, markerfacecolor="none", markeredgecolor=OUTSIDE,
                 markeredgewidth=1.5, label="Outside")
+
+
+def _name_edges(ax, usual: Band) -> None:
+    """Each edge of the usual range named with its value at the right of the plot, once the
+    plot is placed: just above its line, or just below the high edge where the top row of the
+    plot (the stage names) leaves no room above. A band too narrow for two names gets one for
+    both edges."""
+    bottom, top = ax.get_ylim()
+    height = ax.get_position().height * ax.figure.get_size_inches()[1] * 72  # points
+    tall = FONT * 1.3  # points: one name
+    ceiling = height - tall - 4  # the top of the room under the stage names
+
+    def at(y: float) -> float:
+        return (y - bottom) / (top - bottom) * height
+
+    def spot(edge: float, above: bool) -> float:
+        """Where a name's foot goes (points above the plot's bottom), kept in the plot."""
+        foot = at(edge) + 2 if above else at(edge) - 2 - tall
+        return min(max(foot, 0.0), ceiling - tall)
+
+    def name(text: str, foot: float) -> None:
+        ax.annotate(text, (1, foot / height), xycoords="axes fraction", xytext=(-2, 0),
+                    textcoords="offset points", ha="right", va="bottom", color=USUAL)
+
+    low, high = shown(usual.low), shown(usual.high)
+    high_above = at(usual.high) + 2 + tall <= ceiling
+    feet = spot(usual.high, high_above), spot(usual.low, True)
+    if feet[0] - feet[1] >= tall + 1:
+        name(f"usual high {high:g}", feet[0])
+        name(f"usual low {low:g}", feet[1])
+    else:
+        name(f"usual {high:g}" if low == high else f"usual {low:g} to {high:g}",
+             feet[0] if high_above else spot(usual.low, False))
 
 
 @cached
