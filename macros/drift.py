@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from .measurements import Measurement
 from .tiers import DRIFT_AREAS

@@ -179,7 +179,7 @@ def _block(page: str, heading: str) -> str:
     start = page.index(f"### {heading} ")
     end = page.find("\n#", start + 1)
     block = page[start:end if end > 0 else None]
-    return re.sub(r"<div class=\"chart-figure\">.*?</details>", "", block, flags=re.S)
+    return re.sub(r"<div class=\"chart-figure\">.*?</details>", "", block, flags=re.DOTALL)
 
 
 def test_the_evidence_page_says_what_drift_means_and_who_looks_at_it():

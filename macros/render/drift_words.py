@@ -3,7 +3,7 @@ its block on the evidence page. What drift means is said for staff: the work cha
 something to look at, not a verdict that the system is wrong (seed 002)."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..dates import day_words
 from ..drift import Band, band
@@ -11,7 +11,6 @@ from ..measurements import Measurement
 from ..model import Monitor, Plan
 from ..tiers import DRIFT_AREAS
 from .sentences import amount, capitalised, count
-
 
 LISTED = 3  # readings outside the usual range named one by one; beyond, the first and latest
 
