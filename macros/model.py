@@ -186,6 +186,7 @@ class Monitor:
     pause_value: float | None = None
     better: str | None = None
     pause_after_readings: int = 1  # consecutive readings at or past pause_value that pause
+    baseline: dict | None = None  # its usual range as written (macros/drift.py reads it)
 
 
 @dataclass(frozen=True)

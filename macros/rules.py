@@ -19,6 +19,7 @@ from .content import over_limit
 from .content import render as render_content
 from .definition_records import approver_problems, churn_days, churn_problem, ref_problems
 from .diagnostics import ERROR, WARNING, Diagnostic
+from .drift import baseline_problems
 from .faq_check import DEFAULT_REVIEW_DAYS, Known, link_problems, review_problems
 from .load import HAZARDS, Document, display_path
 from .measurements import SUFFIX as MEASUREMENTS_SUFFIX
@@ -1278,6 +1279,24 @@ def rule_monitor_values(scope: Scope) -> Iterator[Diagnostic]:
                                    "value.")
 
 
+# What each kind of baseline problem (macros/drift.py) is reported as.
+_BASELINE_RULES = {"missing": (ERROR, "drift-baseline"), "form": (ERROR, "baseline-form"),
+                   "period": (ERROR, "baseline-period"), "readings": (WARNING, "baseline-readings")}
+
+
+@emits(*(rule for _, rule in _BASELINE_RULES.values()))
+@reads('monitoring[].area', 'monitoring[].baseline', 'the measurements of the metric')
+def rule_drift_baseline(scope: Scope) -> Iterator[Diagnostic]:
+    """A drift or scope_drift metric has a baseline; a baseline is value and band, or a period
+    from before to holding at least two readings (fewer: a warning, readings arrive later)."""
+    for doc in scope.plans:
+        measured = _measured(scope, doc)
+        for problem in baseline_problems(doc.data.get("monitoring"),
+                                         measured.rows if measured else ()):
+            severity, rule = _BASELINE_RULES[problem.kind]
+            yield scope.report(doc, problem.path, severity, rule, problem.message, problem.hint)
+
+
 def _measured(scope: Scope, doc: Document) -> MeasurementFile | None:
     return scope.measurements.get(doc.data.get("id"))
 
@@ -1645,7 +1664,7 @@ RULES: list[Callable[[Scope], Iterable[Diagnostic]]] = [
     rule_headcount_split,
     rule_training_topics,
     rule_budget_total,
-    rule_monitor_values, rule_measurement_ref, rule_pause_triggered,
+    rule_monitor_values, rule_drift_baseline, rule_measurement_ref, rule_pause_triggered,
     rule_measurement_sane, rule_stage_team, rule_criterion_value, rule_content_limit,
     rule_content_link, rule_faq_link, rule_faq_review, rule_definition_record,
     rule_definition_churn,

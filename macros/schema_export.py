@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import ERROR
+from .drift import PERIOD, STATED
 from .editor_schema import FILES
 from .load import HAZARDS
 from .tiers import (
     ALWAYS_REQUIRED,
     APPROVAL_FIRST,
     APPROVAL_STATUSES,
+    DRIFT_AREAS,
     HIGH_IMPACTS,
     TABLE,
     TIERS,
@@ -330,7 +332,20 @@ def _plan_rules(export: _Export, top: dict) -> list[dict]:
                                                  required=False)), required=False)}))
     out.append(_rule("monitor-values", _at(("monitoring", "*"), {"dependentRequired": {
         "target_value": ["better"], "pause_value": ["better"]}}, required=False)))
+    out += _baseline_rules()
     return out
+
+
+def _baseline_rules() -> list[dict]:
+    """A drift metric has a baseline (macros/drift.py), and a baseline is one whole form."""
+    def only(whole: tuple, other: tuple) -> dict:
+        return {"required": list(whole), "properties": {k: False for k in other}}
+
+    return [_rule("drift-baseline", _at(("monitoring", "*"), {
+                "if": _at(("area",), {"enum": list(DRIFT_AREAS)}),
+                "then": {"required": ["baseline"]}}, required=False)),
+            _rule("baseline-form", _at(("monitoring", "*", "baseline"), {
+                "anyOf": [only(STATED, PERIOD), only(PERIOD, STATED)]}, required=False))]
 
 
 def json_schema(kind: str = "plan") -> dict[str, Any]:
@@ -493,6 +508,8 @@ LIMITS: tuple[Limit, ...] = (
                                "or review rule elsewhere in the plan, and exactly one of them."),
     Limit(("definition-approver",), "The approver must be the plan's definition owner (or its "
                                     "owner): another field of the plan."),
+    Limit(("baseline-period",), "A baseline period's last day comes after its first: a "
+                                "comparison between two dates."),
     Limit(("measurement-header", "measurement-date", "measurement-value", "measurement-metric",
            "measurement-duplicate", "measurement-plan"),
           "Measurements are CSV files beside the plan, not YAML."),

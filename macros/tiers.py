@@ -12,7 +12,14 @@ from dataclasses import dataclass, fields
 from .diagnostics import ERROR, WARNING
 
 TIERS = ("low", "medium", "high")
+# The six areas of seed 000 step 8: what the tier table asks for at medium and high.
 MONITORING_AREAS = ("quality", "value", "cost", "risk", "adoption", "support")
+# Areas a plan may add and no tier requires (issue 24 item 2): drift (seed 002), scope drift and
+# review burden (seed 000 step 8). A metric of a drift area is read against its baseline
+# (macros/drift.py).
+DRIFT_AREAS = ("drift", "scope_drift")
+OPTIONAL_AREAS = DRIFT_AREAS + ("review_burden",)
+ACCEPTED_AREAS = MONITORING_AREAS + OPTIONAL_AREAS  # what monitoring[].area may hold
 REQUIRED_TOPICS = ("purpose", "limits", "data_rules", "review", "escalation", "issue_reporting")
 # Sections required and non-empty at every tier (the table's first row).
 ALWAYS_REQUIRED = (("owner",), ("scope", "tools"), ("uses", "allowed"), ("uses", "prohibited"),

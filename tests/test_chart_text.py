@@ -98,6 +98,10 @@ CASES = {
     ).plans[PLAN],
     "twelve stages": lambda: _variation(lambda n: f"Wave {n + 1} ({(n + 1) * 8} %)",
                                         extra_stages=8),
+    # Issue 24: a usual range on every metric, its edges named inside the plot.
+    "usual ranges": lambda: changed_handbook(PLAN, folder=ROOT / "plans", plan_changed=lambda d: [
+        m.update(baseline={"from": "2026-08-03", "to": "2026-08-28"})
+        for m in d["monitoring"]]).plans[PLAN],
 }
 
 

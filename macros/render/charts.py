@@ -15,13 +15,16 @@ from functools import lru_cache
 
 from .. import cache
 from ..dates import day_words
+from ..drift import Band, band
 from ..model import Monitor, Plan
 from .chart_text import FONT, WIDTH, fits, width, wrap
+from .drift_words import outside_words, range_words, shown
 from .sentences import amount, bound, pause_bound
 from .text import attr
 
 INK = "#010203"  # drawn as currentColor: replaced in the SVG text
 MEASURED, TARGET, PAUSE, STAGE = "#2f5fb3", "#2e7d32", "#c62828", "#8a8a8a"
+USUAL, OUTSIDE = "#6a4c93", "#b35900"  # a metric's usual range, and readings outside it
 
 
 @lru_cache(maxsize=1)
@@ -167,9 +170,9 @@ def _place(figure, ax, legend: list[str], ncols: int, unit: str) -> None:
     """The plot placed by hand: matplotlib's own layout engines measure every artist again and
     doubled the time a chart takes. Above the plot, the legend (each entry's lines) and the
     unit; left of it, the widest value on its axis; every size measured in the chart's font."""
-    # One entry a row, or all on one row (the metric chart's three short words).
+    # One entry a row, or `ncols` entries a row (the metric chart's short words).
     rows = [_lines(label) for label in legend] if ncols == 1 else \
-        [max(_lines(label) for label in legend)]
+        [max(_lines(label) for label in legend)] * -(-len(legend) // ncols)
     legend_height = FONT * (1.2 * sum(rows) + 0.5 * (len(rows) - 1) + 0.8) / 72 + 0.05
     top = legend_height + LINE * _lines(unit) + 0.05
     height = top + PLOT_HEIGHT + BELOW
@@ -187,7 +190,8 @@ def _place(figure, ax, legend: list[str], ncols: int, unit: str) -> None:
                   handlelength=1.5, columnspacing=1.0, borderaxespad=0.1)
 
 
-def _describe(monitor: Monitor, values: list[float], dates: list[dt.date]) -> str:
+def _describe(monitor: Monitor, values: list[float], dates: list[dt.date],
+              usual: Band | None = None, series: list | None = None) -> str:
     unit = monitor.unit
     parts = [f"{len(values)} measurements from {day_words(dates[0])} to {day_words(dates[-1])}; "
              f"latest "
@@ -200,6 +204,9 @@ def _describe(monitor: Monitor, values: list[float], dates: list[dt.date]) -> st
     if monitor.pause_value is not None:
         parts.append("pause at " + (pause_bound(monitor.pause_value, monitor.better, unit)
                                     or amount(monitor.pause_value, unit)))
+    if usual is not None:
+        parts.append(f"usual range {range_words(usual, unit)}; "
+                     f"{outside_words(usual, series or [], unit)}")
     return "; ".join(parts) + "."
 
 
@@ -221,13 +228,64 @@ def metric_chart(plan: Plan, monitor: Monitor) -> str:
     if monitor.pause_value is not None:
         ax.axhline(monitor.pause_value, color=PAUSE, linestyle="-", linewidth=1.5,
                    label="Pause")
+    usual = band(monitor.baseline, series)
+    if usual is not None:
+        _usual_range(ax, usual, series)
     _dates(ax)
     ax.ticklabel_format(axis="y", style="plain", useOffset=False)
-    _place(figure, ax, [h.get_label() for h in ax.get_lines() if h.get_label()[0] != "_"],
-           3, unit)
+    legend = [h.get_label() for h in ax.get_lines() + ax.patches if h.get_label()[0] != "_"]
+    _place(figure, ax, legend, 3, unit)
     _stage_lines(ax, plan, dates[0], dates[-1])
+    if usual is not None:
+        _name_edges(ax, usual)
     return _svg(figure, f"chart-{monitor.id}", f"{monitor.metric} over time",
-                _describe(monitor, values, dates))
+                _describe(monitor, values, dates, usual, series))
+
+
+def _usual_range(ax, usual: Band, series: list) -> None:
+    """The usual range as a shaded band between two thin lines, and a ring round each reading
+    outside it."""
+    ax.axhspan(usual.low, usual.high, color=USUAL, alpha=0.15, linewidth=0, label="Usual range")
+    for edge in (usual.high, usual.low):
+        ax.axhline(edge, color=USUAL, linestyle="-", linewidth=0.8)
+    outside = [m for m in series if usual.outside(m.value)]
+    if outside:
+        ax.plot([m.date for m in outside], [m.value for m in outside], linestyle="none",
+                marker="o", markersize=8, markerfacecolor="none", markeredgecolor=OUTSIDE,
+                markeredgewidth=1.5, label="Outside")
+
+
+def _name_edges(ax, usual: Band) -> None:
+    """Each edge of the usual range named with its value at the right of the plot, once the
+    plot is placed: just above its line, or just below the high edge where the top row of the
+    plot (the stage names) leaves no room above. A band too narrow for two names gets one for
+    both edges."""
+    bottom, top = ax.get_ylim()
+    height = ax.get_position().height * ax.figure.get_size_inches()[1] * 72  # points
+    tall = FONT * 1.3  # points: one name
+    ceiling = height - tall - 4  # the top of the room under the stage names
+
+    def at(y: float) -> float:
+        return (y - bottom) / (top - bottom) * height
+
+    def spot(edge: float, above: bool) -> float:
+        """Where a name's foot goes (points above the plot's bottom), kept in the plot."""
+        foot = at(edge) + 2 if above else at(edge) - 2 - tall
+        return min(max(foot, 0.0), ceiling - tall)
+
+    def name(text: str, foot: float) -> None:
+        ax.annotate(text, (1, foot / height), xycoords="axes fraction", xytext=(-2, 0),
+                    textcoords="offset points", ha="right", va="bottom", color=USUAL)
+
+    low, high = shown(usual.low), shown(usual.high)
+    high_above = at(usual.high) + 2 + tall <= ceiling
+    feet = spot(usual.high, high_above), spot(usual.low, True)
+    if feet[0] - feet[1] >= tall + 1:
+        name(f"usual high {high:g}", feet[0])
+        name(f"usual low {low:g}", feet[1])
+    else:
+        name(f"usual {high:g}" if low == high else f"usual {low:g} to {high:g}",
+             feet[0] if high_above else spot(usual.low, False))
 
 
 @cached

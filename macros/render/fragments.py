@@ -806,7 +806,8 @@ class Fragments:
             reading = _reading(latest, m.unit)
             if plan.stale(m.id):
                 reading += f" — {_stale(latest)}"
-            rows.append([anchor(f"metric-{m.id}") + cell(m.metric), cell(m.area.title()),
+            rows.append([anchor(f"metric-{m.id}") + cell(m.metric),
+                         cell(m.area.replace("_", " ").capitalize()),
                          cell(bound(m.target_value, m.better, m.unit) or m.target),
                          cell(pause_bound(m.pause_value, m.better, m.unit) or m.pause_threshold),
                          cell(reading),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..model import Handbook, Plan, Stage
 from .charts import adoption_chart, timeline_chart
 from .definitions import plan_definitions
+from .drift_words import has_usual_range, usual_range_block
 from ..dates import day_near, day_words
 from .fragments import (CAPTURE, FALLBACKS, FORMATS, MODES, Fragments, Paths,
                         continues_while_paused, written_day)
@@ -338,7 +339,9 @@ def evidence_page(hb: Handbook, plan: Plan) -> str:
         governance_facts(f, plan),
         section("Monitoring", "monitoring", _charts(plan), f.monitoring(plan),
                 *[f"### {inline(m.metric)} {{#chart-{m.id}-section}}\n\n"
-                  + f.measurements(plan, m) for m in plan.monitors if plan.series(m.id)]),
+                  + "\n\n".join(filter(None, (usual_range_block(plan, m, f.person),
+                                               f.measurements(plan, m))))
+                  for m in plan.monitors if plan.series(m.id) or has_usual_range(m)]),
         section("Gate decisions", "decisions", f.decisions(plan) or "_No decision yet._"),
         section("Pauses", "pauses", f.pause_history(plan)
                 or "_No pause recorded._"),
