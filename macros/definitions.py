@@ -21,7 +21,7 @@ from typing import Any
 
 # The fields of a metric that say what good is (schema/parts/monitor.yaml).
 METRIC_FIELDS = ("target", "target_value", "pause_threshold", "pause_value",
-                 "pause_after_readings")
+                 "pause_after_readings", "baseline")  # baseline: a drift metric's usual range
 KINDS = ("metric", "criterion", "review")
 DEFAULT_CHURN_DAYS = 30
 

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 
 from macros.definition_changes import touched
+from macros.definitions import key_of
 from macros.definition_history import held
 from macros.diff import Side, diff
 from macros.pipeline import run
 from macros.validate import check
 
-from .conftest import TODAY
+from .conftest import FIXTURES, TODAY
 from .test_diff import handbook
 from .test_history_hostile import PLAN, Repo
 
@@ -275,3 +276,26 @@ def test_a_day_the_history_does_not_show_is_not_guessed(tmp_path: Path,
     assert found["metric:edits:target"].since == dt.date(2026, 9, 1)
     page = run(repo.plans, TODAY).pages["plans/menu-drafts/evidence.md"]
     assert "| not known: the plans' history does not show when it was last changed |" in page
+
+
+def test_a_drift_metrics_usual_range_is_a_definition_of_good():
+    """Widening a drift metric's band changes what counts as usual: the diff names it, a
+    record may name it, and the definitions page shows it as one 'usual range'."""
+    plan = _plan()
+    plan["monitoring"][0]["baseline"] = {"value": 20, "band": 2}
+    later = copy.deepcopy(plan)
+    later["monitoring"][0]["baseline"]["band"] = 5
+    changes = diff(Side("a", {"menu-drafts": plan}, {}), Side("b", {"menu-drafts": later}, {}))
+    assert [(t.key, t.gone) for t in touched(changes)] == [("metric:edits:baseline", False)]
+    assert key_of({"metric": "edits", "field": "baseline"}) == "metric:edits:baseline"
+
+
+def test_the_definitions_page_shows_a_usual_range_in_numbers(tmp_path: Path):
+    plans = tmp_path / "plans"
+    shutil.copytree(FIXTURES / "valid" / "drift", plans)
+    site = run(plans, today=TODAY)
+    assert site.ok, site.diagnostics
+    page = site.pages["governance/definitions.md"]
+    row = next(line for line in page.splitlines() if "Drafts for texts other than" in line)
+    assert ": usual range | 2 ± 2 |" in row
+    assert "readings from Mon 7 Sep 2026 to Mon 5 Oct 2026" in page

@@ -16,7 +16,8 @@ from .text import cell, code, inline, table
 # A metric's fields read as two definitions, its target and its pause value: the text staff
 # read and the number the checks use say one thing, and changed together they hold together.
 _GROUP = {"target": "target", "target_value": "target", "pause_threshold": "pause value",
-          "pause_value": "pause value", "pause_after_readings": "pause value"}
+          "pause_value": "pause value", "pause_after_readings": "pause value",
+          "baseline": "usual range"}
 
 
 def held_text(held: Held | None) -> str:
@@ -76,6 +77,8 @@ def _values(fields: list[Definition]) -> str:
     """A metric's target or pause value as the plan words it (the number where no words are
     given), with the readings in a row a pause waits for."""
     by_field = {d.key.rpartition(":")[2]: d for d in fields}
+    if "baseline" in by_field:
+        return _usual_range(by_field["baseline"].value)
     words = by_field.get("target") or by_field.get("pause_threshold")
     number = by_field.get("target_value") or by_field.get("pause_value")
     shown = _value(words or number or fields[0])
@@ -83,6 +86,20 @@ def _values(fields: list[Definition]) -> str:
     if readings is not None and isinstance(readings.value, int):
         shown += f" ({readings.value} readings in a row)"
     return shown
+
+
+def _usual_range(baseline: object) -> str:
+    """A baseline as its plan gives it: '20 ± 2' or 'readings from … to …'."""
+    if not isinstance(baseline, dict):
+        return cell(None)
+    if "from" in baseline or "to" in baseline:
+        return "readings from " + " to ".join(
+            day_words(day) if (day := parse_date(baseline.get(k))) else cell(baseline.get(k))
+            for k in ("from", "to"))
+    value, band = baseline.get("value"), baseline.get("band")
+    if all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in (value, band)):
+        return f"{value:g} ± {band:g}"
+    return cell(None)
 
 
 def _value(found: Definition) -> str:
@@ -148,7 +165,8 @@ def definitions_reference() -> str:
     return (
         "## Definitions of good and their records {#definitions}\n\n"
         "A plan's definitions of good are its metrics' `target`, `target_value`, "
-        "`pause_threshold`, `pause_value` and `pause_after_readings`, its gate criteria and "
+        "`pause_threshold`, `pause_value`, `pause_after_readings` and `baseline`, its gate "
+        "criteria and "
         "its review rules' `checks`. A record in `definition_changes` names one in `what`:\n\n"
         + table(["Definition", "`what`"], [
             ["A field of a metric", code("{metric: edit-rate, field: pause_value}")],
