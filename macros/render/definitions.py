@@ -23,7 +23,7 @@ _GROUP = {"target": "target", "target_value": "target", "pause_threshold": "paus
 def held_text(held: Held | None) -> str:
     """How long a definition has held, in words; where no day is known, why, and no day."""
     if held is None or held.reason == "unknown":
-        return "not known: no git history of the plans could be read"
+        return "not known: the plans' change history could not be read"
     if held.reason == "untraced":
         return "not known: the plans' history does not show when it was last changed"
     if held.reason == "uncommitted":
