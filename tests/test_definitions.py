@@ -116,7 +116,7 @@ def test_without_git_or_before_committing_the_page_says_so(tmp_path: Path,
     outside = tmp_path.parent / f"{tmp_path.name}-outside" / "plans"  # no repository
     shutil.copytree(repo.plans, outside)
     page = run(outside, TODAY).pages["plans/menu-drafts/evidence.md"]
-    assert "not known: no git history of the plans could be read" in page
+    assert "not known: the plans' change history could not be read" in page
     assert "unchanged since" not in page
 
 
