@@ -13,9 +13,9 @@ import io
 import re
 from functools import lru_cache
 
-from .. import cache
-from ..dates import day_words
-from ..model import Monitor, Plan
+from ..core import cache
+from ..core.dates import day_words
+from ..model.model import Monitor, Plan
 from .chart_text import FONT, WIDTH, fits, width, wrap
 from .sentences import amount, bound, pause_bound
 from .text import attr
