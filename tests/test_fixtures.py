@@ -81,8 +81,10 @@ def test_every_rule_id_has_a_negative_case():
     from .conftest import ROOT
 
     emitted = set()
-    for name in ("rules.py", "validate.py", "load.py", "measurements.py"):  # in core/
-        source = (ROOT / "macros" / "core" / name).read_text(encoding="utf-8")
+    core = ROOT / "macros" / "core"
+    for path in [*sorted((core / "rules").glob("*.py")),
+                 *(core / name for name in ("validate.py", "load.py", "measurements.py"))]:
+        source = path.read_text(encoding="utf-8")
         emitted |= set(re.findall(r'(?:ERROR|WARNING)[^,]*,\s*"([a-z0-9-]+)"', source))
         emitted |= set(re.findall(r'rule = "([a-z0-9-]+)"', source))
         emitted |= set(re.findall(r'"((?:yaml|file|measurement)-[a-z-]+)"', source))

@@ -13,7 +13,9 @@ from typing import Any
 from ..core.baseline import Baseline, build_baseline
 from .faq import Entry, entries_of
 from ..core.measurements import Measurement
-from ..core.rules import ORG_REFERENCES, PLAN_REFERENCES, latest_breaches, select
+from ..core.rules.base import select
+from ..core.rules.monitoring import latest_breaches
+from ..core.rules.references import ORG_REFERENCES, PLAN_REFERENCES
 from .staleness import is_stale, stale_after
 from ..core.support import Help, build_help
 from ..core.values import gives_access, parse_date

@@ -11,7 +11,8 @@ from collections import defaultdict
 from ..core.dates import day_words
 from ..model.model import Access, Handbook, Plan, Stage
 from ..model.readiness import NO_DATA, NOT_READY, readiness
-from ..core.rules import RULES, rule_ids
+from ..core.rules import RULES
+from ..core.rules.base import rule_ids
 from ..core.schema_export import LIMITS
 from ..core.validate import schemas
 from .fragments import (FORMATS, PATTERNS, Fragments, Paths, _percent, _period, fields_as_code,
