@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros.measurements import Measurement
-from macros.model import build_handbook
-from macros.validate import check
+from macros.core.measurements import Measurement
+from macros.model.model import build_handbook
+from macros.core.validate import check
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

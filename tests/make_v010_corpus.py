@@ -40,7 +40,7 @@ CATCH_ALLS = ["All our drafts", "Everything the assistant writes", "All outputs"
 JUDGE = """
 import datetime as dt, json, sys
 from pathlib import Path
-from macros.validate import check
+from macros.core.validate import check
 today = dt.date.fromisoformat(sys.argv[1])
 verdicts = {}
 for folder in sorted(Path(sys.argv[2]).iterdir()):

@@ -13,7 +13,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from macros.model import build_handbook
+from macros.model.model import build_handbook
 from macros.render.fragments import Fragments, Paths
 from macros.render.pages import stage_page, team_page
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from macros.readiness import readiness
+from macros.model.readiness import readiness
 from macros.render import all_pages
-from macros.staleness import CADENCE_DAYS
-from macros.validate import check, schemas
+from macros.model.staleness import CADENCE_DAYS
+from macros.core.validate import check, schemas
 
 from .conftest import FIXTURES, TODAY, changed_handbook
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from macros import cache
+from macros.core import cache
 from macros.render import charts
-from macros.validate import PlanCache
+from macros.core.validate import PlanCache
 
 from .conftest import ROOT, TODAY, make_project, mkdocs_build
 
@@ -194,7 +194,7 @@ def tool_copy(tmp_path: Path, monkeypatch) -> Path:
     """The cache key reads the tool's sources from a copy the test may edit, as an upgrade
     would; the once-per-process digest is recomputed around the test."""
     copy = tmp_path / "tool" / "macros"
-    package = Path(cache.__file__).resolve().parent
+    package = Path(cache.__file__).resolve().parent.parent
     for source in package.rglob("*.py"):
         target = copy / source.relative_to(package)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -212,7 +212,7 @@ def test_the_cache_key_covers_every_module_and_each_library_version(tool_copy: P
                                                                      monkeypatch):
     before = cache.tool_key()
     assert cache.tool_key() == before  # computed once, the same for the whole process
-    values = tool_copy / "values.py"
+    values = tool_copy / "core" / "values.py"
     values.write_text(values.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
     cache._tool.cache_clear()
     after_source = cache.tool_key()
@@ -231,7 +231,7 @@ def test_a_warm_check_after_a_tool_change_validates_again(tool_copy: Path, tmp_p
                                                           monkeypatch):
     """After an upgrade that changes only values.py, a warm check said 0 errors where the tool
     found 12: the plan cache's salt hashed validate.py, load.py and the schema only."""
-    from macros import validate
+    from macros.core import validate
 
     loaded: list[Path] = []
     real = validate._load_plan
@@ -247,7 +247,7 @@ def test_a_warm_check_after_a_tool_change_validates_again(tool_copy: Path, tmp_p
 
     cold = check()
     assert cold >= 3 and check() == 0  # warm: nothing parsed or validated again
-    values = tool_copy / "values.py"
+    values = tool_copy / "core" / "values.py"
     values.write_text(values.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
     if hasattr(cache, "_tool"):  # the digest of the sources is computed once per process
         cache._tool.cache_clear()

@@ -240,7 +240,7 @@ def test_a_line_break_in_a_key_cannot_forge_a_diagnostic(tmp_path: Path):
 
 
 def test_control_characters_in_a_message_are_shown_escaped():
-    from macros.diagnostics import Diagnostic, format_text
+    from macros.core.diagnostics import Diagnostic, format_text
 
     shown = format_text([Diagnostic("plans/a.yaml", 1, 2, "error", "x", "a\rb\u2028c\x1bd",
                                     "e\nf")])
@@ -346,7 +346,7 @@ def test_the_site_build_refuses_a_plans_folder_linked_from_outside(tmp_path: Pat
 
 
 def test_the_reference_in_a_terminal_is_text_with_its_entities_decoded(monkeypatch, capsys):
-    from macros import cli
+    from macros.cli import commands as cli
 
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     assert cli.main(["reference"]) == 0
@@ -369,7 +369,8 @@ def test_build_and_serve_let_material_show_its_end_of_life_notice(
         monkeypatch, tmp_path: Path, command: list[str]):
     """Material prints its notice (once, as MkDocs starts) unless NO_MKDOCS_2_WARNING is set:
     the commands no longer set it; a user who sets it still can."""
-    from macros import cli, publish_site
+    from macros.cli import commands as cli
+    from macros.publishing import publish_site
 
     shutil.copytree(FIXTURES / "valid" / "minimum", tmp_path / "plans")
     monkeypatch.chdir(tmp_path)

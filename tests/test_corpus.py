@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros.diagnostics import format_text
-from macros.pipeline import run
-from macros.validate import check
+from macros.core.diagnostics import format_text
+from macros.publishing.pipeline import run
+from macros.core.validate import check
 
 from .conftest import FIXTURES, TODAY
 

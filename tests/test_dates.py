@@ -9,9 +9,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from macros import cli, publish, publish_site
-from macros import validate as validate_module
-from macros.dates import DateError, resolve_today
+from macros.cli import commands as cli
+from macros.publishing import hook as publish
+from macros.publishing import publish_site
+from macros.core import validate as validate_module
+from macros.core.dates import DateError, resolve_today
 
 from .conftest import FIXTURES
 

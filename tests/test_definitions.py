@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from macros.definition_changes import touched
-from macros.definitions import key_of
-from macros.definition_history import held
-from macros.diff import Side, diff
-from macros.pipeline import run
-from macros.validate import check
+from macros.history.definition_changes import touched
+from macros.core.definitions import key_of
+from macros.history.definition_history import held
+from macros.history.diff import Side, diff
+from macros.publishing.pipeline import run
+from macros.core.validate import check
 
 from .conftest import FIXTURES, TODAY
 from .test_diff import handbook
@@ -226,7 +226,7 @@ def test_history_is_read_once_per_commit(tmp_path: Path, monkeypatch: pytest.Mon
     definitions and commits there are."""
     from collections import Counter
 
-    from macros import definition_history
+    from macros.history import definition_history
 
     repo, plan = _history(tmp_path, monkeypatch)
     reads: Counter = Counter()
@@ -252,7 +252,7 @@ def test_the_governance_section_links_the_definitions_page(tmp_path: Path,
 
 def test_a_record_has_no_policy_effect_in_the_diff():
     """A record documents a change; the change itself is what the diff judges."""
-    from macros.diff_judgement import NO_EFFECT
+    from macros.history.diff_judgement import NO_EFFECT
 
     plan = _plan()
     later = copy.deepcopy(plan)

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from macros.diff import Side, diff
-from macros.diff_judgement import JUDGEMENTS
-from macros.diff_text import to_text
-from macros.load import HAZARDS
-from macros.tiers import HIGH_IMPACTS, TIERS, implied_tier
-from macros.validate import check
+from macros.history.diff import Side, diff
+from macros.history.diff_judgement import JUDGEMENTS
+from macros.history.diff_text import to_text
+from macros.core.load import HAZARDS
+from macros.core.tiers import HIGH_IMPACTS, TIERS, implied_tier
+from macros.core.validate import check
 
 from .conftest import FIXTURES, ROOT, git, repository_of
 from .test_diff import CASES, EXAMPLES, changed, handbook, old_side

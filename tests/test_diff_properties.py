@@ -18,8 +18,8 @@ from collections.abc import Iterator
 import pytest
 from markdown_it import MarkdownIt
 
-from macros.diff import FAQ_FILE, ORG_FILE, Side, diff, to_json, to_markdown
-from macros.load import load_text
+from macros.history.diff import FAQ_FILE, ORG_FILE, Side, diff, to_json, to_markdown
+from macros.core.load import load_text
 
 from .conftest import FIXTURES, ROOT
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import yaml
 
-from macros.drift import Band, band
-from macros.measurements import Measurement
+from macros.core.drift import Band, band
+from macros.core.measurements import Measurement
 from macros.render import charts
 from macros.render.plan import evidence_page
-from macros.tiers import ACCEPTED_AREAS, MONITORING_AREAS, OPTIONAL_AREAS, TABLE
-from macros.validate import check
+from macros.core.tiers import ACCEPTED_AREAS, MONITORING_AREAS, OPTIONAL_AREAS, TABLE
+from macros.core.validate import check
 
 from .conftest import FIXTURES, ROOT, TODAY, changed_handbook, make_project, mkdocs_build
 from .plain_words import findings

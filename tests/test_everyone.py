@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from macros.pipeline import run
+from macros.publishing.pipeline import run
 
 from .conftest import FIXTURES, TODAY
 

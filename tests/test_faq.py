@@ -12,12 +12,12 @@ from pathlib import Path
 
 import yaml
 
-from macros.diff import diff, read_side
-from macros.diff_text import render
-from macros.last_change import summary
-from macros.pipeline import run
+from macros.history.diff import diff, read_side
+from macros.history.diff_text import render
+from macros.history.last_change import summary
+from macros.publishing.pipeline import run
 from macros.render import navigation
-from macros.validate import check
+from macros.core.validate import check
 
 from .conftest import FIXTURES, TODAY, built_site
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros.diagnostics import format_text
-from macros.validate import check
+from macros.core.diagnostics import format_text
+from macros.core.validate import check
 
 from .conftest import FIXTURES, ROOT, TODAY, invalid_case_plans
 
@@ -82,8 +82,10 @@ def test_every_rule_id_has_a_negative_case():
     from .conftest import ROOT
 
     emitted = set()
-    for name in ("rules.py", "validate.py", "load.py", "measurements.py"):
-        source = (ROOT / "macros" / name).read_text(encoding="utf-8")
+    core = ROOT / "macros" / "core"
+    for path in [*sorted((core / "rules").glob("*.py")),
+                 *(core / name for name in ("validate.py", "load.py", "measurements.py"))]:
+        source = path.read_text(encoding="utf-8")
         emitted |= set(re.findall(r'(?:ERROR|WARNING)[^,]*,\s*"([a-z0-9-]+)"', source))
         emitted |= set(re.findall(r'rule = "([a-z0-9-]+)"', source))
         emitted |= set(re.findall(r'"((?:yaml|file|measurement)-[a-z-]+)"', source))
@@ -97,7 +99,7 @@ def test_every_rule_id_has_a_negative_case():
 
 def test_every_rule_declares_the_fields_it_reads():
     """The format reference lists, per rule, the fields it reads (free text is never one)."""
-    from macros.rules import RULES
+    from macros.core.rules import RULES
 
     assert [rule.__name__ for rule in RULES if not getattr(rule, "reads", ())] == []
 
@@ -105,7 +107,7 @@ def test_every_rule_declares_the_fields_it_reads():
 def test_a_rule_failing_on_one_plan_is_reported_there_only(tmp_path: Path, monkeypatch):
     """A rule that compares plans failed for all of them at once, and its error was put on
     whichever plan came first: the finding below in another plan was lost."""
-    from macros import rules
+    from macros.core import rules
 
     plans = tmp_path / "plans"
     shutil.copytree(ROOT / "plans", plans)

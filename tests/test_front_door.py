@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.pipeline import run
+from macros.publishing.pipeline import run
 
 from .conftest import FIXTURES, TODAY, built_site, make_project, mkdocs_build, serve
 

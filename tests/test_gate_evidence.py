@@ -8,10 +8,10 @@ import shutil
 
 import yaml
 
-from macros.readiness import readiness
+from macros.model.readiness import readiness
 from macros.render import Fragments, all_pages
 from macros.render.plan import evidence_summary
-from macros.validate import check
+from macros.core.validate import check
 
 from .conftest import FIXTURES, TODAY, changed_handbook
 

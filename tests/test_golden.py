@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.pipeline import run
+from macros.publishing.pipeline import run
 
 from .conftest import FIXTURES, TODAY, make_project, mkdocs_build
 from .test_page_truth import article

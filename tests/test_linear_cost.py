@@ -19,12 +19,12 @@ from pathlib import Path
 import markdown
 import yaml
 
-from macros.content import MAX_CHARS, MAX_OPEN_BRACKETS, over_limit
-from macros.content import render as render_content
-from macros.diff import Side, diff, walk
-from macros.listdiff import SMALL, differing_spans
+from macros.core.content import MAX_CHARS, MAX_OPEN_BRACKETS, over_limit
+from macros.core.content import render as render_content
+from macros.history.diff import Side, diff, walk
+from macros.history.listdiff import SMALL, differing_spans
 from macros.render import text
-from macros.validate import check
+from macros.core.validate import check
 
 from .conftest import FIXTURES, ROOT, TODAY, invalid_case_plans
 
@@ -91,7 +91,7 @@ def test_a_flow_list_full_of_escaped_quotes_is_explained_in_linear_time():
     """A YAML error in an unclosed '[' blanks quoted text out of the line before counting
     brackets; the pattern for it retried every quote after an unclosed one (20 KB: 2.6 s)."""
     out = within_cpu("""
-        from macros.load import load_text
+        from macros.core.load import load_text
         line = "list: [ a" + '"\\\\' * 200_000
         doc, found = load_text("x.yaml", ("id: x\\n" + line + "\\nmore: 1\\n").encode())
         print(found[0].rule, found[0].line, found[0].message)
@@ -216,7 +216,7 @@ def test_long_lists_are_told_apart_exactly():
 
 
 def test_the_reference_states_the_limits_the_check_applies():
-    from macros.rules import rule_content_limit
+    from macros.core.rules import rule_content_limit
 
     assert f"{MAX_CHARS:,} characters" in rule_content_limit.__doc__
     assert f"more than {MAX_OPEN_BRACKETS} brackets" in rule_content_limit.__doc__

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.init import MINIMAL_MKDOCS
-from macros.validate import format_version
+from macros.cli.init import MINIMAL_MKDOCS
+from macros.core.validate import format_version
 
 from .conftest import ROOT, TODAY, git
 
@@ -151,8 +151,8 @@ def test_the_wheel_ships_every_file_the_plugin_reads(wheel: Path):
     schema folder validate reads): the theme overrides at every depth, the stylesheet, script
     and tool pages, the schema. A folder missing from pyproject.toml's `packages` is left out
     of the wheel without a word, and the theme then prints titles unescaped."""
-    from macros import plugin
-    from macros.validate import SCHEMA_DIR
+    from macros.publishing import plugin
+    from macros.core.validate import SCHEMA_DIR
 
     with zipfile.ZipFile(wheel) as archive:
         shipped = set(archive.namelist())
@@ -180,7 +180,7 @@ def test_installed_wheel_runs_every_command_outside_the_checkout(venv: Path, tmp
     assert not org.resolve().is_relative_to(ROOT)
 
     imported = subprocess.run([str(venv / "bin" / "python"), "-c",
-                               "import macros, macros.validate as v; print(macros.__file__); "
+                               "import macros, macros.core.validate as v; print(macros.__file__); "
                                "print(v.SCHEMA_DIR)"],
                               cwd=org, env=env, capture_output=True, text=True, check=True)
     for line in imported.stdout.split():
@@ -309,7 +309,7 @@ def test_pre_commit_hook_runs_from_another_repository(source_commit: Path, tmp_p
 
 
 def test_version_names_the_tool_and_the_plan_format(capsys):
-    from macros.cli import main
+    from macros.cli.commands import main
 
     with pytest.raises(SystemExit) as done:
         main(["--version"])

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros.validate import check
+from macros.core.validate import check
 
 from .conftest import FIXTURES, TODAY, make_project, mkdocs_build, serve
 
@@ -313,8 +313,8 @@ def test_the_checker_of_sentences_can_fail():
 def test_a_row_dated_after_today_never_counts():
     """The check refuses such a row (measurement-date); the model ignores one all the same,
     so no page can judge from evidence that does not exist yet."""
-    from macros.measurements import Measurement
-    from macros.model import build_handbook
+    from macros.core.measurements import Measurement
+    from macros.model.model import build_handbook
 
     checked = check([FIXTURES / "states"], today=TODAY)
     assert checked.ok, checked.diagnostics

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.validate_pages import KEYWORDS, MACRO_ARGUMENTS, check_page
+from macros.render.validate_pages import KEYWORDS, MACRO_ARGUMENTS, check_page
 
 from .conftest import FIXTURES, ROOT, TODAY, defined_macros, make_project, mkdocs_build
 
@@ -97,7 +97,7 @@ def test_the_table_of_macro_arguments_matches_the_macros():
 
 @pytest.fixture(scope="module")
 def minimum_handbook():
-    from macros.pipeline import run
+    from macros.publishing.pipeline import run
 
     return run(FIXTURES / "valid" / "minimum", TODAY).handbook
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import yaml
 
-from macros.readiness import readiness
+from macros.model.readiness import readiness
 from macros.render import all_pages
-from macros.validate import check
+from macros.core.validate import check
 
 from .conftest import FIXTURES, TODAY, changed_handbook
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.dates import day_near, day_words, days_away
-from macros.pipeline import run
+from macros.core.dates import day_near, day_words, days_away
+from macros.publishing.pipeline import run
 from macros.render.sentences import bound, pause_bound
 
 from .conftest import FIXTURES, TODAY, make_project, mkdocs_build

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.pipeline import run
+from macros.publishing.pipeline import run
 from macros.render.fragments import Paths
 from macros.render.plan import MOVED
 

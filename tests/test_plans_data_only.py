@@ -22,9 +22,9 @@ import pytest
 import yaml
 from jinja2.sandbox import SecurityError
 
-from macros.init import MINIMAL_MKDOCS
-from macros.page_sandbox import page_environment
-from macros.plugin import SCRIPT, SITE_DATA
+from macros.cli.init import MINIMAL_MKDOCS
+from macros.render.page_sandbox import page_environment
+from macros.publishing.plugin import SCRIPT, SITE_DATA
 
 from .conftest import FIXTURES, ROOT, TODAY, make_project, mkdocs_build
 

@@ -7,8 +7,8 @@ import re
 import pytest
 import yaml
 
-from macros.dates import day_words
-from macros.pipeline import run
+from macros.core.dates import day_words
+from macros.publishing.pipeline import run
 from macros.render.fragments import Paths
 from macros.render.print_view import SECTIONS
 

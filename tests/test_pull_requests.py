@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros.codeowners import is_clean
-from macros.diff import Side, diff, read_side, to_json
+from macros.core.codeowners import is_clean
+from macros.history.diff import Side, diff, read_side, to_json
 
 from .conftest import FIXTURES, ROOT
 

@@ -14,12 +14,12 @@ import dataclasses
 from functools import lru_cache
 from typing import Any, Callable
 
-from macros import rules
-from macros.model import build_handbook
-from macros.readiness import AREA_RULES, EVIDENCE_ONLY, NOT_READY, readiness
-from macros.tiers import TIERS
-from macros.validate import Checked, check
-from macros.values import gives_access
+from macros.core import rules
+from macros.model.model import build_handbook
+from macros.model.readiness import AREA_RULES, EVIDENCE_ONLY, NOT_READY, readiness
+from macros.core.tiers import TIERS
+from macros.core.validate import Checked, check
+from macros.core.values import gives_access
 
 from .conftest import FIXTURES, ROOT, TODAY
 

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros import main, pipeline
-from macros.render_site import MANIFEST, THEME_SETTINGS, render_site
+from macros.publishing import page_macros as main
+from macros.publishing import pipeline
+from macros.publishing.render_site import MANIFEST, THEME_SETTINGS, render_site
 
 from .conftest import (ROOT, TODAY, every_page, make_project, mkdocs_build, serve,
                        watched_page, zensical)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.dates import day_words
-from macros.pipeline import run
+from macros.core.dates import day_words
+from macros.publishing.pipeline import run
 
 from .conftest import FIXTURES, TODAY
 from .test_history_hostile import PLAN, Repo

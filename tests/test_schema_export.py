@@ -16,10 +16,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from macros.diagnostics import Diagnostic
-from macros.load import load_file
-from macros.schema_export import LIMITS, beyond_schema, json_schema, schema_text
-from macros.validate import check
+from macros.core.diagnostics import Diagnostic
+from macros.core.load import load_file
+from macros.core.schema_export import LIMITS, beyond_schema, json_schema, schema_text
+from macros.core.validate import check
 
 from .conftest import FIXTURES, ROOT, TODAY, invalid_case_plans
 
@@ -152,7 +152,7 @@ def test_tier_requirements_come_from_the_tier_table(monkeypatch):
     """Changing a cell of macros/tiers.py changes the schema: it restates no number."""
     import dataclasses
 
-    from macros import tiers
+    from macros.core import tiers
 
     data = minimum_plan()
     assert validator("plan").is_valid(data)
@@ -196,7 +196,7 @@ def test_every_limit_names_known_rules_and_gives_a_reason():
 
 
 def test_an_unknown_cerberus_rule_stops_the_export(monkeypatch):
-    from macros import schema_export
+    from macros.core import schema_export
 
     s = schema_export.schemas()
     part = dict(s.parts["risk"])
@@ -271,7 +271,7 @@ def test_check_warns_when_the_written_schema_is_stale(tmp_path: Path):
 
 
 def test_new_plans_name_the_written_schema(tmp_path: Path):
-    from macros.templates import render_template
+    from macros.cli.templates import render_template
 
     first = render_template("minimum", "menu-drafts").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../schema/plan.schema.json"
@@ -292,7 +292,7 @@ def test_a_medium_plan_without_communications_is_refused():
 def test_a_new_plan_is_red_in_the_editor_until_filled(tmp_path: Path):
     """What `handbook new` writes: its TODO(...) values are refused, as the check refuses them;
     filled in, it passes the schema as it passes the check."""
-    from macros.templates import TEMPLATES, render_template
+    from macros.cli.templates import TEMPLATES, render_template
 
     from .test_templates import fill
 
@@ -314,7 +314,7 @@ def test_a_new_plan_is_red_in_the_editor_until_filled(tmp_path: Path):
 def test_the_org_schema_flags_every_placeholder_init_writes(tmp_path: Path):
     """An editor opening the `_org.yaml` that `handbook init` writes sees a mark on exactly the
     values `handbook check` calls placeholders (the id and number ones only, before)."""
-    from macros.init import init
+    from macros.cli.init import init
 
     plans = tmp_path / "plans"
     assert not init(plans, "Fjordline Ferries", since="2026-01-01").refused

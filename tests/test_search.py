@@ -18,7 +18,7 @@ import pytest
 import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from macros.pipeline import run
+from macros.publishing.pipeline import run
 from macros.render.search import INDEX_PATH, page_entries
 
 from .conftest import FIXTURES, ROOT, TODAY, changed_handbook, serve
@@ -128,7 +128,7 @@ def test_synonyms_of_the_organisation_reach_the_search():
 
 
 def test_synonyms_are_checked(tmp_path: Path):
-    from macros.validate import check
+    from macros.core.validate import check
 
     shutil.copytree(FIXTURES / "valid" / "minimum", tmp_path / "plans")
     org = tmp_path / "plans" / "_org.yaml"
@@ -276,7 +276,7 @@ def test_hostile_text_in_results_stays_text(browser, hostile_site):
 def test_the_engine_neutral_render_writes_the_entries_too(tmp_path: Path):
     """`handbook render` (pages for another engine) writes search/handbook.json beside them,
     and the editors' pages it writes say `search: {exclude: true}` for that engine's search."""
-    from macros.render_site import render_site
+    from macros.publishing.render_site import render_site
 
     assert render_site(ROOT / "plans", tmp_path, TODAY) == 0
     docs = tmp_path / "docs"

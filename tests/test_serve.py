@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from macros.dates import day_words
+from macros.core.dates import day_words
 
 from .conftest import FIXTURES, TODAY, make_project
 
@@ -138,10 +138,10 @@ def test_serve_reloads_every_module_the_pipeline_imports():
     import subprocess
     import sys
 
-    from macros.publish import _RELOAD_ORDER
+    from macros.publishing.hook import _RELOAD_ORDER
 
     loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, macros.pipeline, macros.main; print(' '.join("
+        [sys.executable, "-c", "import sys, macros.publishing.pipeline, macros.main; print(' '.join("
          "m[len('macros.'):] for m in sys.modules if m.startswith('macros.')))"],
         capture_output=True, text=True, check=True).stdout.split()
     data = {"schema", "schema.parts", "site"}  # package data, no code

@@ -6,9 +6,9 @@ import re
 import shutil
 from pathlib import Path
 
-from macros.model import build_handbook
-from macros.pipeline import run
-from macros.readiness import readiness
+from macros.model.model import build_handbook
+from macros.publishing.pipeline import run
+from macros.model.readiness import readiness
 
 from .conftest import FIXTURES, ROOT, TODAY
 
@@ -100,7 +100,7 @@ def test_readiness_of_a_deliberately_incomplete_plan():
 
 def test_format_reference_lists_every_key_of_the_schema():
     from macros.render.pages import reference_page
-    from macros.validate import schemas
+    from macros.core.validate import schemas
 
     page = reference_page()
     s = schemas()

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from macros.model import build_handbook
-from macros.pipeline import run
+from macros.model.model import build_handbook
+from macros.publishing.pipeline import run
 from macros.render.charts import adoption_chart
-from macros.validate import check
+from macros.core.validate import check
 
 from .conftest import FIXTURES
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.templates import TEMPLATES
-from macros.validate import check
+from macros.cli.templates import TEMPLATES
+from macros.core.validate import check
 
 from .conftest import ROOT, TODAY
 

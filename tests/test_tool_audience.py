@@ -6,11 +6,11 @@ from __future__ import annotations
 import copy
 import json
 
-from macros.diff import Side, diff, read_side, to_json
-from macros.model import build_handbook
+from macros.history.diff import Side, diff, read_side, to_json
+from macros.model.model import build_handbook
 from macros.render.fragments import Fragments, Paths
 from macros.render.pages import all_pages
-from macros.validate import check
+from macros.core.validate import check
 
 from .conftest import ROOT, TODAY
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from macros.diff import Side, diff
+from macros.history.diff import Side, diff
 from macros.render import all_pages
-from macros.validate import check
+from macros.core.validate import check
 
 from .conftest import FIXTURES, TODAY, changed_handbook
 

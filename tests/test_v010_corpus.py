@@ -5,7 +5,7 @@ the field to add are allowed."""
 from __future__ import annotations
 
 
-from macros.validate import check
+from macros.core.validate import check
 
 from .conftest import FIXTURES, TODAY
 

@@ -13,10 +13,10 @@ import io
 import re
 from functools import lru_cache
 
-from .. import cache
-from ..dates import day_words
-from ..drift import Band, band
-from ..model import Monitor, Plan
+from ..core import cache
+from ..core.dates import day_words
+from ..core.drift import Band, band
+from ..model.model import Monitor, Plan
 from .chart_text import FONT, WIDTH, fits, width, wrap
 from .drift_words import outside_words, range_words, shown
 from .sentences import amount, bound, pause_bound

@@ -5,10 +5,10 @@ git); nothing here reads history. Plan text goes through text.py.
 """
 from __future__ import annotations
 
-from ..dates import day_words
-from ..definitions import Definition, Held, definitions, key_of, records, what_text
-from ..model import Handbook, Plan
-from ..values import parse_date
+from ..core.dates import day_words
+from ..core.definitions import Definition, Held, definitions, key_of, records, what_text
+from ..model.model import Handbook, Plan
+from ..core.values import parse_date
 from .fragments import Fragments, Paths
 from .page import page
 from .text import cell, code, inline, table

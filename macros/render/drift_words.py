@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..dates import day_words
-from ..drift import Band, band
-from ..measurements import Measurement
-from ..model import Monitor, Plan
-from ..tiers import DRIFT_AREAS
+from ..core.dates import day_words
+from ..core.drift import Band, band
+from ..core.measurements import Measurement
+from ..model.model import Monitor, Plan
+from ..core.tiers import DRIFT_AREAS
 from .sentences import amount, capitalised, count
 
 LISTED = 3  # readings outside the usual range named one by one; beyond, the first and latest

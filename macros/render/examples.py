@@ -6,7 +6,7 @@ escalation path) and shows each macro called with that plan's real ids.
 """
 from __future__ import annotations
 
-from ..model import Handbook, Plan
+from ..model.model import Handbook, Plan
 
 
 def _richness(plan: Plan) -> tuple:

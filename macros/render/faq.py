@@ -7,9 +7,9 @@ tool inventory show), never from the answer: an answer cannot contradict the pol
 """
 from __future__ import annotations
 
-from ..dates import day_words
-from ..faq import Entry
-from ..model import Handbook, Plan, Use
+from ..core.dates import day_words
+from ..model.faq import Entry
+from ..model.model import Handbook, Plan, Use
 from .fragments import Fragments, Paths
 from .text import cell, inline, markdown_block
 

@@ -9,10 +9,10 @@ import datetime as dt
 import posixpath
 import re
 
-from ..dates import day_near, day_words, distance_if_near
-from ..model import Access, Evidence, Grant, Handbook, Module, Plan, Stage
-from ..readiness import PRODUCTION, readiness
-from ..values import parse_date
+from ..core.dates import day_near, day_words, distance_if_near
+from ..model.model import Access, Evidence, Grant, Handbook, Module, Plan, Stage
+from ..model.readiness import PRODUCTION, readiness
+from ..core.values import parse_date
 from .charts import metric_chart
 from .diagram import escalation_svg
 from .sentences import (amount, and_list, bound, capitalised, count, pause_bound, plain_end,

@@ -9,8 +9,8 @@ links made before the blocks existed still land on the plan; the other parts are
 """
 from __future__ import annotations
 
-from ..dates import day_near
-from ..model import Handbook, Plan, Stage
+from ..core.dates import day_near
+from ..model.model import Handbook, Plan, Stage
 from .faq import team_faq
 from .fragments import MODES, Fragments, Paths
 from .help import TeamHelp

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..dates import day_words
-from ..model import Handbook, Plan
-from ..support import HelpChannel, OfficeHours, days_words
+from ..core.dates import day_words
+from ..model.model import Handbook, Plan
+from ..core.support import HelpChannel, OfficeHours, days_words
 from .fragments import Fragments
 from .sentences import and_list
 from .text import inline, link_or_text, safe_url

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..dates import day_words
-from ..model import Handbook, Plan, Stage
-from ..values import parse_date
+from ..core.dates import day_words
+from ..model.model import Handbook, Plan, Stage
+from ..core.values import parse_date
 from .fragments import Fragments
 from .sentences import plain_end, sentence
 from .text import cell, inline, table

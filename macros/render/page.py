@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..dates import day_words
+from ..core.dates import day_words
 from .text import front_matter, inline
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from ..dates import day_words
-from ..model import Access, Handbook, Plan, Stage
-from ..readiness import NO_DATA, NOT_READY, readiness
-from ..rules import RULES, rule_ids
-from ..schema_export import LIMITS
-from ..validate import schemas
+from ..core.dates import day_words
+from ..model.model import Access, Handbook, Plan, Stage
+from ..model.readiness import NO_DATA, NOT_READY, readiness
+from ..core.rules import RULES
+from ..core.rules.base import rule_ids
+from ..core.schema_export import LIMITS
+from ..core.validate import schemas
 from .fragments import (FORMATS, PATTERNS, Fragments, Paths, _percent, _period, fields_as_code,
                         use_anchor)
 from .definitions import definitions_page, definitions_reference

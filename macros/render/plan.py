@@ -9,11 +9,11 @@ points to the page that now holds what they marked.
 """
 from __future__ import annotations
 
-from ..model import Handbook, Plan, Stage
+from ..model.model import Handbook, Plan, Stage
 from .charts import adoption_chart, timeline_chart
 from .definitions import plan_definitions
 from .drift_words import has_usual_range, usual_range_block
-from ..dates import day_near, day_words
+from ..core.dates import day_near, day_words
 from .fragments import (CAPTURE, FALLBACKS, FORMATS, MODES, Fragments, Paths,
                         continues_while_paused, written_day)
 from .front import _few, next_step, uses_in_force

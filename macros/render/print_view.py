@@ -6,8 +6,8 @@ other page; the stylesheet's `@media print` strips the site around it.
 """
 from __future__ import annotations
 
-from ..dates import day_words
-from ..model import Handbook, Plan
+from ..core.dates import day_words
+from ..model.model import Handbook, Plan
 from .fragments import PATTERNS, Fragments, Paths, _percent, _period, written_day
 from .sentences import bound, pause_bound
 from .text import cell, code, front_matter, inline, table

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import posixpath
 
-from ..model import Handbook
+from ..model.model import Handbook
 
 
 def _page(target: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from markdown.extensions.toc import slugify, unique
 
-from ..model import Handbook
+from ..model.model import Handbook
 from .fragments import Paths
 
 INDEX_PATH = "search/handbook.json"

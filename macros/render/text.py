@@ -13,9 +13,9 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from ..content import embed, sections
-from ..content import render as render_content
-from ..load import HAZARDS
+from ..core.content import embed, sections
+from ..core.content import render as render_content
+from ..core.load import HAZARDS
 
 # `|` splits table cells, `{` opens attr_list (which can set onclick=), `[`/`!` start links and
 # images, `*`/`_`/`` ` ``/`~`/`^`/`=` emphasis and code, `<`/`&` HTML, `\` escapes, `$` maths.

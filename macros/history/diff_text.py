@@ -24,7 +24,7 @@ from .diff import (
     to_markdown,
 )
 from .diff_judgement import NEEDS_APPROVAL, NO_EFFECT, NOT_JUDGED, TIGHTENS
-from .render.text import visible as shown_visible
+from ..render.text import visible as shown_visible
 
 FORMATS = ("text", "markdown", "json")
 _LABELS = {NEEDS_APPROVAL: "needs approval", TIGHTENS: "tightens", NO_EFFECT: "no policy effect",

@@ -9,17 +9,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .dates import resolve_today
-from .definition_history import held
-from .diagnostics import Diagnostic
-from .diff import policy_changes
-from .last_change import last_changes
-from .model import Handbook, build_handbook
-from .render import all_pages, navigation
-from .render.redirects import redirects
-from .render.search import INDEX_PATH, search_index
-from .validate import Checked, check
-from .validate_pages import check_pages
+from ..core.dates import resolve_today
+from ..core.diagnostics import Diagnostic
+from ..history.definition_history import held
+from ..history.diff import policy_changes
+from ..history.last_change import last_changes
+from ..model.model import Handbook, build_handbook
+from ..render import all_pages, navigation
+from ..render.redirects import redirects
+from ..render.search import INDEX_PATH, search_index
+from ..core.validate import Checked, check
+from ..render.validate_pages import check_pages
 
 
 @dataclass

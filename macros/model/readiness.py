@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dates import day_words
+from ..core.dates import day_words
 from .model import Handbook, Plan
 from .tier_gaps import count as _count
 from .tier_gaps import gaps, plan_modules
 from .tier_gaps import join_and as _and
-from .tiers import MONITORING_AREAS, Requirements, requirements
+from ..core.tiers import MONITORING_AREAS, Requirements, requirements
 
 READY, NOT_READY, NO_DATA = "ready", "not_ready", "no_data"
 SECURITY_KINDS = ("security_review", "data_protection_review")

@@ -10,13 +10,15 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from .baseline import Baseline, build_baseline
+from ..core.baseline import Baseline, build_baseline
 from .faq import Entry, entries_of
-from .measurements import Measurement
-from .rules import ORG_REFERENCES, PLAN_REFERENCES, latest_breaches, select
+from ..core.measurements import Measurement
+from ..core.rules.base import select
+from ..core.rules.monitoring import latest_breaches
+from ..core.rules.references import ORG_REFERENCES, PLAN_REFERENCES
 from .staleness import is_stale, stale_after
-from .support import Help, build_help
-from .values import gives_access, parse_date
+from ..core.support import Help, build_help
+from ..core.values import gives_access, parse_date
 
 
 def _list(value: Any) -> tuple:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import history
 from .diff import Change, Item, Side, SideError, commit_side, diff
-from .model import LastChange
+from ..model.model import LastChange
 
 # Names of things kept in lists with ids: (one, many). Any other list reads "<key> item(s)".
 _NOUNS = {

@@ -1,4 +1,4 @@
-"""Running the rules of macros/rules.py over the documents, so that no rule's failure is ever
+"""Running the rules of macros/core/rules/ over the documents, so that no rule's failure is ever
 blamed on the wrong plan or hides what the rule finds in the others.
 
 A rule that raises on a file the loader or the schema already refused is skipped there quietly
@@ -15,15 +15,16 @@ from typing import Callable, Iterable
 from . import rules
 from .diagnostics import ERROR, Diagnostic
 from .load import Document
+from .rules.base import Scope
 
-Rule = Callable[[rules.Scope], Iterable[Diagnostic]]
+Rule = Callable[[Scope], Iterable[Diagnostic]]
 
 
 def run_rules(org: Document | None, plans: list[Document], today: dt.date,
               found: list[Diagnostic], measurements: dict | None = None,
               faq: Document | None = None) -> list[Diagnostic]:
     """Every rule over every plan, after the loader's and the schema's findings (`found`)."""
-    scope = rules.Scope(org, plans, today, found, measurements or {}, faq=faq)
+    scope = Scope(org, plans, today, found, measurements or {}, faq=faq)
     refused = {d.file for d in found if d.is_error}
     results: list[Diagnostic] = []
     for rule in rules.RULES:
@@ -39,13 +40,13 @@ def run_rules(org: Document | None, plans: list[Document], today: dt.date,
     return [d for d in results if (d.file, d.line, d.column) not in taken]
 
 
-def _over(scope: rules.Scope, plans: list[Document]) -> rules.Scope:
+def _over(scope: Scope, plans: list[Document]) -> Scope:
     one = copy.copy(scope)  # shares the registries built once
     one.plans = plans
     return one
 
 
-def _guarded(rule: Rule, scope: rules.Scope, doc: Document, refused: set[str]
+def _guarded(rule: Rule, scope: Scope, doc: Document, refused: set[str]
              ) -> list[Diagnostic]:
     """The rule's findings on one plan; what it found before failing is kept."""
     findings: list[Diagnostic] = []
@@ -56,7 +57,7 @@ def _guarded(rule: Rule, scope: rules.Scope, doc: Document, refused: set[str]
     return findings
 
 
-def _across(rule: Rule, scope: rules.Scope, plans: list[Document], refused: set[str]
+def _across(rule: Rule, scope: Scope, plans: list[Document], refused: set[str]
             ) -> list[Diagnostic]:
     """A rule that compares plans. When it fails, the plans it fails on alone are found, each
     gets the internal error, and the rule runs again over all the others."""
@@ -81,7 +82,7 @@ def _across(rule: Rule, scope: rules.Scope, plans: list[Document], refused: set[
     return failed + _across(rule, scope, rest, refused)
 
 
-def _org_file(scope: rules.Scope, plans: list[Document]) -> str:
+def _org_file(scope: Scope, plans: list[Document]) -> str:
     if scope.org is not None:
         return scope.org.file
     folder = plans[0].file.rpartition("/")[0] if plans else "plans"

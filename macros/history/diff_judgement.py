@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .tiers import TIERS, implied_tier, requirements
+from ..core.tiers import TIERS, implied_tier, requirements
 
 NEEDS_APPROVAL = "needs-approval"
 TIGHTENS = "tightens"

@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .faq_check import split_ref
-from .values import parse_date
+from ..core.faq_check import split_ref
+from ..core.values import parse_date
 
 NEW_DAYS = 7  # an entry added within this many days of the page's day is marked New
 

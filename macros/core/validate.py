@@ -33,7 +33,7 @@ from .measurements import SUFFIX as MEASUREMENTS
 from .measurements import MeasurementFile, load_measurements
 from .plans_folder import FAQ_FILE, ORG_FILE, unread_files
 from .rule_runner import run_rules
-from .rules import get
+from .rules.base import get
 from .values import DATE, SLUG, is_placeholder, is_slug, parse_date  # noqa: F401 (re-exported)
 
 # Package data (pyproject.toml maps schema/ to macros.schema): the installed tool reads its own

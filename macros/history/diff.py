@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import history
-from .codeowners import entry as codeowners_entry
+from ..core.codeowners import entry as codeowners_entry
 from .diff_judgement import (
     BELOW,
     NEEDS_APPROVAL,
@@ -44,11 +44,11 @@ from .diff_judgement import (
 )
 from .history import Commit, HistoryError
 from .listdiff import differing_spans
-from .load import HAZARDS, load_text
-from .render.fragments import MODES
-from .render.text import code, inline, visible
-from .tiers import TIERS, relaxed
-from .validate import Schemas, schemas
+from ..core.load import HAZARDS, load_text
+from ..render.fragments import MODES
+from ..render.text import code, inline, visible
+from ..core.tiers import TIERS, relaxed
+from ..core.validate import Schemas, schemas
 
 ORG_FILE = "_org.yaml"
 FAQ_FILE = "_faq.yaml"  # questions and answers: never policy (FAQ_ONLY)

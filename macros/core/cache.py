@@ -22,7 +22,7 @@ DISTRIBUTION = "rollout-handbook"
 # What a cached result depends on besides its input and our code: the schema library, the YAML
 # parser, the Markdown renderer, the sanitiser and the chart library.
 LIBRARIES = ("Cerberus", "PyYAML", "Markdown", "nh3", "matplotlib")
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # macros/, every sub-package
 
 
 def root() -> Path | None:

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import format_text
-from .main import render_page
-from .model import Handbook
+from ..core.diagnostics import format_text
+from .page_macros import render_page
+from ..model.model import Handbook
 from .pipeline import run
-from .render.text import title
+from ..render.text import title
 from .tool_site import (MARKDOWN, OVERRIDES, SCRIPT, SITE_DATA, STYLESHEET, TOOL_PAGES,
                         with_tool_pages)
 

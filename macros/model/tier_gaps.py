@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable
 
 from .model import Handbook, Plan
-from .tiers import ALWAYS_REQUIRED, REQUIRED_TOPICS, Requirements, requirements
+from ..core.tiers import ALWAYS_REQUIRED, REQUIRED_TOPICS, Requirements, requirements
 
 _ALWAYS = {("owner",): "no business owner", ("scope", "tools"): "no tools named",
            ("uses", "allowed"): "no allowed uses", ("uses", "prohibited"): "no prohibited uses",

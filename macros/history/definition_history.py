@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import history
 from .definition_changes import touched
-from .definitions import Held, definitions
+from ..core.definitions import Held, definitions
 from .diff import Side, SideError, commit_side, diff
 
 Found = dict[str, dict[str, Held]]  # plan id -> definition key -> how long it has held

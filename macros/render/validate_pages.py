@@ -21,8 +21,8 @@ import jinja2
 import yaml
 from jinja2 import nodes
 
-from .diagnostics import ERROR, Diagnostic
-from .model import Handbook
+from ..core.diagnostics import ERROR, Diagnostic
+from ..model.model import Handbook
 from .page_expressions import close_macro, refused_expressions
 
 PLAN, STAGE, PATH, MODULE, TEAM = "plan", "stage", "escalation path", "training module", "team"

@@ -8,8 +8,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .measurements import SUFFIX as MEASUREMENTS
-from .validate import check
+from ..core.measurements import SUFFIX as MEASUREMENTS
+from ..core.validate import check
 
 
 def check_errors(spec: str, today: dt.date, repo: Path = Path("."), folder: str = "plans"

@@ -21,12 +21,12 @@ import signal
 import sys
 from pathlib import Path
 
-from .cache import folder
-from .dates import ENV as TODAY_ENV
-from .dates import DateError, resolve_today
-from .diagnostics import FORMATS, summary
-from .mkdocs_config import docs_dir
-from .validate import format_version, shown_path, tool_version
+from ..core.cache import folder
+from ..core.dates import ENV as TODAY_ENV
+from ..core.dates import DateError, resolve_today
+from ..core.diagnostics import FORMATS, summary
+from ..publishing.mkdocs_config import docs_dir
+from ..core.validate import format_version, shown_path, tool_version
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # what a shell reports for Ctrl-C
@@ -47,8 +47,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _check_all(paths: list[Path], today: dt.date, cache: Path | None = None,
                repository: Path | None = None):
     """The plans, then the macro calls of the hand-written pages beside them."""
-    from .pipeline import check_pages_of, model
-    from .validate import check
+    from ..publishing.pipeline import check_pages_of, model
+    from ..core.validate import check
 
     result = check(paths, today=today, jobs=os.cpu_count() or 1, cache_dir=cache,
                    repository=repository)
@@ -73,7 +73,7 @@ def _docs_beside(paths: list[Path]) -> Path | None:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema_export import schema_text, write_schemas
+    from ..core.schema_export import schema_text, write_schemas
 
     if args.write is None:
         sys.stdout.write(schema_text(args.kind))
@@ -91,18 +91,18 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from .render_site import render_site
+    from ..publishing.render_site import render_site
 
     return render_site(Path(args.plans), Path(args.out), today=args.today)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .definition_changes import record_errors
-    from .diagnostics import format_text
-    from .diff import SideError, diff, notes, plain, read_side
-    from .diff_check import check_errors
-    from .diff_text import render
-    from .render.text import visible
+    from ..history.definition_changes import record_errors
+    from ..core.diagnostics import format_text
+    from ..history.diff import SideError, diff, notes, plain, read_side
+    from ..history.diff_check import check_errors
+    from ..history.diff_text import render
+    from ..render.text import visible
 
     try:
         old, new = read_side(args.old), read_side(args.new)
@@ -134,7 +134,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from .templates import write_template
-    from .validate import is_slug
+    from ..core.validate import is_slug
 
     if not is_slug(args.id):
         print(f"handbook new: '{args.id}' is not an id (lowercase letters, digits, hyphens)",
@@ -156,7 +156,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     its layout needs beside plans/."""
     from .init import init, name_problem
     from .layout import COPY, NONE, layout_of, next_steps
-    from .validate import is_slug
+    from ..core.validate import is_slug
 
     if args.plan and not is_slug(args.plan):
         print(f"handbook init: '{args.plan}' is not an id (lowercase letters, digits, hyphens)",
@@ -199,7 +199,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_reference(args: argparse.Namespace) -> int:
     """The plan format reference: the page the handbook publishes, as Markdown; for a terminal
     (the default when stdout is one) the same text with its HTML entities decoded."""
-    from .render.pages import reference_page
+    from ..render.pages import reference_page
 
     text = reference_page()
     text = text.split("---\n", 2)[2].lstrip("\n") if text.startswith("---\n") else text
@@ -213,7 +213,7 @@ def _terminal_text(markdown: str) -> str:
     entity that decodes to a control character is dropped: a terminal would obey it."""
     import html
 
-    from .load import HAZARDS
+    from ..core.load import HAZARDS
 
     return "".join(ch for ch in html.unescape(markdown) if ord(ch) not in HAZARDS)
 
@@ -221,9 +221,9 @@ def _terminal_text(markdown: str) -> str:
 def cmd_codeowners(args: argparse.Namespace) -> int:
     """CODEOWNERS from the plans: each plan file and its measurements belong to its business
     owner and its owner of the definitions of good; _org.yaml to every sponsor."""
-    from .codeowners import codeowners
-    from .diagnostics import format_text
-    from .validate import check
+    from ..core.codeowners import codeowners
+    from ..core.diagnostics import format_text
+    from ..core.validate import check
 
     result = check([Path(args.plans)], today=args.today)
     if not result.ok or result.org is None:
@@ -242,8 +242,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Validate, build into a fresh folder, and only then point site/ at it (see
     publish_site: readers never see a missing or half-written site; the last good one stays
     if anything fails)."""
-    from .diagnostics import format_text
-    from .publish_site import Stopped, build_site, run_child
+    from ..core.diagnostics import format_text
+    from ..publishing.publish_site import Stopped, build_site, run_child
 
     # The repository is here, where mkdocs.yml is: the hook checks against the same folder.
     result = _check_all([Path("plans")], args.today, repository=Path.cwd())
@@ -278,7 +278,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """`mkdocs serve` as a child that dies with this command; Ctrl-C reaches it as SIGINT."""
-    from .publish_site import Stopped, run_child
+    from ..publishing.publish_site import Stopped, run_child
 
     extra = ["--dev-addr", args.dev_addr] if args.dev_addr else []
     env = dict(os.environ)  # Material's end-of-life notice shows once, as in cmd_build

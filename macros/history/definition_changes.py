@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from . import history
-from .definitions import METRIC_FIELDS, approver, criterion_id, key_of, records, what_text
-from .diagnostics import ERROR, Diagnostic
+from ..core.definitions import METRIC_FIELDS, approver, criterion_id, key_of, records, what_text
+from ..core.diagnostics import ERROR, Diagnostic
 from .diff import Change, Item, Side
 from .history import HistoryError
-from .load import display_path, load_text
-from .values import parse_date
+from ..core.load import display_path, load_text
+from ..core.values import parse_date
 
 RULE = "definition-record"
 

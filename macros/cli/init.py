@@ -18,13 +18,13 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .editor_schema import FILES
+from ..core.editor_schema import FILES
 from .layout import missing_ignores
-from .load import HAZARDS
-from .schema_export import write_schemas
+from ..core.load import HAZARDS
+from ..core.schema_export import write_schemas
 from .shipped import SHIPPED_EXAMPLES
 from .templates import write_template
-from .validate import ORG_FILE
+from ..core.validate import ORG_FILE
 
 # Characters a name written into one YAML line may not hold: the check's hazards, plus the line
 # break and tab it allows in longer text.
