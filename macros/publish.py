@@ -12,16 +12,20 @@ import datetime as dt
 import html
 import logging
 import re
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
 from macros import pipeline
+from macros.as_of import AsOfError, as_of_day
 from macros.dates import DateError, resolve_today
 from macros.diagnostics import format_text
 from macros.render.fragments import Paths
+from macros.render.historical import is_snapshot, with_banner
 from macros.render.pages import errors_page
+from macros.snapshots import add_to, past_site
 from macros.render.text import title
 
 ERRORS_PAGE = "handbook-errors.md"
@@ -37,18 +41,19 @@ def on_startup(*, command: str, dirty: bool) -> None:
 _RELOAD_ORDER = ["values", "dates", "diagnostics", "tiers", "load", "measurements",
                  "plans_folder", "cache", "editor_schema", "content", "codeowners", "support",
                  "faq_check", "rules",
-                 "rule_runner", "validate", "history", "baseline", "staleness", "faq", "model",
+                 "rule_runner", "validate", "history", "as_of", "baseline", "staleness", "faq",
+                 "model",
                  "tier_gaps",
                  "readiness", "render.text", "render.sentences", "render.diagram",
                  "render.chart_text",
                  "render.charts", "render.examples", "render.page", "render.fragments",
                  "render.help", "render.messages", "render.faq", "render.front",
-                 "render.print_view", "render.plan", "render.search",
+                 "render.print_view", "render.plan", "render.search", "render.historical",
                  "schema_export",
                  "render.pages", "render.redirects", "render", "diff_judgement", "listdiff", "diff",
                  "last_change",
                  "page_sandbox",
-                 "page_expressions", "validate_pages", "pipeline"]
+                 "page_expressions", "validate_pages", "pipeline", "snapshots"]
 
 
 def _reload_changed_code() -> None:
@@ -78,7 +83,7 @@ def on_config(config):
     if pipeline.mode == "serve":
         _reload_changed_code()
     plans_dir = Path(config.config_file_path).parent / "plans"
-    site = pipeline.run(plans_dir, _today(), Path(config.docs_dir))
+    site = _site(plans_dir, config)
     if not site.ok:
         errors = [d for d in site.diagnostics if d.is_error]
         if pipeline.mode != "serve":
@@ -105,6 +110,25 @@ def on_config(config):
     return config
 
 
+def _site(plans_dir: Path, config) -> pipeline.Site:
+    """Today's site with its dated snapshots; under `handbook build --as-of D`, the plans as
+    they stood on D, every page bannered (on_page_markdown)."""
+    day = as_of_day()
+    if day is None:
+        site = pipeline.run(plans_dir, _today(), Path(config.docs_dir))
+        add_to(site, plans_dir)
+        return site
+    try:
+        site, note, errors = past_site(plans_dir, day, Path(config.docs_dir), config.site_url)
+    except AsOfError as error:
+        raise PluginError(f"handbook: {error}") from None
+    if errors:  # shown, never a reason to refuse a past policy (not a logged warning: strict)
+        print("Left out of this past policy (they fail today's rules):\n"
+              + format_text(errors), file=sys.stderr)
+    config.extra["handbook_as_of_note"] = note
+    return site
+
+
 def without_plans_folder(files, config):
     """`files` minus every file whose source is in plans/, whatever docs_dir is (`docs_dir:
     plans` in a repository of its own, or `.`): plans/ is data only, so no page, script or
@@ -128,9 +152,16 @@ def on_files(files, config):
         if files.get_file_from_path(src) is not None:
             raise PluginError(f"docs/{src} has the same path as a generated page; rename it.")
         # A print view is reached from its plan page, not the nav (omitted_files would warn).
-        inclusion = InclusionLevel.NOT_IN_NAV if Paths.is_print(src) else InclusionLevel.UNDEFINED
+        inclusion = InclusionLevel.NOT_IN_NAV if Paths.is_print(src) or is_snapshot(src) \
+            else InclusionLevel.UNDEFINED
         files.append(File.generated(config, src, content=text, inclusion=inclusion))
     return files
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    # `handbook build --as-of`: every page, generated or hand-written, says it is a past policy.
+    note = config.extra.get("handbook_as_of_note")
+    return with_banner(markdown, note) if note else markdown
 
 
 def on_page_content(html_text: str, page, config, files) -> str:
