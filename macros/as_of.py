@@ -31,11 +31,10 @@ class AsOfError(Exception):
 
 @dataclass(frozen=True)
 class Held:
-    """The commit whose plans held on `day`, and the tree of its plans folder."""
+    """The commit whose plans held on `day`."""
 
     day: dt.date
     change: Commit
-    tree: str
 
 
 def history_since(plans_dir: Path) -> str | None:
@@ -51,7 +50,9 @@ def history_since(plans_dir: Path) -> str | None:
 def plan_commits(plans_dir: Path, since: str | None) -> list[Commit]:
     """The first-parent commits of HEAD that changed `plans_dir`, newest first, within the
     organisation's history. Raises AsOfError outside a git checkout."""
-    found = log(plans_dir, since, first_parent_of="HEAD")
+    # A day alone reads, to git, as that day at the current time of day: count it whole.
+    whole_days = f"{since}T00:00:00" if since and len(since) == 10 else since
+    found = log(plans_dir, whole_days, first_parent_of="HEAD")
     if found is None:
         raise AsOfError(f"{plans_dir} is not in a git checkout with commits: there is no "
                         "history to read")
@@ -89,8 +90,7 @@ def trees(plans_dir: Path, commits: list[str]) -> dict[str, str]:
 def resolve(plans_dir: Path, day: dt.date) -> Held:
     """The commit whose plans held on `day`."""
     since = history_since(plans_dir)
-    change = held_on(day, plan_commits(plans_dir, since), since)
-    return Held(day, change, trees(plans_dir, [change.commit]).get(change.commit, ""))
+    return Held(day, held_on(day, plan_commits(plans_dir, since), since))
 
 
 def unpack(plans_dir: Path, commit: str, into: Path) -> Path:
@@ -105,9 +105,17 @@ def unpack(plans_dir: Path, commit: str, into: Path) -> Path:
     target = into / "plans"
     target.mkdir(parents=True)
     with tarfile.open(fileobj=io.BytesIO(out)) as archive:
-        # The data filter refuses links out of the folder, devices and absolute names.
-        archive.extractall(target, filter="data")
+        archive.extractall(target, filter=_data_only)
     return target
+
+
+def _data_only(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+    """Files and folders only: a link out of the folder, a device or an absolute name in a
+    commit is left out (the check never reads through a link anyway)."""
+    try:
+        return tarfile.data_filter(member, path)
+    except tarfile.FilterError:
+        return None
 
 
 def as_of_day() -> dt.date | None:

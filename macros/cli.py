@@ -106,7 +106,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from .render.text import visible
 
     labels = {}
-    if (args.since is None) == (args.old is None):  # either OLD [NEW] or --since D1 [--until]
+    if (args.since is None) == (args.old is None) or (args.until and args.since is None):
         print("handbook diff: give OLD [NEW], or --since D1 [--until D2], not both",
               file=sys.stderr)
         return EXIT_USAGE
