@@ -129,7 +129,11 @@ def snapshots(plans_dir: Path, setting: str, today: dt.date, today_pages: set[st
                                                first.stood.left_out), first.stood.day))
                 _reuse(out, folder(day), folder(first.stood.day), previous[2])
                 continue
-            built = build_leniently(unpack(plans_dir, change.commit, Path(tmp) / str(n)), day)
+            try:
+                copy = unpack(plans_dir, change.commit, Path(tmp) / str(n))
+            except AsOfError:
+                continue  # a commit without the plans folder: nothing to show for the day
+            built = build_leniently(copy, day)
             stood = Stood(day, change.commit, change.date, built.left_out)
             listed = Listed(stood)
             out.listed.append(listed)
@@ -153,7 +157,7 @@ def _add(out: Snapshots, stood: Stood, built: Built, today_pages: set[str]) -> l
     for src, text in pages.items():
         at = moved(src, prefix)
         today = relative(src if src in today_pages else _HOME, at)
-        note = banner(stood, today, relative(home, at) if src != _HOME else None)
+        note = banner(stood, today, relative(home, at) if src != _HOME else "")
         out.pages[at] = never_searched(with_banner(text, note))
     return list(pages)
 

@@ -48,12 +48,14 @@ def is_snapshot(src: str) -> bool:
 
 def banner(stood: Stood, today_link: str | None, home: str | None = None) -> str:
     """The note that opens every historical page. `today_link`: the address of today's
-    policy, relative to the page (None: there is no page of it to link)."""
+    policy, relative to the page (None: there is no page of it to link); `home`: the page
+    that lists the errors ("": this one; None: none, the build printed them)."""
     committed = stood.committed.isoformat() if stood.committed else "an unknown date"
     text = (f"This is the policy as it stood on {day_words(stood.day)} (commit {stood.short} "
             f"of {committed}).")
     if stood.left_out:
-        errors = f"[the errors]({home})" if home else "the errors the build printed"
+        errors = (f"[the errors]({home})" if home else "the errors listed below"
+                  if home == "" else "the errors the build printed")
         text += (f" {stood.left_out} file(s) of the plans then fail today's rules and are not "
                  f"shown; see {errors}.")
     today = f"[Today's policy]({today_link})" if today_link else "Today's policy: the handbook " \
@@ -97,10 +99,10 @@ def snapshot_home(stood: Stood, errors: list[Diagnostic], handbook: Handbook | N
     if errors:
         rows = [[cell(f"{d.file}:{d.line}:{d.column}"), cell(d.rule), cell(d.message)]
                 for d in errors]
+        listing = table(["Where", "Rule", "Problem"], rows).replace("\n", "\n    ")
         blocks.append('!!! warning "These plans fail today\'s rules"\n    The plans as they '
                       "stood then are judged by today's check. Files with errors are left out "
-                      "of this snapshot; the rest is shown.\n\n"
-                      + table(["Where", "Rule", "Problem"], rows))
+                      "of this snapshot; the rest is shown.\n\n    " + listing)
     return never_searched(page(f"The policy on {day_words(stood.day)}",
                          "What staff were allowed to do that day, as the plans then said.",
                          *blocks))
