@@ -107,7 +107,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     labels = {}
     if (args.since is None) == (args.old is None) or (args.until and args.since is None):
-        print("handbook diff: give OLD [NEW], or --since D1 [--until D2], not both",
+        print("handbook diff: give either OLD [NEW] or --since D1 [--until D2]",
               file=sys.stderr)
         return EXIT_USAGE
     if args.since is not None:  # the plans as they stood on two days (see handbook build)
