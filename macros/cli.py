@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from .as_of import ENV as AS_OF_ENV
-from .as_of import AsOfError, as_of_option, resolve
+from .as_of import AsOfError, as_of_option, dated_sides, resolve
 from .cache import folder
 from .dates import ENV as TODAY_ENV
 from .dates import DateError, resolve_today
@@ -99,7 +99,6 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .as_of import AsOfError, dated_sides
     from .diff import SideError, diff, notes, plain, read_side
     from .diff_check import check_errors
     from .diff_text import render

@@ -25,8 +25,8 @@ from macros.diagnostics import format_text
 from macros.render.fragments import Paths
 from macros.render.historical import is_snapshot, with_banner
 from macros.render.pages import errors_page
-from macros.snapshots import add_to, past_site
 from macros.render.text import title
+from macros.snapshots import add_to, past_site
 
 ERRORS_PAGE = "handbook-errors.md"
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .as_of import AsOfError, held_on, history_since, plan_commits, resolve, trees, unpack
+from . import cache as caches
 from .diagnostics import Diagnostic
 from .history import FAQ_FILE, ORG_FILE
 from .measurements import SUFFIX as MEASUREMENTS
@@ -49,7 +50,8 @@ def build_leniently(plans_dir: Path, day: dt.date) -> Built:
     """Check and render a copy of a plans folder; a plan file with errors is deleted from the
     copy (with its measurements) and the rest is built. Only an organisation file with errors
     leaves nothing to build."""
-    checked = check([plans_dir], today=day)
+    cache = caches.folder("plans")  # the plans most snapshots share are checked once
+    checked = check([plans_dir], today=day, cache_dir=cache)
     # Named as in the repository, not by the temporary folder of the copy.
     errors = [replace(d, file=f"plans/{Path(d.file).name}") for d in checked.diagnostics
               if d.is_error]
@@ -60,7 +62,7 @@ def build_leniently(plans_dir: Path, day: dt.date) -> Built:
         (plans_dir / name).unlink(missing_ok=True)
         (plans_dir / name.replace(".yaml", MEASUREMENTS)).unlink(missing_ok=True)
     if failing:
-        checked = check([plans_dir], today=day)
+        checked = check([plans_dir], today=day, cache_dir=cache)
         if not checked.ok or checked.org is None:  # what is left still fails: show nothing
             return Built(None, errors=errors)
     handbook = model(checked, day)
