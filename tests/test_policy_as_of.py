@@ -185,3 +185,19 @@ def test_diff_since_until_prints_the_change(project):
     assert same.returncode == 0 and NEW_TITLE not in same.stdout
     both = _handbook(project, "diff", "HEAD", "--since", "2026-02-01")
     assert both.returncode == 2 and both.stderr.count("\n") == 1
+
+
+def test_as_of_plans_failing_todays_rules_are_left_out_and_listed(tmp_path):
+    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project, check=True)
+    plan = project / "plans" / f"{PLAN}.yaml"
+    _edit(plan, "owner: ana-silva", "owner: nobody")  # an error under today's rules
+    _commit(project, "a plan naming nobody", "2026-01-10")
+    done = _handbook(project, "build", "--as-of", "2026-02-01", "--site-dir",
+                     str(tmp_path / "site"))
+    assert done.returncode == 0, done.stderr
+    assert "Left out of this past policy (they fail today's rules):" in done.stderr
+    assert f"plans/{PLAN}.yaml:" in done.stderr and "[ref]" in done.stderr
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "1 file(s) of the plans then fail today's rules and are not shown" in home
+    assert not (tmp_path / "site" / "plans" / PLAN).exists()
