@@ -16,6 +16,7 @@ import pytest
 
 from macros.as_of import AsOfError, held_on, plan_commits
 from macros.render.historical import INDEX
+from macros.render_site import render_site
 from macros.snapshots import snapshot_days, snapshots
 from tests.conftest import FIXTURES, make_project
 
@@ -201,3 +202,19 @@ def test_as_of_plans_failing_todays_rules_are_left_out_and_listed(tmp_path):
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "1 file(s) of the plans then fail today's rules and are not shown" in home
     assert not (tmp_path / "site" / "plans" / PLAN).exists()
+
+
+def test_the_engine_neutral_render_writes_the_snapshots_a_stock_build_accepts(tmp_path):
+    project = _dated_project(tmp_path,
+                             org_lines='history_since: "2026-01-01"\nsnapshots: monthly\n')
+    out = tmp_path / "rendered"
+    assert render_site(project / "plans", out, dt.date(2026, 3, 20)) == 0
+    assert (out / "docs" / "as-of" / "2026-02-01" / "plans" / PLAN / "index.md").is_file()
+    assert (out / "docs" / "as-of" / "2026-03-01" / "index.html").is_file()  # the same plans
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
+                           str(out / "mkdocs.yml"), "--site-dir", str(tmp_path / "site")],
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    page = (tmp_path / "site" / "as-of" / "2026-02-01" / "plans" / PLAN / "index.html")
+    assert "This is the policy as it stood on Sun 1 Feb 2026" in page.read_text()
