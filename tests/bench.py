@@ -12,6 +12,8 @@ readers  the example plans and the stranger's (tests/fixtures/stranger-2) in Deb
        screens the page is, and how many A4 pages its print view prints on. phones: at 390x844
        and 1280x900, how far the worst staff page or element runs past the screen (px; 0 is
        right) and the smallest chart text (px; at least 12 is right).
+snapshots  a year of weekly snapshots (tests/bench_snapshots.py): `handbook build` with
+       `snapshots: weekly` against the same build without, on a history that changes quarterly.
 search the staff question sets (tests/fixtures/questions/): for each, the share of whole-sentence
        questions answered on a top-3 result by the site's search, and by Material's lunr search
        over the same site for comparison (a browser: Debian's chromium). "answer" counts the
@@ -38,6 +40,7 @@ from pathlib import Path
 import yaml
 from playwright.sync_api import sync_playwright
 
+from tests.bench_snapshots import bench_snapshots
 from tests.conftest import CHROMIUM_FLAGS, FIXTURES, make_project, mkdocs_build, serve
 from tests.page_figures import PRINTED, SCREENS, plan_figures
 from tests.phone_layout import VIEWPORTS, measure, staff_paths
@@ -261,7 +264,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,500")
-    parser.add_argument("--only", choices=["check", "build", "readers", "search"])
+    parser.add_argument("--only", choices=["check", "build", "readers", "search", "snapshots"])
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     started = time.perf_counter()
@@ -276,6 +279,9 @@ def main() -> None:
             print(line, flush=True)
     if args.only in (None, "search"):
         for line in bench_search():
+            print(line, flush=True)
+    if args.only in (None, "snapshots"):
+        for line in bench_snapshots(TODAY, ENV, timed):
             print(line, flush=True)
     print(f"(benchmark took {time.perf_counter() - started:.0f} s on {os.cpu_count()} cores)")
 

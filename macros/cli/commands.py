@@ -25,6 +25,8 @@ from ..core.cache import folder
 from ..core.dates import ENV as TODAY_ENV
 from ..core.dates import DateError, resolve_today
 from ..core.diagnostics import FORMATS, summary
+from ..history.as_of import ENV as AS_OF_ENV
+from ..history.as_of import AsOfError, as_of_option, dated_sides, resolve
 from ..publishing.mkdocs_config import docs_dir
 from ..core.validate import format_version, shown_path, tool_version
 
@@ -104,8 +106,21 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from ..history.diff_text import render
     from ..render.text import visible
 
+    labels = {}
+    if (args.since is None) == (args.old is None) or (args.until and args.since is None):
+        print("handbook diff: give either OLD [NEW] or --since D1 [--until D2]",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.since is not None:  # the plans as they stood on two days (see handbook build)
+        try:
+            (args.old, labels[0]), (args.new, labels[1]) = dated_sides(
+                Path("plans"), args.since, args.until, resolve_today())
+        except (ValueError, AsOfError) as error:
+            print(f"handbook diff: {error}", file=sys.stderr)
+            return EXIT_USAGE if isinstance(error, ValueError) else EXIT_ERRORS
     try:
         old, new = read_side(args.old), read_side(args.new)
+        old.label, new.label = labels.get(0, old.label), labels.get(1, new.label)
     except SideError as error:  # names from an unchecked revision: no control reaches the terminal
         print(f"handbook diff: {visible(error)}", file=sys.stderr)
         return EXIT_USAGE
@@ -245,19 +260,33 @@ def cmd_build(args: argparse.Namespace) -> int:
     from ..core.diagnostics import format_text
     from ..publishing.publish_site import Stopped, build_site, run_child
 
-    # The repository is here, where mkdocs.yml is: the hook checks against the same folder.
-    result = _check_all([Path("plans")], args.today, repository=Path.cwd())
-    if result.diagnostics:
-        print(format_text(result.diagnostics), file=sys.stderr)
-    if not result.ok:
-        print(f"{summary(result.diagnostics, result.files)}; site/ left as it was.",
-              file=sys.stderr)
-        return EXIT_ERRORS
+    if args.as_of is not None:  # a past policy: built whatever today's rules say of it
+        try:
+            held = resolve(Path("plans"), args.as_of)
+        except AsOfError as error:
+            print(f"handbook build: {error}", file=sys.stderr)
+            return EXIT_ERRORS
+        print(f"The policy as it stood on {args.as_of} (commit {held.change.commit[:7]} of "
+              f"{held.change.day}).", file=sys.stderr)
+        args.today, files = args.as_of, "plans/ as it stood then"
+    else:
+        # The repository is here, where mkdocs.yml is: the hook checks against the same folder.
+        result = _check_all([Path("plans")], args.today, repository=Path.cwd())
+        if result.diagnostics:
+            print(format_text(result.diagnostics), file=sys.stderr)
+        if not result.ok:
+            print(f"{summary(result.diagnostics, result.files)}; site/ left as it was.",
+                  file=sys.stderr)
+            return EXIT_ERRORS
+        files = f"{result.files} file(s) in plans/"
     site = Path(args.site_dir)
     # Material prints its end-of-life notice once, as the child starts (to stderr, not a
     # logged warning: `--strict` does not fail on it); NO_MKDOCS_2_WARNING=1 is the user's.
     # The pages are made in the mkdocs child: it reads the day this check judged.
     env = {**os.environ, TODAY_ENV: args.today.isoformat()}
+    env.pop(AS_OF_ENV, None)
+    if args.as_of is not None:
+        env[AS_OF_ENV] = args.as_of.isoformat()
 
     def mkdocs_build(folder: Path) -> int:
         # Never -q/-v with --strict: mkdocs then exits 0 on warnings (mkdocs#4126).
@@ -272,7 +301,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if code != 0:
         print("mkdocs build failed; site/ left as it was.", file=sys.stderr)
         return EXIT_ERRORS
-    print(f"Built {site}/ from {result.files} file(s) in plans/.", file=sys.stderr)
+    print(f"Built {site}/ from {files}.", file=sys.stderr)
     return EXIT_OK
 
 
@@ -319,12 +348,16 @@ def parser() -> argparse.ArgumentParser:
     schema.set_defaults(run=cmd_schema)
 
     diff = sub.add_parser("diff", help="what a change does to the rules, in plain words")
-    diff.add_argument("old", metavar="OLD", help="plan file, folder, or git revision")
+    diff.add_argument("old", metavar="OLD", nargs="?",
+                      help="plan file, folder, or git revision (or give --since)")
     diff.add_argument("new", metavar="NEW", nargs="?", default="plans",
                       help="plan file, folder, or git revision (default: plans/)")
     diff.add_argument("--format", choices=["text", "markdown", "json"], default=None,
                       help="text (the default on a terminal), markdown (the default otherwise: "
                            "a pull-request comment) or json")
+    diff.add_argument("--since", metavar="D1", help="compare the plans as they stood on D1 "
+                      "(YYYY-MM-DD; the commit `handbook build --as-of` would show) ...")
+    diff.add_argument("--until", metavar="D2", help="... with those of D2 (default: today)")
     diff.add_argument("--exit-code", action="store_true",
                       help="exit 1 when any change needs approval, else 0")
     diff.set_defaults(run=cmd_diff)
@@ -365,6 +398,9 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="check, then build site/ atomically")
     build.add_argument("--site-dir", default="site")
     _today_option(build)
+    build.add_argument("--as-of", metavar="YYYY-MM-DD",
+                       help="build the plans as they stood on this day (the last commit on or "
+                            "before it), judged on it; every page says it is a past policy")
     build.set_defaults(run=cmd_build)
 
     serve = sub.add_parser("serve", help="live preview")
@@ -376,6 +412,12 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if getattr(args, "as_of", None) is not None:
+        try:
+            args.as_of = as_of_option(args.as_of, args.today)
+        except ValueError as error:
+            print(f"handbook {args.command}: {error}", file=sys.stderr)
+            return EXIT_USAGE
     if hasattr(args, "today"):
         # One day for the whole command: --today, else $HANDBOOK_TODAY, else the clock.
         args.today_given = args.today is not None or bool(os.environ.get(TODAY_ENV, "").strip())

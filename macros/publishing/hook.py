@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import logging
 import re
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -20,6 +21,9 @@ from mkdocs.structure.files import File, InclusionLevel
 from macros.publishing import pipeline
 from macros.core.dates import DateError, resolve_today
 from macros.core.diagnostics import format_text
+from macros.history.as_of import AsOfError, as_of_day
+from macros.publishing.snapshots import add_to, past_site
+from macros.render.historical import is_snapshot, with_banner
 from macros.render.fragments import Paths
 from macros.render.pages import errors_page
 from macros.render.text import title
@@ -37,17 +41,24 @@ def on_startup(*, command: str, dirty: bool) -> None:
 _RELOAD_ORDER = ["core", "model", "history", "publishing", "core.values", "core.dates",
                  "core.diagnostics", "core.tiers", "core.load", "core.measurements",
                  "core.plans_folder", "core.cache", "core.editor_schema", "core.content",
-                 "core.codeowners", "core.support", "core.faq_check", "core.rules",
-                 "core.rule_runner", "core.validate", "history.history", "core.baseline",
+                 "core.codeowners", "core.support", "core.faq_check", "core.definitions",
+                 "core.definition_records", "core.drift", "core.rules.base",
+                 "core.rules.references", "core.rules.tier_rules", "core.rules.support",
+                 "core.rules.stages", "core.rules.uses", "core.rules.monitoring",
+                 "core.rules.content", "core.rules.definitions", "core.rules",
+                 "core.rule_runner", "core.validate", "history.history", "history.as_of", "core.baseline",
                  "model.staleness", "model.faq", "model.model", "model.tier_gaps",
                  "model.readiness", "render.text", "render.sentences", "render.diagram",
                  "render.chart_text", "render.charts", "render.examples", "render.page",
                  "render.fragments", "render.help", "render.messages", "render.faq",
-                 "render.front", "render.print_view", "render.plan", "render.search",
+                 "render.front", "render.print_view", "render.drift_words", "render.definitions",
+                 "render.plan", "render.search", "render.historical",
                  "core.schema_export", "render.pages", "render.redirects", "render",
                  "history.diff_judgement", "history.listdiff", "history.diff",
+                 "history.definition_changes", "history.definition_history",
                  "history.last_change", "render.page_sandbox", "render.page_expressions",
-                 "render.validate_pages", "publishing.pipeline", "publishing.page_macros",
+                 "render.validate_pages", "publishing.pipeline", "publishing.snapshots",
+                 "publishing.page_macros",
                  "publishing.hook"]
 
 
@@ -78,7 +89,7 @@ def on_config(config):
     if pipeline.mode == "serve":
         _reload_changed_code()
     plans_dir = Path(config.config_file_path).parent / "plans"
-    site = pipeline.run(plans_dir, _today(), Path(config.docs_dir))
+    site = _site(plans_dir, config)
     if not site.ok:
         errors = [d for d in site.diagnostics if d.is_error]
         if pipeline.mode != "serve":
@@ -105,6 +116,25 @@ def on_config(config):
     return config
 
 
+def _site(plans_dir: Path, config) -> pipeline.Site:
+    """Today's site with its dated snapshots; under `handbook build --as-of D`, the plans as
+    they stood on D, every page bannered (on_page_markdown)."""
+    day = as_of_day()
+    if day is None:
+        site = pipeline.run(plans_dir, _today(), Path(config.docs_dir))
+        add_to(site, plans_dir)
+        return site
+    try:
+        site, note, errors = past_site(plans_dir, day, Path(config.docs_dir), config.site_url)
+    except AsOfError as error:
+        raise PluginError(f"handbook: {error}") from None
+    if errors:  # shown, never a reason to refuse a past policy (not a logged warning: strict)
+        print("Left out of this past policy (they fail today's rules):\n"
+              + format_text(errors), file=sys.stderr)
+    config.extra["handbook_as_of_note"] = note
+    return site
+
+
 def without_plans_folder(files, config):
     """`files` minus every file whose source is in plans/, whatever docs_dir is (`docs_dir:
     plans` in a repository of its own, or `.`): plans/ is data only, so no page, script or
@@ -128,9 +158,16 @@ def on_files(files, config):
         if files.get_file_from_path(src) is not None:
             raise PluginError(f"docs/{src} has the same path as a generated page; rename it.")
         # A print view is reached from its plan page, not the nav (omitted_files would warn).
-        inclusion = InclusionLevel.NOT_IN_NAV if Paths.is_print(src) else InclusionLevel.UNDEFINED
+        inclusion = InclusionLevel.NOT_IN_NAV if Paths.is_print(src) or is_snapshot(src) \
+            else InclusionLevel.UNDEFINED
         files.append(File.generated(config, src, content=text, inclusion=inclusion))
     return files
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    # `handbook build --as-of`: every page, generated or hand-written, says it is a past policy.
+    note = config.extra.get("handbook_as_of_note")
+    return with_banner(markdown, note) if note else markdown
 
 
 def on_page_content(html_text: str, page, config, files) -> str:

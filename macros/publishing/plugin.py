@@ -58,6 +58,9 @@ class HandbookPlugin(BasePlugin):
                                   config.use_directory_urls))
         return publish.on_files(files, config)
 
+    def on_page_markdown(self, markdown: str, page, config: MkDocsConfig, files) -> str:
+        return publish.on_page_markdown(markdown, page, config, files)
+
     def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
         return publish.on_post_page(output, page, config)
 

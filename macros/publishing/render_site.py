@@ -25,6 +25,7 @@ from .page_macros import render_page
 from ..model.model import Handbook
 from .pipeline import run
 from ..render.text import title
+from .snapshots import add_to
 from .tool_site import (MARKDOWN, OVERRIDES, SCRIPT, SITE_DATA, STYLESHEET, TOOL_PAGES,
                         with_tool_pages)
 
@@ -64,7 +65,7 @@ def config(handbook: Handbook, nav: list) -> dict:
                                 for name, options in MARKDOWN.items()],
         "extra_css": [STYLESHEET], "extra_javascript": [SCRIPT],
         # A print view is reached from its plan page, not the nav (the hook says the same).
-        "not_in_nav": "plans/*/print.md",
+        "not_in_nav": "plans/*/print.md\n/as-of/*/",  # and the snapshots (their list is in)
         "validation": {"omitted_files": "warn", "absolute_links": "warn",
                        "unrecognized_links": "warn", "anchors": "warn"},
         "nav": nav,
@@ -93,6 +94,7 @@ def project_files(plans_dir: Path, today: dt.date) -> tuple[dict[str, bytes], in
     if not site.ok:
         print(format_text(site.diagnostics), file=sys.stderr)
         return None
+    add_to(site, plans_dir)  # dated snapshots, when _org.yaml asks for them
     docs = {**site.pages, **site.redirects, **site.assets}
     docs |= {name: tool_page(name, site.handbook) for name in TOOL_PAGES}
     for folder in ASSET_FOLDERS:

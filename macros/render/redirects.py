@@ -25,6 +25,11 @@ def _page(target: str) -> str:
     )
 
 
+def moved_page(target: str) -> str:
+    """A page that sends the reader on to `target` (a relative address built from ids)."""
+    return _page(target)
+
+
 def redirects(hb: Handbook, pages: dict[str, str]) -> dict[str, str]:
     """Redirect pages by output path (e.g. plans/old-id/index.html)."""
     moves: dict[str, str] = {}  # old URL folder -> new URL folder

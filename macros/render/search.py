@@ -32,7 +32,8 @@ _EVIDENCE = "/evidence.md"  # readings, decisions, risks: searched, but far belo
 
 def excluded(src: str) -> bool:
     """Whether a generated page stays out of the staff search."""
-    return src in _EDITORS or src.endswith(("/readiness.md", "/print.md"))
+    return (src in _EDITORS or src.endswith(("/readiness.md", "/print.md"))
+            or src.startswith("as-of/"))  # past policies (snapshots): today's is searched
 
 
 # Material's lunr (and any engine that reads `search.boost`) ranks these staff pages higher.
@@ -55,6 +56,15 @@ def _with_search(page: str, setting: str) -> str:
 def left_out(page: str) -> str:
     """A generated page (front matter first) that every engine's search leaves out."""
     return _with_search(page, '{"exclude": true}')
+
+
+def never_searched(page: str) -> str:
+    """A generated page every engine's search leaves out, whatever it said before (a staff
+    page's boost, in a snapshot of a past policy)."""
+    _, front, body = page.split("---\n", 2)
+    kept = "".join(line for line in front.splitlines(keepends=True)
+                   if not line.startswith("search:"))
+    return left_out(f"---\n{kept}---\n{body}")
 
 
 def searched(src: str, page: str) -> str:
