@@ -58,7 +58,7 @@ def _handbook(project: Path, *args: str, today: str = "2026-03-20"
               ) -> subprocess.CompletedProcess:
     env = {**os.environ, "HANDBOOK_TODAY": today, "NO_MKDOCS_2_WARNING": "1",
            "HANDBOOK_CACHE": "off"}
-    return subprocess.run([sys.executable, "-m", "macros.cli.commands", *args], cwd=project, env=env,
+    return subprocess.run([sys.executable, "-m", "macros", *args], cwd=project, env=env,
                           capture_output=True, text=True)
 
 
