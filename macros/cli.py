@@ -9,7 +9,7 @@ codeowners  a CODEOWNERS file from the plans' owners
 schema  print the JSON Schema for editors, generated from schema/
 render  write a whole handbook project (mkdocs.yml, docs/) any MkDocs-like engine builds
 build   check, then `mkdocs build --strict` into a fresh folder; site/ points at it only on
-        success
+        success (--engine mkdocs|properdocs|zensical: the rendered project, by that engine)
 serve   `mkdocs serve`; broken plans show their errors in the page
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .cache import folder
 from .dates import ENV as TODAY_ENV
 from .dates import DateError, resolve_today
 from .diagnostics import FORMATS, summary
+from .engines import ENGINES
 from .mkdocs_config import docs_dir
 from .validate import format_version, shown_path, tool_version
 
@@ -237,8 +238,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     publish_site: readers never see a missing or half-written site; the last good one stays
     if anything fails)."""
     from .diagnostics import format_text
+    from .engine_build import engine_builder
+    from .engines import installed, missing_message
     from .publish_site import Stopped, build_site, run_child
 
+    if args.engine and not installed(args.engine):
+        print(missing_message(args.engine), file=sys.stderr)
+        return EXIT_USAGE
     # The repository is here, where mkdocs.yml is: the hook checks against the same folder.
     result = _check_all([Path("plans")], args.today, repository=Path.cwd())
     if result.diagnostics:
@@ -258,13 +264,18 @@ def cmd_build(args: argparse.Namespace) -> int:
         return run_child(_mkdocs("build", "--strict", "--site-dir", str(folder)), env,
                          stop=signal.SIGTERM)
 
+    build = mkdocs_build
+    if args.engine:  # the project `handbook render` writes, built by a stock engine
+        build = engine_builder(args.engine, Path("plans"), args.today, env)
+        if build is None:
+            return EXIT_ERRORS
     try:
-        code = build_site(site, mkdocs_build)
+        code = build_site(site, build)
     except (KeyboardInterrupt, Stopped):
         print("Build interrupted; site/ left as it was.", file=sys.stderr)
         return EXIT_INTERRUPTED
     if code != 0:
-        print("mkdocs build failed; site/ left as it was.", file=sys.stderr)
+        print(f"{args.engine or 'mkdocs'} build failed; site/ left as it was.", file=sys.stderr)
         return EXIT_ERRORS
     print(f"Built {site}/ from {result.files} file(s) in plans/.", file=sys.stderr)
     return EXIT_OK
@@ -358,6 +369,9 @@ def parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="check, then build site/ atomically")
     build.add_argument("--site-dir", default="site")
+    build.add_argument("--engine", choices=sorted(ENGINES),
+                       help="build the project `handbook render` writes with this engine "
+                            "(default: MkDocs with this tool's hook or plugin, as always)")
     _today_option(build)
     build.set_defaults(run=cmd_build)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -23,6 +22,7 @@ from macros.diagnostics import format_text
 from macros.render.fragments import Paths
 from macros.render.pages import errors_page
 from macros.render.text import title
+from macros.theme_fixes import theme_fixes
 
 ERRORS_PAGE = "handbook-errors.md"
 
@@ -48,7 +48,7 @@ _RELOAD_ORDER = ["values", "dates", "diagnostics", "tiers", "load", "measurement
                  "render.pages", "render.redirects", "render", "diff_judgement", "listdiff", "diff",
                  "last_change",
                  "page_sandbox",
-                 "page_expressions", "validate_pages", "pipeline"]
+                 "page_expressions", "validate_pages", "theme_fixes", "pipeline"]
 
 
 def _reload_changed_code() -> None:
@@ -142,22 +142,9 @@ def on_page_content(html_text: str, page, config, files) -> str:
     return html_text
 
 
-_CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?)\s+autocomplete="off"')
-_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog"'
-
-
-def _theme_fixes(html: str) -> str:
-    """Two defects of the theme's own markup, fixed in its output:
-    - autocomplete="off" on checkbox toggles (drawer, search): HTML allows the attribute only on
-      text-like inputs, so the Nu HTML Checker reports two errors on every page;
-    - the search dialog has no accessible name (axe: aria-dialog-name, serious)."""
-    html = _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
-    return html.replace(_SEARCH_DIALOG, _SEARCH_DIALOG + ' aria-label="Search"', 1)
-
-
 def on_post_page(output: str, page, config) -> str:
-    return _theme_fixes(output)
+    return theme_fixes(output)
 
 
 def on_post_template(output_content: str, template_name: str, config) -> str:
-    return _theme_fixes(output_content)  # 404.html is a template, not a page
+    return theme_fixes(output_content)  # 404.html is a template, not a page
