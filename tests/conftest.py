@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from macros.engines import installed, missing_message
 from macros.measurements import Measurement
 from macros.model import build_handbook
 from macros.validate import check
@@ -40,6 +41,15 @@ def zensical() -> str:
     """Zensical from this virtualenv (optional extra `zensical`, which `make` installs)."""
     found = shutil.which("zensical", path=str(Path(sys.executable).parent))
     return found or require_tool("zensical", "pip install -e '.[zensical]'")
+
+
+def require_engine(name: str) -> None:
+    """An engine `handbook build --engine` runs: skip locally when missing, fail in CI."""
+    if installed(name):
+        return
+    if os.environ.get("CI"):
+        pytest.fail(missing_message(name))
+    pytest.skip(missing_message(name))
 
 
 @pytest.fixture
