@@ -2,8 +2,7 @@
 
 A plan, stage, module, team and organisation name holding markup (`<img src=x onerror=…>`),
 `&` and quotes is built three ways: this repository's hook with every theme feature Material
-has on; the installed wheel in an organisation's own repository (`plugins: [handbook]`,
-`docs_dir: plans`); and the project `handbook render` writes, built by plain MkDocs (and by
+has on; the installed wheel in an organisation's own repository (`plugins: [handbook]`); and the project `handbook render` writes, built by plain MkDocs (and by
 Zensical when installed) with no hook.
 Each time, the visible text of the nav, header, breadcrumbs, `<title>` and h1 is the literal
 title: no markup from it, and no double-escaped `&lt;` either.
@@ -197,6 +196,7 @@ def wheel_site(venv: Path, tmp_path_factory) -> Path:
     features = ["navigation.path", "navigation.tabs", "navigation.sections",
                 "navigation.indexes", "navigation.footer", "toc.integrate"]
     (org / "mkdocs.yml").write_text(with_features(MINIMAL_MKDOCS, features), encoding="utf-8")
+    (org / "docs").mkdir()
     built = run(venv, "build", cwd=org, env=outside_env(org))
     assert built.returncode == 0, built.stderr[-3000:]
     return org / "site"

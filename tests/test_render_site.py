@@ -14,12 +14,14 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
 from macros import main, pipeline
+from macros.engines import ENGINES as ENGINE_NAMES
 from macros.render_site import MANIFEST, THEME_SETTINGS, render_site
 
 from .conftest import (ROOT, TODAY, every_page, make_project, mkdocs_build,
@@ -323,3 +325,19 @@ def test_hostile_titles_on_the_zensical_site_are_text_to_axe_and_open_no_dialog(
                 assert page.title() == f"{PLAN} - {SITE_NAME}"
         page.context.close()
     assert dialogs == [] and foreign == []
+
+
+def test_the_readme_moves_to_zensical_with_commands_that_exist():
+    """README "Moving to Zensical": each `--engine` it names is one build takes, each extra it
+    installs is one pyproject.toml defines, and the section points at the differences file."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    moving = readme.split("### Moving to Zensical", 1)[1].split("\n## ", 1)[0]
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"]["optional-dependencies"]
+    named = set(re.findall(r"rollout-handbook\[(\w+)\]", moving))
+    assert named == {"zensical", "properdocs"} and named <= set(extras)
+    assert set(re.findall(r"--engine (\w+)", moving)) == set(ENGINES) == set(ENGINE_NAMES)
+    assert "handbook render out && cd out && zensical build" in moving
+    assert DIFFERENCES.name in moving
+    assert "docs_dir: plans" not in readme.split("## A repository of your own", 1)[1].split(
+        "```yaml", 1)[1].split("```", 1)[0]
