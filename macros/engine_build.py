@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
+from . import publish_site
 from .engines import ENGINES
-from .publish_site import run_child
 from .render_site import project_files, write_project
 from .theme_fixes import fix_site
 
@@ -34,7 +34,9 @@ def build_with(name: str, files: dict[str, bytes], env: dict[str, str], folder: 
     with tempfile.TemporaryDirectory(prefix="handbook-render-") as work:
         project = Path(work)
         write_project(project, files)
-        code = run_child(argv(name, project / "mkdocs.yml"), env, stop=signal.SIGTERM)
+        # Looked up at each call, as cli.py does: a test replaces the child runner there.
+        code = publish_site.run_child(argv(name, project / "mkdocs.yml"), env,
+                                      stop=signal.SIGTERM)
         built = project / "site"
         if code != 0 or not built.is_dir():
             return code or 1
