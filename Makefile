@@ -30,7 +30,7 @@ release-check:           ## fails while the tag the README pins (v<version>) doe
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,zensical]'
+	$(BIN)/python -m pip install --quiet -e '.[test,zensical,properdocs]'
 	touch $(STAMP)
 
 clean:

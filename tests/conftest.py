@@ -19,6 +19,7 @@ import yaml
 from macros.core.measurements import Measurement
 from macros.model.model import build_handbook
 from macros.core.validate import check
+from macros.publishing.engines import installed, missing_message
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -40,6 +41,15 @@ def zensical() -> str:
     """Zensical from this virtualenv (optional extra `zensical`, which `make` installs)."""
     found = shutil.which("zensical", path=str(Path(sys.executable).parent))
     return found or require_tool("zensical", "pip install -e '.[zensical]'")
+
+
+def require_engine(name: str) -> None:
+    """An engine `handbook build --engine` runs: skip locally when missing, fail in CI."""
+    if installed(name):
+        return
+    if os.environ.get("CI"):
+        pytest.fail(missing_message(name))
+    pytest.skip(missing_message(name))
 
 
 @pytest.fixture

@@ -382,3 +382,88 @@ def test_build_and_serve_let_material_show_its_end_of_life_notice(
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     cli.main([*command, *(["--today", "2026-11-24"] if command[0] == "build" else [])])
     assert envs[1]["NO_MKDOCS_2_WARNING"] == "1"
+
+
+# --- handbook build --engine ------------------------------------------------------------------
+
+
+def _last_good_site(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
+    """A repository with plans/ and a site/ from an earlier build (a link to its folder)."""
+    shutil.copytree(FIXTURES / "valid" / "minimum", tmp_path / "plans")
+    build = tmp_path / ".site-builds" / "earlier"
+    build.mkdir(parents=True)
+    (build / "index.html").write_text("last good\n", encoding="utf-8")
+    (tmp_path / "site").symlink_to(".site-builds/earlier", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "site", build
+
+
+def test_an_engine_that_is_not_installed_is_one_line_naming_its_extra(
+        monkeypatch, tmp_path: Path, capsys):
+    from macros.cli import commands as cli
+    from macros.publishing import engines
+
+    site, build = _last_good_site(tmp_path, monkeypatch)
+    monkeypatch.setitem(engines.ENGINES, "zensical",
+                        engines.Engine("zensical", "no_such_engine_module", "zensical"))
+    assert cli.main(["build", "--engine", "zensical", "--today", "2026-11-24"]) == 2
+    said = capsys.readouterr().err
+    assert said == ("handbook build: zensical is not installed; install it with: "
+                    "pip install 'rollout-handbook[zensical]'\n")
+    assert site.resolve() == build.resolve() and (site / "index.html").read_text() == "last good\n"
+
+
+def test_a_failed_engine_build_keeps_the_last_good_site(monkeypatch, tmp_path: Path, capsys):
+    from macros.cli import commands as cli
+    from macros.publishing import engine_build
+
+    site, build = _last_good_site(tmp_path, monkeypatch)
+    monkeypatch.setattr(engine_build, "argv", lambda name, config: [
+        sys.executable, "-c", "import sys; sys.exit(3)"])
+    assert cli.main(["build", "--engine", "mkdocs", "--today", "2026-11-24"]) == 1
+    assert "mkdocs build failed; site/ left as it was." in capsys.readouterr().err
+    assert site.resolve() == build.resolve() and (site / "index.html").read_text() == "last good\n"
+    assert [p.name for p in (tmp_path / ".site-builds").iterdir() if p.name != ".lock"] == [
+        "earlier"]
+
+
+def test_an_engine_build_renders_the_project_and_publishes_what_the_engine_wrote(
+        monkeypatch, tmp_path: Path):
+    """The engine gets the rendered project (mkdocs.yml, docs/, nothing of plans/); what it
+    writes into site/ beside the config is what site/ shows, with the theme fixes made."""
+    from macros.cli import commands as cli
+    from macros.publishing import engine_build
+
+    site, _ = _last_good_site(tmp_path, monkeypatch)
+    seen: list[list[str]] = []
+    fake_engine = ("import pathlib, sys; config = pathlib.Path(sys.argv[1]); "
+                   "out = config.parent / 'site'; out.mkdir(); "
+                   "(out / 'index.html').write_text("
+                   "'<input type=\"checkbox\" id=\"x\" autocomplete=\"off\">'); "
+                   "(out / 'listing.txt').write_text('\\n'.join(sorted("
+                   "p.relative_to(config.parent).as_posix() for p in config.parent.rglob('*'))))")
+
+    def argv(name: str, config: Path) -> list[str]:
+        seen.append([name, str(config)])
+        return [sys.executable, "-c", fake_engine, str(config)]
+
+    monkeypatch.setattr(engine_build, "argv", argv)
+    assert cli.main(["build", "--engine", "zensical", "--today", "2026-11-24"]) == 0
+    assert [name for name, _ in seen] == ["zensical"]
+    assert not Path(seen[0][1]).exists(), "the temporary project is removed"
+    assert (site / "index.html").read_text() == '<input type="checkbox" id="x">'
+    listing = (site / "listing.txt").read_text().splitlines()
+    assert {"mkdocs.yml", "docs/index.md", "docs/plans/index.md"} <= set(listing)
+    assert not [p for p in listing if p.endswith((".yaml", ".csv"))], listing
+
+
+def test_an_engine_build_with_plan_errors_runs_no_engine(monkeypatch, tmp_path: Path, capsys):
+    from macros.cli import commands as cli
+    from macros.publishing import engine_build
+
+    site, build = _last_good_site(tmp_path, monkeypatch)
+    (tmp_path / "plans" / "_org.yaml").write_text("name: [\n", encoding="utf-8")
+    monkeypatch.setattr(engine_build, "build_with", lambda *a: pytest.fail("engine ran"))
+    assert cli.main(["build", "--engine", "mkdocs", "--today", "2026-11-24"]) == 1
+    assert "site/ left as it was" in capsys.readouterr().err
+    assert site.resolve() == build.resolve()

@@ -2,9 +2,9 @@
 
 A plan, stage, module, team and organisation name holding markup (`<img src=x onerror=…>`),
 `&` and quotes is built three ways: this repository's hook with every theme feature Material
-has on; the installed wheel in an organisation's own repository (`plugins: [handbook]`,
-`docs_dir: plans`); and the project `handbook render` writes, built by plain MkDocs (and by
-Zensical when installed) with no hook.
+has on; the installed wheel in an organisation's own repository (`plugins: [handbook]`); and
+the project `handbook render` writes, built with no hook by plain MkDocs, ProperDocs and
+Zensical.
 Each time, the visible text of the nav, header, breadcrumbs, `<title>` and h1 is the literal
 title: no markup from it, and no double-escaped `&lt;` either.
 """
@@ -25,8 +25,8 @@ from macros.cli.init import MINIMAL_MKDOCS
 from macros.publishing.render_site import render_site
 from macros.render import text
 
-from .conftest import (FIXTURES, TODAY, every_page, make_project, mkdocs_build, serve,
-                       watched_page, zensical)
+from .conftest import (FIXTURES, TODAY, every_page, make_project, mkdocs_build, require_engine,
+                       serve, watched_page, zensical)
 from .test_package import outside_env, run
 from .test_site import Page, Tree
 
@@ -166,6 +166,18 @@ def test_render_builds_titles_as_text_with_plain_mkdocs(tmp_path: Path):
     assert_titles_are_text(out / "site", SITE_NAME)
 
 
+def test_render_builds_titles_as_text_with_properdocs(tmp_path: Path):
+    """The same project under ProperDocs (optional extra `properdocs`), Material as its theme:
+    every title is text, escaped exactly once, as under MkDocs."""
+    require_engine("properdocs")
+    out = _rendered_hostile(tmp_path)
+    built = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "-f",
+                            str(out / "mkdocs.yml")], capture_output=True, text=True,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert_titles_are_text(out / "site", SITE_NAME)
+
+
 def test_render_builds_titles_as_text_with_zensical(tmp_path: Path):
     """The same project under Zensical (optional extra `zensical`): no markup from a title,
     and no title shown escaped twice."""
@@ -197,6 +209,7 @@ def wheel_site(venv: Path, tmp_path_factory) -> Path:
     features = ["navigation.path", "navigation.tabs", "navigation.sections",
                 "navigation.indexes", "navigation.footer", "toc.integrate"]
     (org / "mkdocs.yml").write_text(with_features(MINIMAL_MKDOCS, features), encoding="utf-8")
+    (org / "docs").mkdir()
     built = run(venv, "build", cwd=org, env=outside_env(org))
     assert built.returncode == 0, built.stderr[-3000:]
     return org / "site"

@@ -175,7 +175,8 @@ def test_init_without_an_mkdocs_yml_writes_a_repository_of_its_own(tmp_path: Pat
     assert "Layout: a repository of your own" in done.stderr
     assert "`handbook build`" in done.stderr and "make build" not in done.stderr
     assert done.stdout.splitlines() == [
-        "wrote    plans/_org.yaml", "wrote    mkdocs.yml", "wrote    schema/plan.schema.json",
+        "wrote    plans/_org.yaml", "wrote    mkdocs.yml", "wrote    docs/.gitkeep",
+        "wrote    schema/plan.schema.json",
         "wrote    schema/org.schema.json", "wrote    .gitignore  (added /site, /.site-*)",
         "wrote    plans/first-plan.yaml"]
     targets = modeline_targets(tmp_path / "plans")

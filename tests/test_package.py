@@ -109,6 +109,7 @@ def write_org(folder: Path, *, mkdocs: str = MKDOCS) -> Path:
     (folder / "plans" / "_org.yaml").write_text(ORG, encoding="utf-8")
     (folder / "plans" / "catalogue-notes.yaml").write_text(PLAN, encoding="utf-8")
     (folder / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
+    (folder / "docs").mkdir()  # the docs_dir, as `handbook init` makes it
     return folder
 
 
@@ -255,9 +256,8 @@ def test_an_organisation_page_replaces_the_tool_page_of_the_same_path(venv: Path
                                                                       tmp_path: Path):
     """docs/ of the organisation's own: its about.md wins over the package's, the tool's other
     pages are still added, its own extra page is published."""
-    org = write_org(tmp_path / "harbour", mkdocs=MKDOCS.replace("docs_dir: plans", "docs_dir: docs")
-                    + "nav:\n  - Home: index.md\n  - Our rules: house-rules.md\n")
-    (org / "docs").mkdir()
+    org = write_org(tmp_path / "harbour",
+                    mkdocs=MKDOCS + "nav:\n  - Home: index.md\n  - Our rules: house-rules.md\n")
     (org / "docs" / "about.md").write_text("# About our handbook\n\nHarbour's own words.\n",
                                            encoding="utf-8")
     (org / "docs" / "house-rules.md").write_text("# House rules\n\nQuiet please.\n",

@@ -46,10 +46,15 @@ def plant(plans: Path, marker: Path) -> None:
     (plans / "javascripts" / "handbook.js").write_text(HOSTILE_SCRIPT, encoding="utf-8")
 
 
+# A repository of its own as `handbook init` wrote it up to 0.2.0: plans/ as docs_dir. Such a
+# mkdocs.yml keeps building under MkDocs, with nothing of plans/ published.
+LEGACY_MKDOCS = re.sub(r"^docs_dir: docs .*$", "docs_dir: plans", MINIMAL_MKDOCS, flags=re.M)
+
+
 def own_repository(where: Path) -> Path:
-    """A repository of its own, as `handbook init` writes it: mkdocs.yml and plans/."""
+    """A repository of its own with `docs_dir: plans` (LEGACY_MKDOCS): mkdocs.yml, plans/."""
     shutil.copytree(FIXTURES / "valid" / "minimum", where / "plans")
-    (where / "mkdocs.yml").write_text(MINIMAL_MKDOCS, encoding="utf-8")
+    (where / "mkdocs.yml").write_text(LEGACY_MKDOCS, encoding="utf-8")
     return where
 
 

@@ -8,11 +8,13 @@ file the user added or edited.
 """
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -20,17 +22,21 @@ import yaml
 
 from macros.publishing import page_macros as main
 from macros.publishing import pipeline
+from macros.publishing.engines import ENGINES as ENGINE_NAMES
 from macros.publishing.render_site import MANIFEST, THEME_SETTINGS, render_site
 
-from .conftest import (ROOT, TODAY, every_page, make_project, mkdocs_build, serve,
-                       watched_page, zensical)
+from .conftest import (ROOT, TODAY, every_page, make_project, mkdocs_build,
+                       require_engine, serve, watched_page)
+from .test_accessibility import HOSTILE_TITLE_PAGES, PAGE_KINDS, serious_violations
+from .test_hostile_titles import PLAN, SITE_NAME, hostile_plans
 from .test_page_truth import article
 from .test_site import Page
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-# Pages of the normal build whose main text differs on purpose, with the reason. None today:
-# the tool's pages are rendered with the same macros and the generated pages are the hook's.
-DIFFERENT_TEXT: dict[str, str] = {}
+ENGINES = ["mkdocs", "properdocs", "zensical"]
+# How each engine's site may differ from the normal build, each with its reason.
+DIFFERENCES = Path(__file__).parent / "engine_differences.yaml"
+KINDS = {"page-list", "main-text", "axe"}
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +82,11 @@ def test_the_config_has_no_hook_no_plugin_but_search_and_the_repository_theme(re
     assert "hooks" not in config and config["plugins"] == ["search"]
     assert config["theme"]["font"] is False
     ours = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["theme"]
-    assert {k: v for k, v in THEME_SETTINGS.items() if k != "custom_dir"} == {
-        k: v for k, v in ours.items() if k != "custom_dir"}
+    # The variant is Zensical's alone (its classic look is Material's); MkDocs ignores it.
+    assert config["theme"]["variant"] == "classic"
+    own = ("custom_dir", "variant")
+    assert {k: v for k, v in THEME_SETTINGS.items() if k not in own} == {
+        k: v for k, v in ours.items() if k not in own}
     assert config["nav"][0] == {"Home": "index.md"}
     assert config["nav"][-1] == {"About this handbook": [
         {"How to read this handbook": "about.md"}, {"Macros for your own pages": "macros.md"}]}
@@ -88,15 +97,6 @@ def test_tool_pages_have_their_macros_rendered(rendered: Path):
     assert "{{" not in home and "render_macros" not in home
     assert "## Rules for everyone {#everyone}" in home
     assert home.startswith("---\nhide:\n  - navigation\n---\n")
-
-
-def test_plain_mkdocs_builds_the_same_pages_with_the_same_main_text(plain_site: Path,
-                                                                      example_site: Path):
-    assert pages(plain_site) == pages(example_site)
-    for path in sorted(p for p in pages(example_site) if p.endswith("index.html")):
-        if path in DIFFERENT_TEXT:
-            continue
-        assert article(plain_site, path) == article(example_site, path), path
 
 
 def test_no_request_leaves_the_origin(plain_site: Path):
@@ -192,35 +192,153 @@ def test_macros_find_their_page_without_page_file():
         "training/notes.md"
 
 
-@pytest.fixture(scope="module")
-def zensical_site(rendered: Path) -> Path:
-    """DIR built by Zensical (optional extra `zensical`: 0.0.73, the newest the package index
-    installs), in a copy: Zensical writes DIR/site/ and a cache beside the config."""
-    command = zensical()
-    project = rendered.parent / "zensical"
-    shutil.copytree(rendered, project)
-    done = subprocess.run([command, "build", "-f", str(project / "mkdocs.yml")], env=ENV,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    return project / "site"
 
 
-def test_zensical_builds_the_same_pages(zensical_site: Path, plain_site: Path):
-    site = zensical_site
-    ours = {p for p in pages(plain_site) if p.endswith("index.html")}
-    assert {p for p in pages(site) if p.endswith("index.html")} == ours
-    for path in sorted(ours):
-        assert article(site, path) == article(plain_site, path), path
+# --- every engine: `handbook build --engine NAME` against the normal build -------------------
+
+
+def engine_build(engine: str, where: Path, repository: Path = ROOT) -> Path:
+    """`handbook build --engine` run in `repository` (its plans/), publishing `where`/site."""
+    require_engine(engine)
+    done = subprocess.run([sys.executable, "-m", "macros", "build", "--engine", engine,
+                           "--site-dir", str(where / "site"), "--today", TODAY.isoformat()],
+                          cwd=repository, env=ENV, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    return where / "site"
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine_site(request, tmp_path_factory) -> tuple[str, Path]:
+    return request.param, engine_build(request.param, tmp_path_factory.mktemp(request.param))
+
+
+def listed(engine: str) -> list[dict]:
+    entries = yaml.safe_load(DIFFERENCES.read_text(encoding="utf-8"))["differences"]
+    return [entry for entry in entries if entry["engine"] == engine]
+
+
+def unexplained(found: set[tuple[str, str, str]], entries: list[dict], kinds: set[str]
+                ) -> tuple[list[tuple[str, str, str]], list[dict]]:
+    """The differences `found` (kind, page, axe rule or "") no entry lists, and the entries of
+    those `kinds` that list no difference found."""
+    def covers(entry: dict, difference: tuple[str, str, str]) -> bool:
+        kind, page, rule = difference
+        return (entry["kind"] == kind and fnmatch.fnmatchcase(page, entry["page"])
+                and entry.get("rule", "") == rule)
+
+    unlisted = sorted(d for d in found if not any(covers(e, d) for e in entries))
+    stale = [e for e in entries if e["kind"] in kinds and not any(covers(e, d) for d in found)]
+    return unlisted, stale
+
+
+def site_differences(site: Path, normal: Path) -> set[tuple[str, str, str]]:
+    ours, theirs = pages(site), pages(normal)
+    found = {("page-list", path, "") for path in ours ^ theirs}
+    return found | {("main-text", path, "") for path in sorted(ours & theirs)
+                    if article(site, path) != article(normal, path)}
+
+
+def test_the_differences_file_gives_every_entry_an_engine_a_kind_and_a_reason():
+    entries = yaml.safe_load(DIFFERENCES.read_text(encoding="utf-8"))["differences"]
+    for entry in entries:
+        assert entry["engine"] in ENGINES and entry["kind"] in KINDS, entry
+        assert entry["page"].strip() and entry["reason"].strip(), entry
+        assert ("rule" in entry) == (entry["kind"] == "axe"), entry
+
+
+def test_an_unlisted_difference_fails_and_so_does_a_listed_one_that_is_gone():
+    found = {("main-text", "plans/a/index.html", ""), ("axe", "about/", "color-contrast")}
+    entries = [{"kind": "main-text", "page": "plans/*/index.html", "reason": "r"},
+               {"kind": "page-list", "page": "404.html", "reason": "r"},
+               {"kind": "axe", "page": "about/", "rule": "aria-dialog-name", "reason": "r"}]
+    assert unexplained(found, entries, {"main-text", "page-list"}) == (
+        [("axe", "about/", "color-contrast")], [entries[1]])
+    assert unexplained(found, entries[:1], KINDS) == ([("axe", "about/", "color-contrast")], [])
+
+
+def test_every_engine_builds_the_normal_pages_with_the_same_main_text(
+        engine_site: tuple[str, Path], example_site: Path):
+    """MkDocs + Material, ProperDocs and Zensical on the rendered project: the page list and
+    each page's main text are the normal build's, but for what engine_differences.yaml lists."""
+    engine, site = engine_site
+    assert len(pages(site)) > 40
+    unlisted, stale = unexplained(site_differences(site, example_site), listed(engine),
+                                  {"page-list", "main-text"})
+    assert unlisted == [], f"{engine}: not in {DIFFERENCES.name}"
+    assert stale == [], f"{engine}: listed in {DIFFERENCES.name} but no longer different"
+
+
+def test_the_engine_build_makes_the_hooks_theme_fixes(engine_site: tuple[str, Path]):
+    """No checkbox carries autocomplete (invalid HTML); a search dialog has a name (axe)."""
+    engine, site = engine_site
+    for path in sorted(site.rglob("*.html")):
+        for tag, attrs in Page(path.read_text(encoding="utf-8")).tags:
+            if tag == "input" and attrs.get("type") == "checkbox":
+                assert "autocomplete" not in attrs, (engine, path)
+            if attrs.get("role") == "dialog":
+                assert attrs.get("aria-label"), (engine, path, attrs)
+
+
+def test_no_request_leaves_the_origin_under_any_engine(engine_site: tuple[str, Path]):
+    test_no_request_leaves_the_origin(engine_site[1])
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
-def test_every_page_of_the_rendered_site_stays_on_its_origin(engine: str, browser,
-                                                             request):
+def test_every_page_of_every_engine_site_stays_on_its_origin(engine_site, browser):
     """Each page opened in Chromium: no request leaves the origin, no dialog opens."""
-    site = request.getfixturevalue("plain_site" if engine == "mkdocs" else "zensical_site")
+    engine, site = engine_site
     with serve(site) as site_origin:
         page, dialogs, foreign = watched_page(browser, site_origin)
         assert len(list(every_page(page, site_origin, site))) > 10
         page.context.close()
+    assert dialogs == [] and foreign == [], engine
+
+
+def axe_differences(browser, site: Path, paths: list[str], schemes: list[str]
+                    ) -> set[tuple[str, str, str]]:
+    with serve(site) as origin:
+        return {("axe", path, violation.split(":")[0]) for scheme in schemes
+                for path, violations in serious_violations(browser, origin, paths,
+                                                           scheme).items()
+                for violation in violations}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("engine_site", ["zensical"], indirect=True)
+def test_axe_finds_nothing_serious_on_the_zensical_site(engine_site, browser):
+    engine, site = engine_site
+    found = axe_differences(browser, site, PAGE_KINDS, ["light", "dark"])
+    assert unexplained(found, listed(engine), {"axe"}) == ([], [])
+
+
+@pytest.mark.browser
+def test_hostile_titles_on_the_zensical_site_are_text_to_axe_and_open_no_dialog(
+        browser, tmp_path: Path):
+    """`handbook build --engine zensical` on plans titled `Q&A & R&D <img onerror=…> "x"`."""
+    hostile_plans(tmp_path / "plans")
+    site = engine_build("zensical", tmp_path, repository=tmp_path)
+    assert not unexplained(axe_differences(browser, site, HOSTILE_TITLE_PAGES, ["light"]),
+                           listed("zensical"), set())[0]
+    with serve(site) as site_origin:
+        page, dialogs, foreign = watched_page(browser, site_origin)
+        for url in every_page(page, site_origin, site):
+            if url == "plans/menu-drafts":
+                assert page.title() == f"{PLAN} - {SITE_NAME}"
+        page.context.close()
     assert dialogs == [] and foreign == []
+
+
+def test_the_readme_moves_to_zensical_with_commands_that_exist():
+    """README "Moving to Zensical": each `--engine` it names is one build takes, each extra it
+    installs is one pyproject.toml defines, and the section points at the differences file."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    moving = readme.split("### Moving to Zensical", 1)[1].split("\n## ", 1)[0]
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"]["optional-dependencies"]
+    named = set(re.findall(r"rollout-handbook\[(\w+)\]", moving))
+    assert named == {"zensical", "properdocs"} and named <= set(extras)
+    assert set(re.findall(r"--engine (\w+)", moving)) == set(ENGINES) == set(ENGINE_NAMES)
+    assert "handbook render out && cd out && zensical build" in moving
+    assert DIFFERENCES.name in moving
+    assert "docs_dir: plans" not in readme.split("## A repository of your own", 1)[1].split(
+        "```yaml", 1)[1].split("```", 1)[0]

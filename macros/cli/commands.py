@@ -9,7 +9,7 @@ codeowners  a CODEOWNERS file from the plans' owners
 schema  print the JSON Schema for editors, generated from schema/
 render  write a whole handbook project (mkdocs.yml, docs/) any MkDocs-like engine builds
 build   check, then `mkdocs build --strict` into a fresh folder; site/ points at it only on
-        success
+        success (--engine mkdocs|properdocs|zensical: the rendered project, by that engine)
 serve   `mkdocs serve`; broken plans show their errors in the page
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ from ..core.dates import DateError, resolve_today
 from ..core.diagnostics import FORMATS, summary
 from ..history.as_of import ENV as AS_OF_ENV
 from ..history.as_of import AsOfError, as_of_option, dated_sides, resolve
+from ..publishing.engines import ENGINES
 from ..publishing.mkdocs_config import docs_dir
 from ..core.validate import format_version, shown_path, tool_version
 
@@ -258,8 +259,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     publish_site: readers never see a missing or half-written site; the last good one stays
     if anything fails)."""
     from ..core.diagnostics import format_text
+    from ..publishing.engine_build import engine_builder
+    from ..publishing.engines import installed, missing_message
     from ..publishing.publish_site import Stopped, build_site, run_child
 
+    if args.engine and not installed(args.engine):
+        print(missing_message(args.engine), file=sys.stderr)
+        return EXIT_USAGE
+    if args.engine and args.as_of is not None:
+        print("handbook build: --as-of builds with MkDocs only; leave out --engine",
+              file=sys.stderr)
+        return EXIT_USAGE
     if args.as_of is not None:  # a past policy: built whatever today's rules say of it
         try:
             held = resolve(Path("plans"), args.as_of)
@@ -293,13 +303,18 @@ def cmd_build(args: argparse.Namespace) -> int:
         return run_child(_mkdocs("build", "--strict", "--site-dir", str(folder)), env,
                          stop=signal.SIGTERM)
 
+    build = mkdocs_build
+    if args.engine:  # the project `handbook render` writes, built by a stock engine
+        build = engine_builder(args.engine, Path("plans"), args.today, env)
+        if build is None:
+            return EXIT_ERRORS
     try:
-        code = build_site(site, mkdocs_build)
+        code = build_site(site, build)
     except (KeyboardInterrupt, Stopped):
         print("Build interrupted; site/ left as it was.", file=sys.stderr)
         return EXIT_INTERRUPTED
     if code != 0:
-        print("mkdocs build failed; site/ left as it was.", file=sys.stderr)
+        print(f"{args.engine or 'mkdocs'} build failed; site/ left as it was.", file=sys.stderr)
         return EXIT_ERRORS
     print(f"Built {site}/ from {files}.", file=sys.stderr)
     return EXIT_OK
@@ -397,6 +412,9 @@ def parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="check, then build site/ atomically")
     build.add_argument("--site-dir", default="site")
+    build.add_argument("--engine", choices=sorted(ENGINES),
+                       help="build the project `handbook render` writes with this engine "
+                            "(default: MkDocs with this tool's hook or plugin, as always)")
     _today_option(build)
     build.add_argument("--as-of", metavar="YYYY-MM-DD",
                        help="build the plans as they stood on this day (the last commit on or "

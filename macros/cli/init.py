@@ -45,11 +45,11 @@ class Outcome:
 
 
 # A repository of the organisation's own: the tool comes from the pinned package (README "A
-# repository of your own"); `docs_dir: plans` because MkDocs needs a folder and the organisation
-# has no pages yet (the plugin publishes none of the plan files themselves).
+# repository of your own"). docs/ (init creates it) rather than plans/ as docs_dir: an engine
+# without the plugin (Zensical) would publish every file of its docs_dir, plan files included.
 MINIMAL_MKDOCS = """\
 site_name: AI handbook       # replaced by "<organisation> AI handbook" from plans/_org.yaml
-docs_dir: plans              # MkDocs needs a folder; no plan file is published as a file
+docs_dir: docs               # your own pages, if any; plans/ beside it is data, never published
 strict: true
 theme:
   name: material             # the plugin adds the overrides and turns off Google Fonts
@@ -199,6 +199,7 @@ def init(plans_dir: Path, name: str, plan_id: str | None = None, template: str =
     if config is not None and not _present(config):
         config.write_text(MINIMAL_MKDOCS, encoding="utf-8")
         outcome.written.append(config)
+        _make_docs_folder(config.parent / "docs", outcome)
     if schema_dir is not None:
         for path, changed in write_schemas(schema_dir):
             (outcome.written if changed else outcome.unchanged).append(path)
@@ -207,6 +208,15 @@ def init(plans_dir: Path, name: str, plan_id: str | None = None, template: str =
     if plan_id:
         outcome.written.append(write_template(template, plan_id, plans_dir))
     return outcome
+
+
+def _make_docs_folder(docs: Path, outcome: Outcome) -> None:
+    """The docs_dir MkDocs needs, kept in git by an empty `.gitkeep` (MkDocs skips dot files)."""
+    if docs.exists() or docs.is_symlink():
+        return
+    docs.mkdir()
+    (docs / ".gitkeep").write_bytes(b"")
+    outcome.written.append(docs / ".gitkeep")
 
 
 def _present(path: Path) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-import re
 import sys
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from macros.core.dates import DateError, resolve_today
 from macros.core.diagnostics import format_text
 from macros.history.as_of import AsOfError, as_of_day
 from macros.publishing.snapshots import add_to, past_site
+from macros.publishing.theme_fixes import theme_fixes
 from macros.render.historical import is_snapshot, with_banner
 from macros.render.fragments import Paths
 from macros.render.pages import errors_page
@@ -59,7 +59,7 @@ _RELOAD_ORDER = ["core", "model", "history", "publishing", "core.values", "core.
                  "history.last_change", "render.page_sandbox", "render.page_expressions",
                  "render.validate_pages", "publishing.pipeline", "publishing.snapshots",
                  "publishing.page_macros",
-                 "publishing.hook"]
+                 "publishing.theme_fixes", "publishing.hook"]
 
 
 def _reload_changed_code() -> None:
@@ -179,22 +179,9 @@ def on_page_content(html_text: str, page, config, files) -> str:
     return html_text
 
 
-_CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?)\s+autocomplete="off"')
-_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog"'
-
-
-def _theme_fixes(html: str) -> str:
-    """Two defects of the theme's own markup, fixed in its output:
-    - autocomplete="off" on checkbox toggles (drawer, search): HTML allows the attribute only on
-      text-like inputs, so the Nu HTML Checker reports two errors on every page;
-    - the search dialog has no accessible name (axe: aria-dialog-name, serious)."""
-    html = _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
-    return html.replace(_SEARCH_DIALOG, _SEARCH_DIALOG + ' aria-label="Search"', 1)
-
-
 def on_post_page(output: str, page, config) -> str:
-    return _theme_fixes(output)
+    return theme_fixes(output)
 
 
 def on_post_template(output_content: str, template_name: str, config) -> str:
-    return _theme_fixes(output_content)  # 404.html is a template, not a page
+    return theme_fixes(output_content)  # 404.html is a template, not a page

@@ -37,6 +37,10 @@ _SCHEMES = [("(prefers-color-scheme: light)", "default", "weather-night", "dark"
             ("(prefers-color-scheme: dark)", "slate", "weather-sunny", "light")]
 THEME_SETTINGS = {
     "name": "material", "custom_dir": THEME, "language": "en",
+    # Zensical's look closest to Material's (its default "modern" one puts the footer text,
+    # coloured for Material's dark footer, on a light ground: axe color-contrast); MkDocs and
+    # ProperDocs ignore the setting.
+    "variant": "classic",
     "font": False,  # no Google Fonts: the site makes no request outside its origin
     "icon": {"logo": "material/book-open-variant"},
     "palette": [{"media": media, "scheme": scheme, "primary": "indigo", "accent": "indigo",
