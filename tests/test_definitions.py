@@ -4,6 +4,7 @@ once `definitions_recorded_since` is set; the churn warning; the reference."""
 from __future__ import annotations
 
 import copy
+import json
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -167,6 +168,13 @@ def test_a_definition_change_without_a_record_fails_the_diff_at_its_line(
         "target}, validated_by: <person>, how: <how it was validated>, approved_by: " \
         "ana-silva}" in done.stderr
     assert "Drafts needing heavy edits" in done.stdout  # the diff itself is still shown
+    # The pull-request comment says first why the pull request cannot merge, and where.
+    assert done.stdout.startswith("> ❌ **1 definition(s) of good changed without a record**")
+    assert f"> - `{at[:-1]}` `monitoring[0].target: the definition of good" in done.stdout
+    as_json = json.loads(handbook("diff", "HEAD~1", "HEAD", "--format", "json",
+                                  cwd=repo.root).stdout)
+    assert [(c["section"], c["path"]) for c in as_json if c["plan"] is None] == [
+        ("Definitions", at[:-1])]
     # The working tree against the base: the same finding, in the folder's file.
     folder = handbook("diff", "HEAD~1", "plans", cwd=repo.root)
     assert folder.returncode == 1 and f"{at}11: error:" in folder.stderr

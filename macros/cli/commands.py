@@ -137,8 +137,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(f"handbook diff: {error}", file=sys.stderr)
         return EXIT_USAGE
     errors = check_errors(args.new, today)
-    print(render(fmt, changes, old, new, errors), end="" if fmt == "text" else "\n")
     unrecorded = record_errors(changes, old, new, args.new, today)  # definitions_recorded_since
+    print(render(fmt, changes, old, new, errors, unrecorded), end="" if fmt == "text" else "\n")
     if unrecorded:
         print(format_text(unrecorded), file=sys.stderr)
         return EXIT_ERRORS

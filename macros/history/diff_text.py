@@ -17,12 +17,14 @@ from .diff import (
     SECTIONS,
     Change,
     Side,
+    code_span,
     faq_only,
     json_text,
     plain,
     to_json,
     to_markdown,
 )
+from ..core.diagnostics import Diagnostic
 from .diff_judgement import NEEDS_APPROVAL, NO_EFFECT, NOT_JUDGED, TIGHTENS
 from ..render.text import visible as shown_visible
 
@@ -74,18 +76,30 @@ def to_text(changes: list[Change], old: Side, new: Side, errors: int = 0) -> str
     return "\n".join(visible(line) for line in lines) + "\n"
 
 
-def render(fmt: str, changes: list[Change], old: Side, new: Side, errors: int = 0) -> str:
-    """The diff in `fmt` (one of FORMATS), with the note on the new side's check errors."""
-    if fmt == "text":
+def render(fmt: str, changes: list[Change], old: Side, new: Side, errors: int = 0,
+           unrecorded: list[Diagnostic] | tuple = ()) -> str:
+    """The diff in `fmt` (one of FORMATS), with the note on the new side's check errors and,
+    first, the definitions of good changed without a record (`definition-record`)."""
+    if fmt == "text":  # the records' errors go to stderr, as every diagnostic does
         return to_text(changes, old, new, errors)
     if fmt == "json":
-        if not errors:
-            return to_json(changes)
-        # The note is one more object of the same shape, so readers of the list keep working.
-        note = {"plan": None, "section": "Check", "path": "", "old": None, "new": None,
-                "text": _errors_note(errors), "judgement": NOT_JUDGED, "needs_approval": False,
-                "reason": None, "approver": None, "errors": errors}
-        return json_text([note, *(c.as_json() for c in changes)])
+        # Each note is one more object of the same shape, so readers of the list keep working.
+        notes = [_note(f"{d.file}:{d.line}", d.message, "Definitions") for d in unrecorded]
+        if errors:
+            notes.append({**_note("", _errors_note(errors), "Check"), "errors": errors})
+        return json_text([*notes, *(c.as_json() for c in changes)]) if notes \
+            else to_json(changes)
     note = (f"> ⚠️ **Note: {_errors_note(errors).replace('handbook check', '`handbook check`')}"
             ".** The changes below compare with plans that fail the check.\n\n") if errors else ""
+    if unrecorded:  # a pull request that cannot merge says why first
+        note = (f"> ❌ **{len(unrecorded)} definition(s) of good changed without a record** in "
+                "`definition_changes` (`definitions_recorded_since` in `plans/_org.yaml`):\n"
+                + "".join(f">\n> - {code_span(f'{d.file}:{d.line}')} {code_span(d.message)}\n"
+                          for d in unrecorded) + "\n" + note)
     return note + to_markdown(changes, old, new)
+
+
+def _note(path: str, text: str, section: str) -> dict:
+    return {"plan": None, "section": section, "path": path, "old": None, "new": None,
+            "text": text, "judgement": NOT_JUDGED, "needs_approval": False, "reason": None,
+            "approver": None}
