@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.history.diff import Side, diff
+from macros.history.diff import diff
+from macros.history.sides import Side
 from macros.history.diff_judgement import JUDGEMENTS
 from macros.history.diff_text import to_text
 from macros.core.load import HAZARDS

@@ -21,7 +21,9 @@ import yaml
 
 from macros.core.content import MAX_CHARS, MAX_OPEN_BRACKETS, over_limit
 from macros.core.content import render as render_content
-from macros.history.diff import Side, diff, walk
+from macros.history.diff import diff
+from macros.history.leaves import walk
+from macros.history.sides import Side
 from macros.history.listdiff import SMALL, differing_spans
 from macros.render import text
 from macros.core.validate import check

@@ -97,7 +97,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from ..history.diff import SideError, diff, notes, plain, read_side
+    from ..history.change_words import plain
+    from ..history.diff import diff, notes, read_side
+    from ..history.sides import SideError
     from ..history.diff_check import check_errors
     from ..history.diff_text import render
     from ..render.text import visible

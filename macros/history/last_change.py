@@ -12,7 +12,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import history
-from .diff import Change, Item, Side, SideError, commit_side, diff
+from .diff import Change, diff
+from .leaves import Item
+from .policy_changes import commit_side
+from .sides import Side, SideError
 from ..model.model import LastChange
 
 # Names of things kept in lists with ids: (one, many). Any other list reads "<key> item(s)".

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..core.dates import resolve_today
 from ..core.diagnostics import Diagnostic
-from ..history.diff import policy_changes
+from ..history.policy_changes import policy_changes
 from ..history.last_change import last_changes
 from ..model.model import Handbook, build_handbook
 from ..render import all_pages, navigation
