@@ -209,7 +209,7 @@ def _terminal_text(markdown: str) -> str:
     entity that decodes to a control character is dropped: a terminal would obey it."""
     import html
 
-    from ..core.load import HAZARDS
+    from ..core.yaml_strict import HAZARDS
 
     return "".join(ch for ch in html.unescape(markdown) if ord(ch) not in HAZARDS)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..core.editor_schema import FILES
 from .layout import missing_ignores
-from ..core.load import HAZARDS
+from ..core.yaml_strict import HAZARDS
 from ..core.schema_export import write_schemas
 from .shipped import SHIPPED_EXAMPLES
 from .templates import write_template

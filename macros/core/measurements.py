@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import ERROR, Diagnostic
-from .load import MAX_BYTES, _decode, raw_hazard
+from .load import _decode, raw_hazard
+from .yaml_strict import MAX_BYTES
 
 SUFFIX = ".measurements.csv"
 COLUMNS = ["date", "metric", "value"]

@@ -17,7 +17,7 @@ from typing import Any
 
 from .diagnostics import ERROR
 from .editor_schema import FILES
-from .load import HAZARDS
+from .yaml_strict import HAZARDS
 from .tiers import (
     ALWAYS_REQUIRED,
     APPROVAL_FIRST,

@@ -28,7 +28,8 @@ from . import cache as sealed
 from .dates import resolve_today
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .editor_schema import stale_editor_schemas
-from .load import Document, display_path, load_file
+from .load import Document, load_file
+from .yaml_strict import display_path
 from .measurements import SUFFIX as MEASUREMENTS
 from .measurements import MeasurementFile, load_measurements
 from .plans_folder import FAQ_FILE, ORG_FILE, unread_files

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.load import HAZARDS, load_text
+from ..core.load import load_text
+from ..core.yaml_strict import HAZARDS
 from . import history
 from .change_sentences import _generic, _org_sentence, _plan_sentence
 from .change_words import Key, Sentence, Value, code_span, gfm, plain, site

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from ..core.content import embed, sections
 from ..core.content import render as render_content
-from ..core.load import HAZARDS
+from ..core.yaml_strict import HAZARDS
 
 # `|` splits table cells, `{` opens attr_list (which can set onclick=), `[`/`!` start links and
 # images, `*`/`_`/`` ` ``/`~`/`^`/`=` emphasis and code, `<`/`&` HTML, `\` escapes, `$` maths.
