@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..core.validate import Schemas, schemas
-from ..render.fragments import MODES
+from ..render.labels import MODES
 from .change_words import Key, Sentence, Value
 from .leaves import _USE_LISTS, Item, Leaf, _shape, path_text
 from .sides import _ORG_SECTIONS, _PLAN_SECTIONS, _get, _name, _Plan

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..core.codeowners import entry as codeowners_entry
 from ..core.tiers import TIERS, relaxed
-from ..render.fragments import MODES
+from ..render.labels import MODES
 from .change_words import Sentence, Value
 from .diff_judgement import (BELOW, NEEDS_APPROVAL, NO_EFFECT, NOT_JUDGED, TIER_KEYS, TIGHTENS,
                              date_judgement, tier_judgement, tier_side)

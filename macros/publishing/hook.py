@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from macros.publishing import pipeline
 from macros.core.dates import DateError, resolve_today
 from macros.core.diagnostics import format_text
-from macros.render.fragments import Paths
+from macros.render.paths import Paths
 from macros.render.pages import errors_page
 from macros.render.text import title
 

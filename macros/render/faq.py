@@ -10,7 +10,8 @@ from __future__ import annotations
 from ..core.dates import day_words
 from ..model.faq import Entry
 from ..model.model import Handbook, Plan, Use
-from .fragments import Fragments, Paths
+from .fragments import Fragments
+from .paths import Paths
 from .text import cell, inline, markdown_block
 
 TOOL_STATUS = {"approved": "**Approved**", "restricted": "**Restricted**: only on its "

@@ -15,8 +15,9 @@ from ..core.rules import RULES
 from ..core.rules.base import rule_ids
 from ..core.schema_export import LIMITS
 from ..core.validate import schemas
-from .fragments import (FORMATS, PATTERNS, Fragments, Paths, _percent, _period, fields_as_code,
-                        use_anchor)
+from .fragments import Fragments
+from .labels import FORMATS, PATTERNS, _percent, _period, fields_as_code
+from .paths import Paths, use_anchor
 from .faq import faq_page
 from .front import FrontDoor
 from .front import involves as _involves

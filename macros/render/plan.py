@@ -12,8 +12,9 @@ from __future__ import annotations
 from ..model.model import Handbook, Plan, Stage
 from .charts import adoption_chart, timeline_chart
 from ..core.dates import day_near, day_words
-from .fragments import (CAPTURE, FALLBACKS, FORMATS, MODES, Fragments, Paths,
-                        continues_while_paused, written_day)
+from .fragments import Fragments
+from .labels import CAPTURE, FALLBACKS, FORMATS, MODES, continues_while_paused, written_day
+from .paths import Paths
 from .front import _few, next_step, uses_in_force
 from .faq import plan_faq
 from .help import plan_help
