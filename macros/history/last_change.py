@@ -16,7 +16,7 @@ from .diff import Change, diff
 from .leaves import Item
 from .policy_changes import commit_side
 from .sides import Side, SideError
-from ..model.model import LastChange
+from ..model.parts import LastChange
 
 # Names of things kept in lists with ids: (one, many). Any other list reads "<key> item(s)".
 _NOUNS = {

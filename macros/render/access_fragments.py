@@ -4,7 +4,8 @@ which uses are allowed, in force, prohibited or continue while paused.
 from __future__ import annotations
 
 from ..core.dates import day_near, day_words
-from ..model.model import Access, Grant, Plan, Stage
+from ..model.model import Plan
+from ..model.parts import Access, Grant, Stage
 from .labels import _planned
 from .paths import Paths
 from .sentences import and_list, capitalised, count, sentence, sentences

@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from ..core import cache
 from ..core.dates import day_words
-from ..model.model import Monitor, Plan
+from ..model.model import Plan
+from ..model.parts import Monitor
 from .chart_text import FONT, WIDTH, fits, width, wrap
 from .sentences import amount, bound, pause_bound
 from .text import attr

@@ -11,7 +11,8 @@ from __future__ import annotations
 import posixpath
 
 from ..core.dates import day_words
-from ..model.model import Handbook, Plan, Stage
+from ..model.model import Handbook, Plan
+from ..model.parts import Stage
 from .access_fragments import AccessFragments
 from .labels import CONTINUING_FALLBACKS, FALLBACKS, STATUS, continues_while_paused
 from .paths import Paths

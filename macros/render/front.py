@@ -10,7 +10,8 @@ links made before the blocks existed still land on the plan; the other parts are
 from __future__ import annotations
 
 from ..core.dates import day_near
-from ..model.model import Handbook, Plan, Stage
+from ..model.model import Handbook, Plan
+from ..model.parts import Stage
 from .faq import team_faq
 from .fragments import Fragments
 from .labels import MODES

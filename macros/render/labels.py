@@ -9,7 +9,8 @@ import re
 
 from ..core.dates import day_words, distance_if_near
 from ..core.values import parse_date
-from ..model.model import Plan, Stage
+from ..model.model import Plan
+from ..model.parts import Stage
 from .text import inline
 
 

@@ -9,7 +9,8 @@ import datetime as dt
 from collections import defaultdict
 
 from ..core.dates import day_words
-from ..model.model import Access, Handbook, Plan, Stage
+from ..model.model import Handbook, Plan
+from ..model.parts import Access, Stage
 from ..model.readiness import NO_DATA, NOT_READY, readiness
 from ..core.rules import RULES
 from ..core.rules.base import rule_ids

@@ -9,7 +9,8 @@ points to the page that now holds what they marked.
 """
 from __future__ import annotations
 
-from ..model.model import Handbook, Plan, Stage
+from ..model.model import Handbook, Plan
+from ..model.parts import Stage
 from .charts import adoption_chart, timeline_chart
 from ..core.dates import day_near, day_words
 from .fragments import Fragments

@@ -5,7 +5,8 @@ monitoring.
 from __future__ import annotations
 
 from ..core.dates import day_near, day_words
-from ..model.model import Evidence, Module, Plan, Stage
+from ..model.model import Plan
+from ..model.parts import Evidence, Module, Stage
 from .charts import metric_chart
 from .diagram import escalation_svg
 from .labels import FORMATS, TOPICS, _percent, _period, _planned, written_day
