@@ -26,7 +26,8 @@ from ..core.dates import ENV as TODAY_ENV
 from ..core.dates import DateError, resolve_today
 from ..core.diagnostics import FORMATS, summary
 from ..publishing.mkdocs_config import docs_dir
-from ..core.validate import format_version, shown_path, tool_version
+from ..core.schemas import format_version, tool_version
+from ..core.validate import shown_path
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # what a shell reports for Ctrl-C
@@ -130,7 +131,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from .templates import write_template
-    from ..core.validate import is_slug
+    from ..core.values import is_slug
 
     if not is_slug(args.id):
         print(f"handbook new: '{args.id}' is not an id (lowercase letters, digits, hyphens)",
@@ -152,7 +153,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     its layout needs beside plans/."""
     from .init import init, name_problem
     from .layout import COPY, NONE, layout_of, next_steps
-    from ..core.validate import is_slug
+    from ..core.values import is_slug
 
     if args.plan and not is_slug(args.plan):
         print(f"handbook init: '{args.plan}' is not an id (lowercase letters, digits, hyphens)",

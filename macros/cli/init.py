@@ -24,7 +24,7 @@ from ..core.yaml_strict import HAZARDS
 from ..core.schema_export import write_schemas
 from .shipped import SHIPPED_EXAMPLES
 from .templates import write_template
-from ..core.validate import ORG_FILE
+from ..core.plans_folder import ORG_FILE
 
 # Characters a name written into one YAML line may not hold: the check's hazards, plus the line
 # break and tab it allows in longer text.

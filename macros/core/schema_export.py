@@ -27,7 +27,9 @@ from .tiers import (
     TIERS,
     Requirements,
 )
-from .validate import DATE, SLUG, TYPE_WORDS, Schemas, schemas
+from .schema_errors import TYPE_WORDS
+from .schemas import Schemas, schemas
+from .values import DATE, SLUG
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 

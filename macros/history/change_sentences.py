@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..core.validate import Schemas, schemas
+from ..core.schemas import Schemas, schemas
 from ..render.labels import MODES
 from .change_words import Key, Sentence, Value
 from .leaves import _USE_LISTS, Item, Leaf, _shape, path_text
