@@ -14,7 +14,7 @@ from ..model.parts import Access, Stage
 from ..model.readiness import NO_DATA, NOT_READY, readiness
 from ..core.rules import RULES
 from ..core.rules.base import rule_ids
-from ..core.schema_export import LIMITS
+from ..core.schema_limits import LIMITS
 from ..core.schemas import schemas
 from .fragments import Fragments
 from .labels import FORMATS, PATTERNS, _percent, _period, fields_as_code
