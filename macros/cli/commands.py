@@ -293,6 +293,7 @@ def _today_option(command: argparse.ArgumentParser) -> None:
                               "if set, else the system date)")
 
 
+# Over 60 lines: every command's arguments, declared in one place as `--help` lists them.
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="handbook", description=__doc__,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -120,6 +120,7 @@ def raw_hazard(file: str, source: str) -> Diagnostic | None:
                       "and direction characters can hide what it says.")
 
 
+# Over 60 lines: the loading steps in order, each able to stop with its diagnostic.
 def load_text(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
     """Parse one file's bytes. Returns the document (None if unusable) and its problems."""
 

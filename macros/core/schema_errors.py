@@ -71,6 +71,7 @@ def _leaves(errors: Iterable[cerberus.errors.ValidationError]):
             yield error
 
 
+# Over 60 lines: one branch per Cerberus error code, each its message and hint.
 def _schema_diagnostic(doc: Document, top: dict, error: Any, s: Schemas) -> Diagnostic:
     path = tuple(error.document_path)
     where = display_path(path)

@@ -242,6 +242,7 @@ def _load_plan_light(path: Path) -> tuple[Document | None, list[Diagnostic]]:
     return (doc.travel_light() if doc is not None else None), problems
 
 
+# Over 60 lines: the check's steps in order (discover, load, schema, rules), each feeding the next.
 def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
           cache_dir: Path | None = None, repository: Path | None = None) -> Checked:
     """Load and validate plans (and the _org.yaml beside them); collect every problem.

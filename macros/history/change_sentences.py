@@ -30,6 +30,7 @@ def _member(ctx, leaf: Leaf, added: str, removed: str, replaced: str) -> tuple:
     return (ctx.value(p, b), replaced, _stage(ctx, leaf), " instead of ", ctx.value(p, a))
 
 
+# Over 60 lines: one ordered list of shape -> sentence cases; the first that matches wins.
 def _plan_sentence(leaf: Leaf, ctx: _Plan) -> Sentence | None:
     p, shape, kind = leaf.path, _shape(leaf.path), leaf.kind
     a, b = leaf.old, leaf.new

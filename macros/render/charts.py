@@ -265,6 +265,7 @@ def adoption_chart(plan: Plan) -> str:
 BAR = 0.2  # inches: a stage's bar, under its name
 
 
+# Over 60 lines: one figure drawn in order (rows, bars, names, decisions, today).
 @cached
 def timeline_chart(plan: Plan) -> str:
     """The stages as bars on a calendar, each named above its bar across the whole width (a
