@@ -2,7 +2,7 @@
 
 Never written by hand: a YAML language server reads it for completion and inline errors. Besides
 shape, types and values it carries every rule of the check that JSON Schema can state: what each
-tier requires (read from the tier table in macros/tiers.py, never restated), approval for
+tier requires (read from the tier table in macros/core/tiers.py, never restated), approval for
 approved plans, gate outcomes, numeric values with a direction, placeholders and invisible
 characters. What it cannot state is listed in LIMITS, with the reason, and shown on the format
 reference page; those rules only `handbook check` enforces.
@@ -229,7 +229,7 @@ def _last_stage(schema: dict) -> dict:
 
 
 def _tier_rules(required: Requirements, export: _Export, top: dict) -> list[dict]:
-    """One column of the tier table (macros/tiers.py) as JSON Schema."""
+    """One column of the tier table (macros/core/tiers.py) as JSON Schema."""
     s = export.s
     # Every kind of review requirement starts with at least one rule.
     out = [_rule("tier-review", _at(("review",), {"minItems": 1}))]

@@ -138,9 +138,9 @@ def _load_plan(path: Path) -> tuple[Document | None, list[Diagnostic]]:
 
 class PlanCache:
     """Per-file results (data and schema diagnostics) keyed by the file's bytes and everything
-    else they depend on (macros/cache.py: tool_key: the tool's code and version, the schema,
+    else they depend on (macros/core/cache.py: tool_key: the tool's code and version, the schema,
     the libraries): an unchanged plan is not parsed or validated again. One JSON file, sealed
-    (macros/cache.py) and kept outside the repository: data only, so a planted or damaged file
+    (macros/core/cache.py) and kept outside the repository: data only, so a planted or damaged file
     is a miss, never code that runs. Entries not used by a run are dropped, so it stays the
     size of plans/."""
 

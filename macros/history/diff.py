@@ -11,7 +11,7 @@ authority, stage access, training requirements) needs the approval of the plan's
 definitions of good unless structured values PROVE that it tightens control: numbers with
 `better`, strength orders of enums, inclusion of list items. Free text is never parsed: a
 reworded policy always needs approval. Every change carries exactly one judgement (needs
-approval, tightens, no policy effect, not judged): see macros/diff_judgement.py, which also
+approval, tightens, no policy effect, not judged): see macros/history/diff_judgement.py, which also
 holds the tier's part (the tier is policy).
 
 A sentence keeps plan values apart from the tool's own words, so each output escapes them in

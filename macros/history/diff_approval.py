@@ -208,7 +208,7 @@ def _approval(leaf: Leaf, ctx: _Plan) -> Sentence | None:
 
 
 def _judgement(leaf: Leaf, ctx: _Plan) -> tuple[str, Sentence | None]:
-    """The change's one judgement (macros/diff_judgement.py), with the reason when it needs
+    """The change's one judgement (macros/history/diff_judgement.py), with the reason when it needs
     approval."""
     shape = _shape(leaf.path)
     if leaf.kind == "renamed" or ctx.follows_rename(leaf) \

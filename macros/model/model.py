@@ -61,7 +61,7 @@ class Plan(PlanAccess, PlanEvidence):
 
     @cached_property
     def help(self) -> Help:
-        """Office hours, watched channels and champions of this plan (macros/support.py)."""
+        """Office hours, watched channels and champions of this plan (macros/core/support.py)."""
         return build_help(self.get("support"))
 
     @property
@@ -245,7 +245,7 @@ class Handbook:
     changelog: list = field(default_factory=list)  # diff.PolicyChange, newest first
     baseline: Baseline = field(default_factory=Baseline)  # the rules for everyone
     help: Help = field(default_factory=Help)  # help for everyone (_org.yaml support)
-    # Questions and answers: plans/_faq.yaml's first, then each plan's (macros/faq.py).
+    # Questions and answers: plans/_faq.yaml's first, then each plan's (macros/model/faq.py).
     faq: tuple[Entry, ...] = ()
 
     def person_name(self, ref: str | None) -> str:

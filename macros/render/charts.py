@@ -48,7 +48,8 @@ def _pyplot():
     return plt
 
 
-CACHE_DIR = "charts"  # a folder of the tool's own cache (macros/cache.py), outside the repository
+# A folder of the tool's own cache (macros/core/cache.py), outside the repository.
+CACHE_DIR = "charts"
 PURPOSE = "chart-svg-v2"
 
 
@@ -57,7 +58,7 @@ def cached(draw):
     date, the tool's code and matplotlib's version: cache.tool_key): a rebuild redraws only
     charts whose data changed. matplotlib takes ~50 ms a chart, most of a cold build's own time.
     The SVG is inlined into pages, so an entry is used only when its seal verifies
-    (macros/cache.py): a planted file is redrawn over."""
+    (macros/core/cache.py): a planted file is redrawn over."""
 
     @functools.wraps(draw)
     def chart(plan: Plan, *args):
