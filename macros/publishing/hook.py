@@ -35,20 +35,28 @@ def on_startup(*, command: str, dirty: bool) -> None:
 # Under `make serve`, MkDocs re-reads this hook on every change but Python keeps the package it
 # imported; reload it (in import order) when one of its files changed, so code edits show too.
 _RELOAD_ORDER = ["core", "model", "history", "publishing", "core.values", "core.dates",
-                 "core.diagnostics", "core.tiers", "core.load", "core.measurements",
-                 "core.plans_folder", "core.cache", "core.editor_schema", "core.content",
-                 "core.codeowners", "core.support", "core.faq_check", "core.rules",
-                 "core.rule_runner", "core.validate", "history.history", "core.baseline",
-                 "model.staleness", "model.faq", "model.model", "model.tier_gaps",
-                 "model.readiness", "render.text", "render.sentences", "render.diagram",
-                 "render.chart_text", "render.charts", "render.examples", "render.page",
-                 "render.fragments", "render.help", "render.messages", "render.faq",
-                 "render.front", "render.print_view", "render.plan", "render.search",
-                 "core.schema_export", "render.pages", "render.redirects", "render",
-                 "history.diff_judgement", "history.listdiff", "history.diff",
-                 "history.last_change", "render.page_sandbox", "render.page_expressions",
-                 "render.validate_pages", "publishing.pipeline", "publishing.page_macros",
-                 "publishing.hook"]
+                 "core.diagnostics", "core.tiers", "core.cache", "core.editor_schema",
+                 "core.content", "core.codeowners", "core.support", "core.faq_check",
+                 "core.baseline", "model.staleness", "model.faq", "render.sentences",
+                 "render.chart_text", "history.diff_judgement", "history.listdiff",
+                 "render.page_sandbox", "render.page_expressions", "core.yaml_strict",
+                 "history.history", "render.text", "render.diagram", "render.page",
+                 "core.yaml_hints", "core.yaml_walk", "core.load", "core.measurements",
+                 "core.plans_folder", "core.rules.base", "core.rules.references",
+                 "core.rules.tier_rules", "core.rules.support", "core.rules.stages",
+                 "core.rules.uses", "core.rules.monitoring", "core.rules.content", "core.rules",
+                 "core.rule_runner", "model.parts", "model.plan_access", "model.plan_evidence",
+                 "model.model", "model.tier_gaps", "model.readiness", "render.charts",
+                 "render.examples", "render.redirects", "render.validate_pages", "render.labels",
+                 "render.paths", "render.search", "render.access_fragments",
+                 "render.site_fragments", "render.stage_fragments", "render.fragments",
+                 "render.help", "render.messages", "render.faq", "render.front",
+                 "render.print_view", "render.plan", "core.schemas", "core.schema_errors",
+                 "core.validate", "core.schema_export", "core.schema_limits", "render.pages",
+                 "render", "history.change_words", "history.leaves", "history.sides",
+                 "history.change_sentences", "history.diff_approval", "history.diff",
+                 "history.policy_changes", "history.last_change", "publishing.pipeline",
+                 "publishing.page_macros", "publishing.hook"]
 
 
 def _reload_changed_code() -> None:

@@ -109,7 +109,7 @@ def _stages(plan: dict) -> list[tuple[int, dict]]:
 
 
 def _required(plan: dict) -> Requirements:
-    """The tier table's column for this plan (macros/core/tiers.py): what its tier requires."""
+    """The tier table's column for this plan (macros/tiers.py): what its tier requires."""
     return requirements(plan.get("risk_tier"))
 
 

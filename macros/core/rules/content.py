@@ -70,9 +70,8 @@ def rule_content_limit(scope: Scope) -> Iterator[Diagnostic]:
        "be)")
 def rule_content_link(scope: Scope) -> Iterator[Diagnostic]:
     """Training content: every link or image that the published page would drop or change is a
-    warning. The findings come from the renderer itself (macros/core/content.py), so the check and
-    the page can never disagree; each is reported on the line that holds it where that can be
-    told."""
+    warning. The findings come from the renderer itself (macros/content.py), so the check and the
+    page can never disagree; each is reported on the line that holds it where that can be told."""
     for doc, where, key in _markdown_places(scope):
         for index, module in entries(get(doc.data, *where)):
             text = module.get(key)
@@ -110,7 +109,7 @@ CONTENT_HINTS = {
 
 
 def _faq_places(scope: Scope) -> tuple[Known, list[tuple[Document, str | None]]]:
-    """What FAQ entries may link (macros/core/faq_check.py), and each file with entries: every
+    """What FAQ entries may link (macros/faq_check.py), and each file with entries: every
     plan (its own id for short links) and plans/_faq.yaml (no home plan)."""
     modules = set(scope.org_modules)
     for doc in scope.plans:
