@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from macros.model.model import build_handbook
-from macros.render.fragments import Fragments, Paths
+from macros.render.fragments import Fragments
+from macros.render.paths import Paths
 from macros.render.pages import stage_page, team_page
 
 TEAMS = {"shop": 10, "office": 4, "kitchen": 14, "finance": 6}

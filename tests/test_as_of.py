@@ -13,7 +13,8 @@ import yaml
 from macros.model.readiness import readiness
 from macros.render import all_pages
 from macros.model.staleness import CADENCE_DAYS
-from macros.core.validate import check, schemas
+from macros.core.schemas import schemas
+from macros.core.validate import check
 
 from .conftest import FIXTURES, TODAY, changed_handbook
 

@@ -14,7 +14,8 @@ import pytest
 from macros.history.definition_changes import touched
 from macros.core.definitions import key_of
 from macros.history.definition_history import held
-from macros.history.diff import Side, diff
+from macros.history.sides import Side
+from macros.history.diff import diff
 from macros.publishing.pipeline import run
 from macros.core.validate import check
 

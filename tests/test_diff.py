@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.history.diff import Side, diff, read_side, to_json
+from macros.history.diff import diff, read_side, to_json
+from macros.history.sides import Side
 from macros.core.tiers import relaxed
 
 from .conftest import FIXTURES, ROOT, git, repository_of
@@ -288,7 +289,8 @@ def test_a_long_comment_is_cut_at_a_whole_change_and_keeps_what_needs_approval()
     """GitHub refuses a comment over 65,536 characters (the workflow step then fails and posts
     nothing). The comment is cut after a whole change; what needs approval, which comes last
     here, is summed up first; the end says how many changes are left out and how to see all."""
-    from macros.history.diff import COMMENT_LIMIT, Change, Value, to_markdown
+    from macros.history.change_words import Value
+    from macros.history.diff import COMMENT_LIMIT, Change, to_markdown
 
     many = [Change("big-plan", "Data rules", f"data_rules.never_enter[{n}]", None, "x",
                    ("Added to never enter: ", Value(f"Item {n} " + "x" * 80)))

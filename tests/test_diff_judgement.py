@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from macros.history.diff import Side, diff
+from macros.history.diff import diff
+from macros.history.sides import Side
 from macros.history.diff_judgement import JUDGEMENTS
 from macros.history.diff_text import to_text
-from macros.core.load import HAZARDS
+from macros.core.yaml_strict import HAZARDS
 from macros.core.tiers import HIGH_IMPACTS, TIERS, implied_tier
 from macros.core.validate import check
 

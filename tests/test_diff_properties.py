@@ -18,7 +18,8 @@ from collections.abc import Iterator
 import pytest
 from markdown_it import MarkdownIt
 
-from macros.history.diff import FAQ_FILE, ORG_FILE, Side, diff, to_json, to_markdown
+from macros.history.diff import diff, to_json, to_markdown
+from macros.history.sides import FAQ_FILE, ORG_FILE, Side
 from macros.core.load import load_text
 
 from .conftest import FIXTURES, ROOT

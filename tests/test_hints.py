@@ -10,7 +10,8 @@ import yaml
 
 from macros.core.load import load_file
 from macros.render.pages import reference_page
-from macros.core.rules import PLAN_REFERENCES, select
+from macros.core.rules.references import PLAN_REFERENCES
+from macros.core.rules.base import select
 from macros.core.validate import check
 
 from .conftest import FIXTURES, ROOT, TODAY, invalid_case_plans

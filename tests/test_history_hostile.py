@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from macros.history import history
-from macros.history.diff import SideError, diff, read_side, to_json, to_markdown
+from macros.history.diff import diff, read_side, to_json, to_markdown
+from macros.history.sides import SideError
 from macros.history.history import last_changes, since_option
 from macros.publishing.pipeline import run
 from macros.core.validate import check
@@ -329,7 +330,7 @@ def test_a_commit_the_engine_cannot_compare_is_listed_not_raised(tmp_path: Path,
     def fails(old, new):
         raise TypeError("a shape the engine did not expect")
 
-    monkeypatch.setattr("macros.history.diff.diff", fails)
+    monkeypatch.setattr("macros.history.policy_changes.diff", fails)
     page = repo.changes()
     assert page.count("Not readable: the plans of this commit could not be compared") == 2
 

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from macros.core.content import Finding, embed, over_limit, sections, unsanitised
 from macros.core.content import render as render_content
-from macros.core.load import HAZARDS
+from macros.core.yaml_strict import HAZARDS
 from macros.publishing.pipeline import run
 from macros.render import text
 

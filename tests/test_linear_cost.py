@@ -21,7 +21,9 @@ import yaml
 
 from macros.core.content import MAX_CHARS, MAX_OPEN_BRACKETS, over_limit
 from macros.core.content import render as render_content
-from macros.history.diff import Side, diff, walk
+from macros.history.diff import diff
+from macros.history.leaves import walk
+from macros.history.sides import Side
 from macros.history.listdiff import SMALL, differing_spans
 from macros.render import text
 from macros.core.validate import check
@@ -216,7 +218,7 @@ def test_long_lists_are_told_apart_exactly():
 
 
 def test_the_reference_states_the_limits_the_check_applies():
-    from macros.core.rules import rule_content_limit
+    from macros.core.rules.content import rule_content_limit
 
     assert f"{MAX_CHARS:,} characters" in rule_content_limit.__doc__
     assert f"more than {MAX_OPEN_BRACKETS} brackets" in rule_content_limit.__doc__

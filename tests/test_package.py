@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from macros.cli.init import MINIMAL_MKDOCS
-from macros.core.validate import format_version
+from macros.core.schemas import format_version
 
 from .conftest import ROOT, TODAY, git
 
@@ -153,7 +153,7 @@ def test_the_wheel_ships_every_file_the_plugin_reads(wheel: Path):
     and tool pages, the schema. A folder missing from pyproject.toml's `packages` is left out
     of the wheel without a word, and the theme then prints titles unescaped."""
     from macros.publishing import plugin
-    from macros.core.validate import SCHEMA_DIR
+    from macros.core.schemas import SCHEMA_DIR
 
     with zipfile.ZipFile(wheel) as archive:
         shipped = set(archive.namelist())

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from macros.publishing.pipeline import run
-from macros.render.fragments import Paths
+from macros.render.paths import Paths
 from macros.render.plan import MOVED
 
 from .conftest import FIXTURES, ROOT, TODAY, make_project, mkdocs_build, serve

@@ -9,7 +9,7 @@ import yaml
 
 from macros.core.dates import day_words
 from macros.publishing.pipeline import run
-from macros.render.fragments import Paths
+from macros.render.paths import Paths
 from macros.render.print_view import SECTIONS
 
 from .conftest import ROOT, TODAY

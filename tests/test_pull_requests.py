@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from macros.core.codeowners import is_clean
-from macros.history.diff import Side, diff, read_side, to_json
+from macros.history.diff import diff, read_side, to_json
+from macros.history.sides import Side
 
 from .conftest import FIXTURES, ROOT
 

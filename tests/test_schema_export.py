@@ -18,7 +18,8 @@ import pytest
 
 from macros.core.diagnostics import Diagnostic
 from macros.core.load import load_file
-from macros.core.schema_export import LIMITS, beyond_schema, json_schema, schema_text
+from macros.core.schema_export import json_schema, schema_text
+from macros.core.schema_limits import LIMITS, beyond_schema
 from macros.core.validate import check
 
 from .conftest import FIXTURES, ROOT, TODAY, invalid_case_plans

@@ -100,7 +100,7 @@ def test_readiness_of_a_deliberately_incomplete_plan():
 
 def test_format_reference_lists_every_key_of_the_schema():
     from macros.render.pages import reference_page
-    from macros.core.validate import schemas
+    from macros.core.schemas import schemas
 
     page = reference_page()
     s = schemas()

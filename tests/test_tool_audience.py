@@ -6,9 +6,11 @@ from __future__ import annotations
 import copy
 import json
 
-from macros.history.diff import Side, diff, read_side, to_json
+from macros.history.sides import Side
+from macros.history.diff import diff, read_side, to_json
 from macros.model.model import build_handbook
-from macros.render.fragments import Fragments, Paths
+from macros.render.fragments import Fragments
+from macros.render.paths import Paths
 from macros.render.pages import all_pages
 from macros.core.validate import check
 

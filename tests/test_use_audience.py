@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from macros.history.diff import Side, diff
+from macros.history.diff import diff
+from macros.history.sides import Side
 from macros.render import all_pages
 from macros.core.validate import check
 

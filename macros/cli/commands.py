@@ -29,7 +29,8 @@ from ..history.as_of import ENV as AS_OF_ENV
 from ..history.as_of import AsOfError, as_of_option, dated_sides, resolve
 from ..publishing.engines import ENGINES
 from ..publishing.mkdocs_config import docs_dir
-from ..core.validate import format_version, shown_path, tool_version
+from ..core.schemas import format_version, tool_version
+from ..core.validate import shown_path
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # what a shell reports for Ctrl-C
@@ -102,7 +103,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from ..history.definition_changes import record_errors
     from ..core.diagnostics import format_text
-    from ..history.diff import SideError, diff, notes, plain, read_side
+    from ..history.change_words import plain
+    from ..history.diff import diff, notes, read_side
+    from ..history.sides import SideError
     from ..history.diff_check import check_errors
     from ..history.diff_text import render
     from ..render.text import visible
@@ -150,7 +153,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from .templates import write_template
-    from ..core.validate import is_slug
+    from ..core.values import is_slug
 
     if not is_slug(args.id):
         print(f"handbook new: '{args.id}' is not an id (lowercase letters, digits, hyphens)",
@@ -172,7 +175,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     its layout needs beside plans/."""
     from .init import init, name_problem
     from .layout import COPY, NONE, layout_of, next_steps
-    from ..core.validate import is_slug
+    from ..core.values import is_slug
 
     if args.plan and not is_slug(args.plan):
         print(f"handbook init: '{args.plan}' is not an id (lowercase letters, digits, hyphens)",
@@ -229,7 +232,7 @@ def _terminal_text(markdown: str) -> str:
     entity that decodes to a control character is dropped: a terminal would obey it."""
     import html
 
-    from ..core.load import HAZARDS
+    from ..core.yaml_strict import HAZARDS
 
     return "".join(ch for ch in html.unescape(markdown) if ord(ch) not in HAZARDS)
 
@@ -340,6 +343,7 @@ def _today_option(command: argparse.ArgumentParser) -> None:
                               "if set, else the system date)")
 
 
+# Over 60 lines: every command's arguments, declared in one place as `--help` lists them.
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="handbook", description=__doc__,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)

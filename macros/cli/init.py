@@ -4,7 +4,7 @@ It removes the example plans this tool shipped (only files whose bytes are exact
 example: an edited file is kept and named), writes a commented `plans/_org.yaml` skeleton whose
 `TODO(...)` values the check explains one by one, optionally scaffolds a first plan, and starts
 the organisation's policy history at the commit it starts from. Beside plans/ it writes what
-the repository's layout (macros/layout.py) lacks: the minimal mkdocs.yml where there is none,
+the repository's layout (macros/cli/layout.py) lacks: the minimal mkdocs.yml where there is none,
 the editor schemas its `$schema=../schema/...` modelines name in a repository of the
 organisation's own, and the `.gitignore` lines for the build output. It looks at everything
 before it changes anything, never writes through a link, asks nothing and says what it touched.
@@ -20,11 +20,11 @@ from pathlib import Path
 
 from ..core.editor_schema import FILES
 from .layout import missing_ignores
-from ..core.load import HAZARDS
+from ..core.yaml_strict import HAZARDS
 from ..core.schema_export import write_schemas
 from .shipped import SHIPPED_EXAMPLES
 from .templates import write_template
-from ..core.validate import ORG_FILE
+from ..core.plans_folder import ORG_FILE
 
 # Characters a name written into one YAML line may not hold: the check's hazards, plus the line
 # break and tab it allows in longer text.

@@ -16,9 +16,9 @@ import yaml
 PLUGIN, COPY, NONE, OTHER = "plugin", "copy", "none", "other"
 HOOK = "macros/publish.py"
 
-# What `handbook build` leaves beside mkdocs.yml (macros/publish_site.py): `site` is a link to
-# one build in `.site-builds/`, and `.site-new-*`/`.site-old-*` live for a moment while it
-# switches. A link is not a folder to git, so `site/` would not ignore it: `/site` does.
+# What `handbook build` leaves beside mkdocs.yml (macros/publishing/publish_site.py): `site` is
+# a link to one build in `.site-builds/`, and `.site-new-*`/`.site-old-*` live for a moment while
+# it switches. A link is not a folder to git, so `site/` would not ignore it: `/site` does.
 BUILD_OUTPUT = ("/site", "/.site-*")
 _IGNORED = {"/site": (("site", False),),
             "/.site-*": ((".site-builds", True), (".site-new-1", False), (".site-old-1", False))}

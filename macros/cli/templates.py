@@ -90,6 +90,7 @@ def _stages(template: Template, plan_id: str) -> str:
     return "".join(blocks)
 
 
+# Over 60 lines: the template is one YAML text, read top to bottom as the plan will be.
 def render_template(name: str, plan_id: str) -> str:
     t = TEMPLATES[name]
     first = t.stages[0][0]

@@ -6,7 +6,7 @@ changed since the entry was added is reported, so that "updated daily" stays tru
 resumes, the approval, stage starts): they are what moves a use between allowed, paused and not
 yet. Nothing here reads an answer's words. A tool's status carries no date in plans/_org.yaml,
 so a linked tool alone never makes an entry stale (the page shows its status today anyway).
-The rules in macros/rules.py turn these findings into diagnostics.
+The rules in macros/core/rules/ turn these findings into diagnostics.
 """
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from .measurements import SUFFIX as MEASUREMENTS
 
 ORG_FILE = "_org.yaml"
-FAQ_FILE = "_faq.yaml"  # questions for everyone (macros/faq.py)
+FAQ_FILE = "_faq.yaml"  # questions for everyone (macros/model/faq.py)
 
 
 def is_read(name: str) -> bool:

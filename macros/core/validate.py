@@ -7,354 +7,30 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import hashlib
 import json
 import multiprocessing as mp
 import os
-import re
-import warnings
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Iterable
-
-import cerberus
-import yaml
-from cerberus import errors as cerr
+from typing import Iterable
 
 from . import cache as sealed
 from .dates import resolve_today
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .editor_schema import stale_editor_schemas
-from .load import Document, display_path, load_file
-from .measurements import SUFFIX as MEASUREMENTS
+from .load import Document, load_file
 from .measurements import MeasurementFile, load_measurements
+from .measurements import SUFFIX as MEASUREMENTS
 from .plans_folder import FAQ_FILE, ORG_FILE, unread_files
 from .rule_runner import run_rules
-from .rules.base import get
-from .values import DATE, SLUG, is_placeholder, is_slug, parse_date  # noqa: F401 (re-exported)
+from .schema_errors import schema_diagnostics
+from .schemas import SCHEMA_DIR, Schemas, schemas
 
-# Package data (pyproject.toml maps schema/ to macros.schema): the installed tool reads its own
-# copy, an editable install the live folder; never a path relative to the source tree.
-SCHEMA_DIR = Path(str(resources.files("macros.schema")))
-DISTRIBUTION = "rollout-handbook"
-_FORM_HINTS = {  # what the `format` rule's hint says, by field
-    "currency": "A currency is a three-letter code such as USD or EUR.",
-    "history_since": "Write the commit the handbook began from (7 to 40 hexadecimal digits, "
-                     "as handbook init wrote it) or a date such as 2026-01-31; nothing else.",
-}
-_KEY_WITHOUT_COLON = re.compile(r"^([a-z][a-z0-9_]*)\s+(\S.*)$")
-_WITH_PERCENT = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")  # `22%`, `22 %`
-
-
-with warnings.catch_warnings():
-    # Cerberus 1.3 deprecates `_validate_type_*` methods in favour of TypeDefinition, which can
-    # only test Python classes, not a pattern; 1.3 is pinned and the methods work as documented.
-    warnings.simplefilter("ignore", DeprecationWarning)
-
-    class PlanValidator(cerberus.Validator):
-        """Cerberus with the plan format's own types: slug, date, text and markdown."""
-
-        # Cerberus' own `date` means a datetime.date object; ours is YYYY-MM-DD text, quoted or not.
-        types_mapping = {k: v for k, v in cerberus.Validator.types_mapping.items() if k != "date"}
-
-        def _validate_regex(self, pattern: str, field: str, value: Any) -> None:
-            """{'type': 'string'}"""
-            # The whole value, as the JSON Schema says: Cerberus' `re.match` with `$` would let
-            # a trailing line break through, and an unanchored alternative anything after it.
-            if isinstance(value, str) and not re.fullmatch(pattern, value):
-                self._error(field, cerr.REGEX_MISMATCH)
-
-        def _validate_type_slug(self, value: Any) -> bool:
-            return is_slug(value)
-
-        def _validate_type_date(self, value: Any) -> bool:
-            return parse_date(value) is not None
-
-        def _validate_type_text(self, value: Any) -> bool:
-            return isinstance(value, str) and value.strip() != ""
-
-        _validate_type_markdown = _validate_type_text
-
-        def _validate_type_outputs(self, value: Any) -> bool:
-            # review[].covers: `all`, or a non-empty list of scope.outputs texts.
-            return value == "all" or (isinstance(value, list) and value != [] and all(
-                isinstance(v, str) and v.strip() != "" for v in value))
-
-
-@dataclass(frozen=True, eq=False)  # hashed by identity: one object per read of the files
-class Schemas:
-    org: dict
-    plan: dict
-    parts: dict[str, dict]
-
-    def rules_at(self, top: dict, path: tuple) -> dict | None:
-        """The field rules of the mapping at `path` (None when the path leaves the schema)."""
-        fields: dict | None = top
-        rules: dict | None = None
-        for part in path:
-            if isinstance(part, int):
-                if rules is None or rules.get("type") != "list":
-                    return None
-                rules = rules.get("schema")
-            else:
-                if fields is None or part not in fields:
-                    return None
-                rules = fields[part]
-            fields = self._fields(rules)
-        return fields
-
-    def _fields(self, rules: dict | None) -> dict | None:
-        if not isinstance(rules, dict) or rules.get("type") != "dict":
-            return None
-        sub = rules.get("schema")
-        return self.parts.get(sub) if isinstance(sub, str) else sub
-
-
-def _schema_files() -> tuple[tuple[str, int], ...]:
-    """The schema files and their modification times: the cache key, so that `make serve`
-    picks up an edited schema without a restart."""
-    paths = [SCHEMA_DIR / "org.yaml", SCHEMA_DIR / "plan.yaml",
-             *sorted((SCHEMA_DIR / "parts").glob("*.yaml"))]
-    return tuple((str(p), p.stat().st_mtime_ns) for p in paths)
-
-
-def schemas() -> Schemas:
-    return _read_schemas(_schema_files())
-
-
-def tool_version() -> str:
-    try:
-        return metadata.version(DISTRIBUTION)
-    except metadata.PackageNotFoundError:  # a source tree that was never installed
-        return "unknown"
-
-
-def format_version(s: Schemas | None = None) -> int:
-    """The highest plan format (`schema_version`) this tool reads."""
-    return max((s or schemas()).plan["schema_version"]["allowed"])
-
-
-@lru_cache(maxsize=1)
-def _read_schemas(files: tuple[tuple[str, int], ...]) -> Schemas:
-    def read(path: Path) -> dict:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-
-    parts = {p.stem: read(p) for p in sorted((SCHEMA_DIR / "parts").glob("*.yaml"))}
-    return Schemas(read(SCHEMA_DIR / "org.yaml"), read(SCHEMA_DIR / "plan.yaml"), parts)
-
-
-def _without_meta(rules: Any) -> Any:
-    """The schema minus `meta` (descriptions for docs and the JSON Schema): Cerberus would
-    dispatch the no-op rule on every field of every plan, about a third of its time."""
-    if isinstance(rules, dict):
-        return {k: _without_meta(v) for k, v in rules.items() if k != "meta"}
-    return rules
-
-
-@lru_cache(maxsize=3)  # org, plan and faq-file
-def _build_validator(kind: str, s: Schemas) -> PlanValidator:
-    # Building a validator costs milliseconds (schema checks); build each once and reuse it.
-    s = Schemas(_without_meta(s.org), _without_meta(s.plan),
-                {name: _without_meta(part) for name, part in s.parts.items()})
-    registry = cerberus.schema_registry.__class__()
-    for name, part in s.parts.items():
-        registry.add(name, part)
-    return PlanValidator(_top(s, kind), schema_registry=registry)
-
-
-def _top(s: Schemas, kind: str) -> dict:
-    """The top-level schema of a kind of file: `org`, `plan`, or a part that describes a
-    whole file (`faq-file`: plans/_faq.yaml)."""
-    return getattr(s, kind) if kind in ("org", "plan") else s.parts[kind]
-
-
-# --- Cerberus errors in plain words ---------------------------------------------------------
-
-TYPE_WORDS = {
-    "slug": "an id (lowercase letters, digits and single hyphens, e.g. dana-okafor)",
-    "date": "a date written YYYY-MM-DD",
-    "text": "text",
-    "markdown": "Markdown text",
-    "outputs": "all, or a list of scope.outputs entries",
-    "string": "text",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "list": "a list",
-    "dict": "a mapping of keys to values",
-}
-
-
-def _found(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (true/false)"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"'{value}'" if value.strip() else "empty text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return "nothing"
-
-
-def _did_you_mean(word: Any, choices: Iterable[str]) -> str:
-    if not isinstance(word, str):
-        return ""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
-
-
-def _leaves(errors: Iterable[cerberus.errors.ValidationError]):
-    for error in errors:
-        if error.is_group_error:
-            yield from _leaves(error.child_errors)
-        else:
-            yield error
-
-
-def _schema_diagnostic(doc: Document, top: dict, error: Any, s: Schemas) -> Diagnostic:
-    path = tuple(error.document_path)
-    where = display_path(path)
-    code = error.code
-    value = error.value
-    rule, hint = "schema", ""
-    line, col = doc.position(path)
-    if code == cerr.UNKNOWN_FIELD.code:
-        rule = "unknown-key"
-        line, col = doc.position(path, key=True)
-        known = s.rules_at(top, path[:-1]) or {}
-        message = f"{where}: unknown key '{path[-1]}'"
-        hint = _did_you_mean(path[-1], known)
-        if value is None and path[:-1] in doc.flow_mappings:
-            hint = (
-                "Inside {...} a comma in unquoted text starts a new key: quote the text "
-                '(text: "Draft, then send").'
-            )
-        elif not hint and known:
-            hint = "Known keys here: " + ", ".join(sorted(known))
-    elif code == cerr.REQUIRED_FIELD.code:
-        rule = "required"
-        line, col = doc.position(path[:-1])
-        parent = display_path(path[:-1]) or "the file"
-        message = f"{parent}: '{path[-1]}' is missing"
-        hint = f"Add '{path[-1]}:' with a value."
-    elif code == cerr.NOT_NULLABLE.code:
-        rule = "required"
-        message = f"{where}: has no value"
-        hint = "Write a value after the colon; text starting with '#' must be in quotes."
-    elif code == cerr.BAD_TYPE.code:
-        rule = "type"
-        expected = TYPE_WORDS.get(error.constraint, error.constraint)
-        if error.constraint in ("text", "markdown") and isinstance(value, str):
-            message = f"{where}: is empty"
-            hint = "Write the text, or remove the key."
-        else:
-            message = f"{where}: expected {expected} but found {_found(value)}"
-            if error.constraint in ("text", "markdown", "string") and not isinstance(
-                value, (list, dict)
-            ):
-                hint = f'Put the text in double quotes: "{value}".'
-            elif error.constraint in ("number", "integer") and isinstance(value, str) and (
-                    _WITH_PERCENT.match(value)):
-                number = _WITH_PERCENT.match(value).group(1)
-                hint = (f"Write the number alone: {number} (the key already says it is a "
-                        "percentage)." if str(path[-1]).endswith("_percent") else
-                        f"Write the number alone: {number} (the unit belongs in `unit:`).")
-            elif error.constraint == "dict" and isinstance(value, str) and (
-                    _KEY_WITHOUT_COLON.match(value)):
-                # `support:` then `  owner ben-cho`: one key that lost its colon reads as text.
-                key, rest = _KEY_WITHOUT_COLON.match(value).groups()
-                hint = f"A key needs ':' and a space after it: write '{key}: {rest}'."
-            elif error.constraint == "date" and isinstance(value, str):
-                hint = "Write dates as YYYY-MM-DD, e.g. 2026-09-01, and check the day exists."
-            elif error.constraint == "slug" and isinstance(value, str):
-                suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-                hint = f"Use lowercase letters, digits and hyphens, e.g. '{suggestion}'."
-    elif (path == ("schema_version",) and code == cerr.UNALLOWED_VALUE.code
-          and type(value) is int and value > max(error.constraint)):
-        rule = "schema-version"
-        highest = max(error.constraint)
-        message = (f"schema_version: plan format {value} is newer than this tool reads "
-                   f"(up to {highest})")
-        # The version is in the hint, so that fixtures do not change with every release.
-        hint = (f"rollout-handbook {tool_version()} reads plan format up to {highest}: upgrade "
-                f"the tool (the version your repository pins) to a release whose CHANGELOG lists "
-                f"plan format {value}.")
-    elif code in (cerr.UNALLOWED_VALUE.code, cerr.UNALLOWED_VALUES.code):
-        rule = "allowed-value"
-        allowed = list(error.constraint)
-        bad = value if code == cerr.UNALLOWED_VALUE.code else [v for v in value if v not in allowed]
-        message = (
-            f"{where}: expected one of: {', '.join(map(str, allowed))} but received: "
-            f"{_found(bad) if not isinstance(bad, list) else ', '.join(map(str, bad))}"
-        )
-        first_bad = bad[0] if isinstance(bad, list) and bad else bad
-        hint = _did_you_mean(first_bad, map(str, allowed)) or (
-            "Write one of the values listed, exactly as written there.")
-    elif code in (cerr.MIN_VALUE.code, cerr.MAX_VALUE.code):
-        rule = "range"
-        bound = "at least" if code == cerr.MIN_VALUE.code else "at most"
-        message = f"{where}: must be {bound} {error.constraint}, found {value}"
-        hint = f"Write a number {bound} {error.constraint}."
-    elif code in (cerr.MIN_LENGTH.code, cerr.MAX_LENGTH.code):
-        rule = "range"
-        bound = "at least" if code == cerr.MIN_LENGTH.code else "at most"
-        entries_word = f"entr{'y' if error.constraint == 1 else 'ies'}"
-        message = f"{where}: needs {bound} {error.constraint} {entries_word}"
-        hint = (f"Add entries until there are {bound} {error.constraint}."
-                if code == cerr.MIN_LENGTH.code else
-                f"Remove entries until there are {bound} {error.constraint}.")
-    elif code == cerr.EXCLUDES_FIELD.code:
-        rule = "exclusive"
-        line, col = doc.position(path, key=True)
-        others = [o for o in error.constraint if o in (get(doc.data, *path[:-1]) or {})]
-        message = (f"{where}: give only one of '{path[-1]}' and "
-                   f"{', '.join(repr(o) for o in others)}")
-        hint = "Keep the one that says when this happens, and remove the others."
-    elif code == cerr.REGEX_MISMATCH.code:
-        rule = "format"
-        message = f"{where}: {_found(value)} does not have the expected form"
-        hint = _FORM_HINTS.get(
-            path[-1] if path else "",
-            "Write the value in the form the format reference gives for this key.")
-    else:  # pragma: no cover - the schema uses no other Cerberus rules
-        message = f"{where}: {error.rule} {error.constraint!r} not met"
-    if not hint and rule == "type":
-        hint = f"Write {expected} here."
-    if not hint:  # every diagnostic says what to do (`handbook reference` lists every key)
-        hint = f"See `handbook reference` for what {where or 'this file'} may hold."
-    return Diagnostic(doc.file, line, col, ERROR, rule, message, hint)
-
-
-def schema_diagnostics(doc: Document, kind: str, s: Schemas | None = None) -> list[Diagnostic]:
-    s = s or schemas()
-    validator = _build_validator(kind, s)
-    validator.validate(doc.data, normalize=False)
-    found, exclusive = [], set()
-    for e in _leaves(validator._errors):
-        # A placeholder is reported once, by the placeholder rule, not as a wrong type as well.
-        if is_placeholder(e.value) or (isinstance(e.value, list)
-                                       and any(is_placeholder(v) for v in e.value)):
-            continue
-        if tuple(e.document_path) in doc.broken:
-            continue
-        if e.code == cerr.EXCLUDES_FIELD.code:
-            # Cerberus reports `a excludes b` at a and at b: one mistake, one diagnostic.
-            parent = tuple(e.document_path)[:-1]
-            if parent in exclusive:
-                continue
-            exclusive.add(parent)
-        found.append(_schema_diagnostic(doc, _top(s, kind), e, s))
-    return found
-
-
-# --- Files ------------------------------------------------------------------------------------
+# Read from validate before schemas.py and schema_errors.py were split off; still found here.
+from .schema_errors import TYPE_WORDS  # noqa: F401
+from .schemas import DISTRIBUTION, format_version, tool_version  # noqa: F401
+from .values import DATE, SLUG, is_placeholder, is_slug, parse_date  # noqa: F401
 
 
 @dataclass
@@ -462,9 +138,9 @@ def _load_plan(path: Path) -> tuple[Document | None, list[Diagnostic]]:
 
 class PlanCache:
     """Per-file results (data and schema diagnostics) keyed by the file's bytes and everything
-    else they depend on (macros/cache.py: tool_key: the tool's code and version, the schema,
+    else they depend on (macros/core/cache.py: tool_key: the tool's code and version, the schema,
     the libraries): an unchanged plan is not parsed or validated again. One JSON file, sealed
-    (macros/cache.py) and kept outside the repository: data only, so a planted or damaged file
+    (macros/core/cache.py) and kept outside the repository: data only, so a planted or damaged file
     is a miss, never code that runs. Entries not used by a run are dropped, so it stays the
     size of plans/."""
 
@@ -566,6 +242,7 @@ def _load_plan_light(path: Path) -> tuple[Document | None, list[Diagnostic]]:
     return (doc.travel_light() if doc is not None else None), problems
 
 
+# Over 60 lines: the check's steps in order (discover, load, schema, rules), each feeding the next.
 def check(paths: Iterable[Path], today: dt.date | None = None, jobs: int = 1,
           cache_dir: Path | None = None, repository: Path | None = None) -> Checked:
     """Load and validate plans (and the _org.yaml beside them); collect every problem.

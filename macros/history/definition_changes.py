@@ -20,9 +20,12 @@ from typing import Any
 from . import history
 from ..core.definitions import METRIC_FIELDS, approver, criterion_id, key_of, records, what_text
 from ..core.diagnostics import ERROR, Diagnostic
-from .diff import Change, Item, Side
+from .diff import Change
+from .leaves import Item
+from .sides import Side
 from .history import HistoryError
-from ..core.load import display_path, load_text
+from ..core.yaml_strict import display_path
+from ..core.load import load_text
 from ..core.values import parse_date
 
 RULE = "definition-record"

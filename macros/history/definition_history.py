@@ -14,7 +14,9 @@ from pathlib import Path
 from . import history
 from .definition_changes import touched
 from ..core.definitions import Held, definitions
-from .diff import Side, SideError, commit_side, diff
+from .sides import Side, SideError
+from .policy_changes import commit_side
+from .diff import diff
 
 Found = dict[str, dict[str, Held]]  # plan id -> definition key -> how long it has held
 

@@ -10,21 +10,10 @@ from __future__ import annotations
 
 import re
 
-from .diff import (
-    FAQ_FILE,
-    FAQ_ONLY,
-    ORG_FILE,
-    SECTIONS,
-    Change,
-    Side,
-    code_span,
-    faq_only,
-    json_text,
-    plain,
-    to_json,
-    to_markdown,
-)
 from ..core.diagnostics import Diagnostic
+from .change_words import code_span, plain
+from .diff import FAQ_ONLY, SECTIONS, Change, faq_only, json_text, to_json, to_markdown
+from .sides import FAQ_FILE, ORG_FILE, Side
 from .diff_judgement import NEEDS_APPROVAL, NO_EFFECT, NOT_JUDGED, TIGHTENS
 from ..render.text import visible as shown_visible
 

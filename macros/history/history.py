@@ -20,7 +20,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.load import MAX_BYTES
+from ..core.yaml_strict import MAX_BYTES
 
 ORG_FILE = "_org.yaml"
 FAQ_FILE = "_faq.yaml"

@@ -12,8 +12,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import history
-from .diff import Change, Item, Side, SideError, commit_side, diff
-from ..model.model import LastChange
+from .diff import Change, diff
+from .leaves import Item
+from .policy_changes import commit_side
+from .sides import Side, SideError
+from ..model.parts import LastChange
 
 # Names of things kept in lists with ids: (one, many). Any other list reads "<key> item(s)".
 _NOUNS = {

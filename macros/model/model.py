@@ -1,331 +1,35 @@
 """Model: read-only plan objects built from checked documents, and the facts derived from them.
 
 Derived facts (where a rollout stands, what is allowed now, who holds which role) are computed
-here once; renderers only read them.
+here once; renderers only read them. The parts of a plan are in parts.py; Plan's access methods
+in plan_access.py and its monitoring and evidence methods in plan_evidence.py.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from ..core.baseline import Baseline, build_baseline
-from .faq import Entry, entries_of
 from ..core.measurements import Measurement
 from ..core.rules.base import select
-from ..core.rules.monitoring import latest_breaches
 from ..core.rules.references import ORG_REFERENCES, PLAN_REFERENCES
-from .staleness import is_stale, stale_after
 from ..core.support import Help, build_help
 from ..core.values import gives_access, parse_date
+from .faq import Entry, entries_of
+from .parts import (ChecklistItem, Criterion, Decision, Gate, LastChange, Module, Monitor, Pause,
+                    Person, Position, Stage, Team, Tool, Use, _list)
+from .plan_access import PlanAccess
+from .plan_evidence import PlanEvidence
 
-
-def _list(value: Any) -> tuple:
-    return tuple(value) if isinstance(value, list) else ()
-
-
-@dataclass(frozen=True)
-class Person:
-    id: str
-    name: str
-    role: str = ""
-    contact: str = ""
+# Read from model before parts.py was split off; still found here.
+from .parts import (GATE_CLOSING, Access, Breach, Evidence, Grant,  # noqa: F401
+                    at_least_as_good)
 
 
 @dataclass(frozen=True)
-class Team:
-    id: str
-    name: str
-    headcount: int | None = None
-    lead: str | None = None
-
-
-@dataclass(frozen=True)
-class Tool:
-    id: str
-    name: str
-    status: str
-    vendor: str = ""
-    account: str = ""
-    trains_on_inputs: bool | None = None
-    instructions: str = ""
-    available_to: str = "everyone"  # or "plan-users": only those a plan gives access to
-
-    @property
-    def for_everyone(self) -> bool:
-        """Approved for anyone under the rules for everyone, with no plan needed."""
-        return self.status == "approved" and self.available_to != "plan-users"
-
-    @property
-    def plan_users_only(self) -> bool:
-        """Approved, but only for the people a plan naming it in `scope.tools` gives access to."""
-        return self.status == "approved" and self.available_to == "plan-users"
-
-
-@dataclass(frozen=True)
-class Module:
-    id: str
-    title: str
-    audience: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
-    duration_minutes: int | None = None
-    format: str = ""
-    required_before_access: bool = False
-    objectives: tuple[str, ...] = ()
-    content: str = ""
-    plan_id: str | None = None  # None: an organisation-wide module
-    former_ids: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Use:
-    id: str
-    text: str
-    allowed: bool
-    example: str = ""
-    reason: str = ""
-    from_stage: str | None = None
-    audience: tuple[str, ...] = ()  # teams or people it is for; empty: everyone with access
-
-    def for_team(self, team: str, teams: tuple[str, ...]) -> bool:
-        """Whether members of `team` may make this use: it names no audience, names the team,
-        or names only people (who may be in any team: the page says who)."""
-        return (not self.audience or team in self.audience
-                or not any(a in teams for a in self.audience))
-
-
-@dataclass(frozen=True)
-class Criterion:
-    anchor: str
-    question: str
-    metric: str | None = None
-    threshold: str = ""  # for people: shown, never parsed
-    blocking: bool = False
-    value: float | None = None  # what the handbook judges against, in the metric's direction
-
-
-@dataclass(frozen=True)
-class Gate:
-    decider: str
-    criteria: tuple[Criterion, ...] = ()
-    outcomes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    anchor: str
-    item: str
-    owner: str | None = None
-    evidence: str = ""
-    done: dt.date | None = None
-    kind: str | None = None  # security_review | data_protection_review
-
-
-@dataclass(frozen=True)
-class Stage:
-    id: str
-    name: str
-    index: int
-    pattern: str = ""
-    teams: tuple[str, ...] = ()  # added to the teams that already have access
-    leave: tuple[str, ...] = ()  # teams whose access ends when this stage starts
-    people: tuple[str, ...] = ()  # people named for access at this stage
-    headcount: int | None = None  # people given access at this stage, across its teams
-    access_percent: float | None = None
-    adoption_target_percent: float | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-    training: tuple[str, ...] = ()
-    checklist: tuple[ChecklistItem, ...] = ()
-    gate: Gate | None = None
-    former_ids: tuple[str, ...] = ()
-    gives_access: bool = False  # values.gives_access: no headcount means the whole teams
-    headcount_by_team: tuple[tuple[str, int], ...] = ()  # optional split of the headcount
-
-
-@dataclass(frozen=True)
-class Decision:
-    stage: str
-    date: dt.date
-    outcome: str
-    by: str
-    rationale: str = ""
-    evidence: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Pause:
-    """A pause taken by someone with pause authority, outside the gate cycle, and its resume.
-    `fallbacks` are those in force; empty means every fallback the plan lists."""
-
-    date: dt.date
-    by: str
-    reason: str = ""
-    fallbacks: tuple[str, ...] = ()
-    resumed: dt.date | None = None
-    resumed_by: str | None = None
-    resume_reason: str = ""
-
-    def in_force_on(self, day: dt.date) -> bool:
-        return self.date <= day and (self.resumed is None or self.resumed > day)
-
-
-@dataclass(frozen=True)
-class Monitor:
-    """A monitored metric. The numeric fields are optional (plan format v1 stays valid)."""
-
-    id: str
-    area: str
-    metric: str
-    target: str = ""
-    pause_threshold: str = ""
-    cadence: str = ""
-    owner: str | None = None
-    supports: str = ""
-    unit: str = ""
-    target_value: float | None = None
-    pause_value: float | None = None
-    better: str | None = None
-    pause_after_readings: int = 1  # consecutive readings at or past pause_value that pause
-    baseline: dict | None = None  # its usual range as written (macros/drift.py reads it)
-
-
-@dataclass(frozen=True)
-class Breach:
-    """A metric whose latest measurement reached its pause value, and what that fires."""
-
-    monitor: Monitor
-    latest: Measurement
-    since: Measurement
-    triggers: tuple[str, ...]  # texts of the pause triggers that name the metric
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A gate criterion against its metric: met, not met, no data yet, or judged by the decider
-    (the criterion has no `value`, or no metric to measure). An open gate is judged on the latest
-    measurement not after today; a decided gate on the latest one on its decision's date (what
-    the decider saw), and `decision` says which decision that was."""
-
-    criterion: Criterion
-    latest: Measurement | None
-    verdict: str  # met | not_met | no_data | stale | judged
-    decision: Decision | None = None  # the decision that closed the gate, if any
-
-    LABELS = {"met": "Met", "not_met": "Not met", "no_data": "No data yet",
-              "stale": "No current data", "judged": "Judged by the decider"}
-
-    @property
-    def label(self) -> str:
-        return self.LABELS[self.verdict]
-
-
-# Decisions that settle a gate; `extend` and `pause` keep it open.
-GATE_CLOSING = frozenset({"proceed", "limit", "redesign", "stop"})
-
-
-def at_least_as_good(value: float, target: float, better: str) -> bool:
-    return value >= target if better == "higher" else value <= target
-
-
-@dataclass(frozen=True)
-class Grant:
-    """The access one stage gives: its teams (less those that left since), how many people
-    across them (None: the whole teams) and who by name."""
-
-    stage: Stage
-    teams: tuple[str, ...]
-    headcount: int | None = None
-    people: tuple[str, ...] = ()
-    left: tuple[str, ...] = ()  # teams of the stage whose access has ended since
-
-    @property
-    def shared(self) -> bool:
-        """Given across several teams, even if only one of them still has access."""
-        return len(self.teams) + len(self.left) > 1
-
-    @property
-    def at_most(self) -> bool:
-        """A number given across several teams, some of which have left: the people still
-        counted are at most that number (the plan does not say how many each team had)."""
-        return bool(self.left) and self.headcount is not None
-
-
-@dataclass(frozen=True)
-class Access:
-    """Who has access on a day, and to what: the one definition every page reads.
-
-    Access accumulates across the stages reached; a stage's `leave` ends a team's access; a
-    pause or a stop ends everyone's; a plan that is not active gives nobody access."""
-
-    day: dt.date
-    stage: Stage | None  # the stage whose uses are in force; None: nothing is in force
-    grants: tuple[Grant, ...] = ()
-    uses: tuple[Use, ...] = ()
-    why_none: str = ""  # when stage is None: no_stages | status | paused | stopped | not_started
-
-    @property
-    def teams(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(t for g in self.grants for t in g.teams))
-
-    @property
-    def people(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(p for g in self.grants for p in g.people))
-
-    def has(self, team: str) -> bool:
-        return team in self.teams
-
-    def grants_for(self, team: str) -> tuple[Grant, ...]:
-        return tuple(g for g in self.grants if team in g.teams)
-
-
-@dataclass(frozen=True)
-class Position:
-    """Where a rollout stands: the stage in force and its state."""
-
-    stage: Stage | None
-    state: str  # not_started | in_progress | extended | limited | redesign | paused | stopped |
-    #             complete | retired
-    since: dt.date | None = None  # never after the day the position is taken on
-    decision: Decision | None = None
-    starts: dt.date | None = None  # not started: the planned first day of `stage`
-    pause: Pause | None = None  # the pause entry in force, when that is what pauses the plan
-
-    LABELS = {
-        "not_started": "Not started",
-        "in_progress": "In progress",
-        "extended": "Extended",
-        "limited": "Limited",
-        "redesign": "Being redesigned",
-        "paused": "Paused",
-        "stopped": "Stopped",
-        "complete": "Rollout complete",
-        "retired": "Retired",
-    }
-
-    @property
-    def label(self) -> str:
-        return self.LABELS[self.state]
-
-
-@dataclass(frozen=True)
-class LastChange:
-    """A plan's latest change as staff read it: the day, and what it did to the plan in the
-    diff engine's counts (`summary`). No commit id, author or message: those are the
-    governance change log's."""
-
-    date: dt.date | None  # None: a date git wrote that Python cannot hold
-    summary: str
-    commit: str = ""  # for the signed print view only (a version governance can find)
-
-    @property
-    def short(self) -> str:
-        return self.commit[:10]
-
-
-@dataclass(frozen=True)
-class Plan:
+class Plan(PlanAccess, PlanEvidence):
     """One rollout plan. The raw sections that are shown as-is stay as plain data (`raw`)."""
 
     id: str
@@ -357,7 +61,7 @@ class Plan:
 
     @cached_property
     def help(self) -> Help:
-        """Office hours, watched channels and champions of this plan (macros/support.py)."""
+        """Office hours, watched channels and champions of this plan (macros/core/support.py)."""
         return build_help(self.get("support"))
 
     @property
@@ -459,88 +163,6 @@ class Plan:
                     found[nxt.id] = [began, None]
         return {k: (v[0], v[1]) for k, v in found.items()}
 
-    # --- access: who may do what, on which day ----------------------------------------------
-
-    def grants_through(self, stage: Stage) -> tuple[Grant, ...]:
-        """The access in force once `stage` is reached: every stage up to it adds its teams
-        and people, after removing the teams it lists under `leave`. A plan whose stages name
-        no team at all gives its users (scope.users) access from the first stage."""
-        implicit = not any(s.teams for s in self.stages)
-        grants: list[Grant] = []
-        for s in self.stages[: stage.index + 1]:
-            if s.leave:
-                grants = [replace(g, teams=tuple(t for t in g.teams if t not in s.leave),
-                                  left=g.left + tuple(t for t in g.teams if t in s.leave))
-                          for g in grants]
-                grants = [g for g in grants if g.teams]
-            teams = s.teams or (self.users if implicit and s.index == 0 else ())
-            if s.headcount_by_team and s.headcount != 0:
-                # Split by team: each team's number is its own, and leaves with it.
-                grants += [Grant(s, (team, ), n) for team, n in s.headcount_by_team if n]
-                if s.people:
-                    grants.append(Grant(s, (), None, s.people))
-            elif (teams or s.people) and s.headcount != 0:
-                grants.append(Grant(s, teams, s.headcount, s.people))
-        return tuple(grants)
-
-    def access_on(self, day: dt.date) -> Access:
-        if not self.stages:
-            return Access(day, None, why_none="no_stages")
-        if self.status != "active":
-            return Access(day, None, why_none="status")
-        position = self.position_at(day)
-        if position.state in ("paused", "stopped"):
-            return Access(day, None, why_none=position.state)
-        index = self.reached_index(day)
-        if index < 0:
-            return Access(day, None, why_none="not_started")
-        stage = self.stages[index]
-        return Access(day, stage, self.grants_through(stage), tuple(self.uses_at(stage)))
-
-    @cached_property
-    def access(self) -> Access:
-        """Who has access today, and to what."""
-        return self.access_on(self.today)
-
-    def reached_index(self, day: dt.date | None = None) -> int:
-        """The index of the last stage reached on `day` (today by default); -1 before the
-        first one starts."""
-        position = self.position_at(day) if day else self.position
-        if position.stage is None:
-            return -1
-        return position.stage.index - (1 if position.state == "not_started" else 0)
-
-    def joins_at(self, team: str) -> Stage | None:
-        """The next stage, after those reached today, that gives `team` access."""
-        implicit = not any(s.teams for s in self.stages)
-        for s in self.stages[self.reached_index() + 1:]:
-            if team in s.teams or (implicit and s.index == 0 and team in self.users):
-                return s
-        return None
-
-    def left_at(self, team: str) -> Stage | None:
-        """The stage reached today at which `team`'s access ended, if it did."""
-        if self.access.stage is None or self.access.has(team):
-            return None
-        return next((s for s in reversed(self.stages[: self.access.stage.index + 1])
-                     if team in s.leave), None)
-
-    def returns_later(self, team: str, after: Stage) -> bool:
-        """Whether a stage after `after` gives `team` access again."""
-        return any(team in s.teams for s in self.stages[after.index + 1:])
-
-    @property
-    def ends_limited(self) -> bool:
-        """The plan says its rollout deliberately stops short of everyone (end_state)."""
-        return self.get("end_state") == "limited"
-
-    def stage_done(self, stage: Stage) -> bool:
-        """Whether `stage` is behind the rollout today: its gate moved on."""
-        position = self.position
-        if position.stage is None:
-            return False
-        return stage.index < position.stage.index or position.state == "complete"
-
     @property
     def in_force(self) -> bool:
         """Whether any use is in force under this plan today."""
@@ -607,95 +229,6 @@ class Plan:
     def users(self) -> tuple[str, ...]:
         return tuple(self.get("scope", "users", default=[]))
 
-    @cached_property
-    def series_key(self) -> tuple:
-        """Every measurement, as plain values: part of a chart's cache key."""
-        return tuple((m.date, m.metric, m.value) for m in self.measurements)
-
-    def monitor(self, metric_id: str | None) -> Monitor | None:
-        return next((m for m in self.monitors if m.id == metric_id), None)
-
-    def series(self, metric_id: str) -> list[Measurement]:
-        return sorted((m for m in self.measurements if m.metric == metric_id),
-                      key=lambda m: m.date)
-
-    def latest(self, metric_id: str | None) -> Measurement | None:
-        series = self.series(metric_id) if metric_id else []
-        return series[-1] if series else None
-
-    def stale(self, metric_id: str | None) -> bool:
-        """Whether the metric's latest reading is too old to count as current today."""
-        latest, monitor = self.latest(metric_id), self.monitor(metric_id)
-        return (latest is not None and monitor is not None
-                and is_stale(latest.date, self.today,
-                             stale_after(monitor.cadence, self.stale_after_days)))
-
-    @cached_property
-    def breaches(self) -> tuple[Breach, ...]:
-        """Metrics past their pause value: every page of the plan shows them."""
-        raw = [m for m in self.get("monitoring", default=[]) if isinstance(m, dict)]
-        found = []
-        for monitor, latest, since in latest_breaches(raw, self.measurements):
-            triggers = tuple(t["text"] for t in self.get("pause", "triggers", default=[])
-                             if t.get("metric") == monitor["id"])
-            found.append(Breach(self.monitor(monitor["id"]), latest, since, triggers))
-        return tuple(found)
-
-    @property
-    def decision_due(self) -> dt.date | None:
-        """The planned end of the current stage once it has passed with the stage's gate still
-        to decide: the page says the decision is due, not that all is in progress."""
-        position = self.position
-        stage = position.stage
-        if (position.state in ("in_progress", "extended") and stage is not None
-                and stage.gate is not None
-                and stage.end is not None and stage.end < self.today
-                and self.gate_decision(stage) is None):
-            return stage.end
-        return None
-
-    def pause_on(self, day: dt.date) -> Pause | None:
-        """The pause entry in force on `day`: the latest one taken and not yet resumed."""
-        found = [p for p in self.pauses if p.in_force_on(day)]
-        return max(found, key=lambda p: p.date) if found else None
-
-    @property
-    def fallbacks_in_force(self) -> tuple[str, ...]:
-        """While paused, the fallbacks in force: those the pause entry names, else every
-        fallback the plan lists (a `pause` decision or `status: paused` names none)."""
-        listed = tuple(x for x in self.get("pause", "fallbacks", default=[])
-                       if isinstance(x, str))
-        pause = self.position.pause
-        return pause.fallbacks if pause and pause.fallbacks else listed
-
-    def gate_decision(self, stage: Stage) -> Decision | None:
-        """The decision that closed the stage's gate: its last `proceed`, `limit`, `redesign`
-        or `stop` not after today. `extend` and `pause` leave the gate open."""
-        closing = [d for d in self.decisions if d.stage == stage.id
-                   and d.outcome in GATE_CLOSING and d.date <= self.today]
-        # The latest by date; of two on one day, the one written last (a stable sort).
-        return sorted(closing, key=lambda d: d.date)[-1] if closing else None
-
-    def evidence(self, criterion: Criterion, stage: Stage) -> Evidence:
-        """A criterion against its metric's latest measurement not after today; for a decided
-        gate, not after the decision's date. Only the structured `value` and the metric's
-        `better` are read, never the threshold text."""
-        decision = self.gate_decision(stage)
-        last_day = decision.date if decision else self.today
-        series = ([m for m in self.series(criterion.metric) if m.date <= last_day]
-                  if criterion.metric else [])
-        latest = series[-1] if series else None
-        monitor = self.monitor(criterion.metric)
-        better = monitor.better if monitor else None
-        if criterion.value is None or better not in ("higher", "lower"):
-            return Evidence(criterion, latest, "judged", decision)
-        if latest is None:
-            return Evidence(criterion, None, "no_data", decision)
-        if decision is None and self.stale(criterion.metric):
-            return Evidence(criterion, latest, "stale")  # an open gate needs a current reading
-        met = at_least_as_good(latest.value, criterion.value, better)
-        return Evidence(criterion, latest, "met" if met else "not_met", decision)
-
 
 @dataclass
 class Handbook:
@@ -711,11 +244,11 @@ class Handbook:
     org: dict = field(default_factory=dict)
     changelog: list = field(default_factory=list)  # diff.PolicyChange, newest first
     # How long each definition of good has held: definitions.Held by plan id, then key (from
-    # git, macros/definition_history.py); empty without history.
+    # git, macros/history/definition_history.py); empty without history.
     definitions_held: dict = field(default_factory=dict)
     baseline: Baseline = field(default_factory=Baseline)  # the rules for everyone
     help: Help = field(default_factory=Help)  # help for everyone (_org.yaml support)
-    # Questions and answers: plans/_faq.yaml's first, then each plan's (macros/faq.py).
+    # Questions and answers: plans/_faq.yaml's first, then each plan's (macros/model/faq.py).
     faq: tuple[Entry, ...] = ()
 
     def person_name(self, ref: str | None) -> str:
@@ -793,9 +326,6 @@ ROLE_NAMES: dict[tuple, str] = {
     ("baseline", "report", "contact"): "Takes reports of problems (rules for everyone)",
     ("baseline", "ask", "contacts", "*"): "Answers questions (rules for everyone)",
 }
-
-
-# --- building ---------------------------------------------------------------------------------
 
 
 def _module(raw: dict, plan_id: str | None) -> Module:

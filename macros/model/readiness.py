@@ -82,6 +82,7 @@ AREA_RULES: dict[tuple[str, str], tuple[str, ...]] = {
 EVIDENCE_ONLY: tuple[tuple[str, str], ...] = ((ROLLOUT, "Gates"), (PRODUCTION, "Security review"))
 
 
+# Over 60 lines: the scorecard, one area after the other in the order the page shows them.
 def readiness(plan: Plan, handbook: Handbook) -> list[Verdict]:
     need = requirements(plan.risk_tier)
     proportionate = need.rank == 0  # the lowest tier: seed 000's minimum plan

@@ -1,7 +1,7 @@
 """What a plan lacks that its risk tier requires, in the scorecard's words, keyed by the id of
 the rule that reports the same gap in the check.
 
-Each function reads the fields its rule in macros/rules.py reads, with the same tier-table cell
+Each function reads the fields its rule in macros/core/rules/ reads, with the same tier-table cell
 (`tiers.requirements`) and the same helpers (`values.gives_access`), so the readiness page says
 "not ready" for a plan's content exactly when the check complains (tests/test_readiness_rules.py).
 A gap the check leaves to another rule (an unknown module or person is `ref`'s finding) is not

@@ -24,7 +24,7 @@ from macros.history.as_of import AsOfError, as_of_day
 from macros.publishing.snapshots import add_to, past_site
 from macros.publishing.theme_fixes import theme_fixes
 from macros.render.historical import is_snapshot, with_banner
-from macros.render.fragments import Paths
+from macros.render.paths import Paths
 from macros.render.pages import errors_page
 from macros.render.text import title
 
@@ -39,27 +39,32 @@ def on_startup(*, command: str, dirty: bool) -> None:
 # Under `make serve`, MkDocs re-reads this hook on every change but Python keeps the package it
 # imported; reload it (in import order) when one of its files changed, so code edits show too.
 _RELOAD_ORDER = ["core", "model", "history", "publishing", "core.values", "core.dates",
-                 "core.diagnostics", "core.tiers", "core.load", "core.measurements",
-                 "core.plans_folder", "core.cache", "core.editor_schema", "core.content",
-                 "core.codeowners", "core.support", "core.faq_check", "core.definitions",
-                 "core.definition_records", "core.drift", "core.rules.base",
-                 "core.rules.references", "core.rules.tier_rules", "core.rules.support",
-                 "core.rules.stages", "core.rules.uses", "core.rules.monitoring",
-                 "core.rules.content", "core.rules.definitions", "core.rules",
-                 "core.rule_runner", "core.validate", "history.history", "history.as_of", "core.baseline",
-                 "model.staleness", "model.faq", "model.model", "model.tier_gaps",
-                 "model.readiness", "render.text", "render.sentences", "render.diagram",
-                 "render.chart_text", "render.charts", "render.examples", "render.page",
-                 "render.fragments", "render.help", "render.messages", "render.faq",
-                 "render.front", "render.print_view", "render.drift_words", "render.definitions",
-                 "render.plan", "render.search", "render.historical",
-                 "core.schema_export", "render.pages", "render.redirects", "render",
-                 "history.diff_judgement", "history.listdiff", "history.diff",
+                 "core.diagnostics", "core.tiers", "core.cache", "core.editor_schema",
+                 "core.content", "core.codeowners", "core.support", "core.faq_check",
+                 "core.baseline", "model.staleness", "model.faq", "render.sentences",
+                 "render.chart_text", "history.diff_judgement", "history.listdiff",
+                 "render.page_sandbox", "render.page_expressions", "core.yaml_strict",
+                 "history.history", "history.as_of", "render.text", "render.diagram", "render.page",
+                 "core.yaml_hints", "core.yaml_walk", "core.load", "core.measurements",
+                 "core.plans_folder", "core.definitions", "core.definition_records", "core.drift",
+                 "core.rules.base", "core.rules.references", "core.rules.tier_rules",
+                 "core.rules.support", "core.rules.stages", "core.rules.uses",
+                 "core.rules.monitoring", "core.rules.content", "core.rules.definitions",
+                 "core.rules", "core.rule_runner", "model.parts", "model.plan_access",
+                 "model.plan_evidence", "model.model", "model.tier_gaps", "model.readiness",
+                 "render.charts", "render.examples", "render.redirects", "render.validate_pages",
+                 "render.labels", "render.paths", "render.search", "render.access_fragments",
+                 "render.site_fragments", "render.stage_fragments", "render.fragments",
+                 "render.help", "render.messages", "render.faq", "render.front",
+                 "render.print_view", "render.drift_words", "render.definitions", "render.plan",
+                 "render.historical", "core.schemas", "core.schema_errors", "core.validate",
+                 "core.schema_export", "core.schema_limits", "render.pages", "render",
+                 "history.change_words", "history.leaves", "history.sides",
+                 "history.change_sentences", "history.diff_approval", "history.diff",
                  "history.definition_changes", "history.definition_history",
-                 "history.last_change", "render.page_sandbox", "render.page_expressions",
-                 "render.validate_pages", "publishing.pipeline", "publishing.snapshots",
-                 "publishing.page_macros",
-                 "publishing.theme_fixes", "publishing.hook"]
+                 "history.policy_changes", "history.last_change", "publishing.pipeline",
+                 "publishing.snapshots", "publishing.theme_fixes", "publishing.page_macros",
+                 "publishing.hook"]
 
 
 def _reload_changed_code() -> None:

@@ -92,6 +92,7 @@ def define_env(env) -> None:
         env.macro(function)  # registered by its name (functools.wraps keeps it)
 
 
+# Over 60 lines: the registry of every macro, each a short closure over `fragments`.
 def handbook_macros(fragments: Callable[[], Fragments]) -> dict[str, Callable[..., Any]]:
     """Every handbook macro by name, each reading the handbook through `fragments()`."""
     macros: dict[str, Callable[..., Any]] = {}

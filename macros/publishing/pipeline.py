@@ -12,7 +12,7 @@ from pathlib import Path
 from ..core.dates import resolve_today
 from ..core.diagnostics import Diagnostic
 from ..history.definition_history import held
-from ..history.diff import policy_changes
+from ..history.policy_changes import policy_changes
 from ..history.last_change import last_changes
 from ..model.model import Handbook, build_handbook
 from ..render import all_pages, navigation

@@ -16,7 +16,8 @@ from functools import lru_cache
 from ..core import cache
 from ..core.dates import day_words
 from ..core.drift import Band, band
-from ..model.model import Monitor, Plan
+from ..model.model import Plan
+from ..model.parts import Monitor
 from .chart_text import FONT, WIDTH, fits, width, wrap
 from .drift_words import outside_words, range_words, shown
 from .sentences import amount, bound, pause_bound
@@ -50,7 +51,8 @@ def _pyplot():
     return plt
 
 
-CACHE_DIR = "charts"  # a folder of the tool's own cache (macros/cache.py), outside the repository
+# A folder of the tool's own cache (macros/core/cache.py), outside the repository.
+CACHE_DIR = "charts"
 PURPOSE = "chart-svg-v2"
 
 
@@ -59,7 +61,7 @@ def cached(draw):
     date, the tool's code and matplotlib's version: cache.tool_key): a rebuild redraws only
     charts whose data changed. matplotlib takes ~50 ms a chart, most of a cold build's own time.
     The SVG is inlined into pages, so an entry is used only when its seal verifies
-    (macros/cache.py): a planted file is redrawn over."""
+    (macros/core/cache.py): a planted file is redrawn over."""
 
     @functools.wraps(draw)
     def chart(plan: Plan, *args):
@@ -322,6 +324,7 @@ def adoption_chart(plan: Plan) -> str:
 BAR = 0.2  # inches: a stage's bar, under its name
 
 
+# Over 60 lines: one figure drawn in order (rows, bars, names, decisions, today).
 @cached
 def timeline_chart(plan: Plan) -> str:
     """The stages as bars on a calendar, each named above its bar across the whole width (a

@@ -9,7 +9,8 @@ from ..core.dates import day_words
 from ..core.definitions import Definition, Held, definitions, key_of, records, what_text
 from ..model.model import Handbook, Plan
 from ..core.values import parse_date
-from .fragments import Fragments, Paths
+from .fragments import Fragments
+from .paths import Paths
 from .page import page
 from .text import cell, code, inline, table
 

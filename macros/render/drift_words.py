@@ -8,7 +8,8 @@ from collections.abc import Callable
 from ..core.dates import day_words
 from ..core.drift import Band, band
 from ..core.measurements import Measurement
-from ..model.model import Monitor, Plan
+from ..model.parts import Monitor
+from ..model.model import Plan
 from ..core.tiers import DRIFT_AREAS
 from .sentences import amount, capitalised, count
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from ..core.dates import day_words
 from ..model.faq import Entry
-from ..model.model import Handbook, Plan, Use
-from .fragments import Fragments, Paths
+from ..model.model import Handbook, Plan
+from ..model.parts import Use
+from .fragments import Fragments
+from .paths import Paths
 from .text import cell, inline, markdown_block
 
 TOOL_STATUS = {"approved": "**Approved**", "restricted": "**Restricted**: only on its "

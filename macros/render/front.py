@@ -10,9 +10,12 @@ links made before the blocks existed still land on the plan; the other parts are
 from __future__ import annotations
 
 from ..core.dates import day_near
-from ..model.model import Handbook, Plan, Stage
+from ..model.model import Handbook, Plan
+from ..model.parts import Stage
 from .faq import team_faq
-from .fragments import MODES, Fragments, Paths
+from .fragments import Fragments
+from .labels import MODES
+from .paths import Paths
 from .help import TeamHelp
 from .messages import told_from_other_plans, told_next
 from .sentences import and_list, capitalised, count, plain_end, sentence, sentences

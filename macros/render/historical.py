@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from ..core.dates import day_words
 from ..core.diagnostics import Diagnostic
 from ..model.model import Handbook
-from .fragments import Fragments, Paths
+from .fragments import Fragments
+from .paths import Paths
 from .page import page
 from .search import never_searched
 from .text import cell, inline, table

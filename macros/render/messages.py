@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..core.dates import day_words
-from ..model.model import Handbook, Plan, Stage
+from ..model.model import Handbook, Plan
+from ..model.parts import Stage
 from ..core.values import parse_date
 from .fragments import Fragments
 from .sentences import plain_end, sentence

@@ -9,15 +9,17 @@ import datetime as dt
 from collections import defaultdict
 
 from ..core.dates import day_words
-from ..model.model import Access, Handbook, Plan, Stage
+from ..model.model import Handbook, Plan
+from ..model.parts import Access, Stage
 from ..model.readiness import NO_DATA, NOT_READY, readiness
 from ..core.rules import RULES
 from ..core.rules.base import rule_ids
-from ..core.schema_export import LIMITS
-from ..core.validate import schemas
-from .fragments import (FORMATS, PATTERNS, Fragments, Paths, _percent, _period, fields_as_code,
-                        use_anchor)
+from ..core.schema_limits import LIMITS
+from ..core.schemas import schemas
 from .definitions import definitions_page, definitions_reference
+from .fragments import Fragments
+from .labels import FORMATS, PATTERNS, _percent, _period, fields_as_code
+from .paths import Paths, use_anchor
 from .faq import faq_page
 from .front import FrontDoor
 from .front import involves as _involves

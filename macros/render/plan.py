@@ -9,13 +9,15 @@ points to the page that now holds what they marked.
 """
 from __future__ import annotations
 
-from ..model.model import Handbook, Plan, Stage
+from ..model.model import Handbook, Plan
+from ..model.parts import Stage
 from .charts import adoption_chart, timeline_chart
 from .definitions import plan_definitions
 from .drift_words import has_usual_range, usual_range_block
 from ..core.dates import day_near, day_words
-from .fragments import (CAPTURE, FALLBACKS, FORMATS, MODES, Fragments, Paths,
-                        continues_while_paused, written_day)
+from .fragments import Fragments
+from .labels import CAPTURE, FALLBACKS, FORMATS, MODES, continues_while_paused, written_day
+from .paths import Paths
 from .front import _few, next_step, uses_in_force
 from .faq import plan_faq
 from .help import plan_help

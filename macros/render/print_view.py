@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from ..core.dates import day_words
 from ..model.model import Handbook, Plan
-from .fragments import PATTERNS, Fragments, Paths, _percent, _period, written_day
+from .fragments import Fragments
+from .labels import PATTERNS, _percent, _period, written_day
+from .paths import Paths
 from .sentences import bound, pause_bound
 from .text import cell, code, front_matter, inline, table
 

@@ -20,7 +20,7 @@ from typing import Any
 from markdown.extensions.toc import slugify, unique
 
 from ..model.model import Handbook
-from .fragments import Paths
+from .paths import Paths
 
 INDEX_PATH = "search/handbook.json"
 

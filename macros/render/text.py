@@ -1,5 +1,5 @@
 """Escaping: the only place plan text is turned into Markdown or HTML (training content, the
-one Markdown field, goes through macros/content.py from `markdown()` here).
+one Markdown field, goes through macros/core/content.py from `markdown()` here).
 
 Plan text is data. It is shown exactly as written and is never interpreted: not as HTML, not as
 Markdown, not as a template. Characters that Markdown, its extensions (tables, attr_list) or HTML
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from ..core.content import embed, sections
 from ..core.content import render as render_content
-from ..core.load import HAZARDS
+from ..core.yaml_strict import HAZARDS
 
 # `|` splits table cells, `{` opens attr_list (which can set onclick=), `[`/`!` start links and
 # images, `*`/`_`/`` ` ``/`~`/`^`/`=` emphasis and code, `<`/`&` HTML, `\` escapes, `$` maths.
@@ -82,7 +82,7 @@ def link_or_text(label: object, url: object) -> str:
 
 
 def markdown(text: object) -> str:
-    """Markdown written by an editor (training content), sanitised (see macros/content.py):
+    """Markdown written by an editor (training content), sanitised (see macros/core/content.py):
     formatting kept; raw HTML, template tags and attribute lists shown literally; links other
     than http(s), mailto and relative ones lose their target; no images. Headings that stand
     on their own become the page's headings (in its table of contents, at least level 3), as

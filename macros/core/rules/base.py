@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from ..diagnostics import Diagnostic
-from ..load import Document, display_path
+from ..load import Document
+from ..yaml_strict import display_path
 from ..measurements import MeasurementFile
 from ..tiers import Requirements, requirements
 from ..values import is_slug

@@ -8,7 +8,8 @@ from ..content import over_limit
 from ..content import render as render_content
 from ..diagnostics import ERROR, WARNING, Diagnostic
 from ..faq_check import DEFAULT_REVIEW_DAYS, Known, link_problems, review_problems
-from ..load import Document, display_path
+from ..load import Document
+from ..yaml_strict import display_path
 from .base import Scope, _faq_file, entries, get, reads
 
 

@@ -11,7 +11,8 @@ from typing import Any, Iterable, Iterator
 from ..codeowners import named_owners
 from ..codeowners import problem as codeowners_problem
 from ..diagnostics import ERROR, Diagnostic
-from ..load import HAZARDS, Document
+from ..load import Document
+from ..yaml_strict import HAZARDS
 from ..values import is_placeholder, is_slug
 from .base import (
     AUDIENCE,

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..diagnostics import ERROR, WARNING, Diagnostic
-from ..load import Document, display_path
+from ..load import Document
+from ..yaml_strict import display_path
 from ..tiers import (
     ALWAYS_REQUIRED,
     APPROVAL_FIRST,
