@@ -64,8 +64,9 @@ def generate(n: int, folder: Path) -> Path:
         renamed = {}
         for module in plan.get("training", {}).get("modules", []):
             renamed[module["id"]] = module["id"] = f"{module['id']}-{suffix}"
-        for stage in plan.get("stages", []):
-            stage["training"] = [renamed.get(m, m) for m in stage.get("training", [])]
+        for linking in [*plan.get("stages", []), *plan.get("faq", [])]:
+            if "training" in linking:
+                linking["training"] = [renamed.get(m, m) for m in linking["training"]]
         (plans / f"{new_id}.yaml").write_text(yaml.safe_dump(plan, sort_keys=False,
                                                              allow_unicode=True),
                                               encoding="utf-8")
