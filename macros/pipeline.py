@@ -1,7 +1,8 @@
 """The pipeline in one call: plans/ -> check -> model -> pages. No MkDocs here.
 
-`publish` (the MkDocs hook) and `cli render` both go through `run`; so does every macro, through
-`current()`, so generated and hand-written pages always show the same handbook.
+`publish` (the MkDocs hook) and `cli render` both go through `run`; it keeps nothing: the
+adapter's BuildSession (build_session.py) remembers runs, and every macro reads the handbook
+from it, so generated and hand-written pages always show the same handbook.
 """
 from __future__ import annotations
 
@@ -35,13 +36,6 @@ class Site:
     @property
     def ok(self) -> bool:
         return self.handbook is not None
-
-
-# The latest run and the last good one. `globals().get` keeps them when `make serve` reloads
-# this module after a code edit.
-_state: dict[str, Site] = globals().get("_state", {})
-mode = globals().get("mode", "build")  # set by the MkDocs hook: "build" or "serve"
-code_stamps: dict[str, int] = globals().get("code_stamps", {})  # the hook's reload check
 
 
 def model(checked: Checked, today: dt.date, plans_dir: Path | None = None) -> Handbook:
@@ -84,14 +78,4 @@ def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = N
         pages = all_pages(handbook)
         site = Site(checked.diagnostics, handbook, pages, navigation(handbook),
                     redirects(handbook, pages), {INDEX_PATH: search_index(handbook, pages)})
-        _state["good"] = site
-    _state["latest"] = site
     return site
-
-
-def current() -> Site | None:
-    return _state.get("latest")
-
-
-def last_good() -> Site | None:
-    return _state.get("good")

@@ -17,7 +17,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
-from macros import pipeline
+from macros.build_session import BuildSession, active, open_session
 from macros.dates import DateError, resolve_today
 from macros.diagnostics import format_text
 from macros.render.fragments import Paths
@@ -28,8 +28,14 @@ ERRORS_PAGE = "handbook-errors.md"
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
-    # Hooks are re-imported on every serve reload; the pipeline module keeps the mode.
-    pipeline.mode = command
+    # The adapter's build session: MkDocs calls this once per process, and re-imports this
+    # hook on every serve rebuild, so the session is reached through `session()` below.
+    open_session(BuildSession(mode=command))
+
+
+def session() -> BuildSession:
+    """This process's build session (a fresh "build" one if on_startup never ran)."""
+    return active() or open_session(BuildSession())
 
 
 # Under `make serve`, MkDocs re-reads this hook on every change but Python keeps the package it
@@ -48,7 +54,7 @@ _RELOAD_ORDER = ["values", "dates", "diagnostics", "tiers", "load", "measurement
                  "render.pages", "render.redirects", "render", "diff_judgement", "listdiff", "diff",
                  "last_change",
                  "page_sandbox",
-                 "page_expressions", "validate_pages", "pipeline"]
+                 "page_expressions", "validate_pages", "pipeline", "build_session"]
 
 
 def _reload_changed_code() -> None:
@@ -57,7 +63,7 @@ def _reload_changed_code() -> None:
 
     modules = [sys.modules.get(f"macros.{name}") for name in _RELOAD_ORDER]
     stamps = {m.__name__: Path(m.__file__).stat().st_mtime_ns for m in modules if m}
-    seen = pipeline.code_stamps  # outlives this hook module, which MkDocs re-imports
+    seen = session().code_stamps  # outlives this hook module, which MkDocs re-imports
     changed = any(seen.get(name, stamp) != stamp for name, stamp in stamps.items())
     seen.update(stamps)
     if changed:
@@ -75,18 +81,20 @@ def _today() -> dt.date:
 
 
 def on_config(config):
-    if pipeline.mode == "serve":
+    builds = session()
+    if builds.mode == "serve":
         _reload_changed_code()
+        builds = session()
     plans_dir = Path(config.config_file_path).parent / "plans"
-    site = pipeline.run(plans_dir, _today(), Path(config.docs_dir))
+    site = builds.run(plans_dir, _today(), Path(config.docs_dir))
     if not site.ok:
         errors = [d for d in site.diagnostics if d.is_error]
-        if pipeline.mode != "serve":
+        if builds.mode != "serve":
             raise PluginError(f"{len(errors)} error(s) in the plans or pages; nothing was "
                               "published.\n"
                               + format_text(errors))
         config.extra["handbook_errors"] = len(errors)
-    shown = site if site.ok else pipeline.last_good()
+    shown = builds.shown()
     if shown is None:
         # `make serve` started on broken plans: no generated page exists yet, so the links from
         # the hand-written pages to them cannot resolve. That is expected, and must not abort
@@ -119,8 +127,8 @@ def without_plans_folder(files, config):
 
 def on_files(files, config):
     files = without_plans_folder(files, config)
-    site = pipeline.current()
-    shown = site if site and site.ok else pipeline.last_good()
+    site = session().latest
+    shown = session().shown()
     pages = {**shown.pages, **shown.redirects, **shown.assets} if shown else {}
     if site and not site.ok:
         pages[ERRORS_PAGE] = errors_page(site.diagnostics, _today())

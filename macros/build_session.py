@@ -1,0 +1,54 @@
+"""A build session: what one process running the pipeline remembers between runs.
+
+The adapter that runs the pipeline owns it — the MkDocs hook or plugin (one per `mkdocs build`
+or `mkdocs serve` process), `handbook render` — and opens it with `open_session`, so that the
+macros module, which its engine loads apart from the adapter, finds the same handbook through
+`active()` (macros/main.py: page_fragments). The session holds the latest run and the last good
+one (serve keeps showing that while a plan is broken) and whatever a run may reuse from the
+previous one. A code edit restarts the serve process (macros/serve_restart.py), so a session
+never outlives the code that made it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .pipeline import Site, run
+
+
+@dataclass
+class BuildSession:
+    """`mode` is MkDocs' command: "build" (always complete) or "serve" (a preview)."""
+
+    mode: str = "build"
+    latest: Site | None = None
+    good: Site | None = None
+    code_stamps: dict[str, int] = field(default_factory=dict)  # the hook's reload check
+
+    def run(self, plans_dir: Path, today: dt.date | None = None,
+            docs_dir: Path | None = None) -> Site:
+        """Run the pipeline and remember the result (and it as the last good one if it is)."""
+        site = run(plans_dir, today, docs_dir)
+        self.latest = site
+        if site.ok:
+            self.good = site
+        return site
+
+    def shown(self) -> Site | None:
+        """What the pages show: the latest run when its plans are good, else the last good."""
+        return self.latest if self.latest is not None and self.latest.ok else self.good
+
+
+_active: list[BuildSession] = globals().get("_active", [])  # the one the adapter opened; a pointer, not build state
+
+
+def open_session(session: BuildSession) -> BuildSession:
+    """Make `session` the one the macros read (an adapter calls this once per process)."""
+    _active[:] = [session]
+    return session
+
+
+def active() -> BuildSession | None:
+    """The session the adapter opened, or None when no adapter ran the pipeline."""
+    return _active[0] if _active else None
