@@ -5,13 +5,13 @@ or `mkdocs serve` process), `handbook render` — and opens it with `open_sessio
 macros module, which its engine loads apart from the adapter, finds the same handbook through
 `active()` (macros/main.py: page_fragments). The session holds the latest run and the last good
 one (serve keeps showing that while a plan is broken) and whatever a run may reuse from the
-previous one. A code edit restarts the serve process (macros/serve_restart.py), so a session
+previous one. A code edit restarts the serve process (macros/code_watch.py), so a session
 never outlives the code that made it.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .pipeline import Site, run
@@ -24,7 +24,6 @@ class BuildSession:
     mode: str = "build"
     latest: Site | None = None
     good: Site | None = None
-    code_stamps: dict[str, int] = field(default_factory=dict)  # the hook's reload check
 
     def run(self, plans_dir: Path, today: dt.date | None = None,
             docs_dir: Path | None = None) -> Site:
@@ -40,7 +39,7 @@ class BuildSession:
         return self.latest if self.latest is not None and self.latest.ok else self.good
 
 
-_active: list[BuildSession] = globals().get("_active", [])  # the one the adapter opened; a pointer, not build state
+_active: list[BuildSession] = []  # the one the adapter opened; a pointer, not build state
 
 
 def open_session(session: BuildSession) -> BuildSession:

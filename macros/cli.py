@@ -271,15 +271,19 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """`mkdocs serve` as a child that dies with this command; Ctrl-C reaches it as SIGINT."""
+    """`mkdocs serve` as a child that dies with this command; Ctrl-C reaches it as SIGINT. An
+    edit to the tool's code restarts the child, so the preview runs the code as it is now."""
+    from .code_watch import CodeWatch, code_folders
     from .publish_site import Stopped, run_child
 
     extra = ["--dev-addr", args.dev_addr] if args.dev_addr else []
+    code = CodeWatch(code_folders(Path(__file__).parent, Path.cwd()))  # an edit restarts it
     env = dict(os.environ)  # Material's end-of-life notice shows once, as in cmd_build
     if args.today_given:  # else the preview follows the clock, past midnight too
         env[TODAY_ENV] = args.today.isoformat()
     try:
-        return run_child(_mkdocs("serve", *extra), env, stop=signal.SIGINT)
+        return run_child(_mkdocs("serve", *extra), env, stop=signal.SIGINT,
+                         restart_when=code.changed)
     except (KeyboardInterrupt, Stopped):
         return EXIT_OK  # stopping the preview is how it ends
 

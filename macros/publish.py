@@ -38,40 +38,6 @@ def session() -> BuildSession:
     return active() or open_session(BuildSession())
 
 
-# Under `make serve`, MkDocs re-reads this hook on every change but Python keeps the package it
-# imported; reload it (in import order) when one of its files changed, so code edits show too.
-_RELOAD_ORDER = ["values", "dates", "diagnostics", "tiers", "load", "measurements",
-                 "plans_folder", "cache", "editor_schema", "content", "codeowners", "support",
-                 "faq_check", "rules",
-                 "rule_runner", "validate", "history", "baseline", "staleness", "faq", "model",
-                 "tier_gaps",
-                 "readiness", "render.text", "render.sentences", "render.diagram",
-                 "render.chart_text",
-                 "render.charts", "render.examples", "render.page", "render.fragments",
-                 "render.help", "render.messages", "render.faq", "render.front",
-                 "render.print_view", "render.plan", "render.search",
-                 "schema_export",
-                 "render.pages", "render.redirects", "render", "diff_judgement", "listdiff", "diff",
-                 "last_change",
-                 "page_sandbox",
-                 "page_expressions", "validate_pages", "pipeline", "build_session"]
-
-
-def _reload_changed_code() -> None:
-    import importlib
-    import sys
-
-    modules = [sys.modules.get(f"macros.{name}") for name in _RELOAD_ORDER]
-    stamps = {m.__name__: Path(m.__file__).stat().st_mtime_ns for m in modules if m}
-    seen = session().code_stamps  # outlives this hook module, which MkDocs re-imports
-    changed = any(seen.get(name, stamp) != stamp for name, stamp in stamps.items())
-    seen.update(stamps)
-    if changed:
-        for module in modules:
-            if module:
-                importlib.reload(module)
-
-
 def _today() -> dt.date:
     # HANDBOOK_TODAY: the day `handbook build` checked on, or one frozen for a rebuild.
     try:
@@ -81,10 +47,7 @@ def _today() -> dt.date:
 
 
 def on_config(config):
-    builds = session()
-    if builds.mode == "serve":
-        _reload_changed_code()
-        builds = session()
+    builds = session()  # a code edit restarts `handbook serve` (macros/code_watch.py)
     plans_dir = Path(config.config_file_path).parent / "plans"
     site = builds.run(plans_dir, _today(), Path(config.docs_dir))
     if not site.ok:
