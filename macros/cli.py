@@ -21,7 +21,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .cache import folder
+from .cache import PLANS_CACHE, folder
 from .dates import ENV as TODAY_ENV
 from .dates import DateError, resolve_today
 from .diagnostics import FORMATS, summary
@@ -34,7 +34,7 @@ EXIT_INTERRUPTED = 130  # what a shell reports for Ctrl-C
 
 def cmd_check(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [Path("plans")]
-    cache = folder("plans")  # outside the repository; None when HANDBOOK_CACHE=off
+    cache = folder(PLANS_CACHE)  # outside the repository; None when HANDBOOK_CACHE=off
     result = _check_all(paths, args.today, cache)
     output = FORMATS[args.format](result.diagnostics)
     if output:

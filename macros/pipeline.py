@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import PLANS_CACHE, folder
 from .dates import resolve_today
 from .diagnostics import Diagnostic
 from .diff import policy_changes
@@ -68,7 +69,9 @@ def _shown(folder: Path) -> str:
 
 def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = None) -> Site:
     today = today or resolve_today()
-    checked = check([plans_dir], today=today)
+    # Unchanged files are not parsed or validated again: the content cache `handbook check`
+    # and `handbook build` fill (macros/cache.py; off with HANDBOOK_CACHE=off).
+    checked = check([plans_dir], today=today, cache_dir=folder(PLANS_CACHE))
     handbook = model(checked, today, plans_dir) if checked.ok and checked.org else None
     if handbook is not None:
         check_pages_of(checked, handbook, docs_dir, plans_dir)
