@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .pipeline import Site, run
+from .serve_staging import Staging
 
 
 @dataclass
@@ -22,8 +23,10 @@ class BuildSession:
     """`mode` is MkDocs' command: "build" (always complete) or "serve" (a preview)."""
 
     mode: str = "build"
+    dirty: bool = False  # `mkdocs serve --dirty`: rebuild only pages whose source changed
     latest: Site | None = None
     good: Site | None = None
+    staging: Staging | None = None  # the generated pages as files, under serve --dirty
 
     def run(self, plans_dir: Path, today: dt.date | None = None,
             docs_dir: Path | None = None) -> Site:
@@ -33,6 +36,10 @@ class BuildSession:
         if site.ok:
             self.good = site
         return site
+
+    @property
+    def staged(self) -> bool:
+        return self.mode == "serve" and self.dirty
 
     def shown(self) -> Site | None:
         """What the pages show: the latest run when its plans are good, else the last good."""

@@ -282,7 +282,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.today_given:  # else the preview follows the clock, past midnight too
         env[TODAY_ENV] = args.today.isoformat()
     try:
-        return run_child(_mkdocs("serve", *extra), env, stop=signal.SIGINT,
+        # --dirty: rebuild only the pages an edit changed (macros/serve_staging.py).
+        return run_child(_mkdocs("serve", "--dirty", *extra), env, stop=signal.SIGINT,
                          restart_when=code.changed)
     except (KeyboardInterrupt, Stopped):
         return EXIT_OK  # stopping the preview is how it ends

@@ -58,6 +58,9 @@ class HandbookPlugin(BasePlugin):
                                   config.use_directory_urls))
         return publish.on_files(files, config)
 
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        publish.on_post_build(config)
+
     def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
         return publish.on_post_page(output, page, config)
 

@@ -23,6 +23,7 @@ from macros.diagnostics import format_text
 from macros.render.fragments import Paths
 from macros.render.pages import errors_page
 from macros.render.text import title
+from macros.serve_staging import Staging, always_modified, remove_output
 
 ERRORS_PAGE = "handbook-errors.md"
 
@@ -30,7 +31,7 @@ ERRORS_PAGE = "handbook-errors.md"
 def on_startup(*, command: str, dirty: bool) -> None:
     # The adapter's build session: MkDocs calls this once per process, and re-imports this
     # hook on every serve rebuild, so the session is reached through `session()` below.
-    open_session(BuildSession(mode=command))
+    open_session(BuildSession(mode=command, dirty=dirty))
 
 
 def session() -> BuildSession:
@@ -48,6 +49,10 @@ def _today() -> dt.date:
 
 def on_config(config):
     builds = session()  # a code edit restarts `handbook serve` (macros/code_watch.py)
+    if builds.staged:
+        build_log = logging.getLogger("mkdocs.commands.build")
+        if not any(isinstance(f, _NoDirtyWarning) for f in build_log.filters):
+            build_log.addFilter(_NoDirtyWarning())
     plans_dir = Path(config.config_file_path).parent / "plans"
     site = builds.run(plans_dir, _today(), Path(config.docs_dir))
     if not site.ok:
@@ -95,13 +100,54 @@ def on_files(files, config):
     pages = {**shown.pages, **shown.redirects, **shown.assets} if shown else {}
     if site and not site.ok:
         pages[ERRORS_PAGE] = errors_page(site.diagnostics, _today())
+    builds = session()
+    staging = None
+    if builds.staged:
+        staging = builds.staging = builds.staging or Staging()
+        staging.stage(pages)
+        _rebuild_what_the_pages_cannot_tell(files, staging, config, set(pages))
     for src, text in pages.items():
         if files.get_file_from_path(src) is not None:
             raise PluginError(f"docs/{src} has the same path as a generated page; rename it.")
         # A print view is reached from its plan page, not the nav (omitted_files would warn).
         inclusion = InclusionLevel.NOT_IN_NAV if Paths.is_print(src) else InclusionLevel.UNDEFINED
-        files.append(File.generated(config, src, content=text, inclusion=inclusion))
+        if staging is not None:
+            files.append(File(src, str(staging.folder), config.site_dir,
+                              config.use_directory_urls, inclusion=inclusion))
+        else:
+            files.append(File.generated(config, src, content=text, inclusion=inclusion))
     return files
+
+
+def _rebuild_what_the_pages_cannot_tell(files, staging: Staging, config,
+                                        generated: set[str]) -> None:
+    """Under `serve --dirty` (macros/serve_staging.py): hand-written pages may show the
+    handbook through macros, so they are always rebuilt (there are few); every page is when
+    what all pages show changed (the errors banner, the site name)."""
+    look = (config.site_name, config.extra.get("handbook_errors"),
+            config.extra.get("handbook_nothing_good"))
+    everything = staging.everything_changed(look)
+    for file in files:  # the hand-written pages: the generated ones are not added yet
+        if file.is_documentation_page() and file.src_uri not in generated:
+            file.is_modified = always_modified
+    if everything:
+        staging.touch_all()
+
+
+class _NoDirtyWarning(logging.Filter):
+    """`serve --dirty` is how `handbook serve` previews quickly; MkDocs' warning about it would
+    fail the preview under `strict: true`. What it warns of is handled in serve_staging."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+def on_post_build(config) -> None:
+    staging = session().staging
+    if session().staged and staging is not None:
+        for src in staging.removed:
+            gone = File(src, str(staging.folder), config.site_dir, config.use_directory_urls)
+            remove_output(Path(config.site_dir), gone.dest_uri)
 
 
 def on_page_content(html_text: str, page, config, files) -> str:
