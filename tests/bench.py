@@ -5,7 +5,10 @@ check  N generated plans (clones of plans/ with unique ids): wall seconds of `ha
        `check-jsonschema` against the schema `handbook schema` exports, on the same files.
 build  N generated plans: `handbook build` (best of 2) — seconds, pages, seconds per plan, peak
        memory — against a plain `mkdocs build --strict` of the same rendered Markdown with the
-       same theme and nav but no hook and no macros, measured in the same run.
+       same theme and nav but no hook and no macros, measured in the same run; and Zensical's
+       build of that Markdown when the `zensical` extra is installed.
+edit   `handbook serve` on 100 generated plans (--edit-plans): one plan's title edited, seconds
+       until the served page shows it, median of 3.
 
 readers  the example plans and the stranger's (tests/fixtures/stranger-2) in Debian's chromium.
        pages: for every plan, where its page's summary ends on a 1280x900 screen, how many such
@@ -30,11 +33,16 @@ import atexit
 import datetime as dt
 import json
 import os
+import re
 import shutil
+import signal
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import yaml
@@ -67,8 +75,9 @@ def generate(n: int, folder: Path) -> Path:
         renamed = {}
         for module in plan.get("training", {}).get("modules", []):
             renamed[module["id"]] = module["id"] = f"{module['id']}-{suffix}"
-        for stage in plan.get("stages", []):
-            stage["training"] = [renamed.get(m, m) for m in stage.get("training", [])]
+        for linking in [*plan.get("stages", []), *plan.get("faq", [])]:
+            if "training" in linking:
+                linking["training"] = [renamed.get(m, m) for m in linking["training"]]
         (plans / f"{new_id}.yaml").write_text(yaml.safe_dump(plan, sort_keys=False,
                                                              allow_unicode=True),
                                               encoding="utf-8")
@@ -169,6 +178,8 @@ def bench_build(sizes: list[int]) -> list[str]:
             runs, ours_mb = timed_runs([sys.executable, "-m", "macros", "build", "--today",
                                         TODAY], project, 2,
                                        {**ENV, "XDG_CACHE_HOME": _fresh_cache()})
+            if not (project / "site" / "index.html").exists():
+                raise SystemExit(f"the build of {n} generated plans failed")
             cold, warm = runs[0], min(runs[1:])
             pages = sum(1 for _ in (project / "site").rglob("index.html"))
             plain = _plain_project(plans, where)
@@ -177,11 +188,79 @@ def bench_build(sizes: list[int]) -> list[str]:
             lines.append(f"build: {n:5d} | {pages:5d} | {cold:7.2f} | {warm:7.2f} | "
                          f"{warm / n:6.3f} | {ours_mb:6.0f} || {theirs:8.2f} | "
                          f"{cold / theirs:.2f}x | {warm / theirs:.2f}x")
+            lines.append(f"build: {n:5d} | zensical build of the same Markdown s: "
+                         f"{_zensical(plain)}")
     if len(per_plan) > 1:
         small, large = min(per_plan), max(per_plan)
         lines.append(f"build: warm seconds per plan at {large} vs {small} plans: "
                      f"{per_plan[large] / per_plan[small]:.2f}x")
     return lines
+
+
+def _zensical(plain: Path) -> str:
+    """Zensical's build of the same rendered project, when the `zensical` extra is installed."""
+    zensical = BIN / "zensical"
+    if not zensical.exists():
+        return "not installed (pip install -e '.[zensical]')"
+    seconds, _ = timed([str(zensical), "build", "-f", "mkdocs.yml"], plain, 2)
+    return f"{seconds:.2f}"
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def bench_edit(n: int, tries: int = 3) -> list[str]:
+    """Edit -> visible: `handbook serve` on n plans; one plan's title edited, seconds until the
+    served page shows it (polled every 0.1 s); the median of `tries` edits."""
+    with tempfile.TemporaryDirectory() as tmp:
+        where = Path(tmp)
+        project = make_project(generate(n, where / "gen"), where)
+        plan = sorted((project / "plans").glob("*.yaml"))[-1]
+        page = f"http://127.0.0.1:{(port := _free_port())}/plans/{plan.stem}/"
+        started = time.perf_counter()
+        server = subprocess.Popen([sys.executable, "-m", "macros", "serve", "--dev-addr",
+                                   f"127.0.0.1:{port}"], cwd=project,
+                                  env={**ENV, "XDG_CACHE_HOME": _fresh_cache()},
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  process_group=0)
+        try:
+            _until(lambda: "<html" in _get(page), 0.2)
+            up = time.perf_counter() - started
+            seconds = []
+            for attempt in range(tries):
+                time.sleep(2)  # the server is idle when the editor saves
+                text = plan.read_text(encoding="utf-8")
+                marker = f"Renamed {attempt}"
+                plan.write_text(re.sub(r"^title: .*$", f"title: {marker}", text, count=1,
+                                       flags=re.M), encoding="utf-8")
+                saved = time.perf_counter()
+                _until(lambda: marker in _get(page), 0.1)
+                seconds.append(time.perf_counter() - saved)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait()
+    return [f"edit: plans | serve up s | edit -> visible s (median of {tries}) | each",
+            f"edit: {n:5d} | {up:10.2f} | {statistics.median(seconds):8.2f} | "
+            + " ".join(f"{s:.2f}" for s in seconds)]
+
+
+def _until(condition, every: float, limit: float = 900) -> None:
+    deadline = time.perf_counter() + limit
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise SystemExit("edit: the served page never showed the edit")
+        time.sleep(every)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def bench_readers() -> list[str]:
@@ -264,7 +343,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,500")
-    parser.add_argument("--only", choices=["check", "build", "readers", "search", "snapshots"])
+    parser.add_argument("--only", choices=["check", "build", "edit", "readers", "search",
+                                           "snapshots"])
+    parser.add_argument("--edit-plans", type=int, default=100)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     started = time.perf_counter()
@@ -276,6 +357,9 @@ def main() -> None:
             print(line, flush=True)
     if args.only in (None, "build"):
         for line in bench_build(sizes):
+            print(line, flush=True)
+    if args.only in (None, "edit"):
+        for line in bench_edit(args.edit_plans):
             print(line, flush=True)
     if args.only in (None, "search"):
         for line in bench_search():

@@ -376,7 +376,8 @@ def test_build_and_serve_let_material_show_its_end_of_life_notice(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NO_MKDOCS_2_WARNING", raising=False)
     envs: list[dict] = []
-    monkeypatch.setattr(publish_site, "run_child", lambda argv, env, stop: envs.append(env) or 1)
+    monkeypatch.setattr(publish_site, "run_child",
+                        lambda argv, env, stop, restart_when=None: envs.append(env) or 1)
     cli.main([*command, *(["--today", "2026-11-24"] if command[0] == "build" else [])])
     assert envs and "NO_MKDOCS_2_WARNING" not in envs[0]
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from macros.publishing import build_session
 from macros.publishing import page_macros as main
-from macros.publishing import pipeline
 from macros.publishing.engines import ENGINES as ENGINE_NAMES
 from macros.publishing.render_site import MANIFEST, THEME_SETTINGS, render_site
 
@@ -160,7 +160,7 @@ def test_render_never_overwrites_a_file_the_user_wrote(tmp_path: Path, capsys):
 
 def test_a_macro_without_a_pipeline_run_aborts_instead_of_saying_the_plans_have_errors(
         monkeypatch):
-    monkeypatch.setattr(pipeline, "_state", {})
+    monkeypatch.setattr(build_session, "_active", [])
     macros = main.handbook_macros(lambda: main.page_fragments("index.md"))
     with pytest.raises(main.PipelineNotRun, match="plans were never read"):
         macros["plans_table"]()

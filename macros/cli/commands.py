@@ -21,7 +21,7 @@ import signal
 import sys
 from pathlib import Path
 
-from ..core.cache import folder
+from ..core.cache import PLANS_CACHE, folder
 from ..core.dates import ENV as TODAY_ENV
 from ..core.dates import DateError, resolve_today
 from ..core.diagnostics import FORMATS, summary
@@ -38,7 +38,7 @@ EXIT_INTERRUPTED = 130  # what a shell reports for Ctrl-C
 
 def cmd_check(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [Path("plans")]
-    cache = folder("plans")  # outside the repository; None when HANDBOOK_CACHE=off
+    cache = folder(PLANS_CACHE)  # outside the repository; None when HANDBOOK_CACHE=off
     result = _check_all(paths, args.today, cache)
     output = FORMATS[args.format](result.diagnostics)
     if output:
@@ -324,15 +324,20 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """`mkdocs serve` as a child that dies with this command; Ctrl-C reaches it as SIGINT."""
+    """`mkdocs serve` as a child that dies with this command; Ctrl-C reaches it as SIGINT. An
+    edit to the tool's code restarts the child, so the preview runs the code as it is now."""
+    from ..publishing.code_watch import CodeWatch, code_folders
     from ..publishing.publish_site import Stopped, run_child
 
     extra = ["--dev-addr", args.dev_addr] if args.dev_addr else []
+    code = CodeWatch(code_folders(Path(__file__).parent.parent, Path.cwd()))  # an edit restarts it
     env = dict(os.environ)  # Material's end-of-life notice shows once, as in cmd_build
     if args.today_given:  # else the preview follows the clock, past midnight too
         env[TODAY_ENV] = args.today.isoformat()
     try:
-        return run_child(_mkdocs("serve", *extra), env, stop=signal.SIGINT)
+        # --dirty: rebuild only the pages an edit changed (macros/serve_staging.py).
+        return run_child(_mkdocs("serve", "--dirty", *extra), env, stop=signal.SIGINT,
+                         restart_when=code.changed)
     except (KeyboardInterrupt, Stopped):
         return EXIT_OK  # stopping the preview is how it ends
 

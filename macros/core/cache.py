@@ -23,6 +23,7 @@ DISTRIBUTION = "rollout-handbook"
 # parser, the Markdown renderer, the sanitiser and the chart library.
 LIBRARIES = ("Cerberus", "PyYAML", "Markdown", "nh3", "matplotlib")
 PACKAGE = Path(__file__).resolve().parent.parent  # macros/, every sub-package
+PLANS_CACHE = "plans"  # the per-file check results (validate.PlanCache)
 
 
 def root() -> Path | None:

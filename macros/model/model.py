@@ -269,10 +269,13 @@ class Handbook:
     def roles(self) -> dict[str, list[tuple[Plan | None, str]]]:
         """Every role a person or team holds, by id: (plan or None for the org, role name)."""
         found: dict[str, list] = {}
+        seen: set[tuple[str, int, str]] = set()  # by identity: comparing plans field by field
+        # made this quadratic in the plans' size
 
         def add(ref: Any, plan: Plan | None, role: str) -> None:
-            if isinstance(ref, str) and (plan, role) not in found.setdefault(ref, []):
-                found[ref].append((plan, role))
+            if isinstance(ref, str) and (ref, id(plan), role) not in seen:
+                seen.add((ref, id(plan), role))
+                found.setdefault(ref, []).append((plan, role))
 
         for pattern, _kind in ORG_REFERENCES:
             role = ROLE_NAMES.get(pattern)

@@ -18,9 +18,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
 from macros.publishing import pipeline
+from macros.publishing.build_session import BuildSession, active, open_session
 from macros.core.dates import DateError, resolve_today
 from macros.core.diagnostics import format_text
 from macros.history.as_of import AsOfError, as_of_day
+from macros.publishing.serve_staging import Staging, always_modified, remove_output
 from macros.publishing.snapshots import add_to, past_site
 from macros.publishing.theme_fixes import theme_fixes
 from macros.render.historical import is_snapshot, with_banner
@@ -32,54 +34,14 @@ ERRORS_PAGE = "handbook-errors.md"
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
-    # Hooks are re-imported on every serve reload; the pipeline module keeps the mode.
-    pipeline.mode = command
+    # The adapter's build session: MkDocs calls this once per process, and re-imports this
+    # hook on every serve rebuild, so the session is reached through `session()` below.
+    open_session(BuildSession(mode=command, dirty=dirty))
 
 
-# Under `make serve`, MkDocs re-reads this hook on every change but Python keeps the package it
-# imported; reload it (in import order) when one of its files changed, so code edits show too.
-_RELOAD_ORDER = ["core", "model", "history", "publishing", "core.values", "core.dates",
-                 "core.diagnostics", "core.tiers", "core.cache", "core.editor_schema",
-                 "core.content", "core.codeowners", "core.support", "core.faq_check",
-                 "core.baseline", "model.staleness", "model.faq", "render.sentences",
-                 "render.chart_text", "history.diff_judgement", "history.listdiff",
-                 "render.page_sandbox", "render.page_expressions", "core.yaml_strict",
-                 "history.history", "history.as_of", "render.text", "render.diagram", "render.page",
-                 "core.yaml_hints", "core.yaml_walk", "core.load", "core.measurements",
-                 "core.plans_folder", "core.definitions", "core.definition_records", "core.drift",
-                 "core.rules.base", "core.rules.references", "core.rules.tier_rules",
-                 "core.rules.support", "core.rules.stages", "core.rules.uses",
-                 "core.rules.monitoring", "core.rules.content", "core.rules.definitions",
-                 "core.rules", "core.rule_runner", "model.parts", "model.plan_access",
-                 "model.plan_evidence", "model.model", "model.tier_gaps", "model.readiness",
-                 "render.charts", "render.examples", "render.redirects", "render.validate_pages",
-                 "render.labels", "render.paths", "render.search", "render.access_fragments",
-                 "render.site_fragments", "render.stage_fragments", "render.fragments",
-                 "render.help", "render.messages", "render.faq", "render.front",
-                 "render.print_view", "render.drift_words", "render.definitions", "render.plan",
-                 "render.historical", "core.schemas", "core.schema_errors", "core.validate",
-                 "core.schema_export", "core.schema_limits", "render.pages", "render",
-                 "history.change_words", "history.leaves", "history.sides",
-                 "history.change_sentences", "history.diff_approval", "history.diff",
-                 "history.definition_changes", "history.definition_history",
-                 "history.policy_changes", "history.last_change", "publishing.pipeline",
-                 "publishing.snapshots", "publishing.theme_fixes", "publishing.page_macros",
-                 "publishing.hook"]
-
-
-def _reload_changed_code() -> None:
-    import importlib
-    import sys
-
-    modules = [sys.modules.get(f"macros.{name}") for name in _RELOAD_ORDER]
-    stamps = {m.__name__: Path(m.__file__).stat().st_mtime_ns for m in modules if m}
-    seen = pipeline.code_stamps  # outlives this hook module, which MkDocs re-imports
-    changed = any(seen.get(name, stamp) != stamp for name, stamp in stamps.items())
-    seen.update(stamps)
-    if changed:
-        for module in modules:
-            if module:
-                importlib.reload(module)
+def session() -> BuildSession:
+    """This process's build session (a fresh "build" one if on_startup never ran)."""
+    return active() or open_session(BuildSession())
 
 
 def _today() -> dt.date:
@@ -91,18 +53,21 @@ def _today() -> dt.date:
 
 
 def on_config(config):
-    if pipeline.mode == "serve":
-        _reload_changed_code()
+    builds = session()  # a code edit restarts `handbook serve` (publishing/code_watch.py)
+    if builds.staged:
+        build_log = logging.getLogger("mkdocs.commands.build")
+        if not any(isinstance(f, _NoDirtyWarning) for f in build_log.filters):
+            build_log.addFilter(_NoDirtyWarning())
     plans_dir = Path(config.config_file_path).parent / "plans"
-    site = _site(plans_dir, config)
+    site = builds.remember(_site(plans_dir, config))
     if not site.ok:
         errors = [d for d in site.diagnostics if d.is_error]
-        if pipeline.mode != "serve":
+        if builds.mode != "serve":
             raise PluginError(f"{len(errors)} error(s) in the plans or pages; nothing was "
                               "published.\n"
                               + format_text(errors))
         config.extra["handbook_errors"] = len(errors)
-    shown = site if site.ok else pipeline.last_good()
+    shown = builds.shown()
     if shown is None:
         # `make serve` started on broken plans: no generated page exists yet, so the links from
         # the hand-written pages to them cannot resolve. That is expected, and must not abort
@@ -154,19 +119,59 @@ def without_plans_folder(files, config):
 
 def on_files(files, config):
     files = without_plans_folder(files, config)
-    site = pipeline.current()
-    shown = site if site and site.ok else pipeline.last_good()
+    builds = session()
+    site, shown = builds.latest, builds.shown()
     pages = {**shown.pages, **shown.redirects, **shown.assets} if shown else {}
     if site and not site.ok:
         pages[ERRORS_PAGE] = errors_page(site.diagnostics, _today())
+    staging = None
+    if builds.staged:
+        staging = builds.staging = builds.staging or Staging()
+        staging.stage(pages)
+        _rebuild_what_the_pages_cannot_tell(files, staging, config, set(pages))
     for src, text in pages.items():
         if files.get_file_from_path(src) is not None:
             raise PluginError(f"docs/{src} has the same path as a generated page; rename it.")
         # A print view is reached from its plan page, not the nav (omitted_files would warn).
         inclusion = InclusionLevel.NOT_IN_NAV if Paths.is_print(src) or is_snapshot(src) \
             else InclusionLevel.UNDEFINED
-        files.append(File.generated(config, src, content=text, inclusion=inclusion))
+        if staging is not None:
+            files.append(File(src, str(staging.folder), config.site_dir,
+                              config.use_directory_urls, inclusion=inclusion))
+        else:
+            files.append(File.generated(config, src, content=text, inclusion=inclusion))
     return files
+
+
+def _rebuild_what_the_pages_cannot_tell(files, staging: Staging, config,
+                                        generated: set[str]) -> None:
+    """Under `serve --dirty` (publishing/serve_staging.py): hand-written pages may show the
+    handbook through macros, so they are always rebuilt (there are few); every page is when
+    what all pages show changed (the errors banner, the site name)."""
+    look = (config.site_name, config.extra.get("handbook_errors"),
+            config.extra.get("handbook_nothing_good"))
+    everything = staging.everything_changed(look)
+    for file in files:  # the hand-written pages: the generated ones are not added yet
+        if file.is_documentation_page() and file.src_uri not in generated:
+            file.is_modified = always_modified
+    if everything:
+        staging.touch_all()
+
+
+class _NoDirtyWarning(logging.Filter):
+    """`serve --dirty` is how `handbook serve` previews quickly; MkDocs' warning about it would
+    fail the preview under `strict: true`. What it warns of is handled in serve_staging."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+def on_post_build(config) -> None:
+    staging = session().staging
+    if session().staged and staging is not None:
+        for src in staging.removed:
+            gone = File(src, str(staging.folder), config.site_dir, config.use_directory_urls)
+            remove_output(Path(config.site_dir), gone.dest_uri)
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import jinja2
 
-from macros.publishing import pipeline
+from macros.publishing.build_session import active
 from macros.model.model import Handbook, Plan
 from macros.render.page_sandbox import PageSandbox, page_environment
 from macros.render import Fragments
@@ -48,10 +48,10 @@ def page_fragments(page: str) -> Fragments:
     `index.md`), from the latest good pipeline run: how every macro reaches the handbook, under
     any engine. PipelineNotRun when nothing ran the pipeline (never the broken-plans notice:
     the plans may be valid); PlansBroken while serve has only broken plans."""
-    site = pipeline.current()
-    if site is None:
+    session = active()
+    if session is None or session.latest is None:
         raise PipelineNotRun
-    site = site if site.ok else pipeline.last_good()
+    site = session.shown()
     if site is None:
         raise PlansBroken
     return Fragments(site.handbook, page)

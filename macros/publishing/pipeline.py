@@ -1,7 +1,8 @@
 """The pipeline in one call: plans/ -> check -> model -> pages. No MkDocs here.
 
-`publish` (the MkDocs hook) and `cli render` both go through `run`; so does every macro, through
-`current()`, so generated and hand-written pages always show the same handbook.
+`publish` (the MkDocs hook) and `cli render` both go through `run`; it keeps nothing: the
+adapter's BuildSession (build_session.py) remembers runs, and every macro reads the handbook
+from it, so generated and hand-written pages always show the same handbook.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.cache import PLANS_CACHE, folder
 from ..core.dates import resolve_today
 from ..core.diagnostics import Diagnostic
 from ..history.definition_history import held
@@ -36,13 +38,6 @@ class Site:
     @property
     def ok(self) -> bool:
         return self.handbook is not None
-
-
-# The latest run and the last good one. `globals().get` keeps them when `make serve` reloads
-# this module after a code edit.
-_state: dict[str, Site] = globals().get("_state", {})
-mode = globals().get("mode", "build")  # set by the MkDocs hook: "build" or "serve"
-code_stamps: dict[str, int] = globals().get("code_stamps", {})  # the hook's reload check
 
 
 def model(checked: Checked, today: dt.date, plans_dir: Path | None = None) -> Handbook:
@@ -77,7 +72,9 @@ def _shown(folder: Path) -> str:
 
 def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = None) -> Site:
     today = today or resolve_today()
-    checked = check([plans_dir], today=today)
+    # Unchanged files are not parsed or validated again: the content cache `handbook check`
+    # and `handbook build` fill (macros/cache.py; off with HANDBOOK_CACHE=off).
+    checked = check([plans_dir], today=today, cache_dir=folder(PLANS_CACHE))
     handbook = model(checked, today, plans_dir) if checked.ok and checked.org else None
     if handbook is not None:
         check_pages_of(checked, handbook, docs_dir, plans_dir)
@@ -87,14 +84,4 @@ def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = N
         pages = all_pages(handbook)
         site = Site(checked.diagnostics, handbook, pages, navigation(handbook),
                     redirects(handbook, pages), {INDEX_PATH: search_index(handbook, pages)})
-        _state["good"] = site
-    _state["latest"] = site
     return site
-
-
-def current() -> Site | None:
-    return _state.get("latest")
-
-
-def last_good() -> Site | None:
-    return _state.get("good")

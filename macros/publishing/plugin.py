@@ -61,6 +61,9 @@ class HandbookPlugin(BasePlugin):
     def on_page_markdown(self, markdown: str, page, config: MkDocsConfig, files) -> str:
         return publish.on_page_markdown(markdown, page, config, files)
 
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        publish.on_post_build(config)
+
     def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
         return publish.on_post_page(output, page, config)
 

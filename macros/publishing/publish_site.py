@@ -61,23 +61,50 @@ def _raise_stopped(signum, frame) -> None:
     raise Stopped
 
 
-def run_child(argv: list[str], env: dict[str, str], stop: signal.Signals) -> int:
+def run_child(argv: list[str], env: dict[str, str], stop: signal.Signals,
+              restart_when: Callable[[], bool] | None = None) -> int:
     """Run `argv` in its own process group; on Ctrl-C or SIGTERM send `stop` to the group
-    (SIGINT lets `mkdocs serve` shut down cleanly), and never return while it still runs."""
-    child = subprocess.Popen(argv, env=env, preexec_fn=_die_with(os.getpid()), process_group=0)
+    (SIGINT lets `mkdocs serve` shut down cleanly), and never return while it still runs.
+    With `restart_when` (polled twice a second), the child is stopped the same way and started
+    again each time it returns True (`handbook serve` after a code edit)."""
     previous = signal.signal(signal.SIGTERM, _raise_stopped)
+    child = None
     try:
-        return child.wait()
+        while True:
+            child = subprocess.Popen(argv, env=env, preexec_fn=_die_with(os.getpid()),
+                                     process_group=0)
+            code = _wait(child, restart_when)
+            if code is not None:
+                return code
+            _end(child, stop)
     except (KeyboardInterrupt, Stopped):
-        _signal_group(child, stop)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            child.wait(timeout=10)
+        if child is not None:
+            _end(child, stop)
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if child.poll() is None:
+        if child is not None and child.poll() is None:
             _signal_group(child, signal.SIGKILL)
             child.wait()
+
+
+def _wait(child: subprocess.Popen, restart_when: Callable[[], bool] | None) -> int | None:
+    """The child's exit code, or None as soon as `restart_when()` says to restart it."""
+    while True:
+        try:
+            return child.wait(timeout=None if restart_when is None else 0.5)
+        except subprocess.TimeoutExpired:
+            if restart_when():
+                return None
+
+
+def _end(child: subprocess.Popen, stop: signal.Signals) -> None:
+    _signal_group(child, stop)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        child.wait(timeout=10)
+    if child.poll() is None:
+        _signal_group(child, signal.SIGKILL)
+        child.wait()
 
 
 def _signal_group(child: subprocess.Popen, signum: int) -> None:

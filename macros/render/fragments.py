@@ -15,7 +15,7 @@ from ..model.model import Handbook, Plan
 from ..model.parts import Stage
 from .access_fragments import AccessFragments
 from .labels import CONTINUING_FALLBACKS, FALLBACKS, STATUS, continues_while_paused
-from .paths import Paths
+from .paths import Paths, relative
 from .sentences import amount, and_list, plain_end, sentence, sentences
 from .site_fragments import SiteFragments
 from .stage_fragments import StageFragments
@@ -35,7 +35,7 @@ class Fragments(AccessFragments, StageFragments, SiteFragments):
     # --- links ---------------------------------------------------------------------------------
 
     def href(self, target: str, fragment: str = "") -> str:
-        rel = posixpath.relpath(target, posixpath.dirname(self.page) or ".")
+        rel = relative(target, posixpath.dirname(self.page))
         return rel + (f"#{fragment}" if fragment else "")
 
     def link(self, label: object, target: str, fragment: str = "") -> str:

@@ -12,6 +12,7 @@ The entries are plain text; the worker escapes them before they reach the page.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -242,7 +243,14 @@ class _Page:
 
 
 def page_entries(src: str, page: str) -> list[dict[str, Any]]:
-    """The search entries of one generated page (front matter, then Markdown)."""
+    """The search entries of one generated page (front matter, then Markdown): copies, as
+    search_index changes them, of what the page's text gave before (under serve, an edit
+    changes a few pages of hundreds)."""
+    return [dict(entry) for entry in _page_entries(src, page)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _page_entries(src: str, page: str) -> tuple[dict[str, Any], ...]:
     body = page.split("---\n", 2)[2] if page.startswith("---\n") else page
     body = _DRAWING.sub(" ", body)
     reader: _Page | None = None
@@ -258,7 +266,7 @@ def page_entries(src: str, page: str) -> list[dict[str, Any]]:
             reader.line(raw.strip())
         else:
             reader.header = []  # a blank line ends a table; the next one has its own header
-    return reader.entries if reader else []
+    return tuple(reader.entries) if reader else ()
 
 
 def synonyms(org: dict) -> list[list[str]]:

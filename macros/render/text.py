@@ -8,6 +8,7 @@ the browser shows as the original character.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -28,7 +29,12 @@ def inline(text: object) -> str:
     """Plain text for use inside a Markdown paragraph, list item, heading or table cell."""
     if text is None:
         return ""
-    value = str(text).strip("\n").replace("\r\n", "\n")
+    return _inline(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the same names and titles stand on hundreds of pages
+def _inline(value: str) -> str:
+    value = value.strip("\n").replace("\r\n", "\n")
     escaped = value.translate(_INLINE)
     if _BLOCK_START.match(escaped):
         escaped = f"&#{ord(escaped[0])};" + escaped[1:]

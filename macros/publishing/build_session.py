@@ -1,0 +1,63 @@
+"""A build session: what one process running the pipeline remembers between runs.
+
+The adapter that runs the pipeline owns it — the MkDocs hook or plugin (one per `mkdocs build`
+or `mkdocs serve` process), `handbook render` — and opens it with `open_session`, so that the
+macros module, which its engine loads apart from the adapter, finds the same handbook through
+`active()` (macros/main.py: page_fragments). The session holds the latest run and the last good
+one (serve keeps showing that while a plan is broken) and whatever a run may reuse from the
+previous one. A code edit restarts the serve process (macros/code_watch.py), so a session
+never outlives the code that made it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .pipeline import Site, run
+from .serve_staging import Staging
+
+
+@dataclass
+class BuildSession:
+    """`mode` is MkDocs' command: "build" (always complete) or "serve" (a preview)."""
+
+    mode: str = "build"
+    dirty: bool = False  # `mkdocs serve --dirty`: rebuild only pages whose source changed
+    latest: Site | None = None
+    good: Site | None = None
+    staging: Staging | None = None  # the generated pages as files, under serve --dirty
+
+    def run(self, plans_dir: Path, today: dt.date | None = None,
+            docs_dir: Path | None = None) -> Site:
+        """Run the pipeline and remember the result (and it as the last good one if it is)."""
+        return self.remember(run(plans_dir, today, docs_dir))
+
+    def remember(self, site: Site) -> Site:
+        """Keep `site` as the latest run (and as the last good one if it is)."""
+        self.latest = site
+        if site.ok:
+            self.good = site
+        return site
+
+    @property
+    def staged(self) -> bool:
+        return self.mode == "serve" and self.dirty
+
+    def shown(self) -> Site | None:
+        """What the pages show: the latest run when its plans are good, else the last good."""
+        return self.latest if self.latest is not None and self.latest.ok else self.good
+
+
+_active: list[BuildSession] = []  # the one the adapter opened; a pointer, not build state
+
+
+def open_session(session: BuildSession) -> BuildSession:
+    """Make `session` the one the macros read (an adapter calls this once per process)."""
+    _active[:] = [session]
+    return session
+
+
+def active() -> BuildSession | None:
+    """The session the adapter opened, or None when no adapter ran the pipeline."""
+    return _active[0] if _active else None
