@@ -1,0 +1,137 @@
+"""`make mutate`: mutmut over the areas of pyproject.toml [tool.mutmut.areas], then the mutation
+score of each area (killed / total) from mutmut's own results (mutants/*.meta).
+
+    python -m tests.mutate                 every area, then the scores
+    python -m tests.mutate access diff     those areas only
+    python -m tests.mutate --names GLOB    only the mutants GLOB names (a documented sample)
+    python -m tests.mutate --score         the scores of what was run before, nothing run
+
+The areas are the one list of what is mutated: mutmut's `only_mutate` is set from them here,
+so a module moved elsewhere is updated in one place (tests/test_mutants_areas.py fails first).
+"""
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import sys
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def areas() -> dict[str, list[str]]:
+    """Area name -> selectors: "path.py" (a module) or "path.py:function" / "path.py:Class.m"."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return data["tool"]["mutmut"]["areas"]
+
+
+def module_path(selector: str) -> str:
+    return selector.partition(":")[0]
+
+
+def mutant_glob(selector: str) -> str:
+    """The names mutmut gives the mutants of a selector (x_f for a function, xǁC ǁm for a
+    method: mutmut's own mangling)."""
+    path, _, function = selector.partition(":")
+    module = path.removesuffix(".py").replace("/", ".")
+    if not function:
+        return f"{module}.*"
+    owner, _, name = function.rpartition(".")
+    mangled = f"xǁ{owner}ǁ{name}" if owner else f"x_{name}"
+    return f"{module}.{mangled}__mutmut_*"
+
+
+def area_of(mutant: str, table: dict[str, list[str]]) -> str | None:
+    """The area a mutant counts for: a function selector wins over a whole module."""
+    found = None
+    for area, selectors in table.items():
+        for selector in selectors:
+            if fnmatch.fnmatchcase(mutant, mutant_glob(selector)):
+                if ":" in selector:
+                    return area
+                found = found or area
+    return found
+
+
+def statuses(table: dict[str, list[str]]) -> dict[str, Counter]:
+    """Per area, how many mutants ended in each of mutmut's statuses."""
+    from mutmut.stats import status_by_exit_code
+
+    counts: dict[str, Counter] = {area: Counter() for area in table}
+    for path in sorted({module_path(s) for selectors in table.values() for s in selectors}):
+        meta = ROOT / "mutants" / f"{path}.meta"
+        if not meta.is_file():
+            continue
+        exit_codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        for mutant, code in exit_codes.items():
+            area = area_of(mutant, table)
+            if area:
+                counts[area][status_by_exit_code[code]] += 1
+    return counts
+
+
+def score_lines(counts: dict[str, Counter]) -> list[str]:
+    """killed / total per area; total counts every mutant run (not those never run: a sample)."""
+    lines = [f"{'area':<8} {'killed':>7} / {'total':<6} {'score':>7}  besides"]
+    for area, count in counts.items():
+        total = sum(v for k, v in count.items() if k != "not checked")
+        killed = count["killed"]
+        pct = f"{100 * killed / total:.1f} %" if total else "-"
+        besides = ", ".join(f"{v} {k}" for k, v in sorted(count.items()) if k != "killed")
+        lines.append(f"{area:<8} {killed:>7} / {total:<6} {pct:>7}  {besides}")
+    return lines
+
+
+def survivors(table: dict[str, list[str]]) -> list[str]:
+    from mutmut.stats import status_by_exit_code
+
+    found = []
+    for path in sorted({module_path(s) for selectors in table.values() for s in selectors}):
+        meta = ROOT / "mutants" / f"{path}.meta"
+        if meta.is_file():
+            codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+            found += [m for m, c in codes.items()
+                      if area_of(m, table) and status_by_exit_code[c] == "survived"]
+    return found
+
+
+def run(selectors: list[str], names: list[str]) -> None:
+    """mutmut run, in this process so that only_mutate comes from the areas."""
+    from mutmut import configuration
+
+    configuration.config().only_mutate = sorted({module_path(s) for s in selectors})
+    from mutmut.__main__ import cli
+
+    globs = names or [mutant_glob(s) for s in selectors]
+    cli(["run", "--max-children", "2", *globs], standalone_mode=False)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="make mutate", description=__doc__.split("\n")[0])
+    parser.add_argument("areas", nargs="*", help="areas to run (default: all)")
+    parser.add_argument("--names", action="append", default=[], help="mutant name glob")
+    parser.add_argument("--score", action="store_true", help="print the scores only")
+    parser.add_argument("--survivors", action="store_true", help="list surviving mutants")
+    args = parser.parse_args(argv)
+    table = areas()
+    unknown = set(args.areas) - set(table)
+    if unknown:
+        parser.error(f"unknown area(s): {', '.join(sorted(unknown))}; known: {', '.join(table)}")
+    chosen = {a: table[a] for a in (args.areas or table)}
+    if not (args.score or args.survivors):
+        # Every area's modules are copied in mutated form: the scores of one area must not
+        # count another's mutants, and a function selector must find its module mutated.
+        run([s for selectors in table.values() for s in selectors]
+            if args.names else [s for selectors in chosen.values() for s in selectors],
+            args.names)
+    if args.survivors:
+        print("\n".join(survivors(chosen)))
+    print("\n".join(score_lines(statuses(chosen))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,62 @@
+"""`make mutate`'s areas (pyproject.toml [tool.mutmut.areas]) name modules and functions that
+exist, and ones mutmut can mutate: a module moved or a function renamed cannot silently empty
+an area or leave its score to the functions still found."""
+from __future__ import annotations
+
+import ast
+import tomllib
+
+from .conftest import ROOT
+from .mutate import areas, mutant_glob
+
+AREAS = ("rules", "model", "access", "diff")
+
+
+def _definitions(path: str) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Module-level functions and class methods of a module, as "f" and "Class.m"."""
+    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+    found: dict = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found[node.name] = node
+        elif isinstance(node, ast.ClassDef):
+            found |= {f"{node.name}.{child.name}": child for child in node.body
+                      if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return found
+
+
+def test_the_four_areas_of_the_issue_are_listed():
+    assert tuple(areas()) == AREAS
+
+
+def test_every_module_an_area_names_exists_and_defines_functions():
+    for area, selectors in areas().items():
+        assert selectors, f"area {area} is empty"
+        for selector in selectors:
+            path, _, function = selector.partition(":")
+            assert path.startswith("macros/") and path.endswith(".py"), selector
+            assert (ROOT / path).is_file(), f"{area}: {path} does not exist (moved?)"
+            defined = _definitions(path)
+            assert defined, f"{area}: {path} defines no function to mutate"
+            if function:
+                assert function in defined, f"{area}: {selector} names no function (renamed?)"
+                # mutmut 3 never mutates a decorated function: listed, it would count nothing.
+                decorators = [ast.unparse(d) for d in defined[function].decorator_list]
+                assert set(decorators) <= {"staticmethod", "classmethod"}, (
+                    f"{area}: {selector} is decorated ({decorators}); mutmut skips it")
+
+
+def test_mutant_names_follow_mutmuts_mangling():
+    assert mutant_glob("macros/values.py") == "macros.values.*"
+    assert mutant_glob("macros/values.py:gives_access") == "macros.values.x_gives_access__mutmut_*"
+    assert (mutant_glob("macros/render/front.py:uses_in_force")
+            == "macros.render.front.x_uses_in_force__mutmut_*")
+    assert mutant_glob("macros/model.py:Plan.joins_at") == "macros.model.xǁPlanǁjoins_at__mutmut_*"
+
+
+def test_the_fast_tests_mutmut_runs_exist():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
+    for test_file in config["pytest_add_cli_args_test_selection"]:
+        assert (ROOT / test_file).is_file(), test_file
+    for copied in config["also_copy"]:
+        assert (ROOT / copied).exists(), copied

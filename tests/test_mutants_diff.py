@@ -1,0 +1,2 @@
+"""What `handbook diff` judges, where mutmut found it untested (tests/MUTANTS.md)."""
+from __future__ import annotations
