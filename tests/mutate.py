@@ -98,11 +98,35 @@ def survivors(table: dict[str, list[str]]) -> list[str]:
     return found
 
 
+# The rules' decorators (macros/rules.py `reads`, `emits`) only set an attribute on the rule and
+# return it. mutmut 3.8.1 leaves every decorated function alone (a decorator may register it or
+# change its signature); these two do neither, so the rules are mutated like any function.
+ATTRIBUTE_DECORATORS = frozenset({"reads", "emits"})
+
+
+def _mutate_attribute_decorated_functions() -> None:
+    import libcst as cst
+    from mutmut.mutation.file_mutation import MutationVisitor
+
+    skip = MutationVisitor._skip_node_and_children
+
+    def only_attributes(node: cst.CSTNode) -> bool:
+        return (isinstance(node, cst.FunctionDef) and bool(node.decorators) and all(
+            isinstance(d.decorator, cst.Call) and isinstance(d.decorator.func, cst.Name)
+            and d.decorator.func.value in ATTRIBUTE_DECORATORS for d in node.decorators))
+
+    def skip_unless_attributes(self, node: cst.CSTNode) -> bool:
+        return False if only_attributes(node) else skip(self, node)
+
+    MutationVisitor._skip_node_and_children = skip_unless_attributes
+
+
 def run(selectors: list[str], names: list[str]) -> None:
     """mutmut run, in this process so that only_mutate comes from the areas."""
     from mutmut import configuration
 
     configuration.config().only_mutate = sorted({module_path(s) for s in selectors})
+    _mutate_attribute_decorated_functions()
     from mutmut.__main__ import cli
 
     globs = names or [mutant_glob(s) for s in selectors]

@@ -224,3 +224,47 @@ def test_a_pause_lets_use_go_on_only_under_a_continuing_fallback(fallbacks, cont
     p = plan(TWO_STAGES, USES, status="paused",
              pause={"authority": ["d"], "fallbacks": fallbacks})
     assert continues_while_paused(p) is continues
+
+
+# --- survivors of the first run (tests/MUTANTS.md) -------------------------------------------
+
+def test_when_stages_name_teams_the_users_get_nothing_implicitly():
+    stages = [{"people": ["ana"]}, {"teams": ["office"]}]
+    assert with_access(stages, ("shop",), SIZES, 0) == (1, ())
+
+
+def test_a_split_that_is_not_a_mapping_counts_the_teams_and_one_person_counts():
+    assert with_access([{"teams": ["shop"], "headcount_by_team": ["shop"]}], (), SIZES, 0) == (
+        10, ("shop",))
+    assert with_access([{"teams": ["shop"], "headcount_by_team": {"shop": 1}}], (), SIZES,
+                       0) == (1, ("shop",))
+
+
+LEAVE_AND_RETURN = [
+    {"id": "pilot", "name": "Pilot", "teams": ["shop"], "start": "2026-09-01"},
+    {"id": "wave", "name": "Wave", "teams": ["office"], "leave": ["shop"],
+     "start": "2026-10-05"},
+    {"id": "all", "name": "All", "teams": ["shop"], "leave": ["kitchen"], "start": "2026-11-02"}]
+
+
+def test_a_team_back_after_leaving_has_not_left_and_a_team_that_left_joins_at_its_return():
+    back = plan(LEAVE_AND_RETURN, USES, [("pilot", "2026-10-01", "proceed"),
+                                         ("wave", "2026-10-30", "proceed")])
+    assert back.access.stage.id == "all" and back.access.has("shop")
+    assert back.left_at("shop") is None
+    gone = plan(LEAVE_AND_RETURN, USES, [("pilot", "2026-10-01", "proceed")])
+    assert gone.access.stage.id == "wave"
+    assert gone.left_at("shop").id == "wave"
+    assert gone.joins_at("shop").id == "all"
+    # kitchen never had access; that a later stage lists it under leave is not "has left"
+    assert gone.left_at("kitchen") is None
+
+
+def test_a_split_stage_gives_each_team_its_number_and_its_people_their_names():
+    stages = [{"id": "pilot", "name": "Pilot", "teams": ["shop", "office"], "people": ["ana"],
+               "headcount": 1, "headcount_by_team": {"shop": 1, "office": 0},
+               "start": "2026-09-01"}]
+    access = plan(stages, USES).access
+    assert [(g.teams, g.headcount, g.people) for g in access.grants] == [
+        (("shop",), 1, ()), ((), None, ("ana",))]
+    assert access.people == ("ana",) and access.teams == ("shop",)

@@ -1,2 +1,140 @@
-"""What `handbook diff` judges, where mutmut found it untested (tests/MUTANTS.md)."""
+"""What `handbook diff` judges, where mutmut found it untested (tests/MUTANTS.md).
+
+The judgement of a change to a plan's tier facts (impact, tier_rationale) and to a stage's
+dates, as the diff's comment shows it to whoever approves the change.
+"""
 from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from macros.diff_judgement import (
+    BELOW,
+    FLOOR_LOWERED,
+    NEEDS_APPROVAL,
+    NO_EFFECT,
+    NOT_JUDGED,
+    TIGHTENS,
+    date_judgement,
+    tier_judgement,
+    tier_side,
+)
+
+
+def plan(tier=None, impact=None, rationale=None) -> dict:
+    raw: dict = {}
+    if tier is not None:
+        raw["risk_tier"] = tier
+    if impact is not None:
+        raw["impact"] = impact
+    if rationale is not None:
+        raw["tier_rationale"] = rationale
+    return raw
+
+
+def test_a_sides_tier_facts_come_from_its_tier_impact_and_rationale():
+    side = tier_side(plan("medium", ["employees"], "Read by a person"))
+    assert (side.applied, side.implied, side.rationale) == ("medium", "high", True)
+    assert side.below
+    side = tier_side(plan("unknown", ["customers"], ""))
+    assert (side.applied, side.implied, side.rationale) == ("low", "medium", False)
+    side = tier_side(["not", "a", "plan"])
+    assert (side.applied, side.implied, side.rationale) == ("low", "low", False)
+    assert not side.below
+
+
+# --- tier_rationale --------------------------------------------------------------------------
+
+def test_a_rationale_added_to_a_plan_below_its_tier_needs_approval_as_below():
+    new = plan("medium", ["employees"], "Sent by a person")
+    assert tier_judgement("tier_rationale", None, "Sent by a person", plan("medium"), new) == (
+        NEEDS_APPROVAL, BELOW)
+
+
+def test_a_rationale_on_a_plan_at_its_tier_has_no_effect_added_or_removed():
+    at_tier = plan("high", ["employees"])
+    assert tier_judgement("tier_rationale", None, "x", at_tier, at_tier) == (NO_EFFECT, None)
+    assert tier_judgement("tier_rationale", "x", None, at_tier, at_tier) == (NO_EFFECT, None)
+
+
+def test_a_rationale_removed_from_a_plan_below_its_tier_tightens():
+    below = plan("medium", ["employees"])
+    assert tier_judgement("tier_rationale", "x", None, below, below) == (TIGHTENS, None)
+
+
+# --- impact ----------------------------------------------------------------------------------
+
+def test_an_impact_removed_so_that_the_floor_falls_needs_approval_as_floor_lowered():
+    old = plan("high", ["employees", "customers"])
+    new = plan("high", ["customers"])
+    assert tier_judgement("impact", "employees", None, old, new) == (
+        NEEDS_APPROVAL, FLOOR_LOWERED)
+
+
+def test_an_impact_removed_while_another_keeps_the_floor_has_no_effect():
+    old = plan("high", ["employees", "safety"])
+    new = plan("high", ["safety"])
+    assert tier_judgement("impact", "employees", None, old, new) == (NO_EFFECT, None)
+
+
+def test_a_medium_impact_removed_from_a_plan_left_with_none_lowers_the_floor():
+    old = plan("medium", ["customers"])
+    new = plan("medium", [])
+    assert tier_judgement("impact", "customers", None, old, new) == (
+        NEEDS_APPROVAL, FLOOR_LOWERED)
+
+
+def test_an_impact_added_above_the_applied_tier_needs_approval_as_below():
+    old = plan("medium", ["customers"])
+    new = plan("medium", ["customers", "finances"])
+    assert tier_judgement("impact", None, "finances", old, new) == (NEEDS_APPROVAL, BELOW)
+
+
+def test_an_impact_added_that_the_tier_already_meets_tightens():
+    old = plan("high", ["customers"])
+    new = plan("high", ["customers", "finances"])
+    assert tier_judgement("impact", None, "finances", old, new) == (TIGHTENS, None)
+
+
+def test_an_impact_added_at_the_floor_already_implied_has_no_effect():
+    old = plan("medium", ["customers"])
+    new = plan("medium", ["customers", "suppliers"])
+    assert tier_judgement("impact", None, "suppliers", old, new) == (NO_EFFECT, None)
+
+
+def test_a_whole_impact_list_is_ranked_by_its_highest_item():
+    old = plan("low")
+    new = plan("high", ["customers", "safety"])
+    assert tier_judgement("impact", None, ["customers", "safety"], old, new) == (TIGHTENS, None)
+    new = plan("medium", ["customers", "safety"])
+    assert tier_judgement("impact", None, ["customers", "safety"], old, new) == (
+        NEEDS_APPROVAL, BELOW)
+
+
+def test_a_first_impact_on_a_low_plan_raised_to_medium_tightens():
+    old = plan("low")
+    new = plan("medium", ["customers"])
+    assert tier_judgement("impact", None, "customers", old, new) == (TIGHTENS, None)
+
+
+def test_an_impact_replaced_by_one_of_the_same_rank_has_no_effect():
+    old = plan("medium", ["customers"])
+    new = plan("medium", ["suppliers"])
+    assert tier_judgement("impact", "customers", "suppliers", old, new) == (NO_EFFECT, None)
+
+
+# --- stage dates -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new, judgement", [
+    ("2026-10-01", "2026-11-05", TIGHTENS),
+    (dt.date(2026, 10, 1), dt.date(2026, 10, 2), TIGHTENS),
+    ("2026-10-01", "2026-10-01", NOT_JUDGED),
+    ("2026-10-01", "2026-09-30", NOT_JUDGED),
+    (None, "2026-10-01", NOT_JUDGED),
+    ("2026-10-01", None, NOT_JUDGED),
+    ("2026-10-01", "soon", NOT_JUDGED),
+    ("2026-10-01", 20261105, NOT_JUDGED),
+])
+def test_only_a_stage_moved_later_tightens(old, new, judgement):
+    assert date_judgement(old, new) == judgement
