@@ -268,3 +268,23 @@ def test_a_split_stage_gives_each_team_its_number_and_its_people_their_names():
     assert [(g.teams, g.headcount, g.people) for g in access.grants] == [
         (("shop",), 1, ()), ((), None, ("ana",))]
     assert access.people == ("ana",) and access.teams == ("shop",)
+
+
+def test_a_split_stage_after_another_adds_to_the_access_already_given():
+    stages = [{"id": "pilot", "name": "Pilot", "teams": ["office"], "start": "2026-09-01"},
+              {"id": "wave", "name": "Wave", "teams": ["shop"], "people": ["ana"],
+               "headcount_by_team": {"shop": 3}, "start": "2026-10-05"}]
+    access = plan(stages, USES, [("pilot", "2026-10-01", "proceed")]).access
+    assert [(g.stage.id, g.teams, g.headcount, g.people) for g in access.grants] == [
+        ("pilot", ("office",), None, ()), ("wave", ("shop",), 3, ()), ("wave", (), None, ("ana",))]
+    assert with_access([{"teams": ["office"]}, {"teams": ["shop"], "headcount_by_team":
+                                                 {"shop": 3}}], (), SIZES, 1) == (
+        7, ("office", "shop"))
+
+
+def test_a_stage_naming_no_one_adds_no_grant_when_other_stages_name_teams():
+    stages = [{"id": "pilot", "name": "Pilot", "teams": ["office"], "start": "2026-09-01"},
+              {"id": "wave", "name": "Wave", "start": "2026-10-05"}]
+    access = plan(stages, USES, [("pilot", "2026-10-01", "proceed")]).access
+    assert access.stage.id == "wave"
+    assert [(g.stage.id, g.teams) for g in access.grants] == [("pilot", ("office",))]
