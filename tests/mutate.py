@@ -122,15 +122,19 @@ def _mutate_attribute_decorated_functions() -> None:
 
 
 def run(selectors: list[str], names: list[str]) -> None:
-    """mutmut run, in this process so that only_mutate comes from the areas."""
+    """mutmut run of the mutants `names` (globs), in this process so that only_mutate comes
+    from the areas' `selectors`."""
     from mutmut import configuration
 
     configuration.config().only_mutate = sorted({module_path(s) for s in selectors})
     _mutate_attribute_decorated_functions()
+    # `python -m tests.mutate` imported this repository's tests package: mutmut's pytest, run
+    # in mutants/, must import the copy there under the same name.
+    for module in [m for m in sys.modules if m == "tests" or m.startswith("tests.")]:
+        del sys.modules[module]
     from mutmut.__main__ import cli
 
-    globs = names or [mutant_glob(s) for s in selectors]
-    cli(["run", "--max-children", "2", *globs], standalone_mode=False)
+    cli(["run", "--max-children", "2", *names], standalone_mode=False)
 
 
 def main(argv: list[str]) -> int:
@@ -146,11 +150,11 @@ def main(argv: list[str]) -> int:
         parser.error(f"unknown area(s): {', '.join(sorted(unknown))}; known: {', '.join(table)}")
     chosen = {a: table[a] for a in (args.areas or table)}
     if not (args.score or args.survivors):
-        # Every area's modules are copied in mutated form: the scores of one area must not
-        # count another's mutants, and a function selector must find its module mutated.
-        run([s for selectors in table.values() for s in selectors]
-            if args.names else [s for selectors in chosen.values() for s in selectors],
-            args.names)
+        # Every area's modules are mutated on every run, whichever areas are run: mutmut
+        # copies a module it does not mutate newer than its source and then never mutates it.
+        every = [s for selectors in table.values() for s in selectors]
+        run(every, args.names or [mutant_glob(s) for selectors in chosen.values()
+                                  for s in selectors])
     if args.survivors:
         print("\n".join(survivors(chosen)))
     print("\n".join(score_lines(statuses(chosen))))

@@ -61,8 +61,11 @@ def test_mutant_names_follow_mutmuts_mangling():
 
 def test_the_fast_tests_mutmut_runs_exist():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
-    for test_file in config["pytest_add_cli_args_test_selection"]:
-        assert (ROOT / test_file).is_file(), test_file
+    for test_id in config["pytest_add_cli_args_test_selection"]:
+        test_file, _, test = test_id.partition("::")
+        assert (ROOT / test_file).is_file(), test_id
+        assert not test or f"def {test}(" in (ROOT / test_file).read_text(encoding="utf-8"), (
+            f"{test_id}: no such test (renamed?)")
     for copied in config["also_copy"]:
         assert (ROOT / copied).exists(), copied
 

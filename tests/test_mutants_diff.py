@@ -5,10 +5,13 @@ dates, as the diff's comment shows it to whoever approves the change.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 
 import pytest
 
+from macros.diff import Side, diff, read_side, to_json
 from macros.diff_judgement import (
     BELOW,
     FLOOR_LOWERED,
@@ -20,6 +23,10 @@ from macros.diff_judgement import (
     tier_judgement,
     tier_side,
 )
+
+from .conftest import ROOT
+
+EXAMPLES = read_side((ROOT / "plans").as_posix())
 
 
 def plan(tier=None, impact=None, rationale=None) -> dict:
@@ -138,3 +145,79 @@ def test_an_impact_replaced_by_one_of_the_same_rank_has_no_effect():
 ])
 def test_only_a_stage_moved_later_tightens(old, new, judgement):
     assert date_judgement(old, new) == judgement
+
+
+# --- through `diff`: the section a change is listed under and its judgement ------------------
+
+def _changes(old_plans: dict, new_plans: dict, old_org: dict | None = None,
+             new_org: dict | None = None) -> list:
+    return json.loads(to_json(diff(Side("old", old_plans, old_org or EXAMPLES.org),
+                                   Side("new", new_plans, new_org or EXAMPLES.org))))
+
+
+def _edited(plan_id: str, edit) -> list:
+    old = copy.deepcopy(EXAMPLES.plans[plan_id])
+    new = copy.deepcopy(old)
+    edit(new)
+    return _changes({plan_id: old}, {plan_id: new})
+
+
+def test_each_change_is_listed_under_the_section_a_reader_looks_in():
+    def edit(plan):
+        plan["owner"] = "li-wei"
+        plan["stages"][0]["gate"]["decider"] = "li-wei"
+        plan["stages"][0]["training"] = []
+        plan["stages"][0]["end"] = "2027-12-31"
+        plan["pause"]["authority"].append("li-wei")
+    sections = {c["path"]: c["section"] for c in _edited("support-replies", edit)}
+    assert {p.partition("[")[0]: s for p, s in sections.items()
+            if not p.startswith("stages")} == {"owner": "Plan", "pause.authority": "Pause"}
+    assert {p.partition("].")[2].partition("[")[0]: s for p, s in sections.items()
+            if p.startswith("stages")} == {"gate.decider": "Gates", "training": "Training",
+                                           "end": "Stages"}
+
+
+def test_org_changes_are_listed_under_their_own_sections():
+    org = copy.deepcopy(EXAMPLES.org)
+    org["teams"][0]["name"] = "Support"
+    org["people"][0]["name"] = "Someone Else"
+    org["support"] = {"people_per_champion": 10}
+    changes = _changes(EXAMPLES.plans, EXAMPLES.plans, new_org=org)
+    sections = {c["path"].partition("[")[0].partition(".")[0]: c["section"] for c in changes}
+    assert sections == {"teams": "Teams", "people": "People", "support": "Organisation"}
+
+
+def test_a_new_plan_is_listed_under_plan():
+    [change] = _changes({}, {"support-replies": EXAMPLES.plans["support-replies"]})
+    assert (change["section"], change["path"]) == ("Plan", "")
+
+
+def test_a_metrics_description_is_text_and_a_criterions_metric_is_a_reference():
+    def reword(plan):
+        plan["monitoring"][0]["metric"] = "Something else entirely"
+
+    def point_elsewhere(plan):
+        criterion = next(c for s in plan["stages"] if s.get("gate")
+                         for c in s["gate"].get("criteria", []) if c.get("metric"))
+        criterion["metric"] = plan["monitoring"][1]["id"]
+    [reworded] = _edited("support-replies", reword)
+    assert reworded["reason"] == "wording changed; cannot be judged automatically"
+    [pointed] = _edited("support-replies", point_elsewhere)
+    assert pointed["reason"] == ("“Share of drafts heavily edited before sending” replaced by "
+                                 "“Median handling time of routine tickets”; cannot be judged "
+                                 "automatically")
+
+
+def test_a_rename_has_no_policy_effect_and_a_use_moved_to_prohibited_tightens():
+    def rename(plan):
+        plan["stages"][1]["id"] = "second-wave"
+        plan["stages"][1]["former_ids"] = ["wave-2"]
+    [renamed] = _edited("support-replies", rename)
+    assert (renamed["path"], renamed["judgement"]) == ("stages[second-wave].id", NO_EFFECT)
+
+    def prohibit(plan):
+        use = plan["uses"]["allowed"].pop(0)
+        use.pop("from_stage", None)
+        plan["uses"]["prohibited"].append({"id": use["id"], "text": use["text"]})
+    judgements = {c["judgement"] for c in _edited("support-replies", prohibit)}
+    assert judgements == {TIGHTENS}
