@@ -221,3 +221,20 @@ def test_a_rename_has_no_policy_effect_and_a_use_moved_to_prohibited_tightens():
         plan["uses"]["prohibited"].append({"id": use["id"], "text": use["text"]})
     judgements = {c["judgement"] for c in _edited("support-replies", prohibit)}
     assert judgements == {TIGHTENS}
+
+
+def test_a_stage_added_is_listed_under_stages_and_a_gate_added_under_gates():
+    def add_stage(plan):
+        plan["stages"].append({"id": "everyone", "name": "Everyone", "start": "2027-06-01"})
+
+    old = copy.deepcopy(EXAMPLES.plans["support-replies"])
+    new = copy.deepcopy(old)
+    add_stage(new)
+    assert {(c["path"], c["section"]) for c in _changes({"support-replies": old},
+                                                        {"support-replies": new})} == {
+        ("stages[everyone]", "Stages")}
+    gated = next(s for s in old["stages"] if s.get("gate"))
+    without = copy.deepcopy(old)
+    next(s for s in without["stages"] if s["id"] == gated["id"]).pop("gate")
+    assert {c["section"] for c in _changes({"support-replies": without},
+                                           {"support-replies": old})} == {"Gates"}
