@@ -117,3 +117,14 @@ def test_stages_behind_the_rollout_are_those_before_the_current_one_or_all_when_
     assert [p.stage_done(s) for s in p.stages] == [True, False, False]
     done = plan(PROCEEDED + [("wave", "2026-10-20", "proceed"), ("all", "2026-10-30", "proceed")])
     assert [done.stage_done(s) for s in done.stages] == [True, True, True]
+
+
+def test_a_completed_rollout_stays_complete_whatever_the_status_says():
+    done = plan(PROCEEDED + [("wave", "2026-10-20", "proceed"), ("all", "2026-10-30", "proceed")],
+                status="paused").position
+    assert (done.stage.id, done.state) == ("all", "complete")
+
+
+def test_a_decision_on_a_named_stage_moves_the_rollout_to_that_stage():
+    position = plan([("wave", "2026-10-10", "extend")]).position
+    assert (position.stage.id, position.state) == ("wave", "extended")
