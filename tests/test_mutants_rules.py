@@ -44,4 +44,5 @@ def test_raising_or_keeping_the_tier_relaxes_nothing():
 def test_an_unknown_tier_is_held_to_the_lowest():
     assert relaxed("high", "extreme") == relaxed("high", None) == relaxed("high", "low")
     assert requirements(3).tier == requirements("").tier == "low"
+    assert requirements(["high"]).tier == "low"  # a list (the schema refuses it) never crashes
     assert requirements("medium").tier == "medium"
