@@ -238,3 +238,10 @@ def test_a_stage_added_is_listed_under_stages_and_a_gate_added_under_gates():
     next(s for s in without["stages"] if s["id"] == gated["id"]).pop("gate")
     assert {c["section"] for c in _changes({"support-replies": without},
                                            {"support-replies": old})} == {"Gates"}
+
+
+def test_a_new_order_of_the_stages_needs_approval_unlike_other_reorders():
+    def swap(plan):
+        plan["stages"][0], plan["stages"][1] = plan["stages"][1], plan["stages"][0]
+    [change] = _edited("support-replies", swap)
+    assert (change["path"], change["judgement"]) == ("stages", NEEDS_APPROVAL)
