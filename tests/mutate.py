@@ -18,6 +18,7 @@ import sys
 import tomllib
 from collections import Counter
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +34,7 @@ def module_path(selector: str) -> str:
 
 
 def mutant_glob(selector: str) -> str:
-    """The names mutmut gives the mutants of a selector (x_f for a function, xǁC ǁm for a
+    """The names mutmut gives the mutants of a selector (x_f for a function, xǁCǁm for a
     method: mutmut's own mangling)."""
     path, _, function = selector.partition(":")
     module = path.removesuffix(".py").replace("/", ".")
@@ -56,20 +57,27 @@ def area_of(mutant: str, table: dict[str, list[str]]) -> str | None:
     return found
 
 
-def statuses(table: dict[str, list[str]]) -> dict[str, Counter]:
-    """Per area, how many mutants ended in each of mutmut's statuses."""
+def _results(table: dict[str, list[str]]) -> Iterator[tuple[str, str, str]]:
+    """(area, mutant, status) of every mutant of every area: areas are assigned over the whole
+    table, so that a function listed in one area is never counted in its module's area."""
     from mutmut.stats import status_by_exit_code
 
-    counts: dict[str, Counter] = {area: Counter() for area in table}
     for path in sorted({module_path(s) for selectors in table.values() for s in selectors}):
         meta = ROOT / "mutants" / f"{path}.meta"
-        if not meta.is_file():
-            continue
-        exit_codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-        for mutant, code in exit_codes.items():
-            area = area_of(mutant, table)
-            if area:
-                counts[area][status_by_exit_code[code]] += 1
+        if meta.is_file():
+            codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+            for mutant, code in codes.items():
+                area = area_of(mutant, table)
+                if area:
+                    yield area, mutant, status_by_exit_code[code]
+
+
+def statuses(table: dict[str, list[str]], chosen: list[str]) -> dict[str, Counter]:
+    """Per chosen area, how many mutants ended in each of mutmut's statuses."""
+    counts: dict[str, Counter] = {area: Counter() for area in chosen}
+    for area, _, status in _results(table):
+        if area in counts:
+            counts[area][status] += 1
     return counts
 
 
@@ -85,17 +93,8 @@ def score_lines(counts: dict[str, Counter]) -> list[str]:
     return lines
 
 
-def survivors(table: dict[str, list[str]]) -> list[str]:
-    from mutmut.stats import status_by_exit_code
-
-    found = []
-    for path in sorted({module_path(s) for selectors in table.values() for s in selectors}):
-        meta = ROOT / "mutants" / f"{path}.meta"
-        if meta.is_file():
-            codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-            found += [m for m, c in codes.items()
-                      if area_of(m, table) and status_by_exit_code[c] == "survived"]
-    return found
+def survivors(table: dict[str, list[str]], chosen: list[str]) -> list[str]:
+    return [m for area, m, status in _results(table) if area in chosen and status == "survived"]
 
 
 # The rules' decorators (macros/rules.py `reads`, `emits`) only set an attribute on the rule and
@@ -148,16 +147,15 @@ def main(argv: list[str]) -> int:
     unknown = set(args.areas) - set(table)
     if unknown:
         parser.error(f"unknown area(s): {', '.join(sorted(unknown))}; known: {', '.join(table)}")
-    chosen = {a: table[a] for a in (args.areas or table)}
+    chosen = list(args.areas or table)
     if not (args.score or args.survivors):
         # Every area's modules are mutated on every run, whichever areas are run: mutmut
         # copies a module it does not mutate newer than its source and then never mutates it.
         every = [s for selectors in table.values() for s in selectors]
-        run(every, args.names or [mutant_glob(s) for selectors in chosen.values()
-                                  for s in selectors])
+        run(every, args.names or [mutant_glob(s) for area in chosen for s in table[area]])
     if args.survivors:
-        print("\n".join(survivors(chosen)))
-    print("\n".join(score_lines(statuses(chosen))))
+        print("\n".join(survivors(table, chosen)))
+    print("\n".join(score_lines(statuses(table, chosen))))
     return 0
 
 

@@ -9,7 +9,7 @@ import tomllib
 import pytest
 
 from .conftest import ROOT
-from .mutate import ATTRIBUTE_DECORATORS, areas, mutant_glob
+from .mutate import ATTRIBUTE_DECORATORS, area_of, areas, mutant_glob
 
 AREAS = ("rules", "model", "access", "diff")
 MUTABLE_DECORATORS = {"staticmethod", "classmethod", *ATTRIBUTE_DECORATORS}
@@ -56,7 +56,8 @@ def test_mutant_names_follow_mutmuts_mangling():
     assert mutant_glob("macros/values.py:gives_access") == "macros.values.x_gives_access__mutmut_*"
     assert (mutant_glob("macros/render/front.py:uses_in_force")
             == "macros.render.front.x_uses_in_force__mutmut_*")
-    assert mutant_glob("macros/model.py:Plan.joins_at") == "macros.model.xǁPlanǁjoins_at__mutmut_*"
+    assert (mutant_glob("macros/model.py:Plan.joins_at")
+            == "macros.model.xǁPlanǁjoins_at__mutmut_*")
 
 
 def test_the_fast_tests_mutmut_runs_exist():
@@ -81,3 +82,11 @@ def test_the_rules_decorators_only_set_an_attribute_so_mutmut_may_mutate_the_rul
     assert (rule.reads, rule.emits) == (("x",), ("x",))
     visitor = pytest.importorskip("mutmut.mutation.file_mutation").MutationVisitor
     assert callable(visitor._skip_node_and_children), "mutmut changed: see tests/mutate.py"
+
+
+def test_a_function_listed_in_an_area_counts_there_and_not_in_its_modules_area():
+    table = areas()
+    assert area_of("macros.model.xǁPlanǁgrants_through__mutmut_3", table) == "access"
+    assert area_of("macros.model.xǁPlanǁposition_at__mutmut_3", table) == "model"
+    assert area_of("macros.rules.x_rule_impact_tier__mutmut_1", table) == "rules"
+    assert area_of("macros.load.x_load__mutmut_1", table) is None
