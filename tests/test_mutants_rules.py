@@ -5,7 +5,15 @@
 """
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import yaml
+
 from macros.tiers import relaxed, requirements
+from macros.validate import check
+
+from .conftest import FIXTURES, TODAY
 
 HIGH_OVER_MEDIUM = [
     "approval before any action, unless the first stage is read-only", "at least 3 stage(s)",
@@ -46,3 +54,29 @@ def test_an_unknown_tier_is_held_to_the_lowest():
     assert requirements(3).tier == requirements("").tier == "low"
     assert requirements(["high"]).tier == "low"  # a list (the schema refuses it) never crashes
     assert requirements("medium").tier == "medium"
+
+
+# --- rule 6, impact-tier: what the editor is told, with and without a tier_rationale --------
+
+def _impact_tier(tmp_path: Path, **fields) -> list:
+    plans = tmp_path / "plans"
+    shutil.copytree(FIXTURES / "valid" / "minimum", plans)
+    plan_file = plans / "menu-drafts.yaml"
+    data = yaml.safe_load(plan_file.read_text(encoding="utf-8"))
+    data.update(fields)
+    plan_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return [(d.severity, d.message, d.hint) for d in check([plans], today=TODAY).diagnostics
+            if d.rule == "impact-tier"]
+
+
+def test_an_impact_above_the_tier_is_an_error_that_asks_to_raise_the_tier(tmp_path: Path):
+    assert _impact_tier(tmp_path, impact=["customers", "employees", "safety"]) == [
+        ("error", "risk_tier: impact on employees, safety means the tier should be high",
+         "Raise risk_tier, or explain in tier_rationale why not.")]
+
+
+def test_with_a_rationale_it_is_a_warning_that_says_who_reads_it(tmp_path: Path):
+    assert _impact_tier(tmp_path, impact=["customers"], tier_rationale="Drafts only") == [
+        ("warning", "risk_tier: impact on customers means the tier should be at least medium",
+         "tier_rationale explains the lower tier, and whoever approves the plan reads it: "
+         "raise risk_tier when it no longer holds.")]
