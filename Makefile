@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test serve check bench release release-check clean
+.PHONY: build test serve check bench mutate release release-check clean
 
 build: $(STAMP)          ## validate every plan, then build site/ atomically
 	$(BIN)/handbook build
@@ -20,6 +20,10 @@ check: $(STAMP)          ## validate plans/ only
 
 bench: $(STAMP)          ## print speed figures (not a test)
 	$(BIN)/python -m tests.bench
+
+mutate: $(STAMP)         ## mutation score per area (tests/MUTANTS.md); AREAS="access diff"
+	$(BIN)/python -m pip install --quiet -e '.[mutate]'
+	$(BIN)/python -m tests.mutate $(AREAS)
 
 release:                 ## tag v<version> at HEAD once README, CHANGELOG and pyproject agree
 	$(PYTHON) -m tests.release tag
