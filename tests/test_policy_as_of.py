@@ -109,6 +109,15 @@ def test_as_of_with_today_is_a_usage_error(project, tmp_path):
     assert "--as-of and --today cannot be used together" in done.stderr
 
 
+def test_as_of_with_another_engine_is_a_usage_error(project, tmp_path):
+    """A past policy is built through the hook (MkDocs); an engine build would show today's."""
+    done = _handbook(project, "build", "--as-of", "2026-02-15", "--engine", "mkdocs")
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("handbook build: --as-of builds with MkDocs only; leave out "
+                                   "--engine")
+    assert not (project / "site").exists()
+
+
 def test_the_commit_held_on_a_day_is_the_last_on_or_before_it(project):
     commits = plan_commits(project / "plans", "2026-01-01")
     assert held_on(dt.date(2026, 3, 10), commits, None).subject == "retitle the plan"

@@ -261,7 +261,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Validate, build into a fresh folder, and only then point site/ at it (see
     publish_site: readers never see a missing or half-written site; the last good one stays
     if anything fails)."""
-    from ..core.diagnostics import format_text
     from ..publishing.engine_build import engine_builder
     from ..publishing.engines import installed, missing_message
     from ..publishing.publish_site import Stopped, build_site, run_child
@@ -273,25 +272,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("handbook build: --as-of builds with MkDocs only; leave out --engine",
               file=sys.stderr)
         return EXIT_USAGE
-    if args.as_of is not None:  # a past policy: built whatever today's rules say of it
-        try:
-            held = resolve(Path("plans"), args.as_of)
-        except AsOfError as error:
-            print(f"handbook build: {error}", file=sys.stderr)
-            return EXIT_ERRORS
-        print(f"The policy as it stood on {args.as_of} (commit {held.change.commit[:7]} of "
-              f"{held.change.day}).", file=sys.stderr)
-        args.today, files = args.as_of, "plans/ as it stood then"
-    else:
-        # The repository is here, where mkdocs.yml is: the hook checks against the same folder.
-        result = _check_all([Path("plans")], args.today, repository=Path.cwd())
-        if result.diagnostics:
-            print(format_text(result.diagnostics), file=sys.stderr)
-        if not result.ok:
-            print(f"{summary(result.diagnostics, result.files)}; site/ left as it was.",
-                  file=sys.stderr)
-            return EXIT_ERRORS
-        files = f"{result.files} file(s) in plans/"
+    files = _plans_to_build(args)
+    if files is None:
+        return EXIT_ERRORS
     site = Path(args.site_dir)
     # Material prints its end-of-life notice once, as the child starts (to stderr, not a
     # logged warning: `--strict` does not fail on it); NO_MKDOCS_2_WARNING=1 is the user's.
@@ -321,6 +304,31 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     print(f"Built {site}/ from {files}.", file=sys.stderr)
     return EXIT_OK
+
+
+def _plans_to_build(args: argparse.Namespace) -> str | None:
+    """What `handbook build` builds, in words; None (with the reason printed) when nothing."""
+    from ..core.diagnostics import format_text
+
+    if args.as_of is not None:  # a past policy: built whatever today's rules say of it
+        try:
+            held = resolve(Path("plans"), args.as_of)
+        except AsOfError as error:
+            print(f"handbook build: {error}", file=sys.stderr)
+            return None
+        print(f"The policy as it stood on {args.as_of} (commit {held.change.commit[:7]} of "
+              f"{held.change.day}).", file=sys.stderr)
+        args.today = args.as_of
+        return "plans/ as it stood then"
+    # The repository is here, where mkdocs.yml is: the hook checks against the same folder.
+    result = _check_all([Path("plans")], args.today, repository=Path.cwd())
+    if result.diagnostics:
+        print(format_text(result.diagnostics), file=sys.stderr)
+    if not result.ok:
+        print(f"{summary(result.diagnostics, result.files)}; site/ left as it was.",
+              file=sys.stderr)
+        return None
+    return f"{result.files} file(s) in plans/"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -82,6 +82,7 @@ def name_problem(name: str) -> str:
     return ""
 
 
+# One YAML template, as `handbook init` writes it: its length is the file's, not logic.
 def org_skeleton(name: str, since: str | None) -> str:
     if name_problem(name):
         raise ValueError(name_problem(name))
