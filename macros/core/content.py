@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from xml.etree.ElementTree import Element
 
@@ -174,8 +175,16 @@ def _plain(text: str) -> str:
 
 def render(text: str) -> tuple[str, list[Finding]]:
     """Sanitised HTML for a module's Markdown, and what the sanitiser removed or changed."""
+    html_text, findings = _rendered(text)
+    return html_text, list(findings)
+
+
+# Each module's text is rendered for its page, its plan's pages and the check; a serve rebuild
+# after an edit renders them all again. The result depends on the text alone.
+@lru_cache(maxsize=4096)
+def _rendered(text: str) -> tuple[str, tuple[Finding, ...]]:
     if over_limit(text) is not None:
-        return _plain(text), []
+        return _plain(text), ()
     md, links = _converter()
     raw = md.convert(text.replace("\r\n", "\n"))
     marked = _clean(raw, marked=True)
@@ -195,7 +204,7 @@ def render(text: str) -> tuple[str, list[Finding]]:
                                                     "link in it is not kept", hint=_IN_HEADING))
         elif after != before and before is not None:
             findings.append(Finding("link", target, "the sanitiser changed its address", after))
-    return _unwrap_hrefless(_clean(marked, marked=False)), findings
+    return _unwrap_hrefless(_clean(marked, marked=False)), tuple(findings)
 
 
 class _Located(HTMLParser):
