@@ -308,3 +308,16 @@ def test_the_definitions_page_shows_a_usual_range_in_numbers(tmp_path: Path):
     row = next(line for line in page.splitlines() if "Drafts for texts other than" in line)
     assert ": usual range | 2 ± 2 |" in row
     assert "readings from Mon 7 Sep 2026 to Mon 5 Oct 2026" in page
+
+
+def test_a_record_may_name_a_usual_range(tmp_path: Path):
+    """The schema accepts what the diff asks for: {metric: <id>, field: baseline}."""
+    plans = tmp_path / "plans"
+    shutil.copytree(FIXTURES / "valid" / "drift", plans)
+    plan = plans / "menu-drafts.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8") + (
+        "definition_changes:\n  - {date: 2026-11-02, what: {metric: other-texts, field: baseline},"
+        " validated_by: ana-silva, how: Four weeks of readings, approved_by: ana-silva}\n"),
+        encoding="utf-8")
+    checked = check([plans], today=TODAY)
+    assert [d for d in checked.diagnostics if d.is_error] == []
