@@ -228,3 +228,14 @@ def test_the_drift_site_is_in_plain_words(tmp_path: Path):
     evidence = (tmp_path / "site" / "plans" / PLAN / "evidence" / "index.html")
     assert "What drift means" in evidence.read_text(encoding="utf-8")
     assert findings(tmp_path / "site", DRIFT) == []
+
+
+def test_the_monitoring_table_gives_a_drift_metric_its_usual_range_as_its_target():
+    """A drift metric has no target: what it should stay in is its usual range, said where
+    every other metric's target is (the monitoring table, a card on a phone)."""
+    hb, plan = _page()
+    page = evidence_page(hb, plan)
+    row = next(line for line in page.splitlines() if 'id="metric-other-texts"' in line)
+    assert row.split(" | ")[2] == "usual range 0 to 4"
+    row = next(line for line in page.splitlines() if 'id="metric-review-minutes"' in line)
+    assert "usual range" not in row  # review burden: no baseline, no range

@@ -60,6 +60,16 @@ def drift_note(monitor: Monitor, looker: str, decider: str) -> str:
             "is a question to look into. " + who)
 
 
+def usual_range_short(plan: Plan, monitor: Monitor) -> str | None:
+    """'usual range 22 to 38 %': what a metric with a baseline and no target aims to stay in,
+    for the monitoring table; None without a range that can be drawn."""
+    found = band(monitor.baseline, plan.series(monitor.id)) if monitor.baseline else None
+    if found is None:
+        return None
+    return (f"usual range {amount(shown(found.low), None)} to "
+            f"{amount(shown(found.high), monitor.unit)}")
+
+
 def has_usual_range(monitor: Monitor) -> bool:
     """Whether the evidence page says something about the metric's usual range."""
     return monitor.area in DRIFT_AREAS or monitor.baseline is not None

@@ -9,6 +9,7 @@ from ..model.model import Plan
 from ..model.parts import Evidence, Module, Stage
 from .charts import metric_chart
 from .diagram import escalation_svg
+from .drift_words import usual_range_short
 from .labels import FORMATS, TOPICS, _percent, _period, _planned, written_day
 from .paths import Paths
 from .sentences import amount, bound, count, pause_bound
@@ -254,7 +255,8 @@ class StageFragments:
                 reading += f" — {_stale(latest)}"
             rows.append([anchor(f"metric-{m.id}") + cell(m.metric),
                          cell(m.area.replace("_", " ").capitalize()),
-                         cell(bound(m.target_value, m.better, m.unit) or m.target),
+                         cell(bound(m.target_value, m.better, m.unit) or m.target
+                              or usual_range_short(plan, m)),
                          cell(pause_bound(m.pause_value, m.better, m.unit) or m.pause_threshold),
                          cell(reading),
                          cell(m.cadence), self.person(m.owner), cell(m.supports)])
