@@ -321,3 +321,20 @@ def test_a_record_may_name_a_usual_range(tmp_path: Path):
         encoding="utf-8")
     checked = check([plans], today=TODAY)
     assert [d for d in checked.diagnostics if d.is_error] == []
+
+
+def test_a_recorded_change_names_the_definition_as_staff_read_it(tmp_path: Path):
+    plans = tmp_path / "plans"
+    shutil.copytree(FIXTURES / "valid" / "drift", plans)
+    plan = plans / "menu-drafts.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8") + (
+        "definition_changes:\n  - {date: 2026-11-02, what: {metric: other-texts, field: baseline},"
+        " validated_by: ana-silva, how: Four weeks of readings, approved_by: ana-silva}\n"),
+        encoding="utf-8")
+    site = run(plans, today=TODAY)
+    assert site.ok, site.diagnostics
+    logged = site.pages["plans/menu-drafts/evidence.md"].split("**Recorded changes:**")[1]
+    row = next(line for line in logged.splitlines() if "Mon 2 Nov 2026" in line)
+    assert "[Drafts for texts other than menus and notices](evidence.md#metric-other-texts): " \
+        "usual range" in row
+    assert "field" not in row

@@ -124,6 +124,20 @@ def _rows(f: Fragments, hb: Handbook, plan: Plan) -> list[list[str]]:
         for label, fields in _grouped(plan)]
 
 
+def _recorded(f: Fragments, plan: Plan, key: str | None) -> str:
+    """What a record names, as the definitions table names it ('Edit rate: pause value'); the
+    reference as written when the plan no longer has that definition."""
+    if key is None:
+        return cell(None)
+    kind, _, rest = key.partition(":")
+    label = key
+    if kind == "metric":
+        metric_id, _, name = rest.rpartition(":")
+        label = f"metric:{metric_id}:{_GROUP.get(name, name)}"
+    found = next((d for d in definitions(plan.raw) if d.key == key), None)
+    return _label(f, plan, label, found) if found else code(what_text(key))
+
+
 def plan_definitions(f: Fragments, hb: Handbook, plan: Plan) -> str:
     """The evidence page's table of the plan's definitions, then its records of changes."""
     rows = _rows(f, hb, plan)
@@ -131,7 +145,7 @@ def plan_definitions(f: Fragments, hb: Handbook, plan: Plan) -> str:
         return ""
     shown = table(["Definition", "Now", "Who may change it", "How long it has held"], rows)
     logged = [[cell(day_words(day) if (day := parse_date(r.get("date"))) else r.get("date")),
-               code(what_text(key)) if (key := key_of(r.get("what"))) else cell(None),
+               _recorded(f, plan, key_of(r.get("what"))),
                f.person(r.get("validated_by")), cell(r.get("how")), f.person(r.get("approved_by"))]
               for _, r in records(plan.raw)]
     return "\n\n".join(filter(None, [
