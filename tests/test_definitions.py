@@ -310,8 +310,8 @@ def test_the_definitions_page_shows_a_usual_range_in_numbers(tmp_path: Path):
     assert "readings from Mon 7 Sep 2026 to Mon 5 Oct 2026" in page
 
 
-def test_a_record_may_name_a_usual_range(tmp_path: Path):
-    """The schema accepts what the diff asks for: {metric: <id>, field: baseline}."""
+def _drift_with_a_record(tmp_path: Path) -> Path:
+    """The drift fixture's plans, one change of a usual range recorded."""
     plans = tmp_path / "plans"
     shutil.copytree(FIXTURES / "valid" / "drift", plans)
     plan = plans / "menu-drafts.yaml"
@@ -319,18 +319,18 @@ def test_a_record_may_name_a_usual_range(tmp_path: Path):
         "definition_changes:\n  - {date: 2026-11-02, what: {metric: other-texts, field: baseline},"
         " validated_by: ana-silva, how: Four weeks of readings, approved_by: ana-silva}\n"),
         encoding="utf-8")
+    return plans
+
+
+def test_a_record_may_name_a_usual_range(tmp_path: Path):
+    """The schema accepts what the diff asks for: {metric: <id>, field: baseline}."""
+    plans = _drift_with_a_record(tmp_path)
     checked = check([plans], today=TODAY)
     assert [d for d in checked.diagnostics if d.is_error] == []
 
 
 def test_a_recorded_change_names_the_definition_as_staff_read_it(tmp_path: Path):
-    plans = tmp_path / "plans"
-    shutil.copytree(FIXTURES / "valid" / "drift", plans)
-    plan = plans / "menu-drafts.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8") + (
-        "definition_changes:\n  - {date: 2026-11-02, what: {metric: other-texts, field: baseline},"
-        " validated_by: ana-silva, how: Four weeks of readings, approved_by: ana-silva}\n"),
-        encoding="utf-8")
+    plans = _drift_with_a_record(tmp_path)
     site = run(plans, today=TODAY)
     assert site.ok, site.diagnostics
     logged = site.pages["plans/menu-drafts/evidence.md"].split("**Recorded changes:**")[1]
