@@ -34,7 +34,7 @@ release-check:           ## fails while the tag the README pins (v<version>) doe
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,zensical,properdocs]'
+	$(BIN)/python -m pip install --quiet -e '.[test,zensical,properdocs,mutate]'
 	touch $(STAMP)
 
 clean:
