@@ -155,27 +155,28 @@ def every_feature_on(out: Path) -> Path:
     return out
 
 
-def test_render_builds_titles_as_text_with_plain_mkdocs(tmp_path: Path):
-    """DIR/mkdocs.yml as render wrote it (its overrides escape the plain titles), every
-    feature on, built by MkDocs with no hook: every title is text, escaped exactly once."""
+def _assert_built_titles_are_text(tmp_path: Path, engine: str) -> None:
+    """The rendered hostile project built --strict by `engine` (a MkDocs-compatible command):
+    every title is text, escaped exactly once."""
     out = _rendered_hostile(tmp_path)
-    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
+    built = subprocess.run([sys.executable, "-m", engine, "build", "--strict", "-f",
                             str(out / "mkdocs.yml")], capture_output=True, text=True,
                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert built.returncode == 0, built.stderr[-3000:]
     assert_titles_are_text(out / "site", SITE_NAME)
+
+
+def test_render_builds_titles_as_text_with_plain_mkdocs(tmp_path: Path):
+    """DIR/mkdocs.yml as render wrote it (its overrides escape the plain titles), every
+    feature on, built by MkDocs with no hook: every title is text, escaped exactly once."""
+    _assert_built_titles_are_text(tmp_path, "mkdocs")
 
 
 def test_render_builds_titles_as_text_with_properdocs(tmp_path: Path):
     """The same project under ProperDocs (optional extra `properdocs`), Material as its theme:
     every title is text, escaped exactly once, as under MkDocs."""
     require_engine("properdocs")
-    out = _rendered_hostile(tmp_path)
-    built = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "-f",
-                            str(out / "mkdocs.yml")], capture_output=True, text=True,
-                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert built.returncode == 0, built.stderr[-3000:]
-    assert_titles_are_text(out / "site", SITE_NAME)
+    _assert_built_titles_are_text(tmp_path, "properdocs")
 
 
 def test_render_builds_titles_as_text_with_zensical(tmp_path: Path):
