@@ -120,7 +120,7 @@ def test_synonyms_of_the_organisation_reach_the_search():
         org["search_synonyms"] = {"ChatGPT": ["free chatbot", "Gemini"]}
 
     hb = changed_handbook("support-replies", org_changed=add, folder=ROOT / "plans")
-    from macros.render.pages import all_pages
+    from macros.render import all_pages
     from macros.render.search import search_index
 
     index = json.loads(search_index(hb, all_pages(hb)))

@@ -11,7 +11,7 @@ from macros.history.diff import diff, read_side, to_json
 from macros.model.model import build_handbook
 from macros.render.fragments import Fragments
 from macros.render.paths import Paths
-from macros.render.pages import all_pages
+from macros.render import all_pages
 from macros.core.validate import check
 
 from .conftest import ROOT, TODAY

@@ -30,8 +30,13 @@ class BuildSession:
 
     def run(self, plans_dir: Path, today: dt.date | None = None,
             docs_dir: Path | None = None) -> Site:
-        """Run the pipeline and remember the result (and it as the last good one if it is)."""
-        return self.remember(run(plans_dir, today, docs_dir))
+        """Run the pipeline and remember the result (and it as the last good one if it is).
+        A serve rebuild reuses what the last good run rendered; a build renders everything."""
+        return self.remember(run(plans_dir, today, docs_dir, self.reusable()))
+
+    def reusable(self) -> Site | None:
+        """The run a serve rebuild may reuse pages from (none for a build)."""
+        return self.good if self.mode == "serve" else None
 
     def remember(self, site: Site) -> Site:
         """Keep `site` as the latest run (and as the last good one if it is)."""

@@ -59,7 +59,7 @@ def on_config(config):
         if not any(isinstance(f, _NoDirtyWarning) for f in build_log.filters):
             build_log.addFilter(_NoDirtyWarning())
     plans_dir = Path(config.config_file_path).parent / "plans"
-    site = builds.remember(_site(plans_dir, config))
+    site = builds.remember(_site(plans_dir, config, builds.reusable()))
     if not site.ok:
         errors = [d for d in site.diagnostics if d.is_error]
         if builds.mode != "serve":
@@ -86,12 +86,12 @@ def on_config(config):
     return config
 
 
-def _site(plans_dir: Path, config) -> pipeline.Site:
+def _site(plans_dir: Path, config, previous: pipeline.Site | None) -> pipeline.Site:
     """Today's site with its dated snapshots; under `handbook build --as-of D`, the plans as
     they stood on D, every page bannered (on_page_markdown)."""
     day = as_of_day()
     if day is None:
-        site = pipeline.run(plans_dir, _today(), Path(config.docs_dir))
+        site = pipeline.run(plans_dir, _today(), Path(config.docs_dir), previous)
         add_to(site, plans_dir)
         return site
     try:

@@ -17,7 +17,7 @@ from ..history.definition_history import held
 from ..history.policy_changes import policy_changes
 from ..history.last_change import last_changes
 from ..model.model import Handbook, build_handbook
-from ..render import all_pages, navigation
+from ..render import Rendered, navigation, render_pages
 from ..render.redirects import redirects
 from ..render.search import INDEX_PATH, search_index
 from ..core.validate import Checked, check
@@ -34,6 +34,7 @@ class Site:
     nav: list = field(default_factory=list)
     redirects: dict[str, str] = field(default_factory=dict)  # HTML by output path
     assets: dict[str, str] = field(default_factory=dict)  # other files (the search index)
+    rendered: Rendered | None = None  # the pages with what each read, for the next run to reuse
 
     @property
     def ok(self) -> bool:
@@ -70,7 +71,10 @@ def _shown(folder: Path) -> str:
         return folder.as_posix()
 
 
-def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = None) -> Site:
+def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = None,
+        previous: Site | None = None) -> Site:
+    """With `previous` (a serve rebuild), pages whose inputs did not change are reused from
+    it (render/incremental.py); the result is the same as without."""
     today = today or resolve_today()
     # Unchanged files are not parsed or validated again: the content cache `handbook check`
     # and `handbook build` fill (macros/cache.py; off with HANDBOOK_CACHE=off).
@@ -81,7 +85,9 @@ def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = N
     if handbook is None or not checked.ok:
         site = Site(checked.diagnostics)
     else:
-        pages = all_pages(handbook)
+        rendered = render_pages(handbook, previous.rendered if previous else None)
+        pages = rendered.pages
         site = Site(checked.diagnostics, handbook, pages, navigation(handbook),
-                    redirects(handbook, pages), {INDEX_PATH: search_index(handbook, pages)})
+                    redirects(handbook, pages), {INDEX_PATH: search_index(handbook, pages)},
+                    rendered)
     return site

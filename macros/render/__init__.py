@@ -1,6 +1,7 @@
 """Render: model objects -> Markdown. Escaping lives in `text` and nowhere else."""
 from .fragments import Fragments
+from .incremental import Rendered, all_pages, render_pages
+from .pages import navigation
 from .paths import Paths
-from .pages import all_pages, navigation
 
-__all__ = ["Fragments", "Paths", "all_pages", "navigation"]
+__all__ = ["Fragments", "Paths", "Rendered", "all_pages", "navigation", "render_pages"]

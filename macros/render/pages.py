@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from functools import partial
+from typing import Callable
 
 from ..core.dates import day_words
 from ..model.model import Handbook, Plan
@@ -27,7 +29,7 @@ from .messages import timeline
 from .page import bullets, dated, page, section
 from .plan import evidence_page, plan_page
 from .print_view import print_page
-from .search import left_out, searched
+from .search import left_out
 from .sentences import and_list, count
 from .text import anchor, cell, code, inline, link_or_text, markdown, table, title, visible
 
@@ -362,37 +364,52 @@ def editor_schema_limits() -> str:
             + table(["Rules", "Why the editor schema cannot check it"], rows))
 
 
-def all_pages(hb: Handbook) -> dict[str, str]:
-    """Every generated page, by source path."""
-    pages = {
-        Paths.plans: plans_index(hb),
-        Paths.uses: uses_page(hb),
-        Paths.tools: tools_page(hb),
-        Paths.contacts: contacts_page(hb),
-        Paths.training: training_index(hb),
-        Paths.teams: teams_index(hb),
-        Paths.reference: reference_page(),
-        Paths.reviews: reviews_page(hb),
-        Paths.governance: governance_page(hb),
-        Paths.definitions: definitions_page(hb),
-        Paths.changes: changes_page(hb),
-        Paths.communications: communications_page(hb),
-        Paths.faq: page("Questions and answers", "What staff ask about AI here, answered. "
-                        "Beside each answer, the status today of every use and tool it is "
-                        "about, from the plans themselves.", faq_page(hb)),
+def page_makers(hb: Handbook) -> dict[str, Callable[[Handbook], str]]:
+    """How to make every generated page, by source path: each maker takes the handbook it is
+    to read (render/incremental.py watches what it reads) and looks its own plan up there."""
+    makers: dict[str, Callable[[Handbook], str]] = {
+        Paths.plans: plans_index,
+        Paths.uses: uses_page,
+        Paths.tools: tools_page,
+        Paths.contacts: contacts_page,
+        Paths.training: training_index,
+        Paths.teams: teams_index,
+        Paths.reference: lambda _hb: reference_page(),
+        Paths.reviews: reviews_page,
+        Paths.governance: governance_page,
+        Paths.definitions: definitions_page,
+        Paths.changes: changes_page,
+        Paths.communications: communications_page,
+        Paths.faq: lambda hb: page(
+            "Questions and answers", "What staff ask about AI here, answered. Beside each "
+            "answer, the status today of every use and tool it is about, from the plans "
+            "themselves.", faq_page(hb)),
     }
     for plan in hb.plans.values():
-        pages[Paths.plan(plan.id)] = plan_page(hb, plan)
+        makers[Paths.plan(plan.id)] = partial(_of_plan, plan_page, plan.id)
         for stage in plan.stages:
-            pages[Paths.stage(plan.id, stage.id)] = stage_page(hb, plan, stage)
-        pages[Paths.evidence(plan.id)] = evidence_page(hb, plan)
-        pages[Paths.readiness(plan.id)] = readiness_page(hb, plan)
-        pages[Paths.print(plan.id)] = print_page(hb, plan)
+            makers[Paths.stage(plan.id, stage.id)] = partial(_of_stage, plan.id, stage.index)
+        makers[Paths.evidence(plan.id)] = partial(_of_plan, evidence_page, plan.id)
+        makers[Paths.readiness(plan.id)] = partial(_of_plan, readiness_page, plan.id)
+        makers[Paths.print(plan.id)] = partial(_of_plan, print_page, plan.id)
     for module_id in hb.modules:
-        pages[Paths.module(module_id)] = module_page(hb, module_id)
+        makers[Paths.module(module_id)] = partial(_swapped, module_page, module_id)
     for team_id in hb.teams:
-        pages[Paths.team(team_id)] = team_page(hb, team_id)
-    return {path: searched(path, dated(text, hb.today)) for path, text in pages.items()}
+        makers[Paths.team(team_id)] = partial(_swapped, team_page, team_id)
+    return makers
+
+
+def _of_plan(make: Callable[[Handbook, Plan], str], plan_id: str, hb: Handbook) -> str:
+    return make(hb, hb.plans[plan_id])
+
+
+def _of_stage(plan_id: str, index: int, hb: Handbook) -> str:
+    plan = hb.plans[plan_id]
+    return stage_page(hb, plan, plan.stages[index])
+
+
+def _swapped(make: Callable[[Handbook, str], str], key: str, hb: Handbook) -> str:
+    return make(hb, key)
 
 
 def navigation(hb: Handbook) -> list:

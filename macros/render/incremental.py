@@ -1,0 +1,144 @@
+"""Render only what changed: each generated page remembers which parts of the handbook it read.
+
+A page is rendered through a `Watched` handbook. It notes every plan and training module the
+page looks up by id, or that the page went through them all (a list of plans reads every plan).
+The rest of the handbook is one fingerprint that every page depends on: the organisation, today,
+the history, the questions and answers.
+
+A later run reuses a page when every part it noted has the same fingerprint, and renders the
+rest. After an edit to one plan, that means the plan's own pages and the pages that list it.
+The result is the same as rendering every page; tests/test_incremental_render.py compares them byte
+for byte after edits of each kind. A `build` renders everything: it has no previous run.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import pickle
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..model.model import Handbook
+from .page import dated
+from .pages import page_makers
+from .search import searched
+
+EVERY = "*"  # noted when a page goes through a whole registry instead of looking one id up
+
+# What a watched handbook hands through unwatched: the parts in `_everywhere`, which every
+# page depends on as a whole. Anything else a page asks for fails loudly (AttributeError), so a
+# new way for a page to reach plans cannot skip the notes by accident.
+SHARED = ("name", "people", "teams", "tools", "today", "org", "changelog", "definitions_held",
+          "baseline", "help", "faq", "person_name", "name_of")
+
+
+def _fingerprint(value: Any) -> bytes:
+    # Equal bytes mean equal data; unequal bytes can also come from equal data. That only costs
+    # a needless re-render, never a stale page.
+    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()
+
+
+def _plan_fingerprint(plan) -> bytes:
+    # Every field the model built the plan from (not its cached views of them).
+    return _fingerprint(tuple(getattr(plan, f.name) for f in dataclasses.fields(plan)))
+
+
+def _everywhere(hb: Handbook) -> bytes:
+    return _fingerprint(tuple(getattr(hb, name) for name in SHARED
+                              if not callable(getattr(hb, name))))
+
+
+@dataclass
+class Notes:
+    """What one page read: plan and module ids, or EVERY."""
+
+    plans: set[str] = field(default_factory=set)
+    modules: set[str] = field(default_factory=set)
+
+
+class _Noted(Mapping):
+    """A registry of the handbook (plans or modules) that notes each id a page looks up."""
+
+    def __init__(self, items: Mapping, noted: set[str]) -> None:
+        self._items, self._noted = items, noted
+
+    def __getitem__(self, key: str):
+        self._noted.add(key)
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        self._noted.add(EVERY)
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        self._noted.add(EVERY)
+        return len(self._items)
+
+
+class Watched:
+    """The handbook as one page sees it: plans and modules noted as the page reads them."""
+
+    def __init__(self, hb: Handbook, notes: Notes) -> None:
+        self._hb = hb
+        self.plans = _Noted(hb.plans, notes.plans)
+        self.modules = _Noted(hb.modules, notes.modules)
+
+    def required_by(self, module_id: str):
+        self.plans.__len__()  # it goes through every plan
+        return self._hb.required_by(module_id)
+
+    @property
+    def roles(self):
+        self.plans.__len__()  # from every plan
+        return self._hb.roles
+
+    def __getattr__(self, name: str):
+        if name in SHARED:
+            return getattr(self._hb, name)
+        raise AttributeError(f"{name}: a part of the handbook incremental.py does not watch")
+
+
+@dataclass
+class Rendered:
+    """Generated pages, and what each read, so that the next run can reuse them."""
+
+    pages: dict[str, str]
+    notes: dict[str, Notes] = field(default_factory=dict)
+    plans: dict[str, bytes] = field(default_factory=dict)  # fingerprints by id
+    modules: dict[str, bytes] = field(default_factory=dict)
+    everywhere: bytes = b""
+    reused: int = 0  # pages taken from the previous run
+
+
+def _read_the_same(notes: set[str], before: dict[str, bytes], now: dict[str, bytes]) -> bool:
+    if EVERY in notes:
+        return before == now  # the same ids, in the same order, each unchanged
+    return all(before.get(key) == now.get(key) for key in notes)
+
+
+def render_pages(hb: Handbook, previous: Rendered | None = None) -> Rendered:
+    """Every generated page, by source path; those whose reads are unchanged since `previous`
+    are taken from it."""
+    done = Rendered({}, plans={i: _plan_fingerprint(p) for i, p in hb.plans.items()},
+                    modules={i: _fingerprint(m) for i, m in hb.modules.items()},
+                    everywhere=_everywhere(hb))
+    if previous is not None and previous.everywhere != done.everywhere:
+        previous = None
+    makers: dict[str, Callable[[Any], str]] = page_makers(hb)
+    for path, make in makers.items():
+        notes = previous.notes.get(path) if previous else None
+        if notes is not None and path in previous.pages \
+                and _read_the_same(notes.plans, previous.plans, done.plans) \
+                and _read_the_same(notes.modules, previous.modules, done.modules):
+            done.pages[path], done.notes[path] = previous.pages[path], notes
+            done.reused += 1
+            continue
+        notes = done.notes[path] = Notes()
+        done.pages[path] = searched(path, dated(make(Watched(hb, notes)), hb.today))
+    return done
+
+
+def all_pages(hb: Handbook) -> dict[str, str]:
+    """Every generated page, by source path, all rendered."""
+    return render_pages(hb).pages

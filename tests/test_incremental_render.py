@@ -1,0 +1,130 @@
+"""A serve rebuild reuses pages (macros/render/incremental.py): byte for byte what rendering
+every page gives, after an edit of each kind, and only the pages the edit can reach re-rendered."""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from macros.core.validate import check
+from macros.model.model import Handbook, build_handbook
+from macros.render import all_pages, render_pages
+from macros.render.incremental import SHARED, Watched, Notes
+from tests.conftest import ROOT, TODAY
+
+EXAMPLES = ROOT / "plans"
+
+
+@pytest.fixture(scope="module")
+def checked():
+    checked = check([EXAMPLES], today=TODAY)
+    assert checked.ok, checked.diagnostics
+    return checked
+
+
+def handbook(checked, *, plans=None, org=None, rows=None, day=TODAY) -> Handbook:
+    """The examples' handbook; `plans(list_of_data)` and `org(data)` edit copies in place."""
+    org_data = copy.deepcopy(checked.org.data)
+    if org:
+        org(org_data)
+    data = [copy.deepcopy(d.data) for d in checked.plans]
+    if plans:
+        plans(data)
+    measured = {pid: m.rows for pid, m in checked.measurements.items()}
+    if rows:
+        rows(measured)
+    return build_handbook(org_data, [(d, f"{d['id']}.yaml") for d in data], day, measured,
+                          faq=checked.faq.data if checked.faq else None)
+
+
+def _plan(data, plan_id):
+    return next(d for d in data if d["id"] == plan_id)
+
+
+def retitle(data):
+    _plan(data, "support-replies")["title"] = "Replies drafted with AI"
+
+
+def retitle_module(data):
+    _plan(data, "hr-policy-answers")["training"]["modules"][0]["title"] = "Checking answers"
+
+
+def require_more_training(data):
+    stage = _plan(data, "marketing-drafts")["stages"][0]
+    stage["training"] = [*stage.get("training", []), "hr-answers-review"]
+
+
+def add_a_plan(data):
+    clone = copy.deepcopy(_plan(data, "marketing-drafts"))
+    clone["id"], clone["title"] = "marketing-drafts-two", "A second marketing plan"
+    for n, module in enumerate(clone.get("training", {}).get("modules", [])):
+        module["id"] = f"second-{n}"
+    for stage in clone["stages"]:
+        stage["training"] = [t for t in stage.get("training", []) if t == "ai-basics"]
+    data.append(clone)
+
+
+def remove_a_plan(data):
+    data.remove(_plan(data, "hr-policy-answers"))
+
+
+def rename_a_person(org):
+    org["people"][0]["name"] = "Someone Else"
+
+
+def drop_readings(measured):
+    plan_id = next(iter(measured))
+    measured[plan_id] = measured[plan_id][:-1]
+
+
+EDITS = {
+    "plan title": dict(plans=retitle),
+    "module title": dict(plans=retitle_module),
+    "training required": dict(plans=require_more_training),
+    "plan added": dict(plans=add_a_plan),
+    "plan removed": dict(plans=remove_a_plan),
+    "person renamed": dict(org=rename_a_person),
+    "readings": dict(rows=drop_readings),
+    "another day": dict(day=TODAY + dt.timedelta(days=3)),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_rebuild_after_an_edit_is_what_rendering_everything_gives(checked, edit):
+    before = render_pages(handbook(checked))
+    after = handbook(checked, **EDITS[edit])
+    assert render_pages(after, before).pages == all_pages(after)
+
+
+def test_a_title_edit_re_renders_its_plan_and_the_lists_not_the_other_plans(checked):
+    before = render_pages(handbook(checked))
+    after = render_pages(handbook(checked, plans=retitle), before)
+    redone = {path for path, text in after.pages.items()
+              if path not in before.pages or after.notes[path] is not before.notes[path]}
+    assert {"plans/support-replies/index.md", "plans/support-replies/evidence.md",
+            "plans/index.md", "uses.md"} <= redone
+    assert not {p for p in redone if p.startswith(("plans/hr-policy-answers/",
+                                                   "plans/marketing-drafts/"))}
+    assert after.reused == len(after.pages) - len(redone) > 0
+
+
+def test_nothing_changed_reuses_every_page(checked):
+    before = render_pages(handbook(checked))
+    assert render_pages(handbook(checked), before).reused == len(before.pages)
+
+
+def test_the_whole_handbook_is_watched_or_shared():
+    """A new part of the handbook must be classified: watched by id (plans, modules) or part
+    of the fingerprint every page depends on (SHARED)."""
+    public = {f.name for f in dataclasses.fields(Handbook)} | {
+        name for name in vars(Handbook) if not name.startswith("_")}
+    watched = {"plans", "modules", "required_by", "roles"}
+    assert public - watched - set(SHARED) == set()
+    with pytest.raises(AttributeError, match="does not watch"):
+        Watched(handbook_of_nothing(), Notes()).not_a_part
+
+
+def handbook_of_nothing() -> Handbook:
+    return build_handbook({}, [], TODAY)
