@@ -5,13 +5,15 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import threading
 
 import pytest
 
 from macros.core.validate import check
 from macros.model.model import Handbook, build_handbook
 from macros.render import all_pages, render_pages
-from macros.render.incremental import SHARED, Watched, Notes
+from macros.render.chart_cache import PENDING, Later, drawn_later
+from macros.render.incremental import SHARED, Notes, Watched
 from tests.conftest import ROOT, TODAY
 
 EXAMPLES = ROOT / "plans"
@@ -128,3 +130,34 @@ def test_the_whole_handbook_is_watched_or_shared():
 
 def handbook_of_nothing() -> Handbook:
     return build_handbook({}, [], TODAY)
+
+
+def test_edited_first_renders_the_edited_plan_and_defers_the_lists_to_the_next_run(checked):
+    before = render_pages(handbook(checked))
+    after = handbook(checked, plans=retitle)
+    first = render_pages(after, before, edited_first=True)
+    assert first.changed == {"support-replies"}
+    assert "Replies drafted with AI" in first.pages["plans/support-replies/index.md"]
+    assert {"plans/index.md", "uses.md", "teams/support.md"} <= first.deferred
+    assert first.pages["plans/index.md"] == before.pages["plans/index.md"]  # as it was
+    assert not {p for p in first.deferred if p.startswith("plans/support-replies/")}
+    follow_up = render_pages(after, first, edited_first=True)
+    assert not follow_up.deferred and follow_up.changed == set()
+    assert follow_up.pages == all_pages(after)
+
+
+def test_a_chart_left_to_the_background_shows_on_the_next_run(checked, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("HANDBOOK_CACHE", raising=False)
+    drawn = threading.Event()
+    later = Later(drawn.set)
+    hb = handbook(checked)
+    with drawn_later(later):
+        first = render_pages(hb)
+    evidence = "plans/support-replies/evidence.md"
+    assert PENDING in first.pages[evidence] and evidence not in first.notes
+    assert drawn.wait(120)
+    with drawn_later(later):
+        second = render_pages(hb, first)
+    assert PENDING not in second.pages[evidence] and 'class="chart"' in second.pages[evidence]
+    assert second.pages == all_pages(hb)

@@ -58,3 +58,19 @@ def test_an_import_across_the_layers_fails(tmp_path: Path, module: str, breach: 
     done = lint_imports(tmp_path)
     assert done.returncode != 0
     assert reported in done.stdout, done.stdout
+
+
+def test_the_documented_hook_file_and_the_plugin_offer_every_hook_event():
+    """`hooks: [macros/publish.py]` and `plugins: [handbook]` are thin: each passes on every
+    event publishing/hook.py handles (a missing one is silently never called by MkDocs)."""
+    import inspect
+
+    import macros.publish
+    from macros.publishing import hook
+    from macros.publishing.plugin import HandbookPlugin
+
+    events = {name for name, _ in inspect.getmembers(hook, inspect.isfunction)
+              if name.startswith("on_") and _.__module__ == hook.__name__}
+    assert "on_serve" in events
+    assert events <= set(vars(macros.publish))
+    assert events <= {name for name in vars(HandbookPlugin) if name.startswith("on_")}

@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 from macros.core.dates import day_words
+from macros.render.chart_cache import PENDING
 
 from .conftest import FIXTURES, ROOT, TODAY, make_project
 
@@ -165,6 +166,37 @@ def test_a_code_edit_restarts_serve_and_shows(tmp_path: Path):
                          encoding="utf-8")
         wait_for(lambda: "Edited-in-code" in fetch(page)[1], seconds=120)
         assert _children(server.pid) - first  # a new child process serves it
+        assert server.poll() is None
+    finally:
+        stop_serve(server)
+
+
+def test_an_edit_shows_its_plan_first_then_the_lists_and_the_charts(tmp_path: Path):
+    """Serve shows an edited plan's pages in a first pass; the pages that list it follow in a
+    second pass and the charts from the background (render/incremental.py, chart_cache.py),
+    with no further edit."""
+    project = make_project(ROOT / "plans", tmp_path)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "HANDBOOK_TODAY": TODAY.isoformat(),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}  # no chart drawn yet
+    server = subprocess.Popen([sys.executable, "-m", "macros", "serve", "--dev-addr",
+                               f"127.0.0.1:{port}"], cwd=project, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              process_group=0)
+    evidence = base + "/plans/support-replies/evidence/"
+    try:
+        wait_for(lambda: fetch(base + "/plans/support-replies/")[0] == 200, 120)
+        wait_for(lambda: 'class="chart"' in fetch(evidence)[1]
+                 and PENDING not in fetch(evidence)[1], 120)
+        plan = project / "plans" / "support-replies.yaml"
+        text = plan.read_text(encoding="utf-8")
+        plan.write_text(text.replace("\ntitle: ", "\ntitle: Renamed — ", 1), encoding="utf-8")
+        wait_for(lambda: "Renamed — " in fetch(base + "/plans/support-replies/")[1], 120)
+        wait_for(lambda: "Renamed — " in fetch(base + "/plans/")[1], 120)
+        wait_for(lambda: "Renamed — " in fetch(base + "/teams/support/")[1], 120)
+        wait_for(lambda: 'class="chart"' in (page := fetch(evidence)[1])
+                 and PENDING not in page, 120)
         assert server.poll() is None
     finally:
         stop_serve(server)

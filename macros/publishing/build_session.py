@@ -10,12 +10,15 @@ never outlives the code that made it.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
+from ..render.chart_cache import Later, drawn_later
 from .pipeline import Site, run
-from .serve_staging import Staging
+from .serve_staging import Compiled, Signal, Staging
 
 
 @dataclass
@@ -27,12 +30,29 @@ class BuildSession:
     latest: Site | None = None
     good: Site | None = None
     staging: Staging | None = None  # the generated pages as files, under serve --dirty
+    signal: Signal | None = None  # under serve: makes serve rebuild when later work is done
+    later: Later | None = None  # under serve: charts drawn off the edit's path
+    templates: Compiled | None = None  # under serve: the theme's templates, compiled once
+
+    def __post_init__(self) -> None:
+        if self.mode == "serve" and self.later is None:
+            self.signal = Signal()
+            self.later = Later(self.signal.rebuild)
+            self.templates = Compiled()
+
+    @contextlib.contextmanager
+    def drawing(self) -> Iterator[None]:
+        """A run inside this block leaves missing charts to the background under serve."""
+        with drawn_later(self.later):
+            yield
 
     def run(self, plans_dir: Path, today: dt.date | None = None,
             docs_dir: Path | None = None) -> Site:
         """Run the pipeline and remember the result (and it as the last good one if it is).
         A serve rebuild reuses what the last good run rendered; a build renders everything."""
-        return self.remember(run(plans_dir, today, docs_dir, self.reusable()))
+        with self.drawing():
+            return self.remember(run(plans_dir, today, docs_dir, self.reusable(),
+                                     self.mode == "serve"))
 
     def reusable(self) -> Site | None:
         """The run a serve rebuild may reuse pages from (none for a build)."""

@@ -59,7 +59,8 @@ def on_config(config):
         if not any(isinstance(f, _NoDirtyWarning) for f in build_log.filters):
             build_log.addFilter(_NoDirtyWarning())
     plans_dir = Path(config.config_file_path).parent / "plans"
-    site = builds.remember(_site(plans_dir, config, builds.reusable()))
+    with builds.drawing():  # under serve, charts are drawn off the edit's path
+        site = builds.remember(_site(plans_dir, config, builds.reusable()))
     if not site.ok:
         errors = [d for d in site.diagnostics if d.is_error]
         if builds.mode != "serve":
@@ -68,6 +69,10 @@ def on_config(config):
                               + format_text(errors))
         config.extra["handbook_errors"] = len(errors)
     shown = builds.shown()
+    if _lists_follow(site):
+        # A pass that shows edited plans first: the 404 page and the sitemap follow with the
+        # pages that list them (their nav and list would be all that changed).
+        config.theme.static_templates = set()
     if shown is None:
         # `make serve` started on broken plans: no generated page exists yet, so the links from
         # the hand-written pages to them cannot resolve. That is expected, and must not abort
@@ -91,7 +96,8 @@ def _site(plans_dir: Path, config, previous: pipeline.Site | None) -> pipeline.S
     they stood on D, every page bannered (on_page_markdown)."""
     day = as_of_day()
     if day is None:
-        site = pipeline.run(plans_dir, _today(), Path(config.docs_dir), previous)
+        site = pipeline.run(plans_dir, _today(), Path(config.docs_dir), previous,
+                            edited_first=session().mode == "serve")
         add_to(site, plans_dir)
         return site
     try:
@@ -128,7 +134,8 @@ def on_files(files, config):
     if builds.staged:
         staging = builds.staging = builds.staging or Staging()
         staging.stage(pages)
-        _rebuild_what_the_pages_cannot_tell(files, staging, config, set(pages))
+        _rebuild_what_the_pages_cannot_tell(files, staging, config, set(pages),
+                                            _lists_follow(site))
     for src, text in pages.items():
         if files.get_file_from_path(src) is not None:
             raise PluginError(f"docs/{src} has the same path as a generated page; rename it.")
@@ -143,17 +150,29 @@ def on_files(files, config):
     return files
 
 
-def _rebuild_what_the_pages_cannot_tell(files, staging: Staging, config,
-                                        generated: set[str]) -> None:
-    """Under `serve --dirty` (publishing/serve_staging.py): hand-written pages may show the
-    handbook through macros, so they are always rebuilt (there are few); every page is when
-    what all pages show changed (the errors banner, the site name)."""
-    look = (config.site_name, config.extra.get("handbook_errors"),
+def _look(config) -> tuple:
+    """What every page shows besides its own text: the errors banner, the site name."""
+    return (config.site_name, config.extra.get("handbook_errors"),
             config.extra.get("handbook_nothing_good"))
-    everything = staging.everything_changed(look)
-    for file in files:  # the hand-written pages: the generated ones are not added yet
-        if file.is_documentation_page() and file.src_uri not in generated:
-            file.is_modified = always_modified
+
+
+def _lists_follow(site: pipeline.Site | None) -> bool:
+    """True when this serve pass shows edited plans first and leaves the pages that list them
+    to a follow-up pass (render/incremental.py: `deferred`)."""
+    return bool(site and site.rendered and site.rendered.deferred)
+
+
+def _rebuild_what_the_pages_cannot_tell(files, staging: Staging, config, generated: set[str],
+                                        lists_follow: bool) -> None:
+    """Under `serve --dirty` (publishing/serve_staging.py): hand-written pages may show the
+    handbook through macros, so they are rebuilt on every pass but one that shows edited
+    plans first (they follow with the lists); every page is when what all pages show changed
+    (the errors banner, the site name)."""
+    everything = staging.everything_changed(_look(config))
+    if not lists_follow or everything:
+        for file in files:  # the hand-written pages: the generated ones are not added yet
+            if file.is_documentation_page() and file.src_uri not in generated:
+                file.is_modified = always_modified
     if everything:
         staging.touch_all()
 
@@ -166,9 +185,27 @@ class _NoDirtyWarning(logging.Filter):
         return "'dirty' build" not in record.getMessage()
 
 
+def on_serve(server, config, builder):
+    # Work left for later signals here (serve_staging.Signal): serve rebuilds when it is done.
+    signal = session().signal
+    if signal is not None:
+        server.watch(str(signal.folder))
+    return server
+
+
+def on_env(env, config, files):
+    templates = session().templates
+    if templates is not None:  # serve: compiled once, not on every rebuild
+        env.bytecode_cache = templates
+    return env
+
+
 def on_post_build(config) -> None:
-    staging = session().staging
-    if session().staged and staging is not None:
+    builds = session()
+    if builds.signal is not None and _lists_follow(builds.latest):
+        builds.signal.rebuild()  # the follow-up pass: the pages that list the edited plans
+    staging = builds.staging
+    if builds.staged and staging is not None:
         for src in staging.removed:
             gone = File(src, str(staging.folder), config.site_dir, config.use_directory_urls)
             remove_output(Path(config.site_dir), gone.dest_uri)

@@ -72,9 +72,10 @@ def _shown(folder: Path) -> str:
 
 
 def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = None,
-        previous: Site | None = None) -> Site:
+        previous: Site | None = None, edited_first: bool = False) -> Site:
     """With `previous` (a serve rebuild), pages whose inputs did not change are reused from
-    it (render/incremental.py); the result is the same as without."""
+    it (render/incremental.py); the result is the same as without. With `edited_first`, the
+    pages of edited plans come first and the others are `rendered.deferred` to the next run."""
     today = today or resolve_today()
     # Unchanged files are not parsed or validated again: the content cache `handbook check`
     # and `handbook build` fill (macros/cache.py; off with HANDBOOK_CACHE=off).
@@ -85,7 +86,8 @@ def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = N
     if handbook is None or not checked.ok:
         site = Site(checked.diagnostics)
     else:
-        rendered = render_pages(handbook, previous.rendered if previous else None)
+        rendered = render_pages(handbook, previous.rendered if previous else None,
+                                edited_first)
         pages = rendered.pages
         site = Site(checked.diagnostics, handbook, pages, navigation(handbook),
                     redirects(handbook, pages), {INDEX_PATH: search_index(handbook, pages)},

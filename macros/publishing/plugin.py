@@ -61,6 +61,15 @@ class HandbookPlugin(BasePlugin):
     def on_page_markdown(self, markdown: str, page, config: MkDocsConfig, files) -> str:
         return publish.on_page_markdown(markdown, page, config, files)
 
+    def on_env(self, env, config: MkDocsConfig, files: Files):
+        return publish.on_env(env, config, files)
+
+    def on_serve(self, server, config: MkDocsConfig, builder):
+        return publish.on_serve(server, config, builder)
+
+    def on_page_content(self, html: str, page, config: MkDocsConfig, files) -> str:
+        return publish.on_page_content(html, page, config, files)
+
     def on_post_build(self, config: MkDocsConfig) -> None:
         publish.on_post_build(config)
 

@@ -20,6 +20,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
+
 
 class Staging:
     """A private folder of generated pages, each written only when its text changed."""
@@ -59,6 +62,39 @@ class Staging:
         """True when what every page shows differs from the last build's (or on the first)."""
         changed, self.look = look != self.look, look
         return changed
+
+
+class Signal:
+    """A folder `mkdocs serve` watches (hook.on_serve): writing to it makes serve rebuild, so that
+    work left for later shows without an edit: charts drawn in the background
+    (render/chart_cache.py), the pages that list an edited plan (render/incremental.py). Not
+    the staging folder: serve would rebuild after each rebuild's own writes."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="handbook-serve-signal-"))
+        atexit.register(shutil.rmtree, self.folder, ignore_errors=True)
+        self._count = 0
+
+    def rebuild(self) -> None:
+        self._count += 1
+        (self.folder / "rebuild").write_text(str(self._count), encoding="utf-8")
+
+
+class Compiled(jinja2.BytecodeCache):
+    """The theme's templates, compiled once per serve process: MkDocs makes a new Jinja
+    environment on every rebuild, which would compile each template again (a few tenths of a
+    second). Jinja checks each entry against its template's source, so an edited override is
+    compiled afresh."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 def always_modified() -> bool:

@@ -7,17 +7,15 @@ Output is deterministic (fixed hash salt, no date) so two builds of a commit are
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import io
 import re
 from functools import lru_cache
 
-from ..core import cache
 from ..core.dates import day_words
 from ..core.drift import Band, band
 from ..model.model import Plan
 from ..model.parts import Monitor
+from .chart_cache import cached
 from .chart_text import FONT, WIDTH, fits, width, wrap
 from .drift_words import outside_words, range_words, shown
 from .sentences import amount, bound, pause_bound
@@ -49,39 +47,6 @@ def _pyplot():
         "axes.spines.top": False, "axes.spines.right": False,
     })
     return plt
-
-
-# A folder of the tool's own cache (macros/core/cache.py), outside the repository.
-CACHE_DIR = "charts"
-PURPOSE = "chart-svg-v2"
-
-
-def cached(draw):
-    """Keep each drawn chart under a hash of everything it is drawn from (the plan's data, today's
-    date, the tool's code and matplotlib's version: cache.tool_key): a rebuild redraws only
-    charts whose data changed. matplotlib takes ~50 ms a chart, most of a cold build's own time.
-    The SVG is inlined into pages, so an entry is used only when its seal verifies
-    (macros/core/cache.py): a planted file is redrawn over."""
-
-    @functools.wraps(draw)
-    def chart(plan: Plan, *args):
-        folder = cache.folder(CACHE_DIR)
-        if folder is None:
-            return draw(plan, *args)
-        inputs = repr((draw.__name__, cache.tool_key().hex(), plan.today, plan.title, plan.stages,
-                       plan.decisions, plan.monitors, plan.series_key, args))
-        path = folder / (hashlib.sha256(inputs.encode()).hexdigest() + ".svg")
-        stored = cache.read(path, PURPOSE)
-        if stored is not None:
-            try:
-                return stored.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-        svg = draw(plan, *args)
-        cache.write(path, PURPOSE, svg.encode("utf-8"))
-        return svg
-
-    return chart
 
 
 def _svg(figure, chart_id: str, title: str, description: str) -> str:

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import pickle
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..model.model import Handbook
+from .chart_cache import PENDING
 from .page import dated
-from .pages import page_makers
+from .pages import page_makers, plan_pages
 from .search import searched
 
 EVERY = "*"  # noted when a page goes through a whole registry instead of looking one id up
@@ -35,8 +37,13 @@ SHARED = ("name", "people", "teams", "tools", "today", "org", "changelog", "defi
 
 def _fingerprint(value: Any) -> bytes:
     # Equal bytes mean equal data; unequal bytes can also come from equal data. That only costs
-    # a needless re-render, never a stale page.
-    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()
+    # a needless re-render, never a stale page. `fast`: no memo, so that a string shared by two
+    # places (a fresh parse) and two equal strings (the check's cache) give the same bytes.
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
 
 
 def _plan_fingerprint(plan) -> bytes:
@@ -109,6 +116,8 @@ class Rendered:
     modules: dict[str, bytes] = field(default_factory=dict)
     everywhere: bytes = b""
     reused: int = 0  # pages taken from the previous run
+    changed: set[str] | None = None  # plans added or edited since it; None: no previous run
+    deferred: set[str] = field(default_factory=set)  # pages kept as they were (edited_first)
 
 
 def _read_the_same(notes: set[str], before: dict[str, bytes], now: dict[str, bytes]) -> bool:
@@ -117,15 +126,24 @@ def _read_the_same(notes: set[str], before: dict[str, bytes], now: dict[str, byt
     return all(before.get(key) == now.get(key) for key in notes)
 
 
-def render_pages(hb: Handbook, previous: Rendered | None = None) -> Rendered:
+def render_pages(hb: Handbook, previous: Rendered | None = None,
+                 edited_first: bool = False) -> Rendered:
     """Every generated page, by source path; those whose reads are unchanged since `previous`
-    are taken from it."""
+    are taken from it.
+
+    `edited_first` (a serve rebuild): when plans were edited, render only their own pages and
+    keep every other page as it was (`deferred`: rendered by the next run, which the caller
+    starts at once). The edited plan shows without waiting for every page that lists it."""
     done = Rendered({}, plans={i: _plan_fingerprint(p) for i, p in hb.plans.items()},
                     modules={i: _fingerprint(m) for i, m in hb.modules.items()},
                     everywhere=_everywhere(hb))
     if previous is not None and previous.everywhere != done.everywhere:
         previous = None
+    if previous is not None:
+        done.changed = {i for i, mark in done.plans.items() if previous.plans.get(i) != mark}
     makers: dict[str, Callable[[Any], str]] = page_makers(hb)
+    first = {path for plan_id in done.changed or () for path in plan_pages(hb.plans[plan_id])} \
+        if edited_first else set()
     for path, make in makers.items():
         notes = previous.notes.get(path) if previous else None
         if notes is not None and path in previous.pages \
@@ -134,8 +152,14 @@ def render_pages(hb: Handbook, previous: Rendered | None = None) -> Rendered:
             done.pages[path], done.notes[path] = previous.pages[path], notes
             done.reused += 1
             continue
-        notes = done.notes[path] = Notes()
-        done.pages[path] = searched(path, dated(make(Watched(hb, notes)), hb.today))
+        if first and path not in first and previous and path in previous.pages:
+            done.pages[path] = previous.pages[path]  # no notes: the next run renders it
+            done.deferred.add(path)
+            continue
+        notes = Notes()
+        done.pages[path] = text = searched(path, dated(make(Watched(hb, notes)), hb.today))
+        if PENDING not in text:  # a chart still being drawn: render it again next time
+            done.notes[path] = notes
     return done
 
 

@@ -386,17 +386,24 @@ def page_makers(hb: Handbook) -> dict[str, Callable[[Handbook], str]]:
             "themselves.", faq_page(hb)),
     }
     for plan in hb.plans.values():
-        makers[Paths.plan(plan.id)] = partial(_of_plan, plan_page, plan.id)
-        for stage in plan.stages:
-            makers[Paths.stage(plan.id, stage.id)] = partial(_of_stage, plan.id, stage.index)
-        makers[Paths.evidence(plan.id)] = partial(_of_plan, evidence_page, plan.id)
-        makers[Paths.readiness(plan.id)] = partial(_of_plan, readiness_page, plan.id)
-        makers[Paths.print(plan.id)] = partial(_of_plan, print_page, plan.id)
+        makers.update(plan_pages(plan))
     for module_id in hb.modules:
         makers[Paths.module(module_id)] = partial(_swapped, module_page, module_id)
     for team_id in hb.teams:
         makers[Paths.team(team_id)] = partial(_swapped, team_page, team_id)
     return makers
+
+
+def plan_pages(plan: Plan) -> dict[str, Callable[[Handbook], str]]:
+    """A plan's own pages (overview, stages, evidence, readiness, print view) and their makers."""
+    return {
+        Paths.plan(plan.id): partial(_of_plan, plan_page, plan.id),
+        **{Paths.stage(plan.id, stage.id): partial(_of_stage, plan.id, stage.index)
+           for stage in plan.stages},
+        Paths.evidence(plan.id): partial(_of_plan, evidence_page, plan.id),
+        Paths.readiness(plan.id): partial(_of_plan, readiness_page, plan.id),
+        Paths.print(plan.id): partial(_of_plan, print_page, plan.id),
+    }
 
 
 def _of_plan(make: Callable[[Handbook, Plan], str], plan_id: str, hb: Handbook) -> str:
