@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from macros.core import cache
-from macros.render import charts
+from macros.render import chart_cache as charts
 from macros.core.validate import PlanCache
 
 from .conftest import ROOT, TODAY, make_project, mkdocs_build
