@@ -300,7 +300,7 @@ def strings(data: Any, prefix: tuple = ()) -> Iterator[tuple[tuple, str]]:
             yield from strings(value, prefix + (index,))
 
 
-def texts(data: Any) -> list[str]:
+def every_text(data: Any) -> list[str]:
     """Every string anywhere in `data`, without its path: the rules that look at every text
     first ask whether any text is worth a path (a plan has thousands, almost always fine)."""
     found, stack = [], [data]
@@ -320,7 +320,7 @@ def rule_placeholder(scope: Scope) -> Iterator[Diagnostic]:
     """`handbook new` and `init` leave `TODO(kind): what to write` values; none may reach the
     handbook."""
     for doc in ([scope.org] if scope.org else []) + scope.plans + _faq_file(scope):
-        if not any(is_placeholder(text) for text in texts(doc.data)):
+        if not any(is_placeholder(text) for text in every_text(doc.data)):
             continue  # the common case, without building every path
         for path, text in strings(doc.data):
             if is_placeholder(text):
@@ -333,7 +333,7 @@ def rule_placeholder(scope: Scope) -> Iterator[Diagnostic]:
 def rule_text_hazard(scope: Scope) -> Iterator[Diagnostic]:
     """Invisible characters (control codes, bidi overrides) can hide text: refused everywhere."""
     for doc in ([scope.org] if scope.org else []) + scope.plans + _faq_file(scope):
-        if not _HAZARD.search(" ".join(texts(doc.data))):
+        if not _HAZARD.search(" ".join(every_text(doc.data))):
             continue  # the common case, without building every path
         for path, text in strings(doc.data):
             bad = _HAZARD.search(text)
