@@ -89,7 +89,9 @@ def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = N
         rendered = render_pages(handbook, previous.rendered if previous else None,
                                 edited_first)
         pages = rendered.pages
+        # While pages are deferred the search index follows with them (next run).
+        index = previous.assets[INDEX_PATH] if rendered.deferred and previous \
+            and INDEX_PATH in previous.assets else search_index(handbook, pages)
         site = Site(checked.diagnostics, handbook, pages, navigation(handbook),
-                    redirects(handbook, pages), {INDEX_PATH: search_index(handbook, pages)},
-                    rendered)
+                    redirects(handbook, pages), {INDEX_PATH: index}, rendered)
     return site
