@@ -377,7 +377,7 @@ def test_build_and_serve_let_material_show_its_end_of_life_notice(
     monkeypatch.delenv("NO_MKDOCS_2_WARNING", raising=False)
     envs: list[dict] = []
     monkeypatch.setattr(publish_site, "run_child",
-                        lambda argv, env, stop, restart_when=None: envs.append(env) or 1)
+                        lambda argv, env, stop, **when: envs.append(env) or 1)
     cli.main([*command, *(["--today", "2026-11-24"] if command[0] == "build" else [])])
     assert envs and "NO_MKDOCS_2_WARNING" not in envs[0]
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
@@ -467,4 +467,29 @@ def test_an_engine_build_with_plan_errors_runs_no_engine(monkeypatch, tmp_path: 
     monkeypatch.setattr(engine_build, "build_with", lambda *a: pytest.fail("engine ran"))
     assert cli.main(["build", "--engine", "mkdocs", "--today", "2026-11-24"]) == 1
     assert "site/ left as it was" in capsys.readouterr().err
+    assert site.resolve() == build.resolve()
+
+
+def test_a_build_whose_check_fails_stops_its_mkdocs_child_and_keeps_the_site(
+        monkeypatch, tmp_path: Path, capsys):
+    """The check runs beside the MkDocs child (cmd_build): when it fails, the child is
+    stopped, nothing is published, and the check's own message says why."""
+    from macros.cli import commands as cli
+    from macros.publishing import publish_site
+
+    site, build = _last_good_site(tmp_path, monkeypatch)
+    (tmp_path / "plans" / "_org.yaml").write_text("name: [\n", encoding="utf-8")
+    gave_up = []
+    real = publish_site.run_child
+
+    def child(argv, env, stop, **when):
+        code = real([sys.executable, "-c", "import time; time.sleep(60)"], env, stop, **when)
+        gave_up.append(code)
+        return code
+
+    monkeypatch.setattr(publish_site, "run_child", child)
+    assert cli.main(["build", "--today", "2026-11-24"]) == 1
+    err = capsys.readouterr().err
+    assert gave_up == [publish_site.GAVE_UP]  # stopped, not waited for (60 s)
+    assert "site/ left as it was" in err and "mkdocs build failed" not in err
     assert site.resolve() == build.resolve()

@@ -19,6 +19,7 @@ import datetime as dt
 import os
 import signal
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..core.cache import PLANS_CACHE, folder
@@ -272,9 +273,6 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("handbook build: --as-of builds with MkDocs only; leave out --engine",
               file=sys.stderr)
         return EXIT_USAGE
-    files = _plans_to_build(args)
-    if files is None:
-        return EXIT_ERRORS
     site = Path(args.site_dir)
     # Material prints its end-of-life notice once, as the child starts (to stderr, not a
     # logged warning: `--strict` does not fail on it); NO_MKDOCS_2_WARNING=1 is the user's.
@@ -283,22 +281,35 @@ def cmd_build(args: argparse.Namespace) -> int:
     env.pop(AS_OF_ENV, None)
     if args.as_of is not None:
         env[AS_OF_ENV] = args.as_of.isoformat()
+    # The check runs beside the MkDocs child, which takes a second or two to start: the child
+    # is stopped as soon as the check fails, and site/ moves only when both succeed.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checking = pool.submit(_plans_to_build, args)
 
-    def mkdocs_build(folder: Path) -> int:
-        # Never -q/-v with --strict: mkdocs then exits 0 on warnings (mkdocs#4126).
-        return run_child(_mkdocs("build", "--strict", "--site-dir", str(folder)), env,
-                         stop=signal.SIGTERM)
+        def failed() -> bool:
+            return checking.done() and checking.result() is None
 
-    build = mkdocs_build
-    if args.engine:  # the project `handbook render` writes, built by a stock engine
-        build = engine_builder(args.engine, Path("plans"), args.today, env)
-        if build is None:
-            return EXIT_ERRORS
-    try:
-        code = build_site(site, build)
-    except (KeyboardInterrupt, Stopped):
-        print("Build interrupted; site/ left as it was.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        def mkdocs_build(folder: Path) -> int:
+            # Never -q/-v with --strict: mkdocs then exits 0 on warnings (mkdocs#4126).
+            code = run_child(_mkdocs("build", "--strict", "--site-dir", str(folder)), env,
+                             stop=signal.SIGTERM, give_up_when=failed)
+            return EXIT_ERRORS if checking.result() is None else code
+
+        build = mkdocs_build
+        if args.engine:  # the project `handbook render` writes, built by a stock engine
+            if checking.result() is None:  # built in this process: after the check
+                return EXIT_ERRORS
+            build = engine_builder(args.engine, Path("plans"), args.today, env)
+            if build is None:
+                return EXIT_ERRORS
+        try:
+            code = build_site(site, build)
+        except (KeyboardInterrupt, Stopped):
+            print("Build interrupted; site/ left as it was.", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        files = checking.result()
+    if files is None:  # the check said why, and that site/ was left as it was
+        return EXIT_ERRORS
     if code != 0:
         print(f"{args.engine or 'mkdocs'} build failed; site/ left as it was.", file=sys.stderr)
         return EXIT_ERRORS

@@ -28,6 +28,7 @@ from typing import Callable, Iterator
 
 BUILDS = ".site-builds"
 LOCK = ".lock"
+GAVE_UP = 1  # run_child's code for a child stopped by `give_up_when`
 _PR_SET_PDEATHSIG = 1
 _RENAME_EXCHANGE = 2
 
@@ -62,21 +63,25 @@ def _raise_stopped(signum, frame) -> None:
 
 
 def run_child(argv: list[str], env: dict[str, str], stop: signal.Signals,
-              restart_when: Callable[[], bool] | None = None) -> int:
+              restart_when: Callable[[], bool] | None = None,
+              give_up_when: Callable[[], bool] | None = None) -> int:
     """Run `argv` in its own process group; on Ctrl-C or SIGTERM send `stop` to the group
     (SIGINT lets `mkdocs serve` shut down cleanly), and never return while it still runs.
     With `restart_when` (polled twice a second), the child is stopped the same way and started
-    again each time it returns True (`handbook serve` after a code edit)."""
+    again each time it returns True (`handbook serve` after a code edit); with `give_up_when`,
+    stopped for good (GAVE_UP) once it returns True (`handbook build` when its check fails)."""
     previous = signal.signal(signal.SIGTERM, _raise_stopped)
     child = None
     try:
         while True:
             child = subprocess.Popen(argv, env=env, preexec_fn=_die_with(os.getpid()),
                                      process_group=0)
-            code = _wait(child, restart_when)
+            code = _wait(child, restart_when, give_up_when)
             if code is not None:
                 return code
             _end(child, stop)
+            if give_up_when is not None and give_up_when():
+                return GAVE_UP
     except (KeyboardInterrupt, Stopped):
         if child is not None:
             _end(child, stop)
@@ -88,13 +93,15 @@ def run_child(argv: list[str], env: dict[str, str], stop: signal.Signals,
             child.wait()
 
 
-def _wait(child: subprocess.Popen, restart_when: Callable[[], bool] | None) -> int | None:
-    """The child's exit code, or None as soon as `restart_when()` says to restart it."""
+def _wait(child: subprocess.Popen, *conditions: Callable[[], bool] | None) -> int | None:
+    """The child's exit code, or None as soon as one of `conditions` holds (each polled twice
+    a second)."""
+    polled = [c for c in conditions if c is not None]
     while True:
         try:
-            return child.wait(timeout=None if restart_when is None else 0.5)
+            return child.wait(timeout=0.5 if polled else None)
         except subprocess.TimeoutExpired:
-            if restart_when():
+            if any(condition() for condition in polled):
                 return None
 
 
