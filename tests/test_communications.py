@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from macros.render import all_pages
-from macros.render.pages import navigation
+from macros.render import navigation
 
 from .conftest import ROOT, TODAY, changed_handbook
 

@@ -23,7 +23,7 @@ from typing import Any, Callable
 from ..model.model import Handbook
 from .chart_cache import PENDING
 from .page import dated
-from .pages import page_makers, plan_pages
+from .site_map import page_makers, plan_pages
 from .search import searched
 
 EVERY = "*"  # noted when a page goes through a whole registry instead of looking one id up

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from functools import partial
-from typing import Callable
 
 from ..core.dates import day_words
 from ..model.model import Handbook, Plan
@@ -18,20 +16,17 @@ from ..core.rules import RULES
 from ..core.rules.base import rule_ids
 from ..core.schema_limits import LIMITS
 from ..core.schemas import schemas
-from .definitions import definitions_page, definitions_reference
+from .definitions import definitions_reference
 from .fragments import Fragments
 from .labels import FORMATS, PATTERNS, _percent, _period, fields_as_code
 from .paths import Paths, use_anchor
-from .faq import faq_page
 from .front import FrontDoor
 from .front import involves as _involves
 from .messages import timeline
 from .page import bullets, dated, page, section
-from .plan import evidence_page, plan_page
-from .print_view import print_page
 from .search import left_out
 from .sentences import and_list, count
-from .text import anchor, cell, code, inline, link_or_text, markdown, table, title, visible
+from .text import anchor, cell, code, inline, link_or_text, markdown, table, visible
 
 
 # --- plan pages ---------------------------------------------------------------------------------
@@ -362,87 +357,6 @@ def editor_schema_limits() -> str:
             "most mistakes as you type. It cannot state these; only `handbook check` finds "
             "them, and warnings, too, come only from the check.\n\n"
             + table(["Rules", "Why the editor schema cannot check it"], rows))
-
-
-def page_makers(hb: Handbook) -> dict[str, Callable[[Handbook], str]]:
-    """How to make every generated page, by source path: each maker takes the handbook it is
-    to read (render/incremental.py watches what it reads) and looks its own plan up there."""
-    makers: dict[str, Callable[[Handbook], str]] = {
-        Paths.plans: plans_index,
-        Paths.uses: uses_page,
-        Paths.tools: tools_page,
-        Paths.contacts: contacts_page,
-        Paths.training: training_index,
-        Paths.teams: teams_index,
-        Paths.reference: lambda _hb: reference_page(),
-        Paths.reviews: reviews_page,
-        Paths.governance: governance_page,
-        Paths.definitions: definitions_page,
-        Paths.changes: changes_page,
-        Paths.communications: communications_page,
-        Paths.faq: lambda hb: page(
-            "Questions and answers", "What staff ask about AI here, answered. Beside each "
-            "answer, the status today of every use and tool it is about, from the plans "
-            "themselves.", faq_page(hb)),
-    }
-    for plan in hb.plans.values():
-        makers.update(plan_pages(plan))
-    for module_id in hb.modules:
-        makers[Paths.module(module_id)] = partial(_swapped, module_page, module_id)
-    for team_id in hb.teams:
-        makers[Paths.team(team_id)] = partial(_swapped, team_page, team_id)
-    return makers
-
-
-def plan_pages(plan: Plan) -> dict[str, Callable[[Handbook], str]]:
-    """A plan's own pages (overview, stages, evidence, readiness, print view) and their makers."""
-    return {
-        Paths.plan(plan.id): partial(_of_plan, plan_page, plan.id),
-        **{Paths.stage(plan.id, stage.id): partial(_of_stage, plan.id, stage.index)
-           for stage in plan.stages},
-        Paths.evidence(plan.id): partial(_of_plan, evidence_page, plan.id),
-        Paths.readiness(plan.id): partial(_of_plan, readiness_page, plan.id),
-        Paths.print(plan.id): partial(_of_plan, print_page, plan.id),
-    }
-
-
-def _of_plan(make: Callable[[Handbook, Plan], str], plan_id: str, hb: Handbook) -> str:
-    return make(hb, hb.plans[plan_id])
-
-
-def _of_stage(plan_id: str, index: int, hb: Handbook) -> str:
-    plan = hb.plans[plan_id]
-    return stage_page(hb, plan, plan.stages[index])
-
-
-def _swapped(make: Callable[[Handbook, str], str], key: str, hb: Handbook) -> str:
-    return make(hb, key)
-
-
-def navigation(hb: Handbook) -> list:
-    """The generated part of the nav: plans > plan > stages, then the cross-plan pages.
-    Titles are plan text as plain text (`title`); the theme overrides escape them."""
-    plans = [{"All plans": Paths.plans}]
-    for plan in hb.plans.values():
-        plans.append({title(plan.title): [{"Overview": Paths.plan(plan.id)}] + [
-            {title(f"{s.index + 1}. {s.name}"): Paths.stage(plan.id, s.id)} for s in plan.stages]
-            + [{"Evidence": Paths.evidence(plan.id)}, {"Readiness": Paths.readiness(plan.id)}]})
-    return [
-        {"Plans": plans},
-        {"Can I use AI for this?": Paths.uses},
-        {"Questions and answers": Paths.faq},
-        {"What you will hear": Paths.communications},
-        {"Teams": [{"All teams": Paths.teams}] + [{title(t.name): Paths.team(t.id)}
-                                                 for t in hb.teams.values()]},
-        {"Training": [{"All modules": Paths.training}] + [{title(m.title): Paths.module(m.id)}
-                                                         for m in hb.modules.values()]},
-        {"AI tools": Paths.tools},
-        {"Contacts": Paths.contacts},
-        {"Governance": [{"Overview": Paths.governance}, {"Plan reviews": Paths.reviews},
-                        {"Recent policy changes": Paths.changes},
-                        {"Definitions of good": Paths.definitions},
-                        {"Plan format reference": Paths.reference}]},
-    ]
 
 
 def errors_page(diagnostics, day: dt.date) -> str:
