@@ -161,3 +161,18 @@ def test_a_chart_left_to_the_background_shows_on_the_next_run(checked, tmp_path,
         second = render_pages(hb, first)
     assert PENDING not in second.pages[evidence] and 'class="chart"' in second.pages[evidence]
     assert second.pages == all_pages(hb)
+
+
+def test_a_build_draws_its_charts_in_processes_and_waits_for_them(checked, tmp_path,
+                                                                    monkeypatch):
+    """A build (BuildSession's Later with processes) hands over no page with a chart note:
+    the charts are drawn by the pool into the cache and those pages rendered again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("HANDBOOK_CACHE", raising=False)
+    hb = handbook(checked)
+    with drawn_later(Later(processes=2)):
+        built = render_pages(hb)
+    assert not [p for p, text in built.pages.items() if PENDING in text]
+    assert len(built.notes) == len(built.pages)  # every page reusable
+    assert list((tmp_path / "rollout-handbook" / "charts").glob("*.svg"))
+    assert built.pages == all_pages(hb)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -31,7 +32,7 @@ class BuildSession:
     good: Site | None = None
     staging: Staging | None = None  # the generated pages as files, under serve --dirty
     signal: Signal | None = None  # under serve: makes serve rebuild when later work is done
-    later: Later | None = None  # under serve: charts drawn off the edit's path
+    later: Later | None = None  # where charts missing from the cache are drawn
     templates: Compiled | None = None  # under serve: the theme's templates, compiled once
 
     def __post_init__(self) -> None:
@@ -39,10 +40,13 @@ class BuildSession:
             self.signal = Signal()
             self.later = Later(self.signal.rebuild)
             self.templates = Compiled()
+        elif self.later is None:  # a build: charts drawn on every core while pages render
+            self.later = Later(processes=os.cpu_count() or 1)
 
     @contextlib.contextmanager
     def drawing(self) -> Iterator[None]:
-        """A run inside this block leaves missing charts to the background under serve."""
+        """A run inside this block leaves missing charts to `later`: the background under
+        serve; under a build, processes it waits for before it hands the pages over."""
         with drawn_later(self.later):
             yield
 

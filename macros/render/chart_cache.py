@@ -10,12 +10,14 @@ complete: it never enters `drawn_later`.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import hashlib
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from multiprocessing import get_context
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Callable, Iterator
@@ -33,38 +35,61 @@ _DRAWING = threading.Lock()  # pyplot is not thread-safe: one chart at a time, w
 
 
 class Later:
-    """Charts left to draw on one background thread; `ready()` runs once the queue is empty."""
+    """Charts left to a pool: one background thread under serve (`ready()` runs each time the
+    queue empties), or, for a build, as many processes as the machine has cores, which the
+    build waits for (`wait()`) before it renders the pages that showed a note again. A pool
+    runs the public chart function, which draws and stores in the cache itself (its context
+    has no `Later`): the page's next render finds the chart there."""
 
-    def __init__(self, ready: Callable[[], None]) -> None:
+    def __init__(self, ready: Callable[[], None] = lambda: None, processes: int = 0) -> None:
         self._ready = ready
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="handbook-charts")
-        self._queued: set[Path] = set()
+        self._processes = processes
+        self._pool: Executor | None = None  # made on the first chart: a warm build has none
+        self._queued: dict[Path, Future] = {}
         self._failed: set[Path] = set()  # drawn in the page's own run next time: errors show
         self._lock = threading.Lock()
 
-    def take(self, path: Path, draw: Callable[[], str]) -> bool:
-        """Queue `draw` for `path`; False when this chart must be drawn now instead."""
+    def take(self, path: Path, chart: Callable[..., str], *args) -> bool:
+        """Queue `chart(*args)` for `path`; False when this chart must be drawn now instead."""
         with self._lock:
             if path in self._failed:
                 return False
-            if path not in self._queued:
-                self._queued.add(path)
-                self._pool.submit(self._draw, path, draw)
+            if path in self._queued:
+                return True
+            future = self._queued[path] = self._executor().submit(chart, *args)
+        # Outside the lock: a future already done runs the callback here, and it locks.
+        future.add_done_callback(functools.partial(self._done, path))
         return True
 
-    def _draw(self, path: Path, draw: Callable[[], str]) -> None:
-        try:
-            _store(path, draw())
-        except Exception:  # noqa: BLE001 — the next rebuild draws it in the open and reports
+    def _executor(self) -> Executor:
+        if self._pool is None:
+            # spawn: MkDocs or serve may run threads, which a forked child could deadlock on.
+            self._pool = ProcessPoolExecutor(self._processes, get_context("spawn")) \
+                if self._processes else ThreadPoolExecutor(1, "handbook-charts")
+        return self._pool
+
+    def _done(self, path: Path, future: Future) -> None:
+        if future.exception() is not None:  # the page's next render draws it, and reports
             logging.getLogger(__name__).debug("chart %s failed in the background", path,
-                                              exc_info=True)
-            with self._lock:
-                self._failed.add(path)
+                                              exc_info=future.exception())
         with self._lock:
-            self._queued.discard(path)
+            if future.exception() is not None:
+                self._failed.add(path)
+            self._queued.pop(path, None)
             done = not self._queued
         if done:
             self._ready()
+
+    def wait(self) -> bool:
+        """For a build: wait until every queued chart is drawn; False when none was queued."""
+        with self._lock:
+            futures = list(self._queued.values())
+        concurrent.futures.wait(futures)
+        return bool(futures)
+
+    @property
+    def waits(self) -> bool:
+        return self._processes > 0
 
 
 _LATER: ContextVar[Later | None] = ContextVar("handbook_charts_later", default=None)
@@ -78,6 +103,13 @@ def drawn_later(later: Later | None) -> Iterator[None]:
         yield
     finally:
         _LATER.reset(token)
+
+
+def drawn() -> bool:
+    """In a build whose charts are drawn in parallel processes: wait for them, True when any
+    was (the pages that showed a note are then rendered again). False under serve."""
+    later = _LATER.get()
+    return later is not None and later.waits and later.wait()
 
 
 def _store(path: Path, svg: str) -> None:
@@ -109,7 +141,7 @@ def cached(draw):
             except UnicodeDecodeError:
                 pass
         later = _LATER.get()
-        if later is not None and later.take(path, functools.partial(locked, plan, *args)):
+        if later is not None and later.take(path, chart, plan, *args):
             return NOTE
         svg = locked(plan, *args)
         _store(path, svg)

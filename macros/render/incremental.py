@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..model.model import Handbook
-from .chart_cache import PENDING
+from .chart_cache import PENDING, drawn
 from .page import dated
 from .site_map import page_makers, plan_pages
 from .search import searched
@@ -156,11 +156,18 @@ def render_pages(hb: Handbook, previous: Rendered | None = None,
             done.pages[path] = previous.pages[path]  # no notes: the next run renders it
             done.deferred.add(path)
             continue
-        notes = Notes()
-        done.pages[path] = text = searched(path, dated(make(Watched(hb, notes)), hb.today))
-        if PENDING not in text:  # a chart still being drawn: render it again next time
-            done.notes[path] = notes
+        _render(done, hb, path, make)
+    if drawn():  # a build: its charts were drawn in parallel; the pages that waited for one
+        for path in [p for p in makers if p not in done.notes and p not in done.deferred]:
+            _render(done, hb, path, makers[path])
     return done
+
+
+def _render(done: Rendered, hb: Handbook, path: str, make: Callable[[Any], str]) -> None:
+    notes = Notes()
+    done.pages[path] = text = searched(path, dated(make(Watched(hb, notes)), hb.today))
+    if PENDING not in text:  # a chart still being drawn: render it again next time
+        done.notes[path] = notes
 
 
 def all_pages(hb: Handbook) -> dict[str, str]:
