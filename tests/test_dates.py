@@ -106,7 +106,7 @@ def fake_children(monkeypatch):
         seen["checked on"] = today
         return SimpleNamespace(ok=True, diagnostics=[], files=1)
 
-    def run_child(argv, env, stop, restart_when=None):
+    def run_child(argv, env, stop, **when):
         seen["child env"] = env
         return 0
 
