@@ -493,3 +493,11 @@ def test_a_build_whose_check_fails_stops_its_mkdocs_child_and_keeps_the_site(
     assert gave_up == [publish_site.GAVE_UP]  # stopped, not waited for (60 s)
     assert "site/ left as it was" in err and "mkdocs build failed" not in err
     assert site.resolve() == build.resolve()
+
+
+def test_python_m_macros_runs_nothing_when_a_chart_process_imports_it():
+    """A build's chart processes are spawned: each imports the main module as __mp_main__.
+    `python -m macros` must then not run the command again in every one of them."""
+    import runpy
+
+    runpy.run_module("macros.__main__", run_name="__mp_main__")  # no SystemExit

@@ -56,7 +56,11 @@ class Later:
                 return False
             if path in self._queued:
                 return True
-            future = self._queued[path] = self._executor().submit(chart, *args)
+            try:
+                future = self._queued[path] = self._executor().submit(chart, *args)
+            except (RuntimeError, OSError):  # no process can start (a broken pool): draw now
+                self._failed.add(path)
+                return False
         # Outside the lock: a future already done runs the callback here, and it locks.
         future.add_done_callback(functools.partial(self._done, path))
         return True
