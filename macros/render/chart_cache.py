@@ -2,11 +2,12 @@
 
 matplotlib takes ~50 ms a chart, most of a cold build's own time: each drawn chart is kept
 under a hash of everything it is drawn from, so a rebuild redraws only charts whose data
-changed. A preview does not wait even for those: inside `drawn_later(later)` a chart not in the
-cache is left to `later`, which draws it on a background thread and then asks serve to rebuild
-(publishing/hook.py), and the page shows a note in its place meanwhile. Such a page is never
-reused by the next rebuild (render/incremental.py looks for PENDING). A `build` is always
-complete: it never enters `drawn_later`.
+changed. Inside `drawn_later(later)` a chart not in the cache is left to `later` and the page
+shows a note in its place. Under serve, `later` draws it on a background thread and then asks
+serve to rebuild (publishing/hook.py); such a page is never reused by the next rebuild
+(render/incremental.py looks for PENDING). A build is always complete: its `later` draws in
+one process per core, and render_pages waits for them (`drawn()`) and renders the pages that
+showed a note again before any page is handed over.
 """
 from __future__ import annotations
 
