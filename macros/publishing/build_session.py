@@ -56,7 +56,12 @@ class BuildSession:
         A serve rebuild reuses what the last good run rendered; a build renders everything."""
         with self.drawing():
             return self.remember(run(plans_dir, today, docs_dir, self.reusable(),
-                                     self.mode == "serve"))
+                                     self.edited_first))
+
+    @property
+    def edited_first(self) -> bool:
+        """A serve rebuild shows edited plans before the pages that list them."""
+        return self.mode == "serve"
 
     def reusable(self) -> Site | None:
         """The run a serve rebuild may reuse pages from (none for a build)."""

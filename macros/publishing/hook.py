@@ -97,7 +97,7 @@ def _site(plans_dir: Path, config, previous: pipeline.Site | None) -> pipeline.S
     day = as_of_day()
     if day is None:
         site = pipeline.run(plans_dir, _today(), Path(config.docs_dir), previous,
-                            edited_first=session().mode == "serve")
+                            edited_first=session().edited_first)
         add_to(site, plans_dir)
         return site
     try:
