@@ -13,6 +13,7 @@ from cerberus import errors as cerr
 from .diagnostics import ERROR, Diagnostic
 from .load import Document
 from .rules.base import get
+from .schema_fast import accepts
 from .schemas import Schemas, _build_validator, _top, schemas, tool_version
 from .values import is_placeholder
 from .yaml_strict import display_path
@@ -188,6 +189,8 @@ def _schema_diagnostic(doc: Document, top: dict, error: Any, s: Schemas) -> Diag
 
 def schema_diagnostics(doc: Document, kind: str, s: Schemas | None = None) -> list[Diagnostic]:
     s = s or schemas()
+    if accepts(kind, s)(doc.data):  # certainly valid: Cerberus would find nothing
+        return []
     validator = _build_validator(kind, s)
     validator.validate(doc.data, normalize=False)
     found, exclusive = [], set()
