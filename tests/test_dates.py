@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from macros.cli import commands as cli
+from macros.cli import check_command, site_commands
 from macros.publishing import hook as publish
 from macros.publishing import publish_site
 from macros.core import validate as validate_module
@@ -92,7 +93,7 @@ def test_codeowners_checks_on_the_given_day(monkeypatch, capsys):
         days.append(today)
         return real(paths, today=today, **kwargs)
 
-    monkeypatch.setattr(validate_module, "check", check)
+    monkeypatch.setattr(check_command, "check", check)
     assert cli.main(["codeowners", "--plans", str(MINIMUM), "--today", "2027-06-01"]) == 0
     assert days == [dt.date(2027, 6, 1)]
 
@@ -110,7 +111,7 @@ def fake_children(monkeypatch):
         seen["child env"] = env
         return 0
 
-    monkeypatch.setattr(cli, "_check_all", check_all)
+    monkeypatch.setattr(site_commands, "_check_all", check_all)
     monkeypatch.setattr(publish_site, "run_child", run_child)
     monkeypatch.setattr(publish_site, "build_site", lambda site, build: build(site))
     return seen

@@ -123,18 +123,6 @@ def as_of_day() -> dt.date | None:
     return parse_date(os.environ.get(ENV, "").strip()) if os.environ.get(ENV) else None
 
 
-def as_of_option(value: str, today: str | None) -> dt.date:
-    """The day of `--as-of`; ValueError (a usage error, one line) when it is no date or comes
-    with `--today` (a past policy is judged on its own day)."""
-    if today is not None:
-        raise ValueError("--as-of and --today cannot be used together: --as-of D judges the "
-                         "plans of D on D; --today D judges today's plans on D")
-    day = parse_date(value.strip())
-    if day is None:
-        raise ValueError(f"--as-of is {value!r}, not a date written YYYY-MM-DD")
-    return day
-
-
 def dated_sides(plans_dir: Path, since: str, until: str | None, today: dt.date
                 ) -> tuple[tuple[str, str], tuple[str, str]]:
     """`handbook diff --since D1 --until D2`: (commit, label) of the plans held on D1 and on
