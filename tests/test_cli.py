@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from macros.core.validate import workers_pool
 
 from .conftest import FIXTURES, ROOT
 
@@ -501,3 +504,23 @@ def test_python_m_macros_runs_nothing_when_a_chart_process_imports_it():
     import runpy
 
     runpy.run_module("macros.__main__", run_name="__mp_main__")  # no SystemExit
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _stop(*_):
+    raise _Stopped
+
+
+def test_the_checks_workers_end_on_sigterm_whatever_handler_the_build_set(monkeypatch):
+    """`handbook build` checks in a thread while run_child's SIGTERM handler is set; the pool's
+    workers must not keep it, or the SIGTERM that ends the pool is caught (a worker then
+    hung on its last write, and the build with it)."""
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        with workers_pool(2) as pool:
+            assert pool.apply(signal.getsignal, (signal.SIGTERM,)) == signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGTERM, previous)

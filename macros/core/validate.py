@@ -12,6 +12,7 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
+import signal
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,8 +236,16 @@ def _load_fresh(paths: list[Path], jobs: int) -> list[tuple[Document | None, lis
     workers = min(jobs, 8)
     if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
         return [_load_plan(p) for p in paths]
-    with mp.get_context("fork").Pool(workers) as pool:
+    with workers_pool(workers) as pool:
         return pool.map(_load_plan_light, paths, chunksize=max(1, len(paths) // (workers * 8)))
+
+
+def workers_pool(workers: int):
+    """Forked workers with SIGTERM as the operating system has it: `handbook build` checks in a
+    thread while its SIGTERM handler (publish_site.run_child) is set, and a worker that kept it
+    caught the SIGTERM that ends the pool and stayed, blocked on its last write, for ever."""
+    return mp.get_context("fork").Pool(workers, initializer=signal.signal,
+                                       initargs=(signal.SIGTERM, signal.SIG_DFL))
 
 
 def _load_plan_light(path: Path) -> tuple[Document | None, list[Diagnostic]]:
