@@ -5,6 +5,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -12,9 +15,11 @@ import pytest
 from macros.core.validate import check
 from macros.model.model import Handbook, build_handbook
 from macros.render import all_pages, render_pages
+from macros.publishing import pipeline
 from macros.render.chart_cache import PENDING, Later, drawn_later
+from macros.render.search import INDEX_PATH
 from macros.render.incremental import SHARED, Notes, Watched
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT, TODAY, make_project
 
 EXAMPLES = ROOT / "plans"
 
@@ -176,3 +181,64 @@ def test_a_build_draws_its_charts_in_processes_and_waits_for_them(checked, tmp_p
     assert len(built.notes) == len(built.pages)  # every page reusable
     assert list((tmp_path / "rollout-handbook" / "charts").glob("*.svg"))
     assert built.pages == all_pages(hb)
+
+
+def test_a_build_hands_over_pages_that_wait_for_charts_and_finishes_each_when_read(
+        checked, tmp_path, monkeypatch):
+    """With charts_follow (a MkDocs build), the pages that wait for a chart come back with
+    its note and are finished one by one when read, each waiting only for the charts queued
+    up to it: MkDocs converts the other pages meanwhile. Read, they are the complete pages."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("HANDBOOK_CACHE", raising=False)
+    hb = handbook(checked)
+    later = Later(processes=2)
+    with drawn_later(later):
+        built = render_pages(hb, charts_follow=True)
+    waiting = [p for p, text in built.pages.items() if PENDING in text]
+    assert len(waiting) > 1 and built.follow is not None
+    assert all(built.follow.waits(p) for p in waiting)
+    assert not any(built.follow.waits(p) for p in built.pages if p not in waiting)
+    first = waiting[0]
+    assert PENDING not in built.follow.page(first) and not built.follow.waits(first)
+    assert PENDING in built.pages[waiting[-1]]  # the others are not finished by the first
+    assert built.follow.pages() == all_pages(hb)
+    assert len(built.notes) == len(built.pages)  # every page reusable once finished
+
+
+def test_a_build_makes_its_search_index_from_the_finished_pages(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("HANDBOOK_CACHE", raising=False)
+    with drawn_later(Later(processes=2)):
+        site = pipeline.run(EXAMPLES, TODAY, charts_follow=True)
+    following = site.following()
+    assert INDEX_PATH in following and INDEX_PATH not in site.assets and len(following) > 2
+    finals = {src: site.final(src) for src in following}
+    assert not any(PENDING in text for text in finals.values())
+    complete = pipeline.run(EXAMPLES, TODAY)  # the charts are in the cache now
+    assert not complete.following()
+    assert finals[INDEX_PATH] == complete.assets[INDEX_PATH] == site.assets[INDEX_PATH]
+    assert site.pages == complete.pages
+
+
+def test_a_cold_mkdocs_build_whose_pages_wait_for_charts_publishes_the_complete_site(
+        tmp_path):
+    """A real build on an empty chart cache hands MkDocs the pages that wait for a chart as
+    they are finished: its site is byte for byte the site of a build that draws every chart
+    before any page (no cache at all)."""
+    project = make_project(EXAMPLES, tmp_path)
+    sites = {}
+    for name, cache in (("cold", {"XDG_CACHE_HOME": str(tmp_path / "cache")}),
+                        ("inline", {"HANDBOOK_CACHE": "off"})):
+        env = {**os.environ, "HANDBOOK_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1",
+               **cache}
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
+                               "--site-dir", str(tmp_path / name)], cwd=project, env=env,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        sites[name] = {p.relative_to(tmp_path / name): p.read_bytes()
+                       for p in (tmp_path / name).rglob("*") if p.is_file()}
+    assert list((tmp_path / "cache" / "rollout-handbook" / "charts").glob("*.svg"))
+    assert sites["cold"].keys() == sites["inline"].keys()
+    differ = [p for p in sites["cold"] if sites["cold"][p] != sites["inline"][p]]
+    assert differ == [], differ
+    assert not any(PENDING.encode() in text for text in sites["cold"].values())

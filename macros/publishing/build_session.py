@@ -59,6 +59,12 @@ class BuildSession:
                                      self.edited_first))
 
     @property
+    def charts_follow(self) -> bool:
+        """A build hands MkDocs the pages that wait for a chart as it draws them (MkDocs
+        converts the others meanwhile); serve shows a note and rebuilds."""
+        return self.mode != "serve"
+
+    @property
     def edited_first(self) -> bool:
         """A serve rebuild shows edited plans before the pages that list them."""
         return self.mode == "serve"

@@ -9,10 +9,12 @@ docs/overrides/ escapes them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import logging
 import sys
 from pathlib import Path
+from typing import Callable
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
@@ -97,7 +99,8 @@ def _site(plans_dir: Path, config, previous: pipeline.Site | None) -> pipeline.S
     day = as_of_day()
     if day is None:
         site = pipeline.run(plans_dir, _today(), Path(config.docs_dir), previous,
-                            edited_first=session().edited_first)
+                            edited_first=session().edited_first,
+                            charts_follow=session().charts_follow)
         add_to(site, plans_dir)
         return site
     try:
@@ -128,6 +131,8 @@ def on_files(files, config):
     builds = session()
     site, shown = builds.latest, builds.shown()
     pages = {**shown.pages, **shown.redirects, **shown.assets} if shown else {}
+    following = set(shown.following()) if shown else set()
+    pages.update((src, "") for src in following if src not in pages)
     if site and not site.ok:
         pages[ERRORS_PAGE] = errors_page(site.diagnostics, _today())
     staging = None
@@ -145,9 +150,36 @@ def on_files(files, config):
         if staging is not None:
             files.append(File(src, str(staging.folder), config.site_dir,
                               config.use_directory_urls, inclusion=inclusion))
+        elif src in following:
+            files.append(_Following.of(config, src, inclusion, functools.partial(shown.final,
+                                                                                 src)))
         else:
             files.append(File.generated(config, src, content=text, inclusion=inclusion))
     return files
+
+
+class _Following(File):
+    """A generated file whose text the pipeline finishes when MkDocs first reads it: a build
+    converts the other pages while the charts this one shows are drawn (Site.following)."""
+
+    _finish: Callable[[], str] | None = None
+    _text: str | bytes | None = None
+
+    @classmethod
+    def of(cls, config, src: str, inclusion, finish: Callable[[], str]) -> File:
+        file = cls.generated(config, src, content="", inclusion=inclusion)
+        file._finish = finish
+        return file
+
+    @property  # type: ignore[override]  # MkDocs reads every file's text through _content
+    def _content(self):
+        if self._finish is not None:
+            self._text, self._finish = self._finish(), None
+        return self._text
+
+    @_content.setter
+    def _content(self, value) -> None:
+        self._text = value
 
 
 def _look(config) -> tuple:

@@ -40,6 +40,27 @@ class Site:
     def ok(self) -> bool:
         return self.handbook is not None
 
+    def following(self) -> list[str]:
+        """The pages and assets whose text is final only once their charts are drawn: read
+        each through `final` (a build with `charts_follow`; none otherwise)."""
+        follow = self.rendered.follow if self.rendered else None
+        if follow is None:
+            return []
+        return [src for src in self.pages if follow.waits(src)] + \
+            ([INDEX_PATH] if INDEX_PATH not in self.assets else [])
+
+    def final(self, src: str) -> str:
+        """A generated page's or asset's final text, waiting for the charts it shows."""
+        follow = self.rendered.follow if self.rendered else None
+        if src == INDEX_PATH and src not in self.assets and follow and self.handbook:
+            self.assets[src] = search_index(self.handbook, follow.pages())
+        elif follow is not None and src in self.pages:
+            return follow.page(src)
+        for texts in (self.pages, self.redirects, self.assets):
+            if src in texts:
+                return texts[src]
+        raise KeyError(src)
+
 
 def model(checked: Checked, today: dt.date, plans_dir: Path | None = None) -> Handbook:
     """The handbook of checked plans; with `plans_dir`, their git history too."""
@@ -72,10 +93,13 @@ def _shown(folder: Path) -> str:
 
 
 def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = None,
-        previous: Site | None = None, edited_first: bool = False) -> Site:
+        previous: Site | None = None, edited_first: bool = False,
+        charts_follow: bool = False) -> Site:
     """With `previous` (a serve rebuild), pages whose inputs did not change are reused from
     it (render/incremental.py); the result is the same as without. With `edited_first`, the
-    pages of edited plans come first and the others are `rendered.deferred` to the next run."""
+    pages of edited plans come first and the others are `rendered.deferred` to the next run.
+    With `charts_follow` (a build), pages that wait for a chart being drawn, and the search
+    index, are finished when the engine reads them (`Site.following`, `Site.final`)."""
     today = today or resolve_today()
     # Unchanged files are not parsed or validated again: the content cache `handbook check`
     # and `handbook build` fill (macros/cache.py; off with HANDBOOK_CACHE=off).
@@ -87,11 +111,13 @@ def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = N
         site = Site(checked.diagnostics)
     else:
         rendered = render_pages(handbook, previous.rendered if previous else None,
-                                edited_first)
+                                edited_first, charts_follow)
         pages = rendered.pages
-        # While pages are deferred the search index follows with them (next run).
-        index = previous.assets[INDEX_PATH] if rendered.deferred and previous \
-            and INDEX_PATH in previous.assets else search_index(handbook, pages)
+        # While pages are deferred the search index follows with them (next run); while
+        # charts are drawn, it is made from the final pages (Site.final).
+        assets = {} if rendered.follow else {INDEX_PATH: previous.assets[INDEX_PATH] if (
+            rendered.deferred and previous and INDEX_PATH in previous.assets) else
+            search_index(handbook, pages)}
         site = Site(checked.diagnostics, handbook, pages, navigation(handbook),
-                    redirects(handbook, pages), {INDEX_PATH: index}, rendered)
+                    redirects(handbook, pages), assets, rendered)
     return site

@@ -47,6 +47,7 @@ class Later:
         self._processes = processes
         self._pool: Executor | None = None  # made on the first chart: a warm build has none
         self._queued: dict[Path, Future] = {}
+        self._taken: list[Future] = []  # every chart queued, in order: see mark()
         self._failed: set[Path] = set()  # drawn in the page's own run next time: errors show
         self._lock = threading.Lock()
 
@@ -59,6 +60,7 @@ class Later:
                 return True
             try:
                 future = self._queued[path] = self._executor().submit(chart, *args)
+                self._taken.append(future)
             except (RuntimeError, OSError):  # no process can start (a broken pool): draw now
                 self._failed.add(path)
                 return False
@@ -92,6 +94,17 @@ class Later:
         concurrent.futures.wait(futures)
         return bool(futures)
 
+    def mark(self) -> int:
+        """How many charts were queued so far: a page rendered just now waits for no others."""
+        with self._lock:
+            return len(self._taken)
+
+    def wait_until(self, mark: int) -> None:
+        """For a build: wait until the first `mark` charts queued are drawn (or failed)."""
+        with self._lock:
+            futures = self._taken[:mark]
+        concurrent.futures.wait(futures)
+
     @property
     def waits(self) -> bool:
         return self._processes > 0
@@ -115,6 +128,12 @@ def drawn() -> bool:
     was (the pages that showed a note are then rendered again). False under serve."""
     later = _LATER.get()
     return later is not None and later.waits and later.wait()
+
+
+def building_later() -> Later | None:
+    """The processes of a build that draw the charts missing from the cache, if any."""
+    later = _LATER.get()
+    return later if later is not None and later.waits else None
 
 
 def _store(path: Path, svg: str) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..model.model import Handbook
-from .chart_cache import PENDING, drawn
+from .chart_cache import PENDING, Later, building_later, drawn
 from .page import dated
 from .site_map import page_makers, plan_pages
 from .search import searched
@@ -118,6 +118,7 @@ class Rendered:
     reused: int = 0  # pages taken from the previous run
     changed: set[str] | None = None  # plans added or edited since it; None: no previous run
     deferred: set[str] = field(default_factory=set)  # pages kept as they were (edited_first)
+    follow: ChartsFollow | None = None  # pages rendered again when read (charts_follow)
 
 
 def _read_the_same(notes: set[str], before: dict[str, bytes], now: dict[str, bytes]) -> bool:
@@ -127,13 +128,17 @@ def _read_the_same(notes: set[str], before: dict[str, bytes], now: dict[str, byt
 
 
 def render_pages(hb: Handbook, previous: Rendered | None = None,
-                 edited_first: bool = False) -> Rendered:
+                 edited_first: bool = False, charts_follow: bool = False) -> Rendered:
     """Every generated page, by source path; those whose reads are unchanged since `previous`
     are taken from it.
 
     `edited_first` (a serve rebuild): when plans were edited, render only their own pages and
     keep every other page as it was (`deferred`: rendered by the next run, which the caller
-    starts at once). The edited plan shows without waiting for every page that lists it."""
+    starts at once). The edited plan shows without waiting for every page that lists it.
+
+    In a build whose charts are drawn in processes, the pages that showed a note for one are
+    rendered again once the charts are drawn: here, or, with `charts_follow`, when the engine
+    reads each of them (`done.follow`), so that it converts the other pages meanwhile."""
     done = Rendered({}, plans={i: _plan_fingerprint(p) for i, p in hb.plans.items()},
                     modules={i: _fingerprint(m) for i, m in hb.modules.items()},
                     everywhere=_everywhere(hb))
@@ -144,6 +149,7 @@ def render_pages(hb: Handbook, previous: Rendered | None = None,
     makers: dict[str, Callable[[Any], str]] = page_makers(hb)
     first = {path for plan_id in done.changed or () for path in plan_pages(hb.plans[plan_id])} \
         if edited_first else set()
+    later, marks = building_later(), {}
     for path, make in makers.items():
         notes = previous.notes.get(path) if previous else None
         if notes is not None and path in previous.pages \
@@ -157,10 +163,44 @@ def render_pages(hb: Handbook, previous: Rendered | None = None,
             done.deferred.add(path)
             continue
         _render(done, hb, path, make)
-    if drawn():  # a build: its charts were drawn in parallel; the pages that waited for one
-        for path in [p for p in makers if p not in done.notes and p not in done.deferred]:
+        if path not in done.notes and later is not None:  # it waits for a chart
+            marks[path] = later.mark()  # the charts queued so far, its own the last
+    waiting = [p for p in makers if p not in done.notes and p not in done.deferred]
+    if charts_follow and later is not None and waiting:
+        done.follow = ChartsFollow(hb, done, later, {p: (makers[p], marks[p]) for p in waiting})
+    elif drawn():  # a build: its charts were drawn in parallel; the pages that waited for one
+        for path in waiting:
             _render(done, hb, path, makers[path])
     return done
+
+
+class ChartsFollow:
+    """A build's pages that wait for charts its processes draw. Each was rendered with a note
+    in a chart's place, after the charts queued before it; `page` waits for those charts and
+    renders the page again (the charts then come from the cache: one that failed in its
+    process is drawn there, and reports as it would have)."""
+
+    def __init__(self, hb: Handbook, done: Rendered, later: Later,
+                 waiting: dict[str, tuple[Callable[[Any], str], int]]):
+        self._hb, self._done, self._later = hb, done, later
+        self._makers = {path: make for path, (make, _) in waiting.items()}
+        self._marks = {path: mark for path, (_, mark) in waiting.items()}
+
+    def waits(self, path: str) -> bool:
+        return path in self._marks
+
+    def page(self, path: str) -> str:
+        mark = self._marks.pop(path, None)
+        if mark is not None:
+            self._later.wait_until(mark)
+            _render(self._done, self._hb, path, self._makers[path])
+        return self._done.pages[path]
+
+    def pages(self) -> dict[str, str]:
+        """Every page, all final."""
+        for path in list(self._marks):
+            self.page(path)
+        return self._done.pages
 
 
 def _render(done: Rendered, hb: Handbook, path: str, make: Callable[[Any], str]) -> None:
