@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from macros.core.measurements import Measurement
-from macros.model.model import build_handbook
+from macros.model.build import build_handbook
 from macros.core.validate import check
 from macros.publishing.engines import installed, missing_message
 

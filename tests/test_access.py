@@ -13,7 +13,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from macros.model.model import build_handbook
+from macros.model.build import build_handbook
 from macros.render.fragments import Fragments
 from macros.render.paths import Paths
 from macros.render.pages import stage_page, team_page

@@ -13,7 +13,8 @@ import threading
 import pytest
 
 from macros.core.validate import check
-from macros.model.model import Handbook, build_handbook
+from macros.model.build import build_handbook
+from macros.model.model import Handbook
 from macros.render import all_pages, render_pages
 from macros.publishing import pipeline
 from macros.render.chart_cache import PENDING, Later, drawn_later

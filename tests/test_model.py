@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from macros.model.model import build_plan
+from macros.model.build import build_plan
 
 STAGES = [
     {"id": "pilot", "name": "Pilot", "start": "2026-09-01", "end": "2026-09-30",

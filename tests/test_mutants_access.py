@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from macros.model.parts import Use
-from macros.model.model import build_plan
+from macros.model.build import build_plan
 from macros.render.labels import continues_while_paused
 from macros.render.front import uses_in_force
 from macros.core.support import ChampionGroup, Help, champions_at, stage_index, with_access

@@ -314,7 +314,7 @@ def test_a_row_dated_after_today_never_counts():
     """The check refuses such a row (measurement-date); the model ignores one all the same,
     so no page can judge from evidence that does not exist yet."""
     from macros.core.measurements import Measurement
-    from macros.model.model import build_handbook
+    from macros.model.build import build_handbook
 
     checked = check([FIXTURES / "states"], today=TODAY)
     assert checked.ok, checked.diagnostics

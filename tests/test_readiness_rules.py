@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from macros.core import rules
-from macros.model.model import build_handbook
+from macros.model.build import build_handbook
 from macros.model.readiness import AREA_RULES, EVIDENCE_ONLY, NOT_READY, readiness
 from macros.core.tiers import TIERS
 from macros.core.validate import Checked, check

@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from macros.model.model import build_handbook
+from macros.model.build import build_handbook
 from macros.publishing.pipeline import run
 from macros.model.readiness import readiness
 

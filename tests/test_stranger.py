@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from macros.model.model import build_handbook
+from macros.model.build import build_handbook
 from macros.publishing.pipeline import run
 from macros.render.charts import adoption_chart
 from macros.core.validate import check

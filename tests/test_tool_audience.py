@@ -8,7 +8,7 @@ import json
 
 from macros.history.sides import Side
 from macros.history.diff import diff, read_side, to_json
-from macros.model.model import build_handbook
+from macros.model.build import build_handbook
 from macros.render.fragments import Fragments
 from macros.render.paths import Paths
 from macros.render import all_pages

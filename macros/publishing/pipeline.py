@@ -16,7 +16,8 @@ from ..core.diagnostics import Diagnostic
 from ..history.definition_history import held
 from ..history.policy_changes import policy_changes
 from ..history.last_change import last_changes
-from ..model.model import Handbook, build_handbook
+from ..model.build import build_handbook
+from ..model.model import Handbook
 from ..render import Rendered, navigation, render_pages
 from ..render.redirects import redirects
 from ..render.search import INDEX_PATH, search_index
