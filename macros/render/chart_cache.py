@@ -123,17 +123,17 @@ def drawn_later(later: Later | None) -> Iterator[None]:
         _LATER.reset(token)
 
 
-def drawn() -> bool:
-    """In a build whose charts are drawn in parallel processes: wait for them, True when any
-    was (the pages that showed a note are then rendered again). False under serve."""
-    later = _LATER.get()
-    return later is not None and later.waits and later.wait()
-
-
 def building_later() -> Later | None:
     """The processes of a build that draw the charts missing from the cache, if any."""
     later = _LATER.get()
     return later if later is not None and later.waits else None
+
+
+def drawn() -> bool:
+    """In a build whose charts are drawn in parallel processes: wait for them, True when any
+    was (the pages that showed a note are then rendered again). False under serve."""
+    later = building_later()
+    return later is not None and later.wait()
 
 
 def _store(path: Path, svg: str) -> None:
