@@ -102,6 +102,24 @@ def test_as_of_before_the_first_commit_says_so(tmp_path):
     assert "2026-01-09 is before the first commit of the plans (2026-01-10)" in done.stderr
 
 
+@pytest.mark.parametrize("day", ["2025-12-01", "2026-01-09"])
+def test_a_day_with_no_policy_starts_no_mkdocs_child(tmp_path, monkeypatch, capsys, day):
+    """Said once, before the child starts: a child that raced the check said it again (and
+    its log lines) whenever git was slower than MkDocs' start, as on a busy CI machine."""
+    from macros.cli import commands as cli
+    from macros.publishing import publish_site
+
+    project = _dated_project(tmp_path, org_lines='history_since: "2026-01-01"\n'
+                             if day < "2026" else "")
+    started = []
+    monkeypatch.setattr(publish_site, "run_child", lambda *a, **k: started.append(a) or 0)
+    monkeypatch.chdir(project)
+    assert cli.main(["build", "--as-of", day, "--site-dir", str(tmp_path / "site")]) == 1
+    assert started == []
+    assert capsys.readouterr().err.count("\n") == 1
+    assert not (tmp_path / "site").exists()
+
+
 def test_as_of_with_today_is_a_usage_error(project, tmp_path):
     done = _handbook(project, "build", "--as-of", "2026-02-15", "--today", "2026-02-15")
     assert done.returncode == 2

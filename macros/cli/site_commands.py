@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import signal
 import sys
@@ -48,6 +49,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     env = {**os.environ, TODAY_ENV: args.today.isoformat()}
     env.pop(AS_OF_ENV, None)
     if args.as_of is not None:
+        if not _policy_held(args.as_of):
+            return EXIT_ERRORS
         env[AS_OF_ENV] = args.as_of.isoformat()
     # The check runs beside the MkDocs child, which takes a second or two to start: the child
     # is stopped as soon as the check fails, and site/ moves only when both succeed.
@@ -86,18 +89,25 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _policy_held(day: dt.date) -> bool:
+    """Whether a policy held on `day`, said in one line either way. Asked before the MkDocs
+    child starts (git's log only: milliseconds), so a day with no policy is said once, by this
+    process, never again by a child that raced the check."""
+    try:
+        held = resolve(Path("plans"), day)
+    except AsOfError as error:
+        print(f"handbook build: {error}", file=sys.stderr)
+        return False
+    print(f"The policy as it stood on {day} (commit {held.change.commit[:7]} of "
+          f"{held.change.day}).", file=sys.stderr)
+    return True
+
+
 def _plans_to_build(args: argparse.Namespace) -> str | None:
     """What `handbook build` builds, in words; None (with the reason printed) when nothing."""
 
-    if args.as_of is not None:  # a past policy: built whatever today's rules say of it
-        try:
-            held = resolve(Path("plans"), args.as_of)
-        except AsOfError as error:
-            print(f"handbook build: {error}", file=sys.stderr)
-            return None
-        print(f"The policy as it stood on {args.as_of} (commit {held.change.commit[:7]} of "
-              f"{held.change.day}).", file=sys.stderr)
-        args.today = args.as_of
+    if args.as_of is not None:  # a past policy (found by cmd_build): built whatever
+        args.today = args.as_of   # today's rules say of it
         return "plans/ as it stood then"
     # The repository is here, where mkdocs.yml is: the hook checks against the same folder.
     result = _check_all([Path("plans")], args.today, repository=Path.cwd())
