@@ -71,6 +71,7 @@ class Scope:
     tools: dict[str, dict] = field(default_factory=dict)
     org_modules: dict[str, dict] = field(default_factory=dict)
     faq: Document | None = None  # plans/_faq.yaml
+    _texts: dict[int, str] = field(default_factory=dict, repr=False, compare=False)  # by id(doc)
 
     def __post_init__(self) -> None:
         data = self.org.data if self.org else {}
@@ -90,6 +91,24 @@ class Scope:
         found = value in registry if registry is not None else (
             value in self.people or value in self.teams)
         return self.org is None or (isinstance(value, str) and found)
+
+    def all_text(self, doc: Document) -> str:
+        """Every string anywhere in the document, one a line, without its path: the rules that
+        look at every text first ask whether any is worth a path (a plan has thousands, almost
+        always fine). Walked once a run for all of them."""
+        text = self._texts.get(id(doc))
+        if text is None:
+            found, stack = [], [doc.data]
+            while stack:
+                item = stack.pop()
+                if isinstance(item, str):
+                    found.append(item)
+                elif isinstance(item, dict):
+                    stack.extend(item.values())
+                elif isinstance(item, list):
+                    stack.extend(item)
+            text = self._texts[id(doc)] = "\n".join(found)
+        return text
 
     def report(self, doc: Document, path: tuple, severity: str, rule: str, message: str,
                hint: str = "", *, key: bool = False) -> Diagnostic:

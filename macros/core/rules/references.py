@@ -300,27 +300,12 @@ def strings(data: Any, prefix: tuple = ()) -> Iterator[tuple[tuple, str]]:
             yield from strings(value, prefix + (index,))
 
 
-def every_text(data: Any) -> list[str]:
-    """Every string anywhere in `data`, without its path: the rules that look at every text
-    first ask whether any text is worth a path (a plan has thousands, almost always fine)."""
-    found, stack = [], [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            found.append(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
-
-
 @reads('every text value, only for the `TODO(` prefix that `handbook new` writes')
 def rule_placeholder(scope: Scope) -> Iterator[Diagnostic]:
     """`handbook new` and `init` leave `TODO(kind): what to write` values; none may reach the
     handbook."""
     for doc in ([scope.org] if scope.org else []) + scope.plans + _faq_file(scope):
-        if "\0TODO(" not in "\0" + "\0".join(every_text(doc.data)):
+        if "\nTODO(" not in "\n" + scope.all_text(doc):
             continue  # the common case (no text starts a placeholder), without every path
         for path, text in strings(doc.data):
             if is_placeholder(text):
@@ -333,7 +318,7 @@ def rule_placeholder(scope: Scope) -> Iterator[Diagnostic]:
 def rule_text_hazard(scope: Scope) -> Iterator[Diagnostic]:
     """Invisible characters (control codes, bidi overrides) can hide text: refused everywhere."""
     for doc in ([scope.org] if scope.org else []) + scope.plans + _faq_file(scope):
-        if not _HAZARD.search(" ".join(every_text(doc.data))):
+        if not _HAZARD.search(scope.all_text(doc)):
             continue  # the common case, without building every path
         for path, text in strings(doc.data):
             bad = _HAZARD.search(text)
