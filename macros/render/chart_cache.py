@@ -16,6 +16,7 @@ import contextlib
 import functools
 import hashlib
 import logging
+import os
 import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
@@ -71,7 +72,8 @@ class Later:
     def _executor(self) -> Executor:
         if self._pool is None:
             # spawn: MkDocs or serve may run threads, which a forked child could deadlock on.
-            self._pool = ProcessPoolExecutor(self._processes, get_context("spawn")) \
+            self._pool = ProcessPoolExecutor(self._processes, get_context("spawn"),
+                                             initializer=_behind_the_build) \
                 if self._processes else ThreadPoolExecutor(1, "handbook-charts")
         return self._pool
 
@@ -108,6 +110,11 @@ class Later:
     @property
     def waits(self) -> bool:
         return self._processes > 0
+
+
+def _behind_the_build() -> None:
+    """A chart process yields the core to the build that waits for it."""
+    os.nice(10)
 
 
 _LATER: ContextVar[Later | None] = ContextVar("handbook_charts_later", default=None)

@@ -146,13 +146,18 @@ def _place(figure, ax, legend: list[str], ncols: int, unit: str) -> None:
     figure.set_size_inches(WIDTH, height)
     # The plot's height first: how many values its axis shows, so how wide they are, follows.
     ax.set_position((0.1, BELOW / height, 0.8, PLOT_HEIGHT / height))
+    # Plain values, no offset ("+1e3") above the axis: so the unit, level with the top of
+    # the plot, never has one to move clear of.
+    ax.ticklabel_format(axis="y", style="plain", useOffset=False)
     low, high = ax.get_ylim()
     ticks = [t for t in ax.get_yticks() if low <= t <= high]
     labels = ax.yaxis.get_major_formatter().format_ticks(ticks)
     left = max(width(label) for label in labels) / 72 + 0.15 if labels else 0.3
     ax.set_position((left / WIDTH, BELOW / height, 1 - (left + 0.25) / WIDTH,
                      PLOT_HEIGHT / height))
-    ax.set_title(unit, loc="left", fontsize=FONT, pad=4)
+    # y given: matplotlib otherwise measures the whole y axis at every draw to see whether
+    # the title must move (a quarter of a chart's time); with no offset it never does.
+    ax.set_title(unit, loc="left", fontsize=FONT, pad=4, y=1.0)
     figure.legend(loc="upper left", bbox_to_anchor=(0.02, 1), ncols=ncols, frameon=False,
                   handlelength=1.5, columnspacing=1.0, borderaxespad=0.1)
 
@@ -199,7 +204,6 @@ def metric_chart(plan: Plan, monitor: Monitor) -> str:
     if usual is not None:
         _usual_range(ax, usual, series)
     _dates(ax)
-    ax.ticklabel_format(axis="y", style="plain", useOffset=False)
     legend = [h.get_label() for h in ax.get_lines() + ax.patches if h.get_label()[0] != "_"]
     _place(figure, ax, legend, 3, unit)
     _stage_lines(ax, plan, dates[0], dates[-1])
