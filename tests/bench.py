@@ -3,10 +3,11 @@
 check  N generated plans (clones of plans/ with unique ids): wall seconds of `handbook check`
        (best of 3), plans per second and the child's peak memory; then the same for
        `check-jsonschema` against the schema `handbook schema` exports, on the same files.
-build  N generated plans: `handbook build` (best of 2) — seconds, pages, seconds per plan, peak
-       memory — against a plain `mkdocs build --strict` of the same rendered Markdown with the
-       same theme and nav but no hook and no macros, measured in the same run; and Zensical's
-       build of that Markdown when the `zensical` extra is installed.
+build  N generated plans: `handbook build` cold (an empty cache) and warm — seconds, pages,
+       seconds per plan, peak memory — against a plain `mkdocs build --strict` of the same
+       rendered Markdown with the same theme and nav but no hook and no macros, each run beside
+       ours; medians of 3 rounds (--rounds). And Zensical's build of that Markdown when the
+       `zensical` extra is installed.
 edit   `handbook serve` on 100 generated plans (--edit-plans): one plan's title edited, seconds
        until the served page shows it, median of 3; each edit once the server is idle (the
        lists and charts of the one before shown).
@@ -165,31 +166,54 @@ def _plain_project(plans: Path, where: Path) -> Path:
     return project
 
 
-def bench_build(sizes: list[int]) -> list[str]:
+ROUNDS = 3  # build rounds: a shared 2-core machine drifts by a third from minute to minute
+
+
+def bench_build(sizes: list[int], rounds: int = ROUNDS) -> list[str]:
+    """Each round: a cold build (an empty cache), plain MkDocs, a warm rebuild, plain MkDocs
+    again, one after the other, so each of ours is compared with the plain build beside it; the
+    ratios printed are the medians of the rounds' ratios (a machine that slows for a minute
+    slows both halves of a pair)."""
     from tests.conftest import make_project
 
     lines = ["build: plans | pages | cold s | warm s | warm s/plan | peak MB || plain mkdocs s "
              "| overhead cold | overhead warm",
-             "       (cold: first build, charts drawn; warm: rebuild, charts from the cache)"]
+             f"       (cold: first build, charts drawn; warm: rebuild, charts from the cache; "
+             f"medians of {rounds} rounds, each ratio against the plain build run beside it)"]
     per_plan = {}
+    build = [sys.executable, "-m", "macros", "build", "--today", TODAY]
+    plain_build = [sys.executable, "-m", "mkdocs", "build", "--strict"]
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             where = Path(tmp)
             plans = generate(n, where / "gen")
             project = make_project(plans, where)
-            runs, ours_mb = timed_runs([sys.executable, "-m", "macros", "build", "--today",
-                                        TODAY], project, 2,
-                                       {**ENV, "XDG_CACHE_HOME": _fresh_cache()})
-            if not (project / "site" / "index.html").exists():
-                raise SystemExit(f"the build of {n} generated plans failed")
-            cold, warm = runs[0], min(runs[1:])
-            pages = sum(1 for _ in (project / "site").rglob("index.html"))
             plain = _plain_project(plans, where)
-            theirs, _ = timed([sys.executable, "-m", "mkdocs", "build", "--strict"], plain, 2)
+            colds, warms, plains, cold_ratios, warm_ratios, peak = [], [], [], [], [], 0.0
+            for _ in range(rounds):
+                env = {**ENV, "XDG_CACHE_HOME": _fresh_cache()}
+                (cold,), cold_mb = timed_runs(build, project, 1, env)
+                (theirs_cold,), _ = timed_runs(plain_build, plain, 1)
+                (warm,), warm_mb = timed_runs(build, project, 1, env)
+                (theirs_warm,), _ = timed_runs(plain_build, plain, 1)
+                if not (project / "site" / "index.html").exists():
+                    raise SystemExit(f"the build of {n} generated plans failed")
+                colds.append(cold)
+                warms.append(warm)
+                plains += [theirs_cold, theirs_warm]
+                cold_ratios.append(cold / theirs_cold)
+                warm_ratios.append(warm / theirs_warm)
+                peak = max(peak, cold_mb, warm_mb)
+            cold, warm = statistics.median(colds), statistics.median(warms)
+            pages = sum(1 for _ in (project / "site").rglob("index.html"))
             per_plan[n] = warm / n
             lines.append(f"build: {n:5d} | {pages:5d} | {cold:7.2f} | {warm:7.2f} | "
-                         f"{warm / n:6.3f} | {ours_mb:6.0f} || {theirs:8.2f} | "
-                         f"{cold / theirs:.2f}x | {warm / theirs:.2f}x")
+                         f"{warm / n:6.3f} | {peak:6.0f} || {statistics.median(plains):8.2f} | "
+                         f"{statistics.median(cold_ratios):.2f}x | "
+                         f"{statistics.median(warm_ratios):.2f}x")
+            lines.append(f"build: {n:5d} | each round's ratios, cold: "
+                         f"{' '.join(f'{r:.2f}x' for r in cold_ratios)}; warm: "
+                         f"{' '.join(f'{r:.2f}x' for r in warm_ratios)}")
             lines.append(f"build: {n:5d} | zensical build of the same Markdown s: "
                          f"{_zensical(plain)}")
     if len(per_plan) > 1:
@@ -358,6 +382,7 @@ def main() -> None:
     parser.add_argument("--only", choices=["check", "build", "edit", "readers", "search",
                                            "snapshots"])
     parser.add_argument("--edit-plans", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="build rounds (medians)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     started = time.perf_counter()
@@ -368,7 +393,7 @@ def main() -> None:
         for line in bench_check(sizes):
             print(line, flush=True)
     if args.only in (None, "build"):
-        for line in bench_build(sizes):
+        for line in bench_build(sizes, args.rounds):
             print(line, flush=True)
     if args.only in (None, "edit"):
         for line in bench_edit(args.edit_plans):
