@@ -3,9 +3,12 @@ results come from the content cache (validate.PlanCache), for the hook as for `h
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from pathlib import Path
 
 from macros.core import validate
+from macros.core.cache import PLANS_CACHE, folder
 from macros.publishing.pipeline import run
 from macros.publishing.serve_staging import Staging
 
@@ -29,6 +32,66 @@ def test_a_rebuild_parses_and_validates_only_the_edited_plan(tmp_path: Path, mon
     again = run(plans, TODAY)
     assert parsed == [edited.name]
     assert again.pages == first.pages  # the same site, from cached results
+
+
+def test_two_checks_at_once_parse_each_plan_once(tmp_path: Path, monkeypatch):
+    """`handbook build` checks beside its MkDocs child, whose hook checks the same plans: the
+    second check waits for the first and finds every plan in the cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("HANDBOOK_CACHE", raising=False)
+    plans = tmp_path / "plans"
+    shutil.copytree(ROOT / "plans", plans)
+    parsed: list[str] = []
+    began = threading.Event()
+    load_plan = validate._load_plan
+
+    def slow(path: Path):
+        parsed.append(threading.current_thread().name)
+        began.set()
+        time.sleep(0.05)  # the second check starts while the first is parsing
+        return load_plan(path)
+
+    monkeypatch.setattr(validate, "_load_plan", slow)
+    done = {}
+
+    def check() -> None:
+        done[threading.current_thread().name] = validate.check(
+            [plans], today=TODAY, cache_dir=folder(PLANS_CACHE))
+
+    first = threading.Thread(target=check, name="first")
+    first.start()
+    assert began.wait(10)
+    second = threading.Thread(target=check, name="second")
+    second.start()
+    first.join()
+    second.join()
+    assert parsed == ["first"] * len(done["first"].plans)
+    assert done["second"].ok and done["second"].diagnostics == done["first"].diagnostics
+    assert [d.data for d in done["second"].plans] == [d.data for d in done["first"].plans]
+
+
+def test_handbook_build_checks_through_the_content_cache(tmp_path: Path, monkeypatch):
+    """The check `handbook build` runs beside its MkDocs child reads and fills the cache the
+    child's hook reads: it parsed every plan on every build."""
+    from macros.cli import commands as cli
+    from macros.publishing import publish_site
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("HANDBOOK_CACHE", raising=False)
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "plans", project / "plans")
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(publish_site, "run_child", lambda *args, **when: 0)
+    monkeypatch.setattr(publish_site, "build_site", lambda site, build: build(site))
+    parsed: list[str] = []
+    load_plan = validate._load_plan
+    monkeypatch.setattr(validate, "_load_plan",
+                        lambda path: parsed.append(path.name) or load_plan(path))
+    assert validate.check([project / "plans"], today=TODAY,
+                          cache_dir=folder(PLANS_CACHE)).ok  # as the child's hook would
+    parsed.clear()
+    assert cli.main(["build", "--today", TODAY.isoformat()]) == cli.EXIT_OK
+    assert parsed == []
 
 
 def test_after_a_title_edit_serve_rewrites_only_that_plans_pages_and_the_lists(tmp_path: Path):

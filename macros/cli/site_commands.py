@@ -9,6 +9,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..core.cache import PLANS_CACHE, folder
 from ..core.dates import ENV as TODAY_ENV
 from ..core.diagnostics import format_text, summary
 from ..history.as_of import ENV as AS_OF_ENV
@@ -109,8 +110,9 @@ def _plans_to_build(args: argparse.Namespace) -> str | None:
     if args.as_of is not None:  # a past policy (found by cmd_build): built whatever
         args.today = args.as_of   # today's rules say of it
         return "plans/ as it stood then"
-    # The repository is here, where mkdocs.yml is: the hook checks against the same folder.
-    result = _check_all([Path("plans")], args.today, repository=Path.cwd())
+    # The repository is here, where mkdocs.yml is: the hook checks against the same folder,
+    # with the same content cache (whichever check comes second finds the plans in it).
+    result = _check_all([Path("plans")], args.today, folder(PLANS_CACHE), repository=Path.cwd())
     if result.diagnostics:
         print(format_text(result.diagnostics), file=sys.stderr)
     if not result.ok:

@@ -13,10 +13,16 @@ import json
 import multiprocessing as mp
 import os
 import signal
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
+
+try:
+    import fcntl
+except ImportError:  # Windows: no lock; each check parses what it finds missing, as before
+    fcntl = None
 
 from . import cache as sealed
 from .dates import resolve_today
@@ -210,6 +216,38 @@ class PlanCache:
         sealed.write(self.file, self.PURPOSE, json.dumps(body, ensure_ascii=False).encode())
 
 
+WAIT_FOR_OTHER_CHECK = 30.0  # seconds; then check without the cache's lock (never stuck)
+
+
+@contextmanager
+def _one_check_at_a_time(folder: Path | None):
+    """One process at a time reads and fills the content cache. `handbook build` checks beside
+    its MkDocs child, whose hook checks the same files: the second to start waits for the first
+    and finds every file cached, where both parsed every plan at once on a first build. Entries
+    are written whole either way (cache.write), so giving up the wait is only slower."""
+    handle = None
+    try:
+        if folder is not None and fcntl is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle = open(folder / "plans.lock", "a+b")
+            deadline = time.monotonic() + WAIT_FOR_OTHER_CHECK
+            while True:
+                try:  # released on close, or by the kernel when the process ends
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        break
+                    time.sleep(0.02)
+    except OSError:
+        pass  # no lock to be had (a read-only cache folder): check without it
+    try:
+        yield
+    finally:
+        if handle is not None:
+            handle.close()
+
+
 def _load_plans(paths: list[Path], jobs: int, cache: PlanCache | None = None
                 ) -> list[tuple[Document | None, list[Diagnostic]]]:
     if cache is None:
@@ -312,8 +350,9 @@ def _check(paths: list[Path], today: dt.date | None, jobs: int, cache_dir: Path 
             diagnostics += schema_diagnostics(faq, "faq-file", s)
     plans = []
     plan_files = [p for p in files if p.suffix == ".yaml" and not p.name.startswith("_")]
-    cache = PlanCache(cache_dir, s) if cache_dir is not None else None
-    for doc, problems in _load_plans(plan_files, jobs, cache):
+    with _one_check_at_a_time(cache_dir):
+        loaded = _load_plans(plan_files, jobs, PlanCache(cache_dir, s) if cache_dir else None)
+    for doc, problems in loaded:
         diagnostics += problems
         if doc is not None:
             plans.append(doc)
