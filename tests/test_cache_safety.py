@@ -143,6 +143,24 @@ def test_planted_charts_are_never_published(project: Path, tmp_path: Path):
     assert not canary.exists()
 
 
+def test_a_planted_kept_build_is_never_published(project: Path, tmp_path: Path):
+    """The last build's pages are kept in the cache for the next build: pages planted there,
+    unsealed or with a made-up seal, are a miss and every page is rendered again."""
+    clean = mkdocs_build(project, tmp_path / "clean")
+    assert clean.returncode == 0, clean.stderr
+    (kept,) = (user_cache(tmp_path) / "builds").glob("*.json")
+    stored = json.loads(kept.read_bytes().partition(b"\n")[2])
+    for page in stored["rendered"]["pages"]:
+        stored["rendered"]["pages"][page] = f"<script>alert('{MARK}')</script>"
+    planted = json.dumps(stored).encode()
+    for made_up in (b"", b"0" * 64 + b"\n"):
+        kept.write_bytes(made_up + planted)
+        again = mkdocs_build(project, tmp_path / "again")
+        assert again.returncode == 0, again.stderr
+        assert MARK not in published(tmp_path / "again")
+        assert published(tmp_path / "again") == published(tmp_path / "clean")
+
+
 def test_a_cache_folder_inside_the_checkout_is_not_used(project: Path, tmp_path: Path,
                                                         monkeypatch):
     """XDG_CACHE_HOME pointed into the checkout: the key would be the checkout's too, so a

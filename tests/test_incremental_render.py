@@ -6,17 +6,20 @@ import copy
 import dataclasses
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 import threading
 
 import pytest
 
+from macros.core import cache
 from macros.core.validate import check
 from macros.model.build import build_handbook
 from macros.model.model import Handbook
 from macros.render import all_pages, render_pages
 from macros.publishing import pipeline
+from macros.publishing.build_session import BuildSession
 from macros.render.chart_cache import PENDING, Later, drawn_later
 from macros.render.search import INDEX_PATH
 from macros.render.incremental import SHARED, Notes, Watched
@@ -221,25 +224,72 @@ def test_a_build_makes_its_search_index_from_the_finished_pages(tmp_path, monkey
     assert site.pages == complete.pages
 
 
+def test_a_build_reuses_the_pages_the_last_build_kept(tmp_path, monkeypatch):
+    """A build keeps its final pages in the tool's cache; the next build of the same plans
+    renders only what changed since, and the result is what rendering everything gives."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("HANDBOOK_CACHE", raising=False)
+    plans = tmp_path / "plans"
+    shutil.copytree(EXAMPLES, plans)
+    first = BuildSession()
+    kept = first.run(plans, TODAY)
+    first.keep(plans)
+    again = BuildSession().run(plans, TODAY)
+    assert again.rendered.reused == len(again.pages) == len(kept.pages)
+    assert again.pages == kept.pages and again.assets == kept.assets
+    edited = plans / "support-replies.yaml"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("\ntitle: ", "\ntitle: Retitled ", 1), encoding="utf-8")
+    after = BuildSession().run(plans, TODAY)
+    assert 0 < after.rendered.reused < len(after.pages)
+    monkeypatch.setenv("HANDBOOK_CACHE", "off")
+    everything = pipeline.run(plans, TODAY)
+    assert "Retitled " in after.pages["plans/support-replies/index.md"]
+    assert after.pages == everything.pages and after.assets == everything.assets
+
+
+def test_a_build_kept_by_another_version_of_the_tool_is_not_reused(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("HANDBOOK_CACHE", raising=False)
+    first = BuildSession()
+    first.run(EXAMPLES, TODAY)
+    first.keep(EXAMPLES)
+    assert BuildSession().reusable(EXAMPLES) is not None
+    monkeypatch.setattr(cache, "tool_key", lambda: b"another version".ljust(32, b"."))
+    assert BuildSession().reusable(EXAMPLES) is None
+
+
 def test_a_cold_mkdocs_build_whose_pages_wait_for_charts_publishes_the_complete_site(
         tmp_path):
     """A real build on an empty chart cache hands MkDocs the pages that wait for a chart as
     they are finished: its site is byte for byte the site of a build that draws every chart
-    before any page (no cache at all)."""
+    before any page (no cache at all). So is the next build, which reuses the pages the first
+    kept, and the build after an edit, which reuses the others."""
     project = make_project(EXAMPLES, tmp_path)
-    sites = {}
-    for name, cache in (("cold", {"XDG_CACHE_HOME": str(tmp_path / "cache")}),
-                        ("inline", {"HANDBOOK_CACHE": "off"})):
+
+    def built(name: str, cache: dict) -> dict:
         env = {**os.environ, "HANDBOOK_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1",
                **cache}
         done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
                                "--site-dir", str(tmp_path / name)], cwd=project, env=env,
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
-        sites[name] = {p.relative_to(tmp_path / name): p.read_bytes()
-                       for p in (tmp_path / name).rglob("*") if p.is_file()}
+        return {p.relative_to(tmp_path / name): p.read_bytes()
+                for p in (tmp_path / name).rglob("*") if p.is_file()}
+
+    def same(site: dict, inline: dict) -> None:
+        assert site.keys() == inline.keys()
+        differ = [p for p in site if site[p] != inline[p]]
+        assert differ == [], differ
+        assert not any(PENDING.encode() in text for text in site.values())
+
+    cached, off = {"XDG_CACHE_HOME": str(tmp_path / "cache")}, {"HANDBOOK_CACHE": "off"}
+    inline = built("inline", off)
+    same(built("cold", cached), inline)
     assert list((tmp_path / "cache" / "rollout-handbook" / "charts").glob("*.svg"))
-    assert sites["cold"].keys() == sites["inline"].keys()
-    differ = [p for p in sites["cold"] if sites["cold"][p] != sites["inline"][p]]
-    assert differ == [], differ
-    assert not any(PENDING.encode() in text for text in sites["cold"].values())
+    assert list((tmp_path / "cache" / "rollout-handbook" / "builds").glob("*.json"))
+    same(built("warm", cached), inline)
+    edited = project / "plans" / "support-replies.yaml"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("\ntitle: ", "\ntitle: Retitled ", 1), encoding="utf-8")
+    same(built("edited", cached), built("edited-inline", off))

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from ..core import cache
 from ..render.chart_cache import Later, drawn_later
+from ..render.incremental import Rendered
+from ..render.search import INDEX_PATH
 from .pipeline import Site, run
 from .serve_staging import Compiled, Signal, Staging
 
@@ -53,9 +58,9 @@ class BuildSession:
     def run(self, plans_dir: Path, today: dt.date | None = None,
             docs_dir: Path | None = None) -> Site:
         """Run the pipeline and remember the result (and it as the last good one if it is).
-        A serve rebuild reuses what the last good run rendered; a build renders everything."""
+        A run reuses the pages of `reusable` whose inputs did not change."""
         with self.drawing():
-            return self.remember(run(plans_dir, today, docs_dir, self.reusable(),
+            return self.remember(run(plans_dir, today, docs_dir, self.reusable(plans_dir),
                                      self.edited_first))
 
     @property
@@ -69,9 +74,35 @@ class BuildSession:
         """A serve rebuild shows edited plans before the pages that list them."""
         return self.mode == "serve"
 
-    def reusable(self) -> Site | None:
-        """The run a serve rebuild may reuse pages from (none for a build)."""
-        return self.good if self.mode == "serve" else None
+    def reusable(self, plans_dir: Path) -> Site | None:
+        """The run whose unchanged pages a run may reuse: under serve the last good one; for a
+        build the last complete build of these plans, kept in the tool's cache (`keep`)."""
+        if self.mode == "serve":
+            return self.good
+        stored = cache.read(path, KEPT) if (path := _kept_build(plans_dir)) else None
+        try:
+            kept = json.loads(stored) if stored is not None else None
+            if not kept or kept["tool"] != cache.tool_key().hex():
+                return None  # none kept, or by another version of the tool
+            rendered, index = Rendered.restored(kept["rendered"]), kept["index"]
+        except (ValueError, TypeError, KeyError):
+            return None
+        if rendered is None:
+            return None
+        return Site([], rendered=rendered,
+                    assets={INDEX_PATH: index} if isinstance(index, str) else {})
+
+    def keep(self, plans_dir: Path) -> None:
+        """Keep the latest build's final pages for the next build of these plans (a build
+        renders only what changed since; the result is the same as rendering every page)."""
+        site, path = self.latest, _kept_build(plans_dir)
+        if self.mode == "serve" or path is None or site is None or site.rendered is None:
+            return
+        if site.rendered.reused == len(site.rendered.pages):
+            return  # every page came from the build kept: it is kept as it was
+        kept = {"tool": cache.tool_key().hex(), "rendered": site.rendered.stored(),
+                "index": site.assets.get(INDEX_PATH)}
+        cache.write(path, KEPT, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
 
     def remember(self, site: Site) -> Site:
         """Keep `site` as the latest run (and as the last good one if it is)."""
@@ -87,6 +118,16 @@ class BuildSession:
     def shown(self) -> Site | None:
         """What the pages show: the latest run when its plans are good, else the last good."""
         return self.latest if self.latest is not None and self.latest.ok else self.good
+
+
+KEPT = "kept-build-v1"  # the purpose its entries are sealed under (macros/core/cache.py)
+
+
+def _kept_build(plans_dir: Path) -> Path | None:
+    """Where the last build of `plans_dir` is kept: one file a plans folder, in the cache."""
+    folder = cache.folder("builds")
+    where = hashlib.sha256(str(plans_dir.resolve()).encode("utf-8")).hexdigest()[:32]
+    return folder / f"{where}.json" if folder is not None else None
 
 
 _active: list[BuildSession] = []  # the one the adapter opened; a pointer, not build state

@@ -60,9 +60,9 @@ def on_config(config):
         build_log = logging.getLogger("mkdocs.commands.build")
         if not any(isinstance(f, _NoDirtyWarning) for f in build_log.filters):
             build_log.addFilter(_NoDirtyWarning())
-    plans_dir = Path(config.config_file_path).parent / "plans"
+    plans_dir = _plans_dir(config)
     with builds.drawing():  # under serve, charts are drawn off the edit's path
-        site = builds.remember(_site(plans_dir, config, builds.reusable()))
+        site = builds.remember(_site(plans_dir, config, builds.reusable(plans_dir)))
     if not site.ok:
         errors = [d for d in site.diagnostics if d.is_error]
         if builds.mode != "serve":
@@ -93,6 +93,10 @@ def on_config(config):
     return config
 
 
+def _plans_dir(config) -> Path:
+    return Path(config.config_file_path).parent / "plans"
+
+
 def _site(plans_dir: Path, config, previous: pipeline.Site | None) -> pipeline.Site:
     """Today's site with its dated snapshots; under `handbook build --as-of D`, the plans as
     they stood on D, every page bannered (on_page_markdown)."""
@@ -119,7 +123,7 @@ def without_plans_folder(files, config):
     plans` in a repository of its own, or `.`): plans/ is data only, so no page, script or
     other file of it is published or rendered as a template (a plan is published only as the
     pages generated from it). The check names each such file (`plans-file`)."""
-    plans = (Path(config.config_file_path).parent / "plans").resolve()
+    plans = _plans_dir(config).resolve()
     for file in list(files):
         if file.abs_src_path and Path(file.abs_src_path).resolve().is_relative_to(plans):
             files.remove(file)
@@ -236,6 +240,8 @@ def on_post_build(config) -> None:
     builds = session()
     if builds.signal is not None and _lists_follow(builds.latest):
         builds.signal.rebuild()  # the follow-up pass: the pages that list the edited plans
+    if as_of_day() is None:  # a past policy is no starting point for the next build
+        builds.keep(_plans_dir(config))
     staging = builds.staging
     if builds.staged and staging is not None:
         for src in staging.removed:

@@ -117,7 +117,8 @@ def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = N
         # While pages are deferred the search index follows with them (next run); while
         # charts are drawn, it is made from the final pages (Site.final).
         assets = {} if rendered.follow else {INDEX_PATH: previous.assets[INDEX_PATH] if (
-            rendered.deferred and previous and INDEX_PATH in previous.assets) else
+            previous and INDEX_PATH in previous.assets and (
+                rendered.deferred or rendered.same_handbook(previous.rendered))) else
             search_index(handbook, pages)}
         site = Site(checked.diagnostics, handbook, pages, navigation(handbook),
                     redirects(handbook, pages), assets, rendered)

@@ -8,7 +8,8 @@ the history, the questions and answers.
 A later run reuses a page when every part it noted has the same fingerprint, and renders the
 rest. After an edit to one plan, that means the plan's own pages and the pages that list it.
 The result is the same as rendering every page; tests/test_incremental_render.py compares them byte
-for byte after edits of each kind. A `build` renders everything: it has no previous run.
+for byte after edits of each kind. A build's previous run is the last build of the same plans,
+kept in the tool's cache (publishing/build_session.py: `keep`).
 """
 from __future__ import annotations
 
@@ -119,6 +120,35 @@ class Rendered:
     changed: set[str] | None = None  # plans added or edited since it; None: no previous run
     deferred: set[str] = field(default_factory=set)  # pages kept as they were (edited_first)
     follow: ChartsFollow | None = None  # pages rendered again when read (charts_follow)
+
+    def same_handbook(self, previous: Rendered | None) -> bool:
+        """Whether every part of the handbook is as in `previous`: every page is then reused,
+        and so is whatever is made from them all (the search index)."""
+        return previous is not None and (self.plans, self.modules, self.everywhere) == (
+            previous.plans, previous.modules, previous.everywhere)
+
+    def stored(self) -> dict:
+        """The final pages and what each read, as JSON values: a build keeps them for the next
+        one (publishing/build_session.py). A page still waiting for a chart is left out."""
+        return {"pages": {path: self.pages[path] for path in self.notes},
+                "notes": {path: [sorted(n.plans, key=repr), sorted(n.modules, key=repr)]
+                          for path, n in self.notes.items()},
+                "plans": {i: mark.hex() for i, mark in self.plans.items()},
+                "modules": {i: mark.hex() for i, mark in self.modules.items()},
+                "everywhere": self.everywhere.hex()}
+
+    @classmethod
+    def restored(cls, stored: dict) -> Rendered | None:
+        """What `stored` gave, or None when it is not that (a damaged or older entry)."""
+        try:
+            notes = {path: Notes(set(plans), set(modules))
+                     for path, (plans, modules) in stored["notes"].items()}
+            pages = {path: stored["pages"][path] for path in notes}
+            return cls(pages, notes, {i: bytes.fromhex(m) for i, m in stored["plans"].items()},
+                       {i: bytes.fromhex(m) for i, m in stored["modules"].items()},
+                       bytes.fromhex(stored["everywhere"]))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
 
 
 def _read_the_same(notes: set[str], before: dict[str, bytes], now: dict[str, bytes]) -> bool:
