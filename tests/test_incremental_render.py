@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from macros.core import cache
 from macros.core.validate import check
 from macros.model.build import build_handbook
 from macros.model.model import Handbook
-from macros.render import all_pages, render_pages
+from macros.render import all_pages, charts, incremental, render_pages
 from macros.publishing import pipeline
 from macros.publishing.build_session import BuildSession
 from macros.render.chart_cache import PENDING, Later, drawn_later
@@ -202,26 +203,49 @@ def test_a_build_hands_over_pages_that_wait_for_charts_and_finishes_each_when_re
     assert len(waiting) > 1 and built.follow is not None
     assert all(built.follow.waits(p) for p in waiting)
     assert not any(built.follow.waits(p) for p in built.pages if p not in waiting)
-    first = waiting[0]
-    assert PENDING not in built.follow.page(first) and not built.follow.waits(first)
+    first, noted = waiting[0], built.pages[waiting[0]]
+    assert PENDING not in built.follow.page(first) and built.follow.waits(first)
     assert PENDING in built.pages[waiting[-1]]  # the others are not finished by the first
+    # The text with the notes, with the charts put in their places, is the final text.
+    assert built.follow.converted(first, noted) == built.pages[first]
     assert built.follow.pages() == all_pages(hb)
     assert len(built.notes) == len(built.pages)  # every page reusable once finished
 
 
-def test_a_build_makes_its_search_index_from_the_finished_pages(tmp_path, monkeypatch):
+def test_a_page_whose_final_text_is_not_its_first_with_the_charts_is_not_patched(
+        checked, tmp_path, monkeypatch):
+    """Charts go into the HTML of a page converted with notes only when the page's final
+    text is its first with the charts in; otherwise `converted` says so (None)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("HANDBOOK_CACHE", raising=False)
+    hb = handbook(checked)
+    with drawn_later(Later(processes=2)):
+        built = render_pages(hb, charts_follow=True)
+    waiting = [p for p, text in built.pages.items() if PENDING in text]
+    noted = built.pages[waiting[0]]
+    monkeypatch.setattr(incremental, "dated", lambda text, today: text + "\nchanged\n")
+    assert built.follow.converted(waiting[0], noted) is None
+
+
+def test_a_build_makes_its_search_index_at_once_and_the_charts_follow_in_the_html(
+        tmp_path, monkeypatch):
+    """The search index skips charts and the notes in their places: a build makes it before
+    its charts are drawn, and it is the index of the finished pages. A page's HTML, made of
+    its text with notes, gets each chart in its note's place."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.delenv("HANDBOOK_CACHE", raising=False)
     with drawn_later(Later(processes=2)):
         site = pipeline.run(EXAMPLES, TODAY, charts_follow=True)
-    following = site.following()
-    assert INDEX_PATH in following and INDEX_PATH not in site.assets and len(following) > 2
-    finals = {src: site.final(src) for src in following}
-    assert not any(PENDING in text for text in finals.values())
+    waiting = [src for src, text in site.pages.items() if PENDING in text]
+    assert len(waiting) > 2 and all(site.waits(src) for src in waiting)
+    assert not any(site.waits(src) for src in site.pages if src not in waiting)
+    assert INDEX_PATH in site.assets
+    noted = {src: site.pages[src] for src in waiting}
+    html = {src: site.with_charts(src, f"<main>{text}</main>") for src, text in noted.items()}
     complete = pipeline.run(EXAMPLES, TODAY)  # the charts are in the cache now
-    assert not complete.following()
-    assert finals[INDEX_PATH] == complete.assets[INDEX_PATH] == site.assets[INDEX_PATH]
+    assert site.assets[INDEX_PATH] == complete.assets[INDEX_PATH]
     assert site.pages == complete.pages
+    assert html == {src: f"<main>{complete.pages[src]}</main>" for src in waiting}
 
 
 def test_a_build_reuses_the_pages_the_last_build_kept(tmp_path, monkeypatch):
@@ -293,3 +317,14 @@ def test_a_cold_mkdocs_build_whose_pages_wait_for_charts_publishes_the_complete_
     text = edited.read_text(encoding="utf-8")
     edited.write_text(text.replace("\ntitle: ", "\ntitle: Retitled ", 1), encoding="utf-8")
     same(built("edited", cached), built("edited-inline", off))
+
+
+def test_a_chart_is_as_markdown_leaves_raw_html(checked):
+    """Markdown empties lines of spaces and expands tabs in a page, raw HTML included; a chart
+    has neither, so the chart put into a page's HTML in its note's place is what converting
+    the page with the chart in gives."""
+    plan = dataclasses.replace(next(iter(handbook(checked).plans.values())),
+                               title="Tabs\tin\ta title")
+    svg = charts.timeline_chart.__wrapped__(plan)
+    assert "Tabs&#9;in&#9;a title" in svg
+    assert "\t" not in svg and "\r" not in svg and not re.search(r"^[ \t]+$", svg, re.M)

@@ -65,8 +65,10 @@ class BuildSession:
 
     @property
     def charts_follow(self) -> bool:
-        """A build hands MkDocs the pages that wait for a chart as it draws them (MkDocs
-        converts the others meanwhile); serve shows a note and rebuilds."""
+        """A build hands MkDocs the pages that wait for a chart with a note in its place, and
+        the chart goes into the page's HTML in MkDocs' second pass over the pages (hook:
+        on_page_context): MkDocs converts every page while the charts are drawn. Serve shows
+        the note and rebuilds."""
         return self.mode != "serve"
 
     @property

@@ -9,14 +9,13 @@ docs/overrides/ escapes them.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import logging
 import sys
 from pathlib import Path
-from typing import Callable
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from macros.publishing import pipeline
@@ -135,8 +134,6 @@ def on_files(files, config):
     builds = session()
     site, shown = builds.latest, builds.shown()
     pages = {**shown.pages, **shown.redirects, **shown.assets} if shown else {}
-    following = set(shown.following()) if shown else set()
-    pages.update((src, "") for src in following if src not in pages)
     if site and not site.ok:
         pages[ERRORS_PAGE] = errors_page(site.diagnostics, _today())
     staging = None
@@ -154,36 +151,9 @@ def on_files(files, config):
         if staging is not None:
             files.append(File(src, str(staging.folder), config.site_dir,
                               config.use_directory_urls, inclusion=inclusion))
-        elif src in following:
-            files.append(_Following.of(config, src, inclusion, functools.partial(shown.final,
-                                                                                 src)))
         else:
             files.append(File.generated(config, src, content=text, inclusion=inclusion))
     return files
-
-
-class _Following(File):
-    """A generated file whose text the pipeline finishes when MkDocs first reads it: a build
-    converts the other pages while the charts this one shows are drawn (Site.following)."""
-
-    _finish: Callable[[], str] | None = None
-    _text: str | bytes | None = None
-
-    @classmethod
-    def of(cls, config, src: str, inclusion, finish: Callable[[], str]) -> File:
-        file = cls.generated(config, src, content="", inclusion=inclusion)
-        file._finish = finish
-        return file
-
-    @property  # type: ignore[override]  # MkDocs reads every file's text through _content
-    def _content(self):
-        if self._finish is not None:
-            self._text, self._finish = self._finish(), None
-        return self._text
-
-    @_content.setter
-    def _content(self, value) -> None:
-        self._text = value
 
 
 def _look(config) -> tuple:
@@ -270,6 +240,20 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     # `handbook build --as-of`: every page, generated or hand-written, says it is a past policy.
     note = config.extra.get("handbook_as_of_note")
     return with_banner(markdown, note) if note else markdown
+
+
+@event_priority(50)  # before the search plugin reads the page
+def on_page_context(context, page, config, nav):
+    # A build hands over the pages that show charts with notes in their places, and MkDocs
+    # converts every page while the charts are drawn; here, in its second pass over the pages,
+    # each page gets its charts (a page without is left as it is).
+    shown = session().shown()
+    if shown is not None and shown.waits(page.file.src_uri):
+        try:
+            page.content = shown.with_charts(page.file.src_uri, page.content)
+        except RuntimeError as error:
+            raise PluginError(f"handbook: internal error, please report it: {error}") from None
+    return context
 
 
 def on_page_content(html_text: str, page, config, files) -> str:

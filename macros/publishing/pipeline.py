@@ -41,26 +41,20 @@ class Site:
     def ok(self) -> bool:
         return self.handbook is not None
 
-    def following(self) -> list[str]:
-        """The pages and assets whose text is final only once their charts are drawn: read
-        each through `final` (a build with `charts_follow`; none otherwise)."""
+    def waits(self, src: str) -> bool:
+        """True for a page the engine gets with a note where a chart is being drawn (a build
+        with `charts_follow`): its HTML goes through `with_charts` before it is used."""
         follow = self.rendered.follow if self.rendered else None
-        if follow is None:
-            return []
-        return [src for src in self.pages if follow.waits(src)] + \
-            ([INDEX_PATH] if INDEX_PATH not in self.assets else [])
+        return follow is not None and follow.waits(src)
 
-    def final(self, src: str) -> str:
-        """A generated page's or asset's final text, waiting for the charts it shows."""
+    def with_charts(self, src: str, html: str) -> str:
+        """The HTML the engine made of a page that waited for charts, with them in (it waits
+        for them): the engine converted the other pages while they were drawn."""
         follow = self.rendered.follow if self.rendered else None
-        if src == INDEX_PATH and src not in self.assets and follow and self.handbook:
-            self.assets[src] = search_index(self.handbook, follow.pages())
-        elif follow is not None and src in self.pages:
-            return follow.page(src)
-        for texts in (self.pages, self.redirects, self.assets):
-            if src in texts:
-                return texts[src]
-        raise KeyError(src)
+        converted = follow.converted(src, html) if follow is not None else html
+        if converted is None:
+            raise RuntimeError(f"{src}: its text changed while its charts were drawn")
+        return converted
 
 
 def model(checked: Checked, today: dt.date, plans_dir: Path | None = None) -> Handbook:
@@ -99,8 +93,9 @@ def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = N
     """With `previous` (a serve rebuild), pages whose inputs did not change are reused from
     it (render/incremental.py); the result is the same as without. With `edited_first`, the
     pages of edited plans come first and the others are `rendered.deferred` to the next run.
-    With `charts_follow` (a build), pages that wait for a chart being drawn, and the search
-    index, are finished when the engine reads them (`Site.following`, `Site.final`)."""
+    With `charts_follow` (a build), pages that wait for a chart being drawn are handed over
+    with a note in its place, and their HTML gets the chart once it is drawn
+    (`Site.with_charts`)."""
     today = today or resolve_today()
     # Unchanged files are not parsed or validated again: the content cache `handbook check`
     # and `handbook build` fill (macros/cache.py; off with HANDBOOK_CACHE=off).
@@ -114,9 +109,9 @@ def run(plans_dir: Path, today: dt.date | None = None, docs_dir: Path | None = N
         rendered = render_pages(handbook, previous.rendered if previous else None,
                                 edited_first, charts_follow)
         pages = rendered.pages
-        # While pages are deferred the search index follows with them (next run); while
-        # charts are drawn, it is made from the final pages (Site.final).
-        assets = {} if rendered.follow else {INDEX_PATH: previous.assets[INDEX_PATH] if (
+        # While pages are deferred the search index follows with them (next run). It skips
+        # charts, and the notes in their places while they are drawn.
+        assets = {INDEX_PATH: previous.assets[INDEX_PATH] if (
             previous and INDEX_PATH in previous.assets and (
                 rendered.deferred or rendered.same_handbook(previous.rendered))) else
             search_index(handbook, pages)}

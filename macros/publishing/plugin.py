@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from macros.publishing import hook as publish
@@ -66,6 +66,10 @@ class HandbookPlugin(BasePlugin):
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         return publish.on_serve(server, config, builder)
+
+    @event_priority(50)  # before the search plugin reads the page
+    def on_page_context(self, context, page, config: MkDocsConfig, nav):
+        return publish.on_page_context(context, page, config, nav)
 
     def on_page_content(self, html: str, page, config: MkDocsConfig, files) -> str:
         return publish.on_page_content(html, page, config, files)

@@ -7,7 +7,9 @@ shows a note in its place. Under serve, `later` draws it on a background thread 
 serve to rebuild (publishing/hook.py); such a page is never reused by the next rebuild
 (render/incremental.py looks for PENDING). A build is always complete: its `later` draws in
 one process per core, and render_pages waits for them (`drawn()`) and renders the pages that
-showed a note again before any page is handed over.
+showed a note again before any page is handed over; or, in a MkDocs build, MkDocs converts
+the pages with their notes, and each chart goes into the page's HTML in its note's place
+(`with_charts`) in MkDocs' second pass over the pages.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
@@ -31,7 +34,14 @@ from ..model.model import Plan
 CACHE_DIR = "charts"
 PURPOSE = "chart-svg-v2"
 PENDING = "chart-pending"  # the class of the note that stands in for a chart being drawn
-NOTE = f'<p class="{PENDING}">This chart is being drawn; the page shows it in a moment.</p>'
+_SAYS = "This chart is being drawn; the page shows it in a moment."
+# A note names its chart (the name of the chart's entry in the cache): `with_charts` puts each
+# chart in its note's place once it is drawn.
+NOTE = re.compile(f'<p class="{PENDING}" data-chart="([0-9a-f]{{64}})">{re.escape(_SAYS)}</p>')
+
+
+def note(name: str) -> str:
+    return f'<p class="{PENDING}" data-chart="{name}">{_SAYS}</p>'
 
 _DRAWING = threading.Lock()  # pyplot is not thread-safe: one chart at a time, whichever thread
 
@@ -147,18 +157,24 @@ def _store(path: Path, svg: str) -> None:
     cache.write(path, PURPOSE, svg.encode("utf-8"))
 
 
-def cached(draw):
+def cached(shows: Callable[..., bool]):
     """Keep each drawn chart under a hash of everything it is drawn from (the plan's data, today's
     date, the tool's code and matplotlib's version: cache.tool_key). The SVG is inlined into
     pages, so an entry is used only when its seal verifies (macros/core/cache.py): a planted
-    file is redrawn over."""
+    file is redrawn over. `shows(plan, *args)` says, without drawing, whether there is a
+    chart: a page never waits, nor holds a note, for one that turns out empty."""
+    return functools.partial(_cached, shows=shows)
 
+
+def _cached(draw, shows: Callable[..., bool]):
     def locked(plan: Plan, *args) -> str:
         with _DRAWING:
             return draw(plan, *args)
 
     @functools.wraps(draw)
     def chart(plan: Plan, *args):
+        if not shows(plan, *args):
+            return ""
         folder = cache.folder(CACHE_DIR)
         if folder is None:
             return locked(plan, *args)
@@ -173,9 +189,27 @@ def cached(draw):
                 pass
         later = _LATER.get()
         if later is not None and later.take(path, chart, plan, *args):
-            return NOTE
+            return note(path.stem)
         svg = locked(plan, *args)
         _store(path, svg)
         return svg
 
     return chart
+
+
+def with_charts(text: str) -> str | None:
+    """`text` (a page, or its HTML) with each note replaced by its chart, drawn since; None
+    when one is missing from the cache."""
+    folder = cache.folder(CACHE_DIR)
+    missing = []
+
+    def chart(found: re.Match) -> str:
+        stored = cache.read(folder / f"{found.group(1)}.svg", PURPOSE) if folder else None
+        try:
+            return stored.decode("utf-8")  # type: ignore[union-attr]
+        except (AttributeError, UnicodeDecodeError):  # not drawn, or not a chart
+            missing.append(found.group(1))
+            return found.group()
+
+    text = NOTE.sub(chart, text)
+    return None if missing else text

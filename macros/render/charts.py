@@ -62,13 +62,17 @@ def _svg(figure, chart_id: str, title: str, description: str) -> str:
     head = (f'<svg class="chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"')
     svg = svg.replace("<svg", head, 1)
     first_close = svg.index(">") + 1
-    return (svg[:first_close] + f'<title id="{chart_id}-title">{attr(title)}</title>'
-            f'<desc id="{chart_id}-desc">{attr(description)}</desc>' + svg[first_close:])
+    svg = (svg[:first_close] + f'<title id="{chart_id}-title">{attr(title)}</title>'
+           f'<desc id="{chart_id}-desc">{attr(description)}</desc>' + svg[first_close:])
+    # As Markdown leaves it (it empties lines of spaces and expands tabs, even in raw HTML):
+    # a page's HTML gets the chart as it is in its note's place (incremental.py: converted).
+    return _BLANK.sub("", svg).replace("\t", "&#9;").replace("\r", "&#13;")
 
 
 # matplotlib escapes `<` and `>` in text nodes, attribute values and comments alike, so a tag is
 # `<` to the next `>`; plan text drawn as <text> lies between tags and is never rewritten.
 _TAG = re.compile(r"<[^<>]*>")
+_BLANK = re.compile(r"^[ \t]+$", re.M)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)  # text drawn as paths is repeated in a comment
 _ID = re.compile(r'\sid="([^"]+)"')
 _REFERENCE = re.compile(r'(xlink:href|href|clip-path)="(url\()?#([^")]+)(\))?"')
@@ -182,7 +186,7 @@ def _describe(monitor: Monitor, values: list[float], dates: list[dt.date],
     return "; ".join(parts) + "."
 
 
-@cached
+@cached(shows=lambda plan, monitor: bool(plan.series(monitor.id)))
 def metric_chart(plan: Plan, monitor: Monitor) -> str:
     """The metric over time with its target and pause lines and the stage boundaries."""
     series = plan.series(monitor.id)
@@ -259,15 +263,20 @@ def _name_edges(ax, usual: Band) -> None:
              feet[0] if high_above else spot(usual.low, False))
 
 
-@cached
+def _adoption(plan: Plan) -> tuple[Monitor | None, list[tuple[dt.date, float]]]:
+    """The plan's adoption metric in %, with readings, and each stage's adoption target."""
+    monitor = next((m for m in plan.monitors if m.area == "adoption" and plan.series(m.id)
+                    and m.unit.strip() == "%"), None)
+    return monitor, [(s.start, s.adoption_target_percent) for s in plan.stages
+                     if s.start and s.adoption_target_percent is not None]
+
+
+@cached(shows=lambda plan: all(_adoption(plan)))
 def adoption_chart(plan: Plan) -> str:
     """An adoption metric beside each stage's adoption target. The target is a share of the
     people with access; the metric is whatever the plan measures (a share of cases, say), so
     each is labelled as what it is, and both are drawn only when the metric is in %."""
-    monitor = next((m for m in plan.monitors if m.area == "adoption" and plan.series(m.id)
-                    and m.unit.strip() == "%"), None)
-    targets = [(s.start, s.adoption_target_percent) for s in plan.stages
-               if s.start and s.adoption_target_percent is not None]
+    monitor, targets = _adoption(plan)
     if monitor is None or not targets:
         return ""
     series = plan.series(monitor.id)
@@ -294,7 +303,7 @@ BAR = 0.2  # inches: a stage's bar, under its name
 
 
 # Over 60 lines: one figure drawn in order (rows, bars, names, decisions, today).
-@cached
+@cached(shows=lambda plan: any(s.start for s in plan.stages))
 def timeline_chart(plan: Plan) -> str:
     """The stages as bars on a calendar, each named above its bar across the whole width (a
     name of any length wraps; none is cut at the left), with gate decisions and today."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..model.model import Handbook
-from .chart_cache import PENDING, Later, building_later, drawn
+from .chart_cache import PENDING, Later, building_later, drawn, with_charts
 from .page import dated
 from .site_map import page_makers, plan_pages
 from .search import searched
@@ -119,7 +119,7 @@ class Rendered:
     reused: int = 0  # pages taken from the previous run
     changed: set[str] | None = None  # plans added or edited since it; None: no previous run
     deferred: set[str] = field(default_factory=set)  # pages kept as they were (edited_first)
-    follow: ChartsFollow | None = None  # pages rendered again when read (charts_follow)
+    follow: ChartsFollow | None = None  # pages finished once their charts are drawn
 
     def same_handbook(self, previous: Rendered | None) -> bool:
         """Whether every part of the handbook is as in `previous`: every page is then reused,
@@ -168,7 +168,7 @@ def render_pages(hb: Handbook, previous: Rendered | None = None,
 
     In a build whose charts are drawn in processes, the pages that showed a note for one are
     rendered again once the charts are drawn: here, or, with `charts_follow`, when the engine
-    reads each of them (`done.follow`), so that it converts the other pages meanwhile."""
+    has converted every page (`done.follow`), so that it converts them while charts are drawn."""
     done = Rendered({}, plans={i: _plan_fingerprint(p) for i, p in hb.plans.items()},
                     modules={i: _fingerprint(m) for i, m in hb.modules.items()},
                     everywhere=_everywhere(hb))
@@ -215,9 +215,20 @@ class ChartsFollow:
         self._hb, self._done, self._later = hb, done, later
         self._makers = {path: make for path, (make, _) in waiting.items()}
         self._marks = {path: mark for path, (_, mark) in waiting.items()}
+        self._first = {path: done.pages[path] for path in waiting}  # with the notes
 
     def waits(self, path: str) -> bool:
-        return path in self._marks
+        return path in self._first
+
+    def converted(self, path: str, html: str) -> str | None:
+        """The HTML an engine made of the page's first text, with the charts in the notes'
+        places: a note is raw HTML, which the engine passes through as it is, so the chart in
+        its place is what converting the final text gives. None when the final text is not
+        the first with the charts in (then only converting it again would do)."""
+        final = self.page(path)
+        if with_charts(self._first[path]) != final:
+            return None
+        return with_charts(html)
 
     def page(self, path: str) -> str:
         mark = self._marks.pop(path, None)

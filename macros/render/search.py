@@ -21,6 +21,7 @@ from typing import Any
 from markdown.extensions.toc import slugify, unique
 
 from ..model.model import Handbook
+from .chart_cache import NOTE
 from .paths import Paths
 
 INDEX_PATH = "search/handbook.json"
@@ -130,7 +131,8 @@ _HEADING = re.compile(r"^(#{1,6}) (.*?)(?: \{#([^}\s]+)\})?\s*$")
 _ROW_ANCHOR = re.compile(r'^\s*<span id="([^"]+)"></span>')
 _LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
 _TAG = re.compile(r"<[^>]+>")
-_DRAWING = re.compile(r"<svg\b.*?</svg>", re.S)  # a diagram repeats the table beside it
+# A diagram repeats the table beside it; a note stands where a chart is being drawn.
+_DRAWING = re.compile(r"<svg\b.*?</svg>|" + NOTE.pattern, re.S)
 _STRONG = re.compile(r"\*\*(.+?)\*\*")
 _EMPHASIS = re.compile(r"(?<![\w&#])_(.+?)_(?!\w)")
 _ADMONITION = re.compile(r'^!!! \w+(?: "(.*)")?$')
