@@ -12,6 +12,7 @@ from macros.core.cache import PLANS_CACHE, folder
 from macros.publishing.pipeline import run
 from macros.publishing.serve_staging import Staging
 
+from .bench import generate
 from .conftest import ROOT, TODAY
 
 
@@ -117,3 +118,24 @@ def test_after_a_title_edit_serve_rewrites_only_that_plans_pages_and_the_lists(t
     for src in set(again.pages) - rewritten:
         assert (staging.folder / src).stat().st_mtime_ns == stamps[src]
         assert (staging.folder / src).read_text(encoding="utf-8") == again.pages[src]
+
+
+def test_a_check_in_worker_processes_finds_what_one_process_finds(tmp_path: Path, monkeypatch):
+    """From PARALLEL_FROM files on, `handbook check` loads plans and measurement files in
+    forked workers: the same plans, measurements and diagnostics (line and column) as one
+    process, broken files included, cold and from the cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    plans = generate(validate.PARALLEL_FROM // 2 + 2, tmp_path / "gen")
+    tables = sorted(plans.glob("*.measurements.csv"))
+    assert len(tables) + len(list(plans.glob("*.yaml"))) > validate.PARALLEL_FROM
+    tables[0].write_text(tables[0].read_text() + "2026-13-01,x,1\n2026-11-02,y,many\n")
+    broken = sorted(plans.glob("[!_]*.yaml"))[3]
+    broken.write_text(broken.read_text().replace("risk_tier:", "risk_tier: [", 1))
+    one = validate.check([plans], today=TODAY)
+    for cache_dir in (None, tmp_path / "c", tmp_path / "c"):  # cold, then from the cache
+        workers = validate.check([plans], today=TODAY, jobs=2, cache_dir=cache_dir)
+        assert workers.diagnostics == one.diagnostics
+        assert {d.rule for d in one.diagnostics if d.is_error} >= {
+            "measurement-date", "measurement-value"}
+        assert workers.measurements == one.measurements
+        assert [p.data for p in workers.plans] == [p.data for p in one.plans]

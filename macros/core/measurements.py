@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import math
 from dataclasses import dataclass
@@ -48,10 +49,24 @@ def _columns(raw_line: str) -> list[int]:
     return starts
 
 
-# Over 60 lines: the file's checks row by row, in the order an editor fixes them.
 def load_measurements(path: Path, shown: str) -> tuple[MeasurementFile | None, list[Diagnostic]]:
-    plan_id = path.name.removesuffix(SUFFIX)
-    raw = path.read_bytes()[: MAX_BYTES + 1]
+    loaded, problems = _parsed(path.name.removesuffix(SUFFIX), shown,
+                               path.read_bytes()[: MAX_BYTES + 1])
+    return loaded, list(problems)
+
+
+# Each file's findings by its bytes: a serve rebuild reads every file again and parses only
+# those that changed (the result is immutable; its list of problems is copied above).
+@functools.lru_cache(maxsize=2048)
+def _parsed(plan_id: str, shown: str, raw: bytes
+            ) -> tuple[MeasurementFile | None, tuple[Diagnostic, ...]]:
+    loaded, problems = _parse(plan_id, shown, raw)
+    return loaded, tuple(problems)
+
+
+# Over 60 lines: the file's checks row by row, in the order an editor fixes them.
+def _parse(plan_id: str, shown: str, raw: bytes
+           ) -> tuple[MeasurementFile | None, list[Diagnostic]]:
     if len(raw) > MAX_BYTES:
         return None, [Diagnostic(shown, 1, 1, ERROR, "file-size",
                                  f"the file is over {MAX_BYTES // 1024} KiB",

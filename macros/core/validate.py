@@ -17,7 +17,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 try:
     import fcntl
@@ -248,10 +248,15 @@ def _one_check_at_a_time(folder: Path | None):
             handle.close()
 
 
-def _load_plans(paths: list[Path], jobs: int, cache: PlanCache | None = None
-                ) -> list[tuple[Document | None, list[Diagnostic]]]:
+Loaded = tuple[Document | None, list[Diagnostic]]
+Measured = tuple[MeasurementFile | None, list[Diagnostic]]
+
+
+def _load_plans(paths: list[Path], jobs: int, cache: PlanCache | None = None,
+                measured: list[Path] | None = None) -> tuple[list[Loaded], list[Measured]]:
+    """The plans, those unchanged from the cache, and the measurement files `measured`."""
     if cache is None:
-        return _load_fresh(paths, jobs)
+        return _load_fresh(paths, measured or [], jobs)
     results: dict[Path, tuple] = {}
     raws = {p: p.read_bytes() if p.is_file() else b"" for p in paths}
     for path in paths:
@@ -259,23 +264,37 @@ def _load_plans(paths: list[Path], jobs: int, cache: PlanCache | None = None
         if hit is not None:
             results[path] = hit
     missing = [p for p in paths if p not in results]
-    for path, (doc, problems) in zip(missing, _load_fresh(missing, jobs), strict=True):
+    fresh, measurements = _load_fresh(missing, measured or [], jobs)
+    for path, (doc, problems) in zip(missing, fresh, strict=True):
         results[path] = (doc, problems)
         cache.put(raws[path], doc, problems)
     cache.save()
-    return [results[p] for p in paths]
+    return [results[p] for p in paths], measurements
 
 
-def _load_fresh(paths: list[Path], jobs: int) -> list[tuple[Document | None, list[Diagnostic]]]:
+def _load_fresh(paths: list[Path], measured: list[Path], jobs: int
+                ) -> tuple[list[Loaded], list[Measured]]:
     """Per-file work is independent: spread it over `jobs` processes for large handbooks
-    (Cerberus takes a few milliseconds per plan). Cross-file rules run afterwards, in one
-    process. Only the CLI asks for jobs > 1: forking inside `mkdocs serve`, which runs threads,
-    could deadlock."""
+    (Cerberus takes a few milliseconds per plan), the measurement files with the plans.
+    Cross-file rules run afterwards, in one process. Only the CLI asks for jobs > 1: forking
+    inside `mkdocs serve`, which runs threads, could deadlock."""
     workers = min(jobs, 8)
-    if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return [_load_plan(p) for p in paths]
+    if len(paths) + len(measured) < PARALLEL_FROM or workers < 2 or \
+            "fork" not in mp.get_all_start_methods():
+        return [_load_plan(p) for p in paths], [_measurements_of(p) for p in measured]
+    work = [(_load_plan_light, p) for p in paths] + [(_measurements_of, p) for p in measured]
     with workers_pool(workers) as pool:
-        return pool.map(_load_plan_light, paths, chunksize=max(1, len(paths) // (workers * 8)))
+        done = pool.map(_load_one, work, chunksize=max(1, len(work) // (workers * 8)))
+    return done[:len(paths)], done[len(paths):]
+
+
+def _load_one(work: tuple[Callable[[Path], tuple], Path]) -> tuple:
+    load, path = work
+    return load(path)
+
+
+def _measurements_of(path: Path) -> Measured:
+    return load_measurements(path, shown_path(path))
 
 
 def workers_pool(workers: int):
@@ -351,17 +370,18 @@ def _check(paths: list[Path], today: dt.date | None, jobs: int, cache_dir: Path 
     plans = []
     plan_files = [p for p in files if p.suffix == ".yaml" and not p.name.startswith("_")]
     with _one_check_at_a_time(cache_dir):
-        loaded = _load_plans(plan_files, jobs, PlanCache(cache_dir, s) if cache_dir else None)
+        loaded, measured = _load_plans(plan_files, jobs,
+                                       PlanCache(cache_dir, s) if cache_dir else None,
+                                       [p for p in files if p.name.endswith(MEASUREMENTS)])
     for doc, problems in loaded:
         diagnostics += problems
         if doc is not None:
             plans.append(doc)
     measurements = {}
-    for path in (p for p in files if p.name.endswith(MEASUREMENTS)):
-        loaded, problems = load_measurements(path, shown_path(path))
+    for table, problems in measured:
         diagnostics += problems
-        if loaded is not None:
-            measurements[loaded.plan_id] = loaded
+        if table is not None:
+            measurements[table.plan_id] = table
     diagnostics += run_rules(org, plans, today or resolve_today(), diagnostics, measurements,
                              faq)
     # The editor schema the repository wrote (schema/ beside plans/) may predate this tool.
