@@ -252,7 +252,8 @@ def on_page_context(context, page, config, nav):
         try:
             page.content = shown.with_charts(page.file.src_uri, page.content)
         except RuntimeError as error:
-            raise PluginError(f"handbook: internal error, please report it: {error}") from None
+            raise PluginError(f"handbook: {error}. Build with HANDBOOK_CACHE=off (every chart "
+                              "drawn before MkDocs reads a page), and please report it.") from None
     return context
 
 

@@ -53,7 +53,7 @@ class Site:
         follow = self.rendered.follow if self.rendered else None
         converted = follow.converted(src, html) if follow is not None else html
         if converted is None:
-            raise RuntimeError(f"{src}: its text changed while its charts were drawn")
+            raise RuntimeError(f"{src}: its charts could not be put into its HTML")
         return converted
 
 

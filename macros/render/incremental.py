@@ -224,11 +224,13 @@ class ChartsFollow:
         """The HTML an engine made of the page's first text, with the charts in the notes'
         places: a note is raw HTML, which the engine passes through as it is, so the chart in
         its place is what converting the final text gives. None when the final text is not
-        the first with the charts in (then only converting it again would do)."""
+        the first with the charts in, or a note is not in the HTML as it was written (another
+        plugin changed it): then only converting the final text again would do."""
         final = self.page(path)
         if with_charts(self._first[path]) != final:
             return None
-        return with_charts(html)
+        html = with_charts(html)
+        return None if html is None or PENDING in html else html
 
     def page(self, path: str) -> str:
         mark = self._marks.pop(path, None)
