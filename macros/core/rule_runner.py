@@ -27,12 +27,13 @@ def run_rules(org: Document | None, plans: list[Document], today: dt.date,
     scope = Scope(org, plans, today, found, measurements or {}, faq=faq)
     refused = {d.file for d in found if d.is_error}
     results: list[Diagnostic] = []
+    alone = [_over(scope, [doc]) for doc in plans]  # each plan's scope, shared by its rules
     for rule in rules.RULES:
         if rule in rules.CROSS_PLAN_RULES:  # rules that compare plans see them all
             results += _across(rule, scope, plans, refused)
         else:  # the others plan by plan: one plan's data can never hide another's problems
-            for doc in plans:
-                results += _guarded(rule, scope, doc, refused)
+            for doc, its_scope in zip(plans, alone):
+                results += _guarded(rule, its_scope, doc, refused)
     # One mistake, one diagnostic: where the loader or the schema already reported an error,
     # a rule's finding at the very same place is its echo ("owner ben-cho" without a colon is
     # a type error; "no support owner" there says it again).
@@ -48,10 +49,11 @@ def _over(scope: Scope, plans: list[Document]) -> Scope:
 
 def _guarded(rule: Rule, scope: Scope, doc: Document, refused: set[str]
              ) -> list[Diagnostic]:
-    """The rule's findings on one plan; what it found before failing is kept."""
+    """The rule's findings on one plan (`scope` holds it alone); what it found before
+    failing is kept."""
     findings: list[Diagnostic] = []
     try:
-        findings.extend(rule(_over(scope, [doc])))
+        findings.extend(rule(scope))
     except Exception as exc:  # noqa: BLE001 - the check must never crash on a plan
         findings += _internal(rule, doc.file, exc, refused)
     return findings

@@ -159,13 +159,14 @@ class PlanCache:
         self.file = folder / "plans.json"
         self.salt = sealed.tool_key()
         self.entries: dict[str, tuple] = {}
+        self.stored: dict[str, list] = {}  # as read: saved again as they are, not re-encoded
         raw = sealed.read(self.file, self.PURPOSE)
         if raw is not None:
             try:
-                stored = json.loads(raw)
-                self.entries = {key: self._decode(entry) for key, entry in stored.items()}
+                self.stored = json.loads(raw)
+                self.entries = {key: self._decode(entry) for key, entry in self.stored.items()}
             except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
-                self.entries = {}
+                self.entries, self.stored = {}, {}
         self.used: dict[str, tuple] = {}
 
     @staticmethod
@@ -211,7 +212,9 @@ class PlanCache:
     def save(self) -> None:
         if self.used.keys() == self.entries.keys():
             return
-        encoded = {key: self._encode(entry) for key, entry in self.used.items()}
+        # A serve rebuild after one edit saves one new entry and the others as they were read.
+        encoded = {key: self.stored[key] if key in self.stored else self._encode(entry)
+                   for key, entry in self.used.items()}
         body = {key: entry for key, entry in encoded.items() if entry is not None}
         sealed.write(self.file, self.PURPOSE, json.dumps(body, ensure_ascii=False).encode())
 
