@@ -15,10 +15,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
+from mkdocs.structure.files import Files
 
 from macros.core.dates import day_words
 from macros.publishing import hook
+from macros.publishing.serve_staging import ListedOnce
 from macros.render.chart_cache import PENDING
 
 from .conftest import FIXTURES, ROOT, TODAY, make_project
@@ -220,3 +223,26 @@ def test_serve_polls_the_watched_files_every_tenth_of_a_second(tmp_path: Path):
         assert {e.timeout for e in server.observer.emitters} == {hook.POLL_SECONDS} == {0.1}
     finally:
         server.server_close()
+
+
+def test_serve_matches_the_theme_files_once_and_sees_a_new_one(tmp_path: Path):
+    """Under serve the theme's static files are matched once per process: every build still
+    gets MkDocs' own list, and a file added to the overrides is in the next build's."""
+    project = make_project(FIXTURES / "valid" / "minimum", tmp_path)
+
+    def theme_files(listing: ListedOnce | None) -> list[str]:
+        config = load_config(str(project / "mkdocs.yml"))
+        if listing is not None:
+            listing.wrap(config.theme)
+            listing.wrap(config.theme)  # once only, however often on_config runs
+        files = Files([])
+        files.add_files_from_theme(config.theme.get_env(), config)
+        return sorted(f.src_uri for f in files)
+
+    listing = ListedOnce()
+    assert theme_files(listing) == theme_files(listing) == theme_files(None)
+    assert len(listing._listed) == 1 and theme_files(None)
+    added = project / "docs" / "overrides" / "assets" / "extra.js"
+    added.parent.mkdir(parents=True, exist_ok=True)
+    added.write_text("", encoding="utf-8")
+    assert "assets/extra.js" in theme_files(listing) == theme_files(None)

@@ -24,7 +24,7 @@ from ..render.chart_cache import Later, drawn_later
 from ..render.incremental import Rendered
 from ..render.search import INDEX_PATH
 from .pipeline import Site, run
-from .serve_staging import Compiled, Signal, Staging
+from .serve_staging import Compiled, ListedOnce, Signal, Staging
 
 
 @dataclass
@@ -39,12 +39,14 @@ class BuildSession:
     signal: Signal | None = None  # under serve: makes serve rebuild when later work is done
     later: Later | None = None  # where charts missing from the cache are drawn
     templates: Compiled | None = None  # under serve: the theme's templates, compiled once
+    listing: ListedOnce | None = None  # under serve: the theme's files, matched once
 
     def __post_init__(self) -> None:
         if self.mode == "serve" and self.later is None:
             self.signal = Signal()
             self.later = Later(self.signal.rebuild)
             self.templates = Compiled()
+            self.listing = ListedOnce()
         elif self.later is None:  # a build: charts drawn on every core while pages render
             self.later = Later(processes=os.cpu_count() or 1)
 

@@ -55,6 +55,8 @@ def _today() -> dt.date:
 
 def on_config(config):
     builds = session()  # a code edit restarts `handbook serve` (publishing/code_watch.py)
+    if builds.listing is not None:
+        builds.listing.wrap(config.theme)
     if builds.staged:
         build_log = logging.getLogger("mkdocs.commands.build")
         if not any(isinstance(f, _NoDirtyWarning) for f in build_log.filters):
