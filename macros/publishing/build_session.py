@@ -104,6 +104,8 @@ class BuildSession:
             return
         if site.rendered.reused == len(site.rendered.pages):
             return  # every page came from the build kept: it is kept as it was
+        if site.rendered.follow is not None:
+            site.rendered.follow.pages()  # each finished already, unless MkDocs skipped one
         kept = {"tool": cache.tool_key().hex(), "rendered": site.rendered.stored(),
                 "index": site.assets.get(INDEX_PATH)}
         cache.write(path, KEPT, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
