@@ -181,12 +181,9 @@ def _cached(draw, shows: Callable[..., bool]):
         inputs = repr((draw.__name__, cache.tool_key().hex(), plan.today, plan.title, plan.stages,
                        plan.decisions, plan.monitors, plan.series_key, args))
         path = folder / (hashlib.sha256(inputs.encode()).hexdigest() + ".svg")
-        stored = cache.read(path, PURPOSE)
+        stored = _stored(path)
         if stored is not None:
-            try:
-                return stored.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
+            return stored
         later = _LATER.get()
         if later is not None and later.take(path, chart, plan, *args):
             return note(path.stem)
@@ -197,19 +194,23 @@ def _cached(draw, shows: Callable[..., bool]):
     return chart
 
 
-def with_charts(text: str) -> str | None:
-    """`text` (a page, or its HTML) with each note replaced by its chart, drawn since; None
-    when one is missing from the cache."""
+def _stored(path: Path) -> str | None:
+    """The chart kept at `path`, if its seal verifies and it is text."""
+    stored = cache.read(path, PURPOSE)
+    try:
+        return stored.decode("utf-8") if stored is not None else None
+    except UnicodeDecodeError:
+        return None
+
+
+def charts_of(text: str) -> dict[str, str] | None:
+    """The chart of each note in `text`, drawn since, by name; None when one is missing."""
     folder = cache.folder(CACHE_DIR)
-    missing = []
+    charts = {name: _stored(folder / f"{name}.svg") if folder else None
+              for name in NOTE.findall(text)}
+    return None if None in charts.values() else charts  # type: ignore[return-value]
 
-    def chart(found: re.Match) -> str:
-        stored = cache.read(folder / f"{found.group(1)}.svg", PURPOSE) if folder else None
-        try:
-            return stored.decode("utf-8")  # type: ignore[union-attr]
-        except (AttributeError, UnicodeDecodeError):  # not drawn, or not a chart
-            missing.append(found.group(1))
-            return found.group()
 
-    text = NOTE.sub(chart, text)
-    return None if missing else text
+def with_charts(text: str, charts: dict[str, str]) -> str:
+    """`text` (a page, or its HTML) with each note of `charts` replaced by its chart."""
+    return NOTE.sub(lambda found: charts.get(found.group(1), found.group()), text)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..model.model import Handbook
-from .chart_cache import PENDING, Later, building_later, drawn, with_charts
+from .chart_cache import PENDING, Later, building_later, charts_of, drawn, with_charts
 from .page import dated
 from .site_map import page_makers, plan_pages
 from .search import searched
@@ -226,11 +226,11 @@ class ChartsFollow:
         its place is what converting the final text gives. None when the final text is not
         the first with the charts in, or a note is not in the HTML as it was written (another
         plugin changed it): then only converting the final text again would do."""
-        final = self.page(path)
-        if with_charts(self._first[path]) != final:
+        final, charts = self.page(path), charts_of(self._first[path])
+        if charts is None or with_charts(self._first[path], charts) != final:
             return None
-        html = with_charts(html)
-        return None if html is None or PENDING in html else html
+        html = with_charts(html, charts)  # each chart read once, for both
+        return None if PENDING in html else html
 
     def page(self, path: str) -> str:
         mark = self._marks.pop(path, None)
